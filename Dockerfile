@@ -1,0 +1,15 @@
+# MRM production image: the web process, the Celery worker and beat share it.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --no-cache-dir -e .
+COPY . .
+RUN DJANGO_SETTINGS_MODULE=mrm.settings.local python manage.py collectstatic --noinput \
+    && python manage.py compilemessages --ignore=.venv
+RUN useradd --create-home mrm && mkdir -p /data && chown mrm /data
+USER mrm
+EXPOSE 8000

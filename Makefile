@@ -1,0 +1,35 @@
+# MRM tasks. The two commands a newcomer needs: `make start` and `make test`.
+.PHONY: start test stack lint check messages vendor screenshots clean
+
+start:  ## Install, migrate, seed demo data, run web + scheduler (SQLite, no servers)
+	scripts/start.sh
+
+test:  ## The full test suite (SQLite by default; DATABASE_URL/REDIS_URL switch)
+	scripts/test.sh $(ARGS)
+
+stack:  ## The same on PostgreSQL + Redis with a Celery worker and beat
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mrm} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} scripts/start.sh
+
+lint:  ## ruff (style, bugs, bandit security rules)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+check:  ## Django system checks, migrations and the production deploy check
+	.venv/bin/python manage.py check
+	.venv/bin/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=mrm.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-0123456789abcdefghij \
+	DJANGO_ALLOWED_HOSTS=mrm.example.com .venv/bin/python manage.py check --deploy --fail-level WARNING
+
+messages:  ## Refresh the translation catalogues after changing strings
+	.venv/bin/python manage.py makemessages -l ru --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	.venv/bin/python manage.py makemessages -d djangojs -l ru --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=static/vendor
+
+vendor:  ## Re-vendor the pinned front-end packages into static/vendor/
+	scripts/vendor.sh
+
+screenshots:  ## Regenerate docs/screenshots/ from the browser tests
+	MRM_SCREENSHOTS=docs/screenshots scripts/test.sh -m browser
+
+clean:
+	rm -rf staticfiles .pytest_cache

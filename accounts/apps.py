@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    role_permissions = {
+        "marketer": ["view_team", "view_user"],
+        "approver": ["view_team", "view_user"],
+        "finance": ["view_team", "view_user"],
+    }
+
+    def ready(self):
+        from accounts.roles import sync_role_groups
+
+        # After every migrate: role groups exist and hold their permissions.
+        post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")

@@ -1,0 +1,47 @@
+"""Demo teams and one user per role (PRODUCT.md §2), some names in Russian."""
+
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import membership_set, team_get_or_create, user_set_roles
+
+DEMO_PASSWORD = "mrm-demo"  # noqa: S105 - printed in the README and by `make start`
+
+TEAMS = {
+    "Brand": "Brand and communications",
+    "Digital": "Performance and digital marketing",
+    "Events": "Events and exhibitions",
+    "Регион Север": "Региональный маркетинг, Северо-Запад",
+}
+
+# username, display name, roles, {team: champion?}
+USERS = [
+    ("marketer", "Мария Иванова", [Role.MARKETER], {"Brand": True, "Digital": False}),
+    ("events", "Paul Smith", [Role.MARKETER], {"Events": True}),
+    ("north", "Илья Северов", [Role.MARKETER], {"Регион Север": False}),
+    ("cmo", "Олег Петров", [Role.APPROVER], {"Brand": False}),
+    ("legal", "Lena Ortiz", [Role.APPROVER], {}),
+    ("finance", "Анна Кузнецова", [Role.FINANCE], {}),
+    ("admin", "Admin", [Role.ADMIN], {}),
+]
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, what they are) for the README and the start banner."""
+    return [(username, DEMO_PASSWORD, ", ".join(roles)) for username, _name, roles, _teams in USERS]
+
+
+def seed(stdout) -> None:
+    teams = {name: team_get_or_create(name=name, description=text) for name, text in TEAMS.items()}
+    for username, display_name, roles, memberships in USERS:
+        user, _created = User.objects.get_or_create(username=username)
+        user.display_name = display_name
+        user.email = f"{username}@example.com"
+        user.language = ""  # follow the browser / the language switch
+        user.is_active = True
+        user.is_superuser = Role.ADMIN in roles
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user_set_roles(user=user, roles=list(roles))
+        for team_name, champion in memberships.items():
+            membership_set(user=user, team=teams[team_name], is_champion=champion)
+    stdout.write(f"  accounts: {len(teams)} teams, {len(USERS)} users")

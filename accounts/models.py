@@ -1,0 +1,124 @@
+"""Users, teams and memberships (PRODUCT.md §2).
+
+Roles are Django groups named after :class:`accounts.choices.Role`; teams are
+plain rows; a membership may flag its user as the team's champion (the power
+user who answers colleagues' questions first) or lead.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from accounts.querysets import TeamQuerySet, UserManager
+
+
+def validate_time_zone(value: str) -> None:
+    """Time zones are checked against the machine's tz database, not frozen into a migration."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [("", _("Organisation default"))] + [
+        (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name
+    ]
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using MRM; roles are groups, teams come through memberships."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to follow the browser."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Leave empty for the organisation's time zone."),
+    )
+    teams = models.ManyToManyField(
+        Team, through="Membership", related_name="members", blank=True, verbose_name=_("teams")
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The user's role names; uses prefetched groups when a list prefetched them."""
+        return frozenset(group.name for group in self.groups.all() if group.name in Role.values)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.roles.intersection(roles))
+
+    @property
+    def is_mrm_admin(self) -> bool:
+        return self.is_superuser or self.has_role(Role.ADMIN)
+
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        return frozenset(m.team_id for m in self.memberships.all())
+
+    @cached_property
+    def champion_team_ids(self) -> frozenset[int]:
+        return frozenset(m.team_id for m in self.memberships.all() if m.is_champion)
+
+
+class Membership(models.Model):
+    """A user in a team; ``is_champion`` marks the team's power user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
+    is_champion = models.BooleanField(_("champion"), default=False, help_text=_("Answers the team's questions first."))
+    is_lead = models.BooleanField(_("team lead"), default=False)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="accounts_membership_unique_user_team")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.team}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MrmConfig(AppConfig):
+    name = "mrm"
+    verbose_name = "MRM platform"

@@ -1,0 +1,92 @@
+"""Fixtures shared by every test: users per role, API clients, the browser.
+
+Fixtures are named by who they are (``marketer``, ``other_team_marketer``) so a
+test reads like the product's permission rules (PRODUCT.md §2).
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, TeamFactory, UserFactory
+
+# live_server runs in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def uses_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need a server run only where it exists (CI has both).
+
+    They are deselected, not skipped: the embedded default has no PostgreSQL
+    or Redis to offer, and CI's PostgreSQL + Redis run executes all of them.
+    """
+    keep, drop = [], []
+    for item in items:
+        needs_pg = item.get_closest_marker("postgres") and not uses_postgresql()
+        needs_redis = item.get_closest_marker("redis") and not settings.REDIS_URL
+        (drop if needs_pg or needs_redis else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Brand", slug="brand")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Events", slug="events")
+
+
+@pytest.fixture
+def marketer(team):
+    return UserFactory(username="marketer", roles=["marketer"], teams=[team])
+
+
+@pytest.fixture
+def other_team_marketer(other_team):
+    return UserFactory(username="events-marketer", roles=["marketer"], teams=[other_team])
+
+
+@pytest.fixture
+def approver(db):
+    return UserFactory(username="cmo", roles=["approver"])
+
+
+@pytest.fixture
+def finance_user(db):
+    return UserFactory(username="finance", roles=["finance"])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", roles=["admin"])
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """``api_as(user)`` returns an API client authenticated as that user."""
+
+    def login(user):
+        api_client.force_authenticate(user=user)
+        return api_client
+
+    return login

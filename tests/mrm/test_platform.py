@@ -1,0 +1,171 @@
+"""Platform behaviour: errors, security headers, schema, health, Celery."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+from mrm.tasks import ping_task, record_heartbeat_task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_friendly_404_page(client, marketer):
+    client.force_login(marketer)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@override_settings(DEBUG=False)
+def test_friendly_500_page(client, marketer):
+    from django.views import defaults
+
+    response = defaults.server_error(client.get("/").wsgi_request)
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_pages_refuse_to_be_framed_and_carry_a_strict_csp(client):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_schema_is_openapi_3_and_generates_without_warnings():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out, stderr=err)
+    schema = yaml.safe_load(out.getvalue())
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/users/me/" in schema["paths"]
+    assert "/api/v1/auth/token/" in schema["paths"]
+    assert err.getvalue() == ""
+
+
+def test_schema_and_docs_are_served(client, marketer):
+    assert client.get("/api/schema/").status_code == 200
+    client.force_login(marketer)
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower()
+
+
+def test_health(client):
+    record_heartbeat_task()
+    body = client.get("/health/").json()
+    assert body["status"] == "ok"
+    assert body["scheduler_heartbeat"]
+
+
+def test_tasks_run_in_process_in_the_embedded_default():
+    assert ping_task.delay().get(timeout=5) == "pong"
+
+
+def test_every_periodic_job_names_a_registered_task():
+    from mrm.celery import app
+    from mrm.schedule import BEAT_SCHEDULE
+
+    app.loader.import_default_modules()
+    for name, entry in BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+
+
+def run_settings(module: str, env: dict) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE']); print(s.CELERY_BROKER_URL); print(s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": module, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_embedded_default_needs_no_server(tmp_path):
+    result = run_settings("mrm.settings.local", {"MRM_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    engine, broker, eager = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert broker == "memory://"
+    assert eager == "True"
+
+
+def test_environment_switches_to_postgresql_and_redis(tmp_path):
+    result = run_settings(
+        "mrm.settings.local",
+        {
+            "MRM_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mrm",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    engine, broker, eager = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert broker == "redis://127.0.0.1:6379/0"
+    assert eager == "False"
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_settings("mrm.settings.production", {"MRM_DATA_DIR": str(tmp_path), "DJANGO_ALLOWED_HOSTS": "x"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_passes_the_deploy_check(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "mrm.settings.production",
+            "DJANGO_SECRET_KEY": "x" * 20 + "-production-check-0123456789-abcdefghijklmnop",
+            "DJANGO_ALLOWED_HOSTS": "mrm.example.com",
+            "MRM_DATA_DIR": str(tmp_path),
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_docker_compose_describes_the_production_stack():
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DJANGO_SETTINGS_MODULE"] == "mrm.settings.production"
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["REDIS_URL"].startswith("redis://")
+    for name in ("web", "postgres", "redis"):
+        assert "healthcheck" in services[name], name
+    assert {"postgres-data", "media"} <= set(compose["volumes"])
+
+
+def test_seed_demo_is_idempotent():
+    from accounts.models import Team, User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (User.objects.count(), Team.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (User.objects.count(), Team.objects.count()) == counts
+    cmo = User.objects.get(username="cmo")
+    assert cmo.roles == {"approver"}
+    assert cmo.check_password("mrm-demo")
+    assert User.objects.get(username="admin").is_staff
