@@ -6,12 +6,30 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ObtainTokenView, TeamViewSet, UserViewSet
+from budgets.api.views import BudgetAllocationViewSet, ExpenseCategoryViewSet, FiscalPeriodViewSet
+from campaigns.api.views import (
+    ActivityViewSet,
+    CalendarEventViewSet,
+    CampaignViewSet,
+    ChannelViewSet,
+    KPIViewSet,
+    TaskViewSet,
+)
 from mrm import views as platform_views
 
 # The REST API (PRODUCT.md §8): the integration contract, one line per resource.
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("kpis", KPIViewSet, basename="kpi")
+router.register("channels", ChannelViewSet, basename="channel")
+router.register("calendar/events", CalendarEventViewSet, basename="calendar-event")
+router.register("fiscal-periods", FiscalPeriodViewSet, basename="fiscal-period")
+router.register("expense-categories", ExpenseCategoryViewSet, basename="expense-category")
+router.register("budget-allocations", BudgetAllocationViewSet, basename="budget-allocation")
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -21,6 +39,8 @@ api_urlpatterns = [
 urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("campaigns.urls")),
+    path("budgets/", include("budgets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,196 @@
+"""Reading an uploaded CSV or XLSX file into rows that know their line number.
+
+Files come from people and other systems: a byte-order mark, Windows-1251,
+semicolons, CRLF, blank lines. Whatever can be said about the whole file
+(unreadable, empty, no header) is a ``ValidationError``; whatever concerns a
+single row is left to the importer, which reports it with the row's line
+number so the user can find it in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+CANDIDATE_DELIMITERS = ",;\t"
+
+
+@dataclass
+class Row:
+    """One data row: its line number in the file, its cells by header, and a problem if its shape is wrong."""
+
+    line: int
+    cells: list
+    values: dict = field(default_factory=dict)
+    shape_error: str = ""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[Row]
+
+    def column_index(self, spec: str) -> int | None:
+        """Find a column by header text (case-insensitive) or by 1-based number."""
+        spec = (spec or "").strip()
+        if not spec:
+            return None
+        lowered = [h.strip().casefold() for h in self.header]
+        if spec.casefold() in lowered:
+            return lowered.index(spec.casefold())
+        if spec.isdigit() and 1 <= int(spec) <= len(self.header):
+            return int(spec) - 1
+        return None
+
+
+def is_xlsx(file_name: str, content: bytes) -> bool:
+    return file_name.lower().endswith(".xlsx") or content.startswith(XLSX_MAGIC)
+
+
+def read_table(content: bytes, file_name: str, *, encoding: str = "", delimiter: str = "") -> Table:
+    """Parse ``content`` as XLSX (first sheet) or CSV; the first non-empty row is the header."""
+    if not content:
+        raise ValidationError(_("The file is empty."))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB."))
+    lines = _xlsx_lines(content) if is_xlsx(file_name, content) else _csv_lines(content, encoding, delimiter)
+    lines = [(number, cells) for number, cells in lines if any(_text(cell) for cell in cells)]
+    if not lines:
+        raise ValidationError(_("The file has no header row."))
+    (_header_line, header_cells), data = lines[0], lines[1:]
+    header = [_text(cell) for cell in header_cells]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, cells in data:
+        cells = list(cells)
+        while len(cells) > len(header) and not _text(cells[-1]):
+            cells.pop()
+        row = Row(line=number, cells=cells)
+        if len(cells) != len(header):
+            row.shape_error = _("expected %(expected)s columns, found %(found)s") % {
+                "expected": len(header),
+                "found": len(cells),
+            }
+        row.values = {header[i].casefold(): cells[i] for i in range(min(len(cells), len(header)))}
+        rows.append(row)
+    return Table(header=header, rows=rows)
+
+
+def _csv_lines(content: bytes, encoding: str, delimiter: str):
+    text = _decode(content, encoding)
+    if not delimiter:
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(CANDIDATE_DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ValidationError(
+            _("Line %(line)s cannot be read: %(error)s") % {"line": reader.line_num, "error": exc}
+        ) from exc
+
+
+def _decode(content: bytes, encoding: str) -> str:
+    if encoding:
+        try:
+            return content.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ValidationError(
+                _("The file cannot be read as %(encoding)s. Check the source's encoding.") % {"encoding": encoding}
+            ) from exc
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1251")
+
+
+def _xlsx_lines(content: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError(_("The file is not a readable XLSX workbook.")) from exc
+    sheet = workbook.worksheets[0]
+    lines = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    workbook.close()
+    return lines
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_text(row: Row, column: str) -> str:
+    """The text of a named cell of a row (empty when the column is absent)."""
+    return _text(row.values.get(column.casefold()))
+
+
+def parse_amount(value, *, decimal_comma: bool | None = None) -> Decimal:
+    """A money amount as accounting writes it: ``1 200 000,00``, ``-12 000,00``, ``(500.00)``, ``1,500.00``.
+
+    Raises ``ValueError`` when it is not a number with at most two decimals.
+    """
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | Decimal):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(str(value))
+    else:
+        text = _text(value)
+        for space in (" ", "\xa0", "\u202f", "\u2009", "'"):
+            text = text.replace(space, "")
+        text = text.replace("\u2212", "-")
+        negative = text.startswith("(") and text.endswith(")")
+        text = text.strip("()")
+        if decimal_comma is None:  # guess: the last separator is the decimal one
+            decimal_comma = text.rfind(",") > text.rfind(".")
+        text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
+        if not text:
+            raise ValueError(value)
+        try:
+            amount = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValueError(value) from exc
+        if negative:
+            amount = -amount
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(value)
+    if abs(amount) >= Decimal("1e12"):
+        raise ValueError(value)
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_date(value, date_format: str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for fmt in (date_format, "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)

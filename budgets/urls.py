@@ -1,0 +1,30 @@
+from django.urls import path
+
+from budgets import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("allocations/cell/", views.allocation_cell, name="allocation_cell"),
+    path("years/", views.years, name="years"),
+    path("years/new/", views.year_create, name="year_create"),
+    path("years/<int:pk>/edit/", views.year_edit, name="year_edit"),
+    path("years/<int:pk>/delete/", views.year_delete, name="year_delete"),
+    path("years/<int:year_pk>/periods/new/", views.period_create, name="period_create"),
+    path("periods/<int:pk>/edit/", views.period_edit, name="period_edit"),
+    path("periods/<int:pk>/delete/", views.period_delete, name="period_delete"),
+    path("categories/", views.categories, name="categories"),
+    path("categories/new/", views.category_edit, name="category_create"),
+    path("categories/<int:pk>/edit/", views.category_edit, name="category_edit"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/new/<slug:kind>/", views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", views.import_preview, name="import_preview"),
+    path("imports/<int:pk>/apply/", views.import_apply, name="import_apply"),
+    path("sources/", views.sources, name="sources"),
+    path("sources/new/", views.source_edit, name="source_create"),
+    path("sources/<int:pk>/edit/", views.source_edit, name="source_edit"),
+    path("actuals/", views.actuals, name="actuals"),
+    path("actuals/<int:pk>/status/", views.actual_line_status, name="actual_line_status"),
+]
