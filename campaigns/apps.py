@@ -1,9 +1,33 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_READ = ["view_campaign", "view_activity", "view_task", "view_kpi", "view_channel", "view_campaigntransition"]
+_WRITE = [
+    "add_campaign",
+    "change_campaign",
+    "add_activity",
+    "change_activity",
+    "delete_activity",
+    "add_task",
+    "change_task",
+    "delete_task",
+    "add_kpi",
+    "change_kpi",
+    "delete_kpi",
+]
+
 
 class CampaignsConfig(AppConfig):
     """Campaigns, activities, tasks, KPIs, materials and the calendar (PRODUCT.md §3)."""
 
     name = "campaigns"
     verbose_name = _("Campaigns")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    # Model permissions per role; which objects each may touch is decided by
+    # Campaign.objects.visible_to(user) and campaigns.permissions.
+    role_permissions = {
+        "marketer": _READ + _WRITE,
+        "approver": _READ,
+        "finance": _READ,
+    }

@@ -1,0 +1,166 @@
+"""Django admin for campaigns and the calendar, with search, filters and history."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaigns import services
+from campaigns.models import (
+    KPI,
+    Activity,
+    CalendarFeed,
+    Campaign,
+    CampaignGroupObjectPermission,
+    CampaignTransition,
+    CampaignUserObjectPermission,
+    Channel,
+    Task,
+)
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "color", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+    fields = ["name", "type", "channel", "start_date", "end_date", "status", "public"]
+    show_change_link = True
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["title", "assignee", "due_date", "done"]
+    autocomplete_fields = ["assignee"]
+
+
+class KPIInline(admin.TabularInline):
+    model = KPI
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = CampaignTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "team",
+        "status",
+        "owner",
+        "sponsor",
+        "start_date",
+        "end_date",
+        "planned_cost",
+        "confidential",
+    ]
+    list_filter = ["status", "team", "confidential", "channels", "start_date"]
+    search_fields = ["code", "name", "description", "tags", "owner__username", "owner__display_name"]
+    autocomplete_fields = ["team", "owner", "sponsor", "parent"]
+    filter_horizontal = ["channels"]
+    readonly_fields = ["status", "status_before_hold", "created_by", "created_at", "updated_at"]
+    date_hierarchy = "start_date"
+    inlines = [ActivityInline, TaskInline, KPIInline, TransitionInline]
+    list_select_related = ["team", "owner", "sponsor"]
+
+    def save_model(self, request, obj, form, change):
+        """Admin edits go through the same services as every other write."""
+        data = {field: form.cleaned_data[field] for field in services.CAMPAIGN_FIELDS if field in form.cleaned_data}
+        if change:
+            saved = services.campaign_update(campaign=obj, by=request.user, **data)
+        else:
+            saved = services.campaign_create(by=request.user, **data)
+        obj.pk = saved.pk
+        obj.code = saved.code
+
+    def save_related(self, request, form, formsets, change):
+        form.instance = Campaign.objects.get(pk=form.instance.pk)
+        super().save_related(request, form, formsets, change)
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "campaign", "type", "channel", "start_date", "end_date", "status", "public"]
+    list_filter = ["type", "status", "public", "channel", "campaign__team"]
+    search_fields = ["name", "location", "campaign__code", "campaign__name"]
+    autocomplete_fields = ["campaign", "owner"]
+    list_select_related = ["campaign", "channel"]
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "campaign", "assignee", "due_date", "done"]
+    list_filter = ["done", "campaign__team"]
+    search_fields = ["title", "campaign__code", "campaign__name"]
+    autocomplete_fields = ["campaign", "activity", "assignee"]
+    list_select_related = ["campaign", "assignee"]
+
+
+@admin.register(KPI)
+class KPIAdmin(SimpleHistoryAdmin):
+    list_display = ["campaign", "metric", "custom_name", "target", "actual"]
+    list_filter = ["metric"]
+    search_fields = ["campaign__code", "campaign__name", "custom_name"]
+    autocomplete_fields = ["campaign"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(CampaignTransition)
+class CampaignTransitionAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status", "from_status"]
+    search_fields = ["campaign__code", "campaign__name", "note"]
+    readonly_fields = ["campaign", "from_status", "to_status", "by", "at", "note"]
+    list_select_related = ["campaign", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "owner__username"]
+    readonly_fields = ["token", "created_at"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected feeds"))
+    def revoke(self, request, queryset):
+        for feed in queryset:
+            services.calendar_feed_revoke(feed=feed, by=request.user)
+
+
+@admin.register(CampaignUserObjectPermission)
+class CampaignUserObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["content_object", "user", "permission"]
+    search_fields = ["content_object__code", "content_object__name", "user__username"]
+    autocomplete_fields = ["content_object", "user"]
+    list_select_related = ["content_object", "user", "permission"]
+
+
+@admin.register(CampaignGroupObjectPermission)
+class CampaignGroupObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["content_object", "group", "permission"]
+    search_fields = ["content_object__code", "content_object__name", "group__name"]
+    autocomplete_fields = ["content_object"]
+    list_select_related = ["content_object", "group", "permission"]

@@ -1,0 +1,105 @@
+"""Filtersets shared by the htmx pages and the API (one definition of each filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from campaigns.choices import ActivityStatus, ActivityType, CampaignStatus, KPIMetric
+from campaigns.models import KPI, Activity, Campaign, Channel, Task
+
+
+class CampaignFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices, label=_("Status"))
+    team = django_filters.ModelMultipleChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("Owner"))
+    sponsor = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("Sponsor"))
+    channel = django_filters.ModelMultipleChoiceFilter(
+        field_name="channels", queryset=Channel.objects.all(), distinct=True, label=_("Channel")
+    )
+    starts_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
+    ends_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
+    confidential = django_filters.BooleanFilter(label=_("Confidential"))
+    parent = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Parent programme"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("status", "status"),
+            ("team__name", "team"),
+            ("start_date", "start_date"),
+            ("end_date", "end_date"),
+            ("planned_cost", "planned_cost"),
+            ("created_at", "created_at"),
+        ),
+        label=_("Ordering"),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["search", "status", "team", "owner", "sponsor", "channel", "confidential", "parent"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(objective__icontains=value)
+            | Q(tags__icontains=value)
+        )
+
+
+class ActivityFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label=_("Type"))
+    status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
+    channel = django_filters.ModelMultipleChoiceFilter(queryset=Channel.objects.all(), label=_("Channel"))
+    team = django_filters.ModelMultipleChoiceFilter(
+        field_name="campaign__team", queryset=Team.objects.all(), label=_("Team")
+    )
+    public = django_filters.BooleanFilter(label=_("Public"))
+    starts_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
+    ends_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("start_date", "start_date"), ("end_date", "end_date"), ("name", "name"), ("type", "type"))
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["search", "campaign", "type", "status", "channel", "team", "public"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(location__icontains=value))
+
+
+class TaskFilter(django_filters.FilterSet):
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    activity = django_filters.ModelChoiceFilter(queryset=Activity.objects.all(), label=_("Activity"))
+    assignee = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
+    done = django_filters.BooleanFilter(label=_("Done"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
+    ordering = django_filters.OrderingFilter(fields=(("due_date", "due_date"), ("title", "title")))
+
+    class Meta:
+        model = Task
+        fields = ["campaign", "activity", "assignee", "done"]
+
+
+class KPIFilter(django_filters.FilterSet):
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    metric = django_filters.MultipleChoiceFilter(choices=KPIMetric.choices, label=_("Metric"))
+    ordering = django_filters.OrderingFilter(fields=(("metric", "metric"),))
+
+    class Meta:
+        model = KPI
+        fields = ["campaign", "metric"]

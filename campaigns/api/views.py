@@ -1,0 +1,180 @@
+"""The campaigns part of the REST API (PRODUCT.md §8): thin viewsets over services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns import services
+from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
+from campaigns.api.serializers import (
+    ActivitySerializer,
+    CalendarEventSerializer,
+    CampaignSerializer,
+    ChannelSerializer,
+    KPISerializer,
+    TaskSerializer,
+    TransitionSerializer,
+)
+from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from campaigns.selectors import CalendarQuery, calendar_events
+from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+
+
+def _refuse_move(instance, data, what: str) -> None:
+    campaign = data.pop("campaign", None)
+    if campaign is not None and campaign.pk != instance.campaign_id:
+        raise ValidationError({"campaign": _("%(what)s cannot move to another campaign.") % {"what": what}})
+
+
+class CampaignViewSet(ScopedModelViewSet):
+    """Campaigns the user may see; writes only on their own teams' campaigns (§2).
+
+    The status changes only through ``POST {id}/transition/``; an illegal move
+    answers 409 with the reason.
+    """
+
+    queryset = Campaign.objects.with_list_data()
+    serializer_class = CampaignSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CampaignFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        channels = data.pop("channels", [])
+        serializer.instance = services.campaign_create(by=self.request.user, channels=channels, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        channels = data.pop("channels", None)
+        serializer.instance = services.campaign_update(
+            campaign=serializer.instance, by=self.request.user, channels=channels, **data
+        )
+
+    @extend_schema(request=TransitionSerializer, responses={200: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the campaign to another status with a note; 409 when the lifecycle forbids it."""
+        campaign = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.campaign_transition(
+            campaign=campaign,
+            to_status=data.validated_data["status"],
+            note=data.validated_data["note"],
+            by=request.user,
+        )
+        fresh = self.get_queryset().get(pk=campaign.pk)
+        return Response(self.get_serializer(fresh).data)
+
+
+class ActivityViewSet(ScopedModelViewSet):
+    queryset = Activity.objects.select_related("campaign")
+    serializer_class = ActivitySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ActivityFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = data.pop("campaign")
+        serializer.instance = services.activity_create(campaign=campaign, by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        _refuse_move(serializer.instance, data, _("An activity"))
+        serializer.instance = services.activity_update(activity=serializer.instance, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        services.activity_delete(activity=instance, by=self.request.user)
+
+
+class TaskViewSet(ScopedModelViewSet):
+    queryset = Task.objects.select_related("campaign")
+    serializer_class = TaskSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TaskFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = data.pop("campaign")
+        serializer.instance = services.task_create(campaign=campaign, by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        _refuse_move(serializer.instance, data, _("A task"))
+        if set(data) == {"done"}:
+            # The assignee may tick off a task on a campaign they cannot edit.
+            serializer.instance = services.task_set_done(
+                task=serializer.instance, done=data["done"], by=self.request.user
+            )
+        else:
+            serializer.instance = services.task_update(task=serializer.instance, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        services.task_delete(task=instance, by=self.request.user)
+
+
+class KPIViewSet(ScopedModelViewSet):
+    queryset = KPI.objects.select_related("campaign")
+    serializer_class = KPISerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = KPIFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        campaign = data.pop("campaign")
+        serializer.instance = services.kpi_create(campaign=campaign, by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        _refuse_move(serializer.instance, data, _("A KPI"))
+        serializer.instance = services.kpi_update(kpi=serializer.instance, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        services.kpi_delete(kpi=instance, by=self.request.user)
+
+
+class ChannelViewSet(ScopedReadOnlyViewSet):
+    """Marketing channels (ids for filters and writes); admins maintain them."""
+
+    queryset = Channel.objects.filter(is_active=True)
+    serializer_class = ChannelSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+
+_CALENDAR_PARAMETERS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="First day of the window."),
+    OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="Last day of the window (≤ 400 days)."),
+    OpenApiParameter("team", OpenApiTypes.INT, many=True, description="Team ids."),
+    OpenApiParameter("channel", OpenApiTypes.INT, many=True, description="Channel ids."),
+    OpenApiParameter("type", OpenApiTypes.STR, many=True, description="Activity types."),
+    OpenApiParameter("status", OpenApiTypes.STR, many=True, description="Campaign statuses."),
+    OpenApiParameter("kind", OpenApiTypes.STR, many=True, description="activity and/or campaign."),
+    OpenApiParameter("color_by", OpenApiTypes.STR, description="channel (default) or team."),
+]
+
+
+class CalendarEventViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The marketing calendar's events in a date window: activities and campaign spans.
+
+    Scoped like everything else (``visible_to``); the answer is a plain list
+    (bounded by the window) as calendar components expect.
+    """
+
+    queryset = Activity.objects.all()
+    serializer_class = CalendarEventSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(parameters=_CALENDAR_PARAMETERS, responses={200: CalendarEventSerializer(many=True)})
+    def list(self, request, *args, **kwargs):
+        query = CalendarQuery.from_params(request.query_params)
+        return Response(calendar_events(request.user, query))

@@ -1,0 +1,232 @@
+"""Demo campaigns (``manage.py seed_demo``): ~15 across teams and statuses.
+
+Activities spread over the current quarter, a few are public (for the
+embeddable calendar), one campaign is confidential. Idempotent: campaigns are
+found by their demo code and left alone when they exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Team, User
+from campaigns import services
+from campaigns.choices import ActivityType, CampaignStatus, KPIMetric
+from campaigns.models import Campaign, Channel
+from mrm.exceptions import StateConflict
+
+# code, name, team, owner, sponsor, status, start offset (days from quarter start), length, cost, channels, confidential
+CAMPAIGNS = [
+    (
+        "DEMO-01",
+        "Spring brand awareness",
+        "Brand",
+        "marketer",
+        "cmo",
+        "active",
+        0,
+        80,
+        "1200000",
+        ["social", "display"],
+        False,
+    ),
+    (
+        "DEMO-02",
+        "Запуск нового продукта",
+        "Brand",
+        "marketer",
+        "cmo",
+        "planned",
+        20,
+        60,
+        "2500000",
+        ["pr", "events"],
+        False,
+    ),
+    ("DEMO-03", "Newsletter relaunch", "Digital", "marketer", "cmo", "active", 5, 70, "0", ["email"], False),
+    (
+        "DEMO-04",
+        "Paid search always-on",
+        "Digital",
+        "marketer",
+        "cmo",
+        "active",
+        0,
+        90,
+        "900000",
+        ["paid_search"],
+        False,
+    ),
+    (
+        "DEMO-05",
+        "Webinar series: data in marketing",
+        "Digital",
+        "marketer",
+        "cmo",
+        "planned",
+        30,
+        50,
+        "150000",
+        ["content", "email"],
+        False,
+    ),
+    ("DEMO-06", "Industry expo 2026", "Events", "events", "cmo", "planned", 35, 10, "3200000", ["events"], False),
+    ("DEMO-07", "Customer day", "Events", "events", "cmo", "completed", 0, 20, "400000", ["events"], False),
+    (
+        "DEMO-08",
+        "Partner roadshow",
+        "Events",
+        "events",
+        "cmo",
+        "on_hold",
+        15,
+        40,
+        "600000",
+        ["partners", "events"],
+        False,
+    ),
+    (
+        "DEMO-09",
+        "Региональная выставка «Север»",
+        "Регион Север",
+        "north",
+        "cmo",
+        "planned",
+        25,
+        14,
+        "800000",
+        ["events"],
+        False,
+    ),
+    (
+        "DEMO-10",
+        "Локальная реклама в Мурманске",
+        "Регион Север",
+        "north",
+        "cmo",
+        "draft",
+        40,
+        30,
+        "300000",
+        ["print"],
+        False,
+    ),
+    (
+        "DEMO-11",
+        "Project Aurora (acquisition launch)",
+        "Brand",
+        "marketer",
+        "cmo",
+        "planned",
+        45,
+        40,
+        "5000000",
+        ["pr"],
+        True,
+    ),
+    ("DEMO-12", "Social video tests", "Digital", "marketer", None, "draft", 50, 25, "120000", ["social"], False),
+    ("DEMO-13", "Old catalogue print run", "Brand", "marketer", "cmo", "cancelled", 10, 20, "250000", ["print"], False),
+    ("DEMO-14", "Content hub", "Digital", "marketer", "cmo", "active", 0, 88, "0", ["content", "web"], False),
+    ("DEMO-15", "Годовая программа бренда", "Brand", "marketer", "cmo", "active", 0, 89, "0", ["social", "pr"], False),
+]
+
+# Activities per campaign: name, type, channel, day offset from the campaign start, length, public, time
+ACTIVITIES = {
+    "DEMO-01": [
+        ("Launch video on social", ActivityType.SOCIAL, "social", 0, 1, True, None),
+        ("Display flight 1", ActivityType.PAID_MEDIA, "display", 3, 30, False, None),
+    ],
+    "DEMO-02": [
+        ("Пресс-конференция", ActivityType.PR, "pr", 10, 1, True, (dt.time(11, 0), dt.time(12, 30))),
+        ("Презентация для партнёров", ActivityType.EVENT, "events", 20, 1, False, (dt.time(15, 0), dt.time(17, 0))),
+    ],
+    "DEMO-03": [("Newsletter #1", ActivityType.EMAIL, "email", 7, 1, False, None)],
+    "DEMO-05": [
+        ("Webinar: attribution basics", ActivityType.WEBINAR, "content", 7, 1, True, (dt.time(14, 0), dt.time(15, 0))),
+        (
+            "Webinar: marketing mix models",
+            ActivityType.WEBINAR,
+            "content",
+            28,
+            1,
+            True,
+            (dt.time(14, 0), dt.time(15, 0)),
+        ),
+    ],
+    "DEMO-06": [("Industry expo booth", ActivityType.EVENT, "events", 0, 3, True, None)],
+    "DEMO-07": [("Customer day in Moscow", ActivityType.EVENT, "events", 10, 1, False, None)],
+    "DEMO-09": [("Стенд на выставке в Архангельске", ActivityType.EVENT, "events", 2, 3, True, None)],
+    "DEMO-11": [("Aurora embargoed briefing", ActivityType.PR, "pr", 5, 1, False, None)],
+    "DEMO-14": [("Blog: 10 case studies", ActivityType.CONTENT, "content", 14, 1, False, None)],
+    "DEMO-15": [("Публикация в отраслевом журнале", ActivityType.PR, "pr", 30, 1, False, None)],
+}
+
+# The path through the lifecycle to each demo status.
+PATHS = {
+    CampaignStatus.DRAFT: [],
+    CampaignStatus.PLANNED: [CampaignStatus.PLANNED],
+    CampaignStatus.ACTIVE: [CampaignStatus.PLANNED, CampaignStatus.ACTIVE],
+    CampaignStatus.ON_HOLD: [CampaignStatus.PLANNED, CampaignStatus.ACTIVE, CampaignStatus.ON_HOLD],
+    CampaignStatus.COMPLETED: [CampaignStatus.PLANNED, CampaignStatus.ACTIVE, CampaignStatus.COMPLETED],
+    CampaignStatus.CANCELLED: [CampaignStatus.PLANNED, CampaignStatus.CANCELLED],
+}
+
+
+def seed(stdout) -> None:
+    quarter_start, _quarter_end = services.quarter_bounds(timezone.localdate())
+    admin = User.objects.get(username="admin")
+    channels = {channel.code: channel for channel in Channel.objects.all()}
+    created = 0
+    held_back = []
+    for code, name, team_name, owner, sponsor, status, offset, length, cost, channel_codes, confidential in CAMPAIGNS:
+        if Campaign.objects.filter(code=code).exists():
+            continue
+        start = quarter_start + dt.timedelta(days=offset)
+        campaign = services.campaign_create(
+            by=admin,
+            code=code,
+            name=name,
+            team=Team.objects.get(name=team_name),
+            owner=User.objects.get(username=owner),
+            sponsor=User.objects.get(username=sponsor) if sponsor else None,
+            start_date=start,
+            end_date=start + dt.timedelta(days=length),
+            planned_cost=Decimal(cost),
+            confidential=confidential,
+            objective="Awareness and qualified leads." if name.isascii() else "Узнаваемость и лиды.",
+            tags="demo",
+            channels=[channels[c] for c in channel_codes if c in channels],
+        )
+        created += 1
+        for activity_name, kind, channel, day, days, public, times in ACTIVITIES.get(code, []):
+            first = start + dt.timedelta(days=day)
+            services.activity_create(
+                campaign=campaign,
+                by=admin,
+                name=activity_name,
+                type=kind,
+                channel=channels.get(channel),
+                start_date=first,
+                end_date=first + dt.timedelta(days=days - 1),
+                start_time=times[0] if times else None,
+                end_time=times[1] if times else None,
+                owner=campaign.owner,
+                public=public,
+                location="Moscow" if kind == ActivityType.EVENT else "",
+            )
+        services.task_create(
+            campaign=campaign, by=admin, title="Brief the agency", assignee=campaign.owner, due_date=start
+        )
+        services.kpi_create(campaign=campaign, by=admin, metric=KPIMetric.LEADS, target=Decimal("500"))
+        for step in PATHS[status]:
+            try:
+                services.campaign_transition(campaign=campaign, to_status=step, note="Demo data", by=admin)
+            except StateConflict as refusal:
+                held_back.append(f"{code}: {refusal}")
+                break
+    stdout.write(f"  campaigns: {created} new demo campaigns ({Campaign.objects.count()} in total)")
+    for line in held_back:
+        stdout.write(f"    kept back: {line}")

@@ -1,0 +1,204 @@
+"""Forms of the campaign pages; they validate input, services apply the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from campaigns.choices import ActivityType, CalendarEventKind, CampaignStatus
+from campaigns.models import KPI, Activity, Campaign, Channel, Task
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class CampaignForm(forms.ModelForm):
+    channels = forms.ModelMultipleChoiceField(
+        queryset=Channel.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Channels"),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "code",
+            "team",
+            "owner",
+            "sponsor",
+            "channels",
+            "start_date",
+            "end_date",
+            "planned_cost",
+            "objective",
+            "description",
+            "parent",
+            "tags",
+            "confidential",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objective": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        teams = Team.objects.filter(is_active=True)
+        if not user.is_mrm_admin:
+            teams = teams.filter(pk__in=user.team_ids)
+        self.fields["team"].queryset = teams
+        people = User.objects.filter(is_active=True).order_by("display_name", "username")
+        self.fields["owner"].queryset = people
+        self.fields["sponsor"].queryset = people
+        self.fields["owner"].label_from_instance = lambda u: u.full_name
+        self.fields["sponsor"].label_from_instance = lambda u: u.full_name
+        parents = Campaign.objects.visible_to(user).only("pk", "code", "name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["code"].required = False
+        if not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+            if teams.count() == 1:
+                self.fields["team"].initial = teams.first().pk
+
+    def _post_clean(self):
+        # Model validation runs in the service (with the acting user); only the
+        # field-level cleaning happens here.
+        pass
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "channels"}
+        data["code"] = (data.get("code") or "").strip()
+        return data
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(choices=CampaignStatus.choices, label=_("New status"))
+    note = forms.CharField(required=False, max_length=2000, label=_("Note"))
+
+
+class ShareForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), label=_("Share with"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = lambda u: u.full_name
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "name",
+            "type",
+            "channel",
+            "status",
+            "start_date",
+            "start_time",
+            "end_date",
+            "end_time",
+            "owner",
+            "location",
+            "url",
+            "public",
+            "description",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.filter(is_active=True)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["owner"].label_from_instance = lambda u: u.full_name
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "activity", "assignee", "due_date", "done"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = campaign.activities.all()
+        self.fields["assignee"].queryset = User.objects.filter(is_active=True)
+        self.fields["assignee"].label_from_instance = lambda u: u.full_name
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class KPIForm(forms.ModelForm):
+    class Meta:
+        model = KPI
+        fields = ["metric", "custom_name", "target", "actual"]
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CalendarFeedForm(forms.Form):
+    """A saved calendar filter for an ICS subscription."""
+
+    name = forms.CharField(max_length=120, label=_("Name"))
+    team = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.filter(is_active=True), required=False, label=_("Teams")
+    )
+    channel = forms.ModelMultipleChoiceField(
+        queryset=Channel.objects.filter(is_active=True), required=False, label=_("Channels")
+    )
+    type = forms.MultipleChoiceField(choices=ActivityType.choices, required=False, label=_("Activity types"))
+    status = forms.MultipleChoiceField(choices=CampaignStatus.choices, required=False, label=_("Campaign statuses"))
+    kind = forms.MultipleChoiceField(
+        choices=CalendarEventKind.choices,
+        required=False,
+        label=_("Show"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for both activities and campaigns."),
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "team": [str(t.pk) for t in data["team"]],
+            "channel": [str(c.pk) for c in data["channel"]],
+            "type": list(data["type"]),
+            "status": list(data["status"]),
+            "kind": list(data["kind"]),
+        }

@@ -1,0 +1,85 @@
+"""iCalendar (RFC 5545) feeds for Outlook, Google and Apple calendars.
+
+A feed shows what its owner may see (``visible_to``), filtered by the saved
+filter, from 90 days back to a year ahead. UIDs are stable
+(``activity-<id>@<host>``) so calendar apps update events instead of
+duplicating them; all-day activities are DATE values; timed ones carry the
+organisation's time zone with its VTIMEZONE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from campaigns.choices import ActivityStatus, CalendarEventKind, CampaignStatus
+from campaigns.selectors import CalendarQuery, calendar_activities, calendar_campaigns
+
+PAST_DAYS = 90
+FUTURE_DAYS = 365
+
+
+def feed_query(feed, today: dt.date | None = None) -> CalendarQuery:
+    today = today or timezone.localdate()
+    return CalendarQuery.from_params(
+        dict(feed.filters or {}),
+        start=today - dt.timedelta(days=PAST_DAYS),
+        end=today + dt.timedelta(days=FUTURE_DAYS),
+    )
+
+
+def feed_calendar(feed, *, base_url: str) -> bytes:
+    """The feed as iCalendar bytes."""
+    host = urlsplit(base_url).hostname or "mrm"
+    query = feed_query(feed)
+    calendar = Calendar()
+    calendar.add("prodid", "-//MRM//Marketing calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"MRM · {feed.name}")
+    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    owner = feed.owner
+    if query.wants(CalendarEventKind.ACTIVITY):
+        for activity in calendar_activities(owner, query):
+            event = Event()
+            event.add("uid", f"activity-{activity.pk}@{host}")
+            event.add("dtstamp", activity.updated_at)
+            event.add("last-modified", activity.updated_at)
+            event.add("dtstart", activity.starts_at())
+            event.add("dtend", activity.ends_at())
+            event.add("summary", activity.name)
+            campaign = activity.campaign
+            lines = [f"{campaign.code} · {campaign.name}", f"{_('Type')}: {activity.get_type_display()}"]
+            if activity.description:
+                lines.append(activity.description)
+            event.add("description", "\n".join(lines))
+            if activity.location:
+                event.add("location", activity.location)
+            event.add("url", base_url + activity.get_absolute_url())
+            event.add("categories", [str(activity.get_type_display()), campaign.team.name])
+            cancelled = activity.status == ActivityStatus.CANCELLED or campaign.status == CampaignStatus.CANCELLED
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            event.add("transp", "TRANSPARENT" if activity.all_day else "OPAQUE")
+            calendar.add_component(event)
+    if query.wants(CalendarEventKind.CAMPAIGN):
+        for campaign in calendar_campaigns(owner, query):
+            event = Event()
+            event.add("uid", f"campaign-{campaign.pk}@{host}")
+            event.add("dtstamp", campaign.updated_at)
+            event.add("last-modified", campaign.updated_at)
+            event.add("dtstart", campaign.start_date)
+            event.add("dtend", campaign.end_date + dt.timedelta(days=1))
+            event.add("summary", f"{campaign.code} · {campaign.name}")
+            event.add("description", f"{_('Campaign')} · {campaign.get_status_display()} · {campaign.team.name}")
+            event.add("url", base_url + campaign.get_absolute_url())
+            event.add("categories", [str(_("Campaign")), campaign.team.name])
+            event.add("status", "CANCELLED" if campaign.status == CampaignStatus.CANCELLED else "CONFIRMED")
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

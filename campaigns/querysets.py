@@ -1,0 +1,157 @@
+"""Who may see which campaign: the one place (PRODUCT.md §2).
+
+Every list, page, board, timeline, calendar, ICS feed, embed feed and API
+endpoint reads campaigns (and their activities, tasks and KPIs) through
+``visible_to(user)``. Confidential campaigns are visible only to the team's
+members, the owner, the sponsor, users or groups granted ``view_campaign`` on
+the object (django-guardian, direct foreign-key tables), finance and admins —
+plus whatever the registered confidential-access grants add (see below).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.choices import Role
+
+# Higher floors may widen who sees a confidential campaign without this module
+# knowing them. Each grant takes a user and returns a Q over Campaign, e.g.
+# approvals will register "approvers of the campaign's open approval requests".
+ConfidentialAccessGrant = Callable[[object], Q]
+_CONFIDENTIAL_ACCESS_GRANTS: list[ConfidentialAccessGrant] = []
+
+
+def register_confidential_access(grant: ConfidentialAccessGrant) -> ConfidentialAccessGrant:
+    """Add a rule letting more people see confidential campaigns (idempotent)."""
+    if grant not in _CONFIDENTIAL_ACCESS_GRANTS:
+        _CONFIDENTIAL_ACCESS_GRANTS.append(grant)
+    return grant
+
+
+def confidential_access_grants() -> tuple[ConfidentialAccessGrant, ...]:
+    return tuple(_CONFIDENTIAL_ACCESS_GRANTS)
+
+
+# --- approvers of open approval requests -------------------------------------
+# PRODUCT.md §2 lets approvers of a confidential campaign's open approval
+# requests see it. The approvals app registers that rule here with
+# ``register_confidential_access`` once approval requests exist.
+
+
+def campaign_visibility_q(user, prefix: str = "") -> Q | None:
+    """The condition a campaign (reached through ``prefix``) must meet to be visible.
+
+    ``None`` means "everything" (finance and admins). Anonymous and inactive
+    users see nothing, which callers express with ``.none()``.
+    """
+    if user.is_superuser or user.has_role(Role.ADMIN, Role.FINANCE):
+        return None
+    from campaigns.models import CampaignGroupObjectPermission, CampaignUserObjectPermission
+
+    involved = (
+        Q(team_id__in=user.team_ids)
+        | Q(owner_id=user.pk)
+        | Q(sponsor_id=user.pk)
+        | Q(
+            pk__in=CampaignUserObjectPermission.objects.filter(
+                user_id=user.pk, permission__codename="view_campaign"
+            ).values("content_object_id")
+        )
+        | Q(
+            pk__in=CampaignGroupObjectPermission.objects.filter(
+                group__user=user, permission__codename="view_campaign"
+            ).values("content_object_id")
+        )
+    )
+    for grant in _CONFIDENTIAL_ACCESS_GRANTS:
+        involved |= grant(user)
+    # Readers by role see every non-confidential campaign; without a role, a
+    # person sees only what they are personally involved in.
+    reader = user.has_role(Role.MARKETER, Role.APPROVER)
+    condition = (Q(confidential=False) | involved) if reader else involved
+    if not prefix:
+        return condition
+    return _prefixed(condition, prefix)
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition over a related campaign (``campaign__...``)."""
+    children = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(_prefixed(child, prefix))
+        else:
+            field, value = child
+            children.append((f"{prefix}{field}", value))
+    prefixed = Q(*children, _connector=condition.connector, _negated=condition.negated)
+    return prefixed
+
+
+def _visible(queryset: models.QuerySet, user, prefix: str) -> models.QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    condition = campaign_visibility_q(user, prefix)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Campaigns the user may read (PRODUCT.md §2)."""
+        return _visible(self, user, "")
+
+    def with_list_data(self):
+        """What lists, the board and the API show per row, fetched up front."""
+        return self.select_related("team", "owner", "sponsor", "parent").prefetch_related("channels")
+
+    def overlapping(self, start, end):
+        """Campaigns whose span touches [start, end]; undated ones are left out."""
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class CampaignPartQuerySet(models.QuerySet):
+    """Activities, tasks and KPIs: visible exactly when their campaign is."""
+
+    def visible_to(self, user):
+        return _visible(self, user, "campaign__")
+
+
+class ActivityQuerySet(CampaignPartQuerySet):
+    def with_list_data(self):
+        return self.select_related("campaign", "campaign__team", "channel", "owner")
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+    def public(self):
+        """Activities that may appear on the public calendar.
+
+        Flagged public, not cancelled, of a campaign that is neither
+        confidential nor a draft nor cancelled: the public page must never
+        show something the organisation has not committed to.
+        """
+        from campaigns.choices import ActivityStatus, CampaignStatus
+
+        return (
+            self.filter(public=True, campaign__confidential=False)
+            .exclude(status=ActivityStatus.CANCELLED)
+            .exclude(campaign__status__in=[CampaignStatus.DRAFT, CampaignStatus.CANCELLED])
+        )
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own feeds only: the token is their secret."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner_id=user.pk)
+
+
+class ChannelQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Channels are shared vocabulary: every signed-in user sees them."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.all()

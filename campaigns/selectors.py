@@ -1,0 +1,415 @@
+"""Reads that are more than a queryset: calendar events, the board, history, the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from campaigns.choices import (
+    TEAM_PALETTE,
+    ActivityType,
+    CalendarColourBy,
+    CalendarEventKind,
+    CampaignStatus,
+)
+from campaigns.models import KPI, Activity, Campaign, Task
+
+MAX_CALENDAR_DAYS = 400
+
+
+def _parse_day(value: str, name: str) -> dt.date:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({name: _("This parameter is required (a date like 2026-11-01).")})
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+")).date()
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise ValidationError({name: _("Enter a valid date like 2026-11-01.")}) from None
+
+
+def _ints(values) -> list[int]:
+    result = []
+    for value in values:
+        for part in str(value).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise ValidationError(_("“%(value)s” is not a valid id.") % {"value": part})
+            result.append(int(part))
+    return result
+
+
+def _choices(values, allowed, name) -> list[str]:
+    result = []
+    for value in values:
+        for part in str(value).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part not in allowed:
+                raise ValidationError({name: _("“%(value)s” is not one of the choices.") % {"value": part}})
+            result.append(part)
+    return result
+
+
+@dataclass
+class CalendarQuery:
+    """A window of the calendar and its filters (the same for the API, ICS and the page)."""
+
+    start: dt.date
+    end: dt.date
+    team: list[int] = field(default_factory=list)
+    channel: list[int] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    color_by: str = CalendarColourBy.CHANNEL
+
+    @classmethod
+    def from_params(cls, params, *, start: dt.date | None = None, end: dt.date | None = None) -> CalendarQuery:
+        """Read ``start``, ``end`` and the filters from a QueryDict or a dict of lists; 400 on bad input."""
+
+        def getlist(name):
+            if hasattr(params, "getlist"):
+                return params.getlist(name)
+            value = params.get(name, [])
+            return value if isinstance(value, (list, tuple)) else [value]
+
+        start = start or _parse_day(params.get("start", ""), "start")
+        end = end or _parse_day(params.get("end", ""), "end")
+        if end < start:
+            raise ValidationError({"end": _("The end must not be before the start.")})
+        if (end - start).days > MAX_CALENDAR_DAYS:
+            raise ValidationError({"end": _("Ask for at most %(days)s days at a time.") % {"days": MAX_CALENDAR_DAYS}})
+        color_by = (params.get("color_by") or CalendarColourBy.CHANNEL) if hasattr(params, "get") else "channel"
+        if isinstance(color_by, list):
+            color_by = color_by[0] if color_by else CalendarColourBy.CHANNEL
+        if color_by not in CalendarColourBy.values:
+            raise ValidationError({"color_by": _("Colour by channel or team.")})
+        return cls(
+            start=start,
+            end=end,
+            team=_ints(getlist("team")),
+            channel=_ints(getlist("channel")),
+            type=_choices(getlist("type"), ActivityType.values, "type"),
+            status=_choices(getlist("status"), CampaignStatus.values, "status"),
+            kind=_choices(getlist("kind"), CalendarEventKind.values, "kind"),
+            color_by=color_by,
+        )
+
+    def wants(self, kind: str) -> bool:
+        if self.kind and kind not in self.kind:
+            return False
+        # Campaign spans have no activity type: a type filter means activities only.
+        return not (kind == CalendarEventKind.CAMPAIGN and self.type)
+
+
+def _team_colour(team_id: int) -> str:
+    return TEAM_PALETTE[team_id % len(TEAM_PALETTE)]
+
+
+def _iso(value) -> str:
+    return value.isoformat()
+
+
+def calendar_activities(user, query: CalendarQuery):
+    activities = Activity.objects.visible_to(user).with_list_data().overlapping(query.start, query.end)
+    if query.team:
+        activities = activities.filter(campaign__team_id__in=query.team)
+    if query.channel:
+        activities = activities.filter(channel_id__in=query.channel)
+    if query.type:
+        activities = activities.filter(type__in=query.type)
+    if query.status:
+        activities = activities.filter(campaign__status__in=query.status)
+    return activities.order_by("start_date", "start_time", "pk")
+
+
+def calendar_campaigns(user, query: CalendarQuery):
+    campaigns = Campaign.objects.visible_to(user).with_list_data().overlapping(query.start, query.end)
+    if query.team:
+        campaigns = campaigns.filter(team_id__in=query.team)
+    if query.channel:
+        campaigns = campaigns.filter(channels__in=query.channel).distinct()
+    if query.status:
+        campaigns = campaigns.filter(status__in=query.status)
+    return campaigns.order_by("start_date", "pk")
+
+
+def calendar_events(user, query: CalendarQuery) -> list[dict]:
+    """Activities and campaign spans the user may see in the window, ready for FullCalendar.
+
+    All-day events end on the exclusive next day, as FullCalendar and RFC 5545
+    expect. A constant number of queries whatever the number of events.
+    """
+    events: list[dict] = []
+    if query.wants(CalendarEventKind.ACTIVITY):
+        for activity in calendar_activities(user, query):
+            campaign = activity.campaign
+            channel = activity.channel
+            color = (
+                _team_colour(campaign.team_id)
+                if query.color_by == CalendarColourBy.TEAM or channel is None
+                else channel.color
+            )
+            events.append(
+                {
+                    "id": f"activity-{activity.pk}",
+                    "kind": CalendarEventKind.ACTIVITY.value,
+                    "title": activity.name,
+                    "start": _iso(activity.starts_at()),
+                    "end": _iso(activity.ends_at()),
+                    "all_day": activity.all_day,
+                    "color": color,
+                    "url": activity.get_absolute_url(),
+                    "type": activity.type,
+                    "type_label": str(activity.get_type_display()),
+                    "status": campaign.status,
+                    "status_label": str(campaign.get_status_display()),
+                    "channel": activity.channel_id,
+                    "channel_name": str(channel) if channel else "",
+                    "team": campaign.team_id,
+                    "team_name": campaign.team.name,
+                    "campaign": {"id": campaign.pk, "code": campaign.code, "name": campaign.name},
+                    "location": activity.location,
+                    "public": activity.public,
+                }
+            )
+    if query.wants(CalendarEventKind.CAMPAIGN):
+        for campaign in calendar_campaigns(user, query):
+            channels = list(campaign.channels.all())
+            color = (
+                channels[0].color
+                if query.color_by == CalendarColourBy.CHANNEL and channels
+                else _team_colour(campaign.team_id)
+            )
+            events.append(
+                {
+                    "id": f"campaign-{campaign.pk}",
+                    "kind": CalendarEventKind.CAMPAIGN.value,
+                    "title": f"{campaign.code} · {campaign.name}",
+                    "start": _iso(campaign.start_date),
+                    "end": _iso(campaign.end_date + dt.timedelta(days=1)),
+                    "all_day": True,
+                    "color": color,
+                    "url": campaign.get_absolute_url(),
+                    "type": "",
+                    "type_label": str(CalendarEventKind.CAMPAIGN.label),
+                    "status": campaign.status,
+                    "status_label": str(campaign.get_status_display()),
+                    "channel": channels[0].pk if channels else None,
+                    "channel_name": ", ".join(str(c) for c in channels),
+                    "team": campaign.team_id,
+                    "team_name": campaign.team.name,
+                    "campaign": {"id": campaign.pk, "code": campaign.code, "name": campaign.name},
+                    "location": "",
+                    "public": False,
+                }
+            )
+    return events
+
+
+def public_events(start: dt.date, end: dt.date) -> list[dict]:
+    """The embeddable calendar: public activities only, public fields only (PRODUCT.md §3)."""
+    activities = (
+        Activity.objects.public().overlapping(start, end).select_related(None).order_by("start_date", "start_time")
+    )
+    return [
+        {
+            "id": f"activity-{activity.pk}",
+            "title": activity.name,
+            "start": _iso(activity.starts_at()),
+            "end": _iso(activity.ends_at()),
+            "all_day": activity.all_day,
+            "type": activity.type,
+            "type_label": str(activity.get_type_display()),
+            "location": activity.location,
+            "url": activity.url,
+        }
+        for activity in activities
+    ]
+
+
+# --- board and timeline --------------------------------------------------------------
+
+
+def board_columns(user, campaigns) -> list[dict]:
+    """Campaigns grouped by status, in lifecycle order, for the board."""
+    by_status = defaultdict(list)
+    for campaign in campaigns:
+        by_status[campaign.status].append(campaign)
+    return [
+        {"status": status, "label": label, "campaigns": by_status.get(status, [])}
+        for status, label in CampaignStatus.choices
+    ]
+
+
+@dataclass
+class TimelineBar:
+    label: str
+    sublabel: str
+    url: str
+    x: float
+    width: float
+    y: int
+    kind: str
+    status: str
+    status_label: str
+    start: dt.date
+    end: dt.date
+
+
+def timeline(user, campaigns, start: dt.date, end: dt.date, *, width: int = 1000, row: int = 28) -> dict:
+    """A Gantt-like chart: one bar per campaign, its activities below it, drawn as SVG.
+
+    Coordinates are computed here so the template only places rectangles (no
+    inline styles: the CSP forbids them).
+    """
+    days = (end - start).days + 1
+    scale = width / days
+    campaigns = list(campaigns)
+    activities = (
+        Activity.objects.filter(campaign__in=[c.pk for c in campaigns])
+        .overlapping(start, end)
+        .order_by("start_date", "pk")
+    )
+    per_campaign = defaultdict(list)
+    for activity in activities:
+        per_campaign[activity.campaign_id].append(activity)
+
+    def span(first: dt.date, last: dt.date) -> tuple[float, float]:
+        first, last = max(first, start), min(last, end)
+        x = (first - start).days * scale
+        return round(x, 1), round(max(((last - first).days + 1) * scale, 3), 1)
+
+    bars: list[TimelineBar] = []
+    y = 0
+    for campaign in campaigns:
+        x, w = span(campaign.start_date, campaign.end_date)
+        bars.append(
+            TimelineBar(
+                label=f"{campaign.code} · {campaign.name}",
+                sublabel=campaign.team.name,
+                url=campaign.get_absolute_url(),
+                x=x,
+                width=w,
+                y=y,
+                kind="campaign",
+                status=campaign.status,
+                status_label=str(campaign.get_status_display()),
+                start=campaign.start_date,
+                end=campaign.end_date,
+            )
+        )
+        y += row
+        for activity in per_campaign.get(campaign.pk, []):
+            x, w = span(activity.start_date, activity.end_date)
+            bars.append(
+                TimelineBar(
+                    label=activity.name,
+                    sublabel=str(activity.get_type_display()),
+                    url=activity.get_absolute_url(),
+                    x=x,
+                    width=w,
+                    y=y,
+                    kind="activity",
+                    status=activity.status,
+                    status_label=str(activity.get_status_display()),
+                    start=activity.start_date,
+                    end=activity.end_date,
+                )
+            )
+            y += row
+    months = []
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        if cursor >= start:
+            months.append({"x": round((cursor - start).days * scale, 1), "label": cursor})
+        cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    today = dt.date.today()
+    return {
+        "bars": bars,
+        "months": months,
+        "width": width,
+        "height": max(y, row) + 4,
+        "row": row,
+        "today_x": round((today - start).days * scale, 1) if start <= today <= end else None,
+        "start": start,
+        "end": end,
+    }
+
+
+# --- the campaign page ---------------------------------------------------------------
+
+
+def campaign_page_data(campaign: Campaign) -> dict:
+    """Everything the campaign page lists, each in one query."""
+    activities = list(campaign.activities.select_related("channel", "owner").order_by("start_date", "start_time"))
+    tasks = list(Task.objects.filter(campaign=campaign).select_related("assignee", "activity"))
+    kpis = list(KPI.objects.filter(campaign=campaign))
+    transitions = list(campaign.transitions.select_related("by"))
+    return {
+        "activities": activities,
+        "tasks": tasks,
+        "kpis": kpis,
+        "transitions": transitions,
+        "history": campaign_history(campaign),
+    }
+
+
+def _diff(previous, current, fields) -> list[dict]:
+    changes = []
+    for name, verbose, choices in fields:
+        before, after = getattr(previous, name, None), getattr(current, name, None)
+        if before != after:
+            changes.append({"field": verbose, "old": choices.get(before, before), "new": choices.get(after, after)})
+    return changes
+
+
+def campaign_history(campaign: Campaign, limit: int = 100) -> list[dict]:
+    """Who changed what and when: the campaign, its activities, tasks and KPIs (PRODUCT.md §8 audit).
+
+    Diffs are computed in memory from each object's ordered history, so the
+    page costs four queries however long the history is.
+    """
+    sources = [
+        (Campaign.history.filter(id=campaign.pk), Campaign, _("Campaign")),
+        (Activity.history.filter(campaign_id=campaign.pk), Activity, _("Activity")),
+        (Task.history.filter(campaign_id=campaign.pk), Task, _("Task")),
+        (KPI.history.filter(campaign_id=campaign.pk), KPI, _("KPI")),
+    ]
+    entries = []
+    for records, model, kind in sources:
+        fields = [
+            (f.attname, str(f.verbose_name), dict(f.flatchoices) if f.choices else {})
+            for f in model._meta.concrete_fields
+            if f.name not in {"id", "campaign", "created_at", "updated_at", "created_by", "done_at"}
+        ]
+        previous_by_object = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            previous = previous_by_object.get(record.id)
+            changes = _diff(previous, record, fields) if record.history_type == "~" and previous is not None else []
+            previous_by_object[record.id] = record
+            if record.history_type == "~" and previous is not None and not changes:
+                continue
+            entries.append(
+                {
+                    "at": record.history_date,
+                    "user": record.history_user,
+                    "kind": kind,
+                    "object": str(getattr(record, "name", None) or getattr(record, "title", None) or record.id),
+                    "action": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type],
+                    "changes": changes,
+                    "reason": record.history_change_reason or "",
+                }
+            )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries[:limit]

@@ -1,0 +1,392 @@
+"""Every write on campaigns and their parts (PRODUCT.md §3).
+
+Views, the API, the admin's actions and the demo data all call these
+functions; each checks who is acting, validates, writes inside a transaction
+and records history with the acting user.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns import permissions
+from campaigns.choices import CampaignStatus
+from campaigns.launch import launch_objections
+from campaigns.models import (
+    KPI,
+    Activity,
+    CalendarFeed,
+    Campaign,
+    CampaignTransition,
+    CampaignUserObjectPermission,
+    Task,
+)
+from mrm.exceptions import StateConflict
+
+CAMPAIGN_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "objective",
+    "team",
+    "owner",
+    "sponsor",
+    "start_date",
+    "end_date",
+    "planned_cost",
+    "confidential",
+    "parent",
+    "tags",
+)
+
+
+def _ensure(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _normalise_tags(tags) -> str:
+    items = tags if isinstance(tags, (list, tuple)) else (tags or "").split(",")
+    seen: list[str] = []
+    for item in items:
+        tag = str(item).strip()
+        if tag and tag not in seen:
+            seen.append(tag)
+    value = ", ".join(seen)
+    if len(value) > 255:
+        raise ValidationError({"tags": _("Too many tags: keep them under 255 characters in total.")})
+    return value
+
+
+def _next_code(year: int) -> str:
+    prefix = f"CMP-{year}-"
+    codes = Campaign.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+@transaction.atomic
+def campaign_create(*, by, channels=(), **data) -> Campaign:
+    """Create a draft campaign of one of the creator's teams (§2, §3).
+
+    A code is generated when none is given (``CMP-<year>-<n>``); two people
+    creating at once may compute the same number, so a clash is retried.
+    """
+    unknown = set(data) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown campaign fields: {sorted(unknown)}")
+    team = data.get("team")
+    _ensure(
+        permissions.can_create_in_team(by, getattr(team, "pk", None)),
+        _("You can only create campaigns for your own teams."),
+    )
+    data["tags"] = _normalise_tags(data.get("tags", ""))
+    campaign = Campaign(**data, created_by=by, status=CampaignStatus.DRAFT)
+    generated = not campaign.code
+    campaign.full_clean(exclude=["code"] if generated else None)
+    for _attempt in range(5):
+        if generated:
+            campaign.code = _next_code((campaign.start_date or timezone.localdate()).year)
+        campaign._history_user = by
+        try:
+            with transaction.atomic():
+                campaign.save()
+            break
+        except IntegrityError:
+            if not generated:
+                raise ValidationError({"code": _("A campaign with this code already exists.")}) from None
+            campaign.pk = None
+    else:  # pragma: no cover - five clashes in a row
+        raise StateConflict(_("Could not generate a campaign code. Try again."))
+    campaign.channels.set(channels)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, by, channels=None, **data) -> Campaign:
+    """Change a campaign's details; status moves only through ``campaign_transition``.
+
+    A marketer cannot move a campaign to a team that is not theirs. Leaving the
+    sponsor empty is refused once the campaign has left draft (§3).
+    """
+    unknown = set(data) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown campaign fields: {sorted(unknown)}")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _ensure(permissions.can_edit_campaign(by, campaign), _("You cannot edit this campaign."))
+    if "team" in data and data["team"].pk != campaign.team_id:
+        _ensure(
+            permissions.can_create_in_team(by, data["team"].pk),
+            _("You can only move a campaign to one of your own teams."),
+        )
+    if "tags" in data:
+        data["tags"] = _normalise_tags(data["tags"])
+    for field, value in data.items():
+        setattr(campaign, field, value)
+    if not campaign.code:
+        campaign.code = _next_code((campaign.start_date or timezone.localdate()).year)
+    if campaign.status != CampaignStatus.DRAFT and campaign.sponsor_id is None:
+        raise ValidationError({"sponsor": _("A campaign that has left draft must keep a sponsor.")})
+    campaign.full_clean()
+    campaign._history_user = by
+    campaign.save()
+    if channels is not None:
+        campaign.channels.set(channels)
+    return campaign
+
+
+@transaction.atomic
+def campaign_transition(*, campaign: Campaign, to_status: str, note: str = "", by) -> Campaign:
+    """Move a campaign through its lifecycle (PRODUCT.md §3), or refuse with a 409.
+
+    Locks the row so two people moving the same campaign see each other's
+    result; checks the lifecycle, the sponsor rule (required to leave draft)
+    and, before going active, every registered launch guard (budgets: a
+    planned cost needs an approved funding request). Records who, when, from,
+    to and the note.
+    """
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _ensure(permissions.can_transition_campaign(by, locked), _("You cannot change this campaign's status."))
+    if to_status not in CampaignStatus.values:
+        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": to_status}})
+    current = locked.status
+    if to_status == current:
+        raise StateConflict(
+            _("The campaign is already %(status)s.") % {"status": CampaignStatus(current).label.lower()}
+        )
+    if to_status not in locked.lifecycle_targets():
+        raise StateConflict(
+            _("A campaign cannot go from %(from)s to %(to)s.")
+            % {"from": CampaignStatus(current).label.lower(), "to": CampaignStatus(to_status).label.lower()}
+        )
+    if to_status != CampaignStatus.CANCELLED and locked.sponsor_id is None:
+        raise StateConflict(_("Name a sponsor before the campaign leaves draft."))
+    if to_status == CampaignStatus.ACTIVE:
+        objections = launch_objections(locked)
+        if objections:
+            raise StateConflict(" ".join(objections))
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": _("Keep the note under 2000 characters.")})
+    if to_status == CampaignStatus.ON_HOLD:
+        locked.status_before_hold = current
+    elif current == CampaignStatus.ON_HOLD:
+        locked.status_before_hold = ""
+    locked.status = to_status
+    locked._history_user = by
+    locked._change_reason = note[:100] if note else None
+    locked.save(update_fields=["status", "status_before_hold", "updated_at"])
+    CampaignTransition.objects.create(campaign=locked, from_status=current, to_status=to_status, note=note, by=by)
+    return locked
+
+
+@transaction.atomic
+def campaign_share(*, campaign: Campaign, user, by) -> None:
+    """Let one more person see a confidential campaign (guardian object permission)."""
+    _ensure(permissions.can_share_campaign(by, campaign), _("You cannot share this campaign."))
+    if not user.is_active:
+        raise ValidationError({"user": _("This user is not active.")})
+    permission = Permission.objects.get(content_type__app_label="campaigns", codename="view_campaign")
+    CampaignUserObjectPermission.objects.get_or_create(user=user, permission=permission, content_object=campaign)
+
+
+@transaction.atomic
+def campaign_unshare(*, campaign: Campaign, user, by) -> None:
+    _ensure(permissions.can_share_campaign(by, campaign), _("You cannot share this campaign."))
+    CampaignUserObjectPermission.objects.filter(
+        user=user, content_object=campaign, permission__codename="view_campaign"
+    ).delete()
+
+
+# --- activities, tasks, KPIs --------------------------------------------------
+
+ACTIVITY_FIELDS = (
+    "name",
+    "type",
+    "channel",
+    "description",
+    "start_date",
+    "end_date",
+    "start_time",
+    "end_time",
+    "owner",
+    "status",
+    "location",
+    "url",
+    "public",
+)
+
+
+def _ensure_editable(campaign: Campaign, by) -> None:
+    _ensure(permissions.can_edit_campaign(by, campaign), _("You cannot edit this campaign."))
+
+
+@transaction.atomic
+def activity_create(*, campaign: Campaign, by, **data) -> Activity:
+    """Add a tactic to a campaign the user may edit."""
+    _ensure_editable(campaign, by)
+    activity = Activity(campaign=campaign, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS})
+    activity.full_clean()
+    activity._history_user = by
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, by, **data) -> Activity:
+    activity = Activity.objects.select_for_update().select_related("campaign").get(pk=activity.pk)
+    _ensure_editable(activity.campaign, by)
+    for field, value in data.items():
+        if field in ACTIVITY_FIELDS:
+            setattr(activity, field, value)
+    activity.full_clean()
+    activity._history_user = by
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by) -> None:
+    _ensure_editable(activity.campaign, by)
+    activity._history_user = by
+    activity.delete()
+
+
+TASK_FIELDS = ("activity", "title", "assignee", "due_date", "done")
+
+
+@transaction.atomic
+def task_create(*, campaign: Campaign, by, **data) -> Task:
+    _ensure_editable(campaign, by)
+    task = Task(campaign=campaign, **{k: v for k, v in data.items() if k in TASK_FIELDS})
+    if task.done:
+        task.done_at = timezone.now()
+    task.full_clean()
+    task._history_user = by
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, by, **data) -> Task:
+    task = Task.objects.select_for_update().select_related("campaign").get(pk=task.pk)
+    _ensure_editable(task.campaign, by)
+    was_done = task.done
+    for field, value in data.items():
+        if field in TASK_FIELDS:
+            setattr(task, field, value)
+    if task.done and not was_done:
+        task.done_at = timezone.now()
+    elif not task.done:
+        task.done_at = None
+    task.full_clean()
+    task._history_user = by
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_set_done(*, task: Task, done: bool, by) -> Task:
+    """Tick a task off (or reopen it): its editors and its assignee may."""
+    task = Task.objects.select_for_update().select_related("campaign").get(pk=task.pk)
+    _ensure(permissions.can_complete_task(by, task), _("You cannot change this task."))
+    task.done = done
+    task.done_at = timezone.now() if done else None
+    task._history_user = by
+    task.save(update_fields=["done", "done_at"])
+    return task
+
+
+@transaction.atomic
+def task_delete(*, task: Task, by) -> None:
+    _ensure_editable(task.campaign, by)
+    task._history_user = by
+    task.delete()
+
+
+KPI_FIELDS = ("metric", "custom_name", "target", "actual")
+
+
+@transaction.atomic
+def kpi_create(*, campaign: Campaign, by, **data) -> KPI:
+    _ensure_editable(campaign, by)
+    kpi = KPI(campaign=campaign, **{k: v for k, v in data.items() if k in KPI_FIELDS})
+    kpi.full_clean()
+    kpi._history_user = by
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, kpi: KPI, by, **data) -> KPI:
+    kpi = KPI.objects.select_for_update().select_related("campaign").get(pk=kpi.pk)
+    _ensure_editable(kpi.campaign, by)
+    for field, value in data.items():
+        if field in KPI_FIELDS:
+            setattr(kpi, field, value)
+    kpi.full_clean()
+    kpi._history_user = by
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, kpi: KPI, by) -> None:
+    _ensure_editable(kpi.campaign, by)
+    kpi._history_user = by
+    kpi.delete()
+
+
+# --- calendar feeds -------------------------------------------------------------
+
+FEED_FILTER_KEYS = ("team", "channel", "type", "status", "kind")
+
+
+def _clean_feed_filters(filters: dict) -> dict:
+    cleaned = {}
+    for key in FEED_FILTER_KEYS:
+        values = filters.get(key) or []
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        values = [str(v) for v in values if str(v).strip()]
+        if values:
+            cleaned[key] = values
+    return cleaned
+
+
+@transaction.atomic
+def calendar_feed_create(*, owner, name: str, filters: dict, by) -> CalendarFeed:
+    """Save a calendar filter with a fresh secret token for calendar apps."""
+    _ensure(owner.pk == by.pk, _("You can only create feeds for yourself."))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the feed.")})
+    feed = CalendarFeed(owner=owner, name=name, filters=_clean_feed_filters(filters))
+    feed.full_clean()
+    feed.save()
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, feed: CalendarFeed, by) -> CalendarFeed:
+    """Revoke the secret URL: from now on it answers 404 (a leaked link dies)."""
+    feed = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
+    _ensure(feed.owner_id == by.pk or by.is_mrm_admin, _("You cannot revoke this feed."))
+    if feed.revoked_at is None:
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at"])
+    return feed
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the quarter containing ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    next_start = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    return start, next_start - timedelta(days=1)

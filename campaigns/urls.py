@@ -1,0 +1,33 @@
+"""Campaign pages under /campaigns/ and the marketing calendar under /calendar/."""
+
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("campaigns/", views.campaign_list, name="list"),
+    path("campaigns/new/", views.campaign_create, name="create"),
+    path("campaigns/board/", views.board, name="board"),
+    path("campaigns/timeline/", views.campaign_timeline, name="timeline"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="edit"),
+    path("campaigns/<int:pk>/transition/", views.campaign_transition, name="transition"),
+    path("campaigns/<int:pk>/share/", views.campaign_share, name="share"),
+    path("campaigns/<int:pk>/share/<int:user_id>/remove/", views.campaign_unshare, name="unshare"),
+    path("campaigns/<int:pk>/activities/new/", views.activity_create, name="activity_create"),
+    path("campaigns/activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("campaigns/<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("campaigns/tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("campaigns/tasks/<int:pk>/done/", views.task_toggle, name="task_toggle"),
+    path("campaigns/<int:pk>/kpis/new/", views.kpi_create, name="kpi_create"),
+    path("campaigns/kpis/<int:pk>/edit/", views.kpi_edit, name="kpi_edit"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/feeds/", views.feed_list, name="feeds"),
+    path("calendar/feeds/<int:pk>/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("calendar/ics/<str:token>.ics", views.feed_ics, name="feed_ics"),
+    path("calendar/embed/", views.embed, name="embed"),
+    path("calendar/embed/events.json", views.embed_events, name="embed_events"),
+    path("calendar/embed/snippet/", views.embed_snippet, name="embed_snippet"),
+]

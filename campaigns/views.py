@@ -1,0 +1,603 @@
+"""Campaign pages: list, detail, forms, board, timeline, calendar, feeds and the embed.
+
+Views are thin: they read through ``visible_to``/selectors, call services for
+writes and turn refusals into messages. One view serves a page and its htmx
+fragment (``mrm.htmx.page_or_fragment``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Team
+from campaigns import permissions, services
+from campaigns.api.filters import CampaignFilter
+from campaigns.choices import (
+    ACTIVITY_STATUS_BADGE,
+    STATUS_BADGE,
+    ActivityType,
+    CalendarColourBy,
+    CalendarEventKind,
+    CampaignStatus,
+)
+from campaigns.embed import calendar_styles, embeddable
+from campaigns.forms import (
+    ActivityForm,
+    CalendarFeedForm,
+    CampaignForm,
+    KPIForm,
+    ShareForm,
+    TaskForm,
+    TransitionForm,
+)
+from campaigns.ics import feed_calendar
+from campaigns.models import KPI, Activity, CalendarFeed, Campaign, CampaignUserObjectPermission, Channel, Task
+from campaigns.selectors import (
+    CalendarQuery,
+    board_columns,
+    campaign_page_data,
+    public_events,
+    timeline,
+)
+from mrm.exceptions import StateConflict
+from mrm.htmx import is_fragment_request, page_or_fragment
+
+LIST_PAGE_SIZE = 25
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's validation errors on the form's fields (or on top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _visible_campaign(request, pk) -> Campaign:
+    return get_object_or_404(Campaign.objects.visible_to(request.user).with_list_data(), pk=pk)
+
+
+def _common(extra: dict | None = None) -> dict:
+    context = {"status_badge": STATUS_BADGE, "activity_status_badge": ACTIVITY_STATUS_BADGE}
+    if extra:
+        context.update(extra)
+    return context
+
+
+# --- list --------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    """Campaigns the user may see, filtered, searched, ordered and paginated."""
+    base = Campaign.objects.visible_to(request.user).with_list_data()
+    filterset = CampaignFilter(request.GET or None, queryset=base)
+    campaigns = filterset.qs if filterset.is_bound else base
+    if filterset.is_bound and not filterset.is_valid():
+        campaigns = base.none()
+    page = Paginator(campaigns, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ordering = request.GET.get("ordering", "")
+    template = page_or_fragment(request, "campaigns/list.html", "campaigns/partials/_list_results.html")
+    return render(
+        request,
+        template,
+        _common(
+            {
+                "filterset": filterset,
+                "page": page,
+                "query": query.urlencode(),
+                "ordering": ordering,
+                "can_create": permissions.can_create_campaign(request.user),
+                "sort_columns": [
+                    ("code", _("Code")),
+                    ("name", _("Name")),
+                    ("status", _("Status")),
+                    ("team", _("Team")),
+                    ("start_date", _("Start")),
+                    ("end_date", _("End")),
+                    ("planned_cost", _("Planned cost")),
+                ],
+            }
+        ),
+    )
+
+
+# --- create / edit -------------------------------------------------------------------
+
+
+@login_required
+def campaign_create(request):
+    if not permissions.can_create_campaign(request.user):
+        raise PermissionDenied(_("Only marketers of a team (and admins) create campaigns."))
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(
+                by=request.user, channels=form.cleaned_data["channels"], **form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("team", str(exc))
+        else:
+            messages.success(request, _("Campaign %(code)s was created.") % {"code": campaign.code})
+            return HttpResponseRedirect(campaign.get_absolute_url())
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request, pk):
+    campaign = _visible_campaign(request, pk)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(
+                campaign=campaign, by=request.user, channels=form.cleaned_data["channels"], **form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return HttpResponseRedirect(campaign.get_absolute_url())
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+# --- detail ---------------------------------------------------------------------------
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = _visible_campaign(request, pk)
+    actions = permissions.available_actions(campaign, request.user)
+    page_data = campaign_page_data(campaign)
+    for task in page_data["tasks"]:
+        task.can_toggle = actions["edit"] or task.assignee_id == request.user.pk
+    shared_with = []
+    if campaign.confidential:
+        shared_with = [
+            grant.user
+            for grant in CampaignUserObjectPermission.objects.filter(
+                content_object=campaign, permission__codename="view_campaign"
+            ).select_related("user")
+        ]
+    return render(
+        request,
+        "campaigns/detail.html",
+        _common(
+            {
+                "campaign": campaign,
+                "actions": actions,
+                "transition_form": TransitionForm(),
+                "task_form": TaskForm(campaign=campaign, prefix="task") if actions["add_task"] else None,
+                "share_form": ShareForm() if actions["share"] else None,
+                "shared_with": shared_with,
+                "children": campaign.children.visible_to(request.user).only("pk", "code", "name", "status"),
+                **page_data,
+            }
+        ),
+    )
+
+
+@login_required
+@require_POST
+def campaign_transition(request, pk):
+    """Move a campaign (from its page or a board card); htmx gets the card back."""
+    campaign = _visible_campaign(request, pk)
+    form = TransitionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            campaign = services.campaign_transition(
+                campaign=campaign,
+                to_status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except (StateConflict, PermissionDenied) as exc:
+            error = str(exc)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if is_fragment_request(request) and request.POST.get("from") == "board":
+        campaign = _visible_campaign(request, pk)
+        response = render(
+            request,
+            "campaigns/partials/_board.html",
+            _board_context(request, error=error, error_campaign=campaign.pk if error else None),
+        )
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(code)s is now %(status)s.") % {"code": campaign.code, "status": campaign.get_status_display()},
+        )
+    target = request.POST.get("from") == "board" and reverse("campaigns:board") or campaign.get_absolute_url()
+    return HttpResponseRedirect(target)
+
+
+@login_required
+@require_POST
+def campaign_share(request, pk):
+    campaign = _visible_campaign(request, pk)
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_share(campaign=campaign, user=form.cleaned_data["user"], by=request.user)
+            messages.success(
+                request, _("The campaign is now shared with %(name)s.") % {"name": form.cleaned_data["user"].full_name}
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, _("Choose someone to share the campaign with."))
+    return HttpResponseRedirect(campaign.get_absolute_url() + "#sharing")
+
+
+@login_required
+@require_POST
+def campaign_unshare(request, pk, user_id):
+    campaign = _visible_campaign(request, pk)
+    grant = get_object_or_404(CampaignUserObjectPermission, content_object=campaign, user_id=user_id)
+    try:
+        services.campaign_unshare(campaign=campaign, user=grant.user, by=request.user)
+        messages.success(request, _("%(name)s no longer has access.") % {"name": grant.user.full_name})
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(campaign.get_absolute_url() + "#sharing")
+
+
+# --- activities, tasks, KPIs ------------------------------------------------------------
+
+
+def _part_form_view(request, *, campaign, form, save, template_title, instance=None, anchor=""):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(campaign.get_absolute_url() + anchor)
+    return render(
+        request,
+        "campaigns/part_form.html",
+        {"form": form, "campaign": campaign, "title": template_title, "instance": instance},
+    )
+
+
+@login_required
+def activity_create(request, pk):
+    campaign = _visible_campaign(request, pk)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    initial = {"start_date": campaign.start_date, "end_date": campaign.end_date, "owner": request.user.pk}
+    form = ActivityForm(request.POST or None, initial=initial)
+    return _part_form_view(
+        request,
+        campaign=campaign,
+        form=form,
+        save=lambda data: services.activity_create(campaign=campaign, by=request.user, **data),
+        template_title=_("New activity"),
+        anchor="#activities",
+    )
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = get_object_or_404(Activity.objects.visible_to(request.user).select_related("campaign"), pk=pk)
+    if not permissions.can_edit_campaign(request.user, activity.campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = ActivityForm(request.POST or None, instance=activity)
+    return _part_form_view(
+        request,
+        campaign=activity.campaign,
+        form=form,
+        save=lambda data: services.activity_update(activity=activity, by=request.user, **data),
+        template_title=_("Edit activity"),
+        instance=activity,
+        anchor=f"#activity-{activity.pk}",
+    )
+
+
+@login_required
+def task_create(request, pk):
+    campaign = _visible_campaign(request, pk)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = TaskForm(request.POST or None, campaign=campaign, prefix="task")
+    return _part_form_view(
+        request,
+        campaign=campaign,
+        form=form,
+        save=lambda data: services.task_create(campaign=campaign, by=request.user, **data),
+        template_title=_("New task"),
+        anchor="#tasks",
+    )
+
+
+@login_required
+def task_edit(request, pk):
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("campaign"), pk=pk)
+    if not permissions.can_edit_campaign(request.user, task.campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = TaskForm(request.POST or None, instance=task, campaign=task.campaign, prefix="task")
+    return _part_form_view(
+        request,
+        campaign=task.campaign,
+        form=form,
+        save=lambda data: services.task_update(task=task, by=request.user, **data),
+        template_title=_("Edit task"),
+        instance=task,
+        anchor="#tasks",
+    )
+
+
+@login_required
+@require_POST
+def task_toggle(request, pk):
+    """Tick a task off or reopen it; htmx swaps the task's row."""
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("campaign", "assignee"), pk=pk)
+    try:
+        task = services.task_set_done(task=task, done=request.POST.get("done") == "1", by=request.user)
+    except PermissionDenied as exc:
+        if is_fragment_request(request):
+            return HttpResponse(str(exc), status=403)
+        messages.error(request, str(exc))
+    if is_fragment_request(request):
+        task = Task.objects.select_related("assignee", "activity", "campaign").get(pk=task.pk)
+        return render(
+            request,
+            "campaigns/partials/_task_row.html",
+            {
+                "task": task,
+                "can_toggle": permissions.can_complete_task(request.user, task),
+                "actions": permissions.available_actions(task.campaign, request.user),
+            },
+        )
+    return HttpResponseRedirect(task.campaign.get_absolute_url() + "#tasks")
+
+
+@login_required
+def kpi_create(request, pk):
+    campaign = _visible_campaign(request, pk)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = KPIForm(request.POST or None)
+    return _part_form_view(
+        request,
+        campaign=campaign,
+        form=form,
+        save=lambda data: services.kpi_create(campaign=campaign, by=request.user, **data),
+        template_title=_("New KPI"),
+        anchor="#kpis",
+    )
+
+
+@login_required
+def kpi_edit(request, pk):
+    kpi = get_object_or_404(KPI.objects.visible_to(request.user).select_related("campaign"), pk=pk)
+    if not permissions.can_edit_campaign(request.user, kpi.campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = KPIForm(request.POST or None, instance=kpi)
+    return _part_form_view(
+        request,
+        campaign=kpi.campaign,
+        form=form,
+        save=lambda data: services.kpi_update(kpi=kpi, by=request.user, **data),
+        template_title=_("Edit KPI"),
+        instance=kpi,
+        anchor="#kpis",
+    )
+
+
+# --- board and timeline ---------------------------------------------------------------
+
+
+def _board_context(request, *, error=None, error_campaign=None) -> dict:
+    base = Campaign.objects.visible_to(request.user).with_list_data()
+    filterset = CampaignFilter(request.GET or None, queryset=base)
+    campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    # Closed campaigns of long ago would bury the board: show the last 90 days of them.
+    recent = timezone.localdate() - dt.timedelta(days=90)
+    campaigns = campaigns.filter(
+        Q(status__in=[s for s in CampaignStatus.values if s not in ("completed", "cancelled")])
+        | Q(end_date__gte=recent)
+    ).order_by("start_date", "code")
+    columns = board_columns(request.user, campaigns)
+    for column in columns:
+        column["cards"] = [
+            {"campaign": c, "actions": permissions.available_actions(c, request.user)} for c in column["campaigns"]
+        ]
+    return _common({"columns": columns, "filterset": filterset, "error": error, "error_campaign": error_campaign})
+
+
+@login_required
+def board(request):
+    """Campaigns by status; each card offers the moves its user may make (htmx)."""
+    template = page_or_fragment(request, "campaigns/board.html", "campaigns/partials/_board.html")
+    return render(request, template, _board_context(request))
+
+
+def _date_param(request, name, default):
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+@login_required
+def campaign_timeline(request):
+    """A Gantt-like chart of campaigns and their activities over a date range."""
+    today = timezone.localdate()
+    default_start, default_end = services.quarter_bounds(today)
+    start = _date_param(request, "start", default_start)
+    end = _date_param(request, "end", default_end)
+    error = None
+    if end < start or (end - start).days > 731:
+        error = _("Choose an end after the start, at most two years later.")
+        start, end = default_start, default_end
+    base = Campaign.objects.visible_to(request.user).with_list_data()
+    filterset = CampaignFilter(request.GET or None, queryset=base)
+    campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    campaigns = campaigns.overlapping(start, end).order_by("start_date", "code")[:200]
+    return render(
+        request,
+        "campaigns/timeline.html",
+        _common(
+            {
+                "chart": timeline(request.user, campaigns, start, end),
+                "filterset": filterset,
+                "error": error,
+                "start": start,
+                "end": end,
+            }
+        ),
+    )
+
+
+# --- the marketing calendar -------------------------------------------------------------
+
+
+@login_required
+@calendar_styles
+def calendar(request):
+    """Month, week and list views; events come from /api/v1/calendar/events/."""
+    return render(
+        request,
+        "campaigns/calendar.html",
+        {
+            "teams": Team.objects.filter(is_active=True),
+            "channels": Channel.objects.filter(is_active=True),
+            "types": ActivityType.choices,
+            "statuses": CampaignStatus.choices,
+            "kinds": CalendarEventKind.choices,
+            "colour_by": CalendarColourBy.choices,
+            "events_url": reverse("api:calendar-event-list"),
+        },
+    )
+
+
+@login_required
+def feed_list(request):
+    """The user's ICS subscriptions: create one from a filter, copy its URL, revoke it."""
+    form = CalendarFeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feed = services.calendar_feed_create(
+                owner=request.user, name=form.cleaned_data["name"], filters=form.filters(), by=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Feed “%(name)s” was created. Copy its address into your calendar app.") % {"name": feed.name},
+            )
+            return HttpResponseRedirect(reverse("campaigns:feeds"))
+    feeds = CalendarFeed.objects.visible_to(request.user)
+    return render(
+        request,
+        "campaigns/feeds.html",
+        {"form": form, "feeds": feeds, "base_url": request.build_absolute_uri("/")[:-1]},
+    )
+
+
+@login_required
+@require_POST
+def feed_revoke(request, pk):
+    feed = get_object_or_404(CalendarFeed.objects.visible_to(request.user), pk=pk)
+    services.calendar_feed_revoke(feed=feed, by=request.user)
+    messages.success(request, _("The feed was revoked; its address no longer works."))
+    return HttpResponseRedirect(reverse("campaigns:feeds"))
+
+
+@require_GET
+def feed_ics(request, token):
+    """The iCalendar feed behind a secret token; a revoked or unknown token is a 404.
+
+    It shows what the feed's owner may see today, so a confidential campaign
+    never reaches a calendar app of someone who could not open it.
+    """
+    feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("owner").first()
+    if feed is None or not feed.owner.is_active:
+        raise Http404
+    body = feed_calendar(feed, base_url=settings.MRM_BASE_URL)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mrm-calendar.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- the embeddable public calendar -------------------------------------------------------
+
+
+@require_GET
+@embeddable
+def embed(request):
+    """The public calendar for an <iframe> on the corporate website (public activities only)."""
+    return render(request, "campaigns/embed.html", {"events_url": reverse("campaigns:embed_events")})
+
+
+@require_GET
+def embed_events(request):
+    """The public calendar's events as JSON: public activities, public fields only."""
+    today = timezone.localdate()
+    try:
+        query = CalendarQuery.from_params(
+            request.GET,
+            start=None if request.GET.get("start") else today - dt.timedelta(days=31),
+            end=None if request.GET.get("end") else today + dt.timedelta(days=186),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.messages}, status=400)
+    response = JsonResponse(public_events(query.start, query.end), safe=False)
+    # Public data: the corporate website may read it directly too.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@login_required
+def embed_snippet(request):
+    """For admins: the HTML to paste into the corporate website, and who may frame it."""
+    if not request.user.is_mrm_admin:
+        raise PermissionDenied(_("Only administrators manage the public calendar."))
+    from campaigns.embed import frame_ancestors
+
+    embed_url = request.build_absolute_uri(reverse("campaigns:embed"))
+    public_count = Activity.objects.public().count()
+    return render(
+        request,
+        "campaigns/embed_snippet.html",
+        {
+            "embed_url": embed_url,
+            "events_url": request.build_absolute_uri(reverse("campaigns:embed_events")),
+            "ancestors": frame_ancestors(),
+            "public_count": public_count,
+        },
+    )

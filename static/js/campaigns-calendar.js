@@ -1,0 +1,91 @@
+// The marketing calendar and the public embed: FullCalendar fed by MRM's JSON.
+// No inline script anywhere (strict CSP): configuration comes from data-* attributes.
+(function () {
+  "use strict";
+
+  function filterParams(form) {
+    var params = new URLSearchParams();
+    if (!form) { return params; }
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) { return; }
+      if (field.type === "checkbox") {
+        if (field.checked) { params.append(field.name, field.value); }
+      } else if (field.multiple) {
+        Array.prototype.forEach.call(field.selectedOptions, function (option) { params.append(field.name, option.value); });
+      } else if (field.value) {
+        params.append(field.name, field.value);
+      }
+    });
+    return params;
+  }
+
+  function start(element) {
+    var form = document.getElementById(element.dataset.filtersForm || "calendar-filters");
+    var errorBox = document.getElementById("calendar-error");
+    var isEmbed = element.dataset.embed === "true";
+    var lang = (document.documentElement.lang || "en").slice(0, 2);
+    var calendar = new FullCalendar.Calendar(element, {
+      locale: lang,
+      initialView: isEmbed ? "listMonth" : "dayGridMonth",
+      firstDay: 1,
+      height: "auto",
+      headerToolbar: { left: "prev,next today", center: "title", right: isEmbed ? "listMonth,dayGridMonth" : "dayGridMonth,timeGridWeek,listMonth" },
+      buttonText: lang === "en" ? {
+        today: element.dataset.todayText, month: element.dataset.monthText,
+        week: element.dataset.weekText, list: element.dataset.listText
+      } : undefined,
+      eventDisplay: "block",
+      events: function (info, success, failure) {
+        var params = filterParams(isEmbed ? null : form);
+        params.set("start", info.startStr.slice(0, 10));
+        params.set("end", info.endStr.slice(0, 10));
+        fetch(element.dataset.eventsUrl + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (!response.ok) { throw new Error(response.status); }
+            return response.json();
+          })
+          .then(function (events) {
+            if (errorBox) { errorBox.classList.add("d-none"); }
+            success(events.map(function (event) {
+              return {
+                id: event.id, title: event.title, start: event.start, end: event.end, allDay: event.all_day,
+                url: event.url || undefined, backgroundColor: event.color, borderColor: event.color,
+                extendedProps: event
+              };
+            }));
+          })
+          .catch(function (error) {
+            if (errorBox) { errorBox.textContent = element.dataset.errorText; errorBox.classList.remove("d-none"); }
+            failure(error);
+          });
+      },
+      eventClick: function (info) {
+        if (isEmbed && info.event.url) {
+          info.jsEvent.preventDefault();
+          window.open(info.event.url, "_blank", "noopener");
+        }
+      },
+      eventDidMount: function (info) {
+        var props = info.event.extendedProps;
+        var parts = [info.event.title];
+        if (props.type_label) { parts.push(props.type_label); }
+        if (props.status_label) { parts.push(props.status_label); }
+        if (props.team_name) { parts.push(props.team_name); }
+        if (props.location) { parts.push(props.location); }
+        info.el.setAttribute("title", parts.join(" · "));
+        info.el.setAttribute("data-event-id", info.event.id);
+      }
+    });
+    calendar.render();
+    element.mrmCalendar = calendar;
+    if (form && !isEmbed) {
+      form.addEventListener("change", function () { calendar.refetchEvents(); });
+      form.addEventListener("submit", function (event) { event.preventDefault(); calendar.refetchEvents(); });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var element = document.getElementById("calendar");
+    if (element && window.FullCalendar) { start(element); }
+  });
+})();
