@@ -1,0 +1,49 @@
+"""Permission matrix rows of accounts: sign-in, passwords, profile, users and teams."""
+
+from tests.support.matrix import LOGIN, NOT_ALLOWED, PUBLIC, SIGNED_IN, Resource, Route, expect
+
+NOWHERE = expect(NOT_ALLOWED, anonymous=NOT_ALLOWED)
+
+RESOURCES = [
+    Resource(
+        "sign-in and passwords",
+        {
+            "accounts:login": PUBLIC,  # signed-in users are sent on to the dashboard
+            "accounts:logout": NOWHERE,  # GET must not sign anyone out
+            "POST accounts:logout": expect(LOGIN, anonymous=LOGIN),  # signs out, back to the login page
+            "accounts:password_change": SIGNED_IN,
+            "accounts:password_change_done": SIGNED_IN,
+            "accounts:password_reset": PUBLIC,
+            "accounts:password_reset_done": PUBLIC,
+            "accounts:password_reset_confirm": Route(PUBLIC, kwargs={"uidb64": "MQ", "token": "set-password"}),
+            "accounts:password_reset_complete": PUBLIC,
+            "POST /api/v1/auth/token/": PUBLIC,
+        },
+    ),
+    Resource(
+        "profile and language",
+        {
+            "accounts:profile": SIGNED_IN,
+            "POST accounts:profile": SIGNED_IN,
+            "accounts:set_language": NOWHERE,
+            "POST accounts:set_language": Route(PUBLIC, data={"language": "ru"}),
+        },
+    ),
+    Resource(
+        "users",
+        {
+            "GET /api/v1/users/": SIGNED_IN,
+            "GET /api/v1/users/{id}/": SIGNED_IN,
+            "GET /api/v1/users/me/": SIGNED_IN,
+        },
+        obj=lambda world: world.marketer,
+    ),
+    Resource(
+        "teams",
+        {
+            "GET /api/v1/teams/": SIGNED_IN,
+            "GET /api/v1/teams/{id}/": SIGNED_IN,
+        },
+        obj=lambda world: world.team,
+    ),
+]

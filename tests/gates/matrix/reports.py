@@ -1,0 +1,7 @@
+"""Permission matrix rows of reports and dashboards."""
+
+from tests.support.matrix import SIGNED_IN, Resource
+
+RESOURCES = [
+    Resource("dashboard", {"dashboard": SIGNED_IN}),
+]
