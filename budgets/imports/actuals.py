@@ -82,7 +82,7 @@ def plan_actuals(source: ImportSource, table: Table) -> ImportPlan:
     plan = ImportPlan(header=table.header)
     in_file: dict[str, int] = {}
     for row in table.rows:
-        planned = _plan_line(source, row, columns, categories)
+        planned = _plan_line(source, row, columns, categories, table.header)
         plan.rows.append(planned)
         if planned.errors:
             continue
@@ -98,10 +98,10 @@ def plan_actuals(source: ImportSource, table: Table) -> ImportPlan:
     return plan
 
 
-def _plan_line(source, row, columns, categories) -> PlannedRow:
+def _plan_line(source, row, columns, categories, header) -> PlannedRow:
     errors = [row.shape_error] if row.shape_error else []
     text = {name: cell_text(row, column) if column else "" for name, column in columns.items()}
-    raw = {header: cell_text(row, header) for header in row.values}
+    raw = {name: cell_text(row, name) for name in header}
     date = amount = None
     try:
         date = parse_date(row.values.get(columns["date"].casefold()), source.date_format)

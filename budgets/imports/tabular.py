@@ -175,9 +175,8 @@ def parse_amount(value, *, decimal_comma: bool | None = None) -> Decimal:
             raise ValueError(value) from exc
         if negative:
             amount = -amount
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(value)
-    if abs(amount) >= Decimal("1e12"):
+    # At most 12 integer digits (DecimalField(14, 2)) and two decimals.
+    if not amount.is_finite() or abs(amount) >= Decimal("1e12") or amount != amount.quantize(Decimal("0.01")):
         raise ValueError(value)
     return amount.quantize(Decimal("0.01"))
 

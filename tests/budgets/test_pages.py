@@ -1,0 +1,289 @@
+"""Budget pages: who sees what, the grid with SQL totals, in-place editing, imports (PRODUCT.md §2, §4)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from budgets.models import ActualLine, BudgetAllocation, ExpenseCategory, FiscalPeriod, FiscalYear, ImportBatch
+from tests.budgets.factories import BudgetAllocationFactory, ExpenseCategoryFactory
+from tests.factories import TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\xa0"
+FINANCE_PAGES = [
+    "budgets:imports",
+    "budgets:actuals",
+    "budgets:sources",
+    "budgets:year_create",
+    "budgets:category_create",
+]
+
+
+@pytest.fixture
+def grid(q1, team, other_team):
+    pr = ExpenseCategoryFactory(code="MKT-PR", name="Public relations")
+    evt = ExpenseCategoryFactory(code="MKT-EVT", name="Events")
+    BudgetAllocationFactory(period=q1, team=team, category=pr, amount=Decimal("1500.00"))
+    BudgetAllocationFactory(period=q1, team=team, category=evt, amount=Decimal("500.25"))
+    BudgetAllocationFactory(period=q1, team=other_team, category=evt, amount=Decimal("1000.00"))
+    return q1
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(reverse("budgets:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_user_without_a_role_is_refused_with_a_reason(client):
+    client.force_login(UserFactory(username="nobody"))
+    response = client.get(reverse("budgets:index"))
+    assert response.status_code == 403
+    assert "Budgets are available to marketers" in response.content.decode()
+
+
+def test_finance_sees_every_team_with_totals_computed_by_the_database(client, finance_user, grid):
+    client.force_login(finance_user)
+    response = client.get(reverse("budgets:index"), {"period": grid.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Brand" in html and "Events" in html
+    grand_total = response.context["grid"].total
+    assert grand_total == Decimal("3000.25")
+    assert list(response.context["grid"].team_totals) == [Decimal("2000.25"), Decimal("1000.00")]
+    assert "₽3,000.25" in html
+    assert reverse("budgets:allocation_cell") in html  # finance edits cells
+
+
+def test_a_marketer_sees_only_their_teams_column_and_cannot_edit(client, marketer, grid):
+    client.force_login(marketer)
+    response = client.get(reverse("budgets:index"), {"period": grid.pk})
+    grid_data = response.context["grid"]
+    assert [t.name for t in grid_data.teams] == ["Brand"]
+    assert grid_data.total == Decimal("2000.25")
+    assert reverse("budgets:allocation_cell") not in response.content.decode()
+    for name in FINANCE_PAGES:
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_an_approver_reads_every_team_but_edits_nothing(client, approver, grid):
+    client.force_login(approver)
+    response = client.get(reverse("budgets:index"), {"period": grid.pk})
+    assert response.context["grid"].total == Decimal("3000.25")
+    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team=1&category=1"
+    assert client.post(url, {"amount": "1"}).status_code == 403
+    for name in FINANCE_PAGES:
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_an_unknown_period_is_404(client, finance_user, grid):
+    client.force_login(finance_user)
+    assert client.get(reverse("budgets:index"), {"period": 999999}).status_code == 404
+
+
+def test_russian_readers_see_russian_money(client, finance_user, grid):
+    finance_user.language = "ru"
+    finance_user.save()
+    client.force_login(finance_user)
+    html = client.get(reverse("budgets:index"), {"period": grid.pk}).content.decode()
+    assert f"3{NBSP}000,25{NBSP}₽" in html
+
+
+def test_the_grid_costs_the_same_for_1_and_50_rows(client, finance_user, q1, team, django_assert_max_num_queries):
+    client.force_login(finance_user)
+    BudgetAllocationFactory(period=q1, team=team, category=ExpenseCategoryFactory())
+    url = f"{reverse('budgets:index')}?period={q1.pk}"
+    with django_assert_max_num_queries(20) as one:
+        client.get(url)
+    teams = [TeamFactory(name=f"Team {i}", slug=f"team-{i}") for i in range(5)]
+    for index in range(50):
+        BudgetAllocationFactory(period=q1, team=teams[index % 5], category=ExpenseCategoryFactory())
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["grid"].rows) == 51
+
+
+def test_finance_edits_a_cell_in_place_and_gets_the_grid_with_new_totals(client, finance_user, grid, team):
+    client.force_login(finance_user)
+    category = ExpenseCategory.objects.get(code="MKT-PR")
+    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team={team.pk}&category={category.pk}"
+    # when the cell is opened
+    form = client.get(url, HTTP_HX_REQUEST="true")
+    assert form.status_code == 200
+    assert 'name="amount"' in form.content.decode()
+    assert "<html" not in form.content.decode()
+    # and saved
+    saved = client.post(url, {"amount": "2000.00", "note": ""}, HTTP_HX_REQUEST="true")
+    # then
+    assert saved.status_code == 200
+    assert saved.context["grid"].total == Decimal("3500.25")
+    assert BudgetAllocation.objects.get(team=team, category=category).amount == Decimal("2000.00")
+
+
+def test_a_bad_amount_is_a_translated_error_and_changes_nothing(client, finance_user, grid, team):
+    client.force_login(finance_user)
+    category = ExpenseCategory.objects.get(code="MKT-PR")
+    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team={team.pk}&category={category.pk}"
+    response = client.post(url, {"amount": "-5"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "greater than or equal to 0" in response.content.decode()
+    assert BudgetAllocation.objects.get(team=team, category=category).amount == Decimal("1500.00")
+    finance_user.language = "ru"
+    finance_user.save()
+    response = client.post(url, {"amount": "много"}, HTTP_HX_REQUEST="true")
+    assert "Введите число" in response.content.decode()
+
+
+def test_an_empty_amount_removes_the_allocation_without_htmx(client, finance_user, grid, team):
+    client.force_login(finance_user)
+    category = ExpenseCategory.objects.get(code="MKT-PR")
+    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team={team.pk}&category={category.pk}"
+    response = client.post(url, {"amount": ""})
+    assert response.status_code == 302
+    assert not BudgetAllocation.objects.filter(team=team, category=category).exists()
+
+
+def test_finance_creates_a_year_with_quarters_and_an_overlapping_period_is_refused(client, finance_user):
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("budgets:year_create"), {"name": "FY2027", "start_date": "2027-01-01", "period_kind": "quarter"}
+    )
+    assert response.status_code == 302
+    year = FiscalYear.objects.get()
+    assert year.periods.count() == 4
+    response = client.post(
+        reverse("budgets:period_create", args=[year.pk]),
+        {"name": "Extra", "kind": "month", "start_date": "2027-03-01", "end_date": "2027-03-31"},
+    )
+    assert response.status_code == 400
+    assert "overlaps Q1 2027" in response.content.decode()
+    assert FiscalPeriod.objects.count() == 4
+
+
+def test_the_category_tree_page(client, marketer):
+    root = ExpenseCategoryFactory(code="MKT", name="Marketing")
+    ExpenseCategoryFactory(code="MKT-PR", name="PR", parent=root)
+    client.force_login(marketer)
+    response = client.get(reverse("budgets:categories"))
+    assert [(c.code, depth) for c, depth in response.context["tree"]] == [("MKT", 0), ("MKT-PR", 1)]
+    assert reverse("budgets:category_create") not in response.content.decode()
+
+
+def test_categories_import_journey_dry_run_then_confirm(client, finance_user, categories_csv):
+    client.force_login(finance_user)
+    upload = SimpleUploadedFile("expense_categories.csv", categories_csv, content_type="text/csv")
+    response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    assert preview.context["plan"].counts()["new"] == 10
+    assert "Confirm import" in preview.content.decode()
+    assert not ExpenseCategory.objects.exists()
+    batch = ImportBatch.objects.get()
+    confirmed = client.post(reverse("budgets:import_apply", args=[batch.pk]))
+    assert confirmed["Location"] == reverse("budgets:categories")
+    assert ExpenseCategory.objects.count() == 10
+
+
+def test_an_unreadable_upload_is_an_error_on_the_form(client, finance_user):
+    client.force_login(finance_user)
+    upload = SimpleUploadedFile("c.csv", b"foo,bar\n1,2\n", content_type="text/csv")
+    response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
+    assert response.status_code == 400
+    assert "lacks the column" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_accounting_import_journey_shows_the_broken_line_and_fills_the_queue(
+    client, finance_user, accounting_source, accounting_csv
+):
+    client.force_login(finance_user)
+    upload = SimpleUploadedFile("export.csv", accounting_csv, content_type="text/csv")
+    response = client.post(
+        reverse("budgets:import_upload", args=["actuals"]), {"file": upload, "source": accounting_source.pk}
+    )
+    preview = client.get(response["Location"])
+    html = preview.content.decode()
+    assert "the amount abc is not a number" in html
+    assert not ActualLine.objects.exists()
+    batch = ImportBatch.objects.get()
+    confirmed = client.post(reverse("budgets:import_apply", args=[batch.pk]))
+    queue = client.get(confirmed["Location"])
+    assert queue.context["totals"] == {"total": Decimal("1386500.00"), "count": 4}
+    assert "FR-2027-0002" in queue.content.decode()
+    # and once applied, the import page reports what happened
+    applied = client.get(reverse("budgets:import_preview", args=[batch.pk])).content.decode()
+    assert "Line 6" in applied
+
+
+def test_finance_ignores_a_line_from_the_queue(client, finance_user, accounting_source, accounting_csv):
+    from budgets import services
+
+    batch, _plan = services.import_upload(
+        kind="actuals", file_name="e.csv", content=accounting_csv, source=accounting_source, by=finance_user
+    )
+    services.import_apply(batch=batch, by=finance_user)
+    line = ActualLine.objects.get(document_number="0000-000133")
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("budgets:actual_line_status", args=[line.pk]),
+        {"status": "ignored", "note": "Stand paid by sales", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("budgets:actuals")
+    line.refresh_from_db()
+    assert line.status == "ignored"
+    queue = client.get(reverse("budgets:actuals"))
+    assert queue.context["totals"]["count"] == 3
+
+
+def test_import_sources_page_and_form(client, finance_user):
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("budgets:source_create"),
+        {
+            "name": "SAP",
+            "encoding": "no-such-encoding",
+            "delimiter": ";",
+            "date_format": "%d.%m.%Y",
+            "date_column": "1",
+            "document_number_column": "2",
+            "amount_column": "3",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "Unknown encoding" in response.content.decode()
+    response = client.post(
+        reverse("budgets:source_create"),
+        {
+            "name": "SAP",
+            "encoding": "utf-8",
+            "delimiter": "\\t",
+            "date_format": "%Y-%m-%d",
+            "date_column": "1",
+            "document_number_column": "2",
+            "amount_column": "3",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("budgets:sources")).status_code == 200
+
+
+def test_the_navigation_shows_budgets(client, marketer):
+    client.force_login(marketer)
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("budgets:index")}"' in html
+
+
+def test_history_of_the_year_records_the_page_user(client, finance_user):
+    client.force_login(finance_user)
+    client.post(reverse("budgets:year_create"), {"name": "FY2030", "start_date": "2030-01-01", "period_kind": "month"})
+    year = FiscalYear.objects.get()
+    assert year.history.get().history_user == finance_user
+    assert year.periods.count() == 12
+    assert year.periods.order_by("start_date").last().end_date == datetime.date(2030, 12, 31)
