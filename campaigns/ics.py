@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -29,13 +30,18 @@ def feed_query(feed, today: dt.date | None = None) -> CalendarQuery:
         dict(feed.filters or {}),
         start=today - dt.timedelta(days=PAST_DAYS),
         end=today + dt.timedelta(days=FUTURE_DAYS),
+        max_days=None,
     )
 
 
 def feed_calendar(feed, *, base_url: str) -> bytes:
     """The feed as iCalendar bytes."""
     host = urlsplit(base_url).hostname or "mrm"
-    query = feed_query(feed)
+    try:
+        query = feed_query(feed)
+    except ValidationError:
+        # A saved filter that no longer makes sense shows nothing rather than more.
+        query = None
     calendar = Calendar()
     calendar.add("prodid", "-//MRM//Marketing calendar//EN")
     calendar.add("version", "2.0")
@@ -44,6 +50,8 @@ def feed_calendar(feed, *, base_url: str) -> bytes:
     calendar.add("x-wr-calname", f"MRM · {feed.name}")
     calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     owner = feed.owner
+    if query is None:
+        return calendar.to_ical()
     if query.wants(CalendarEventKind.ACTIVITY):
         for activity in calendar_activities(owner, query):
             event = Event()

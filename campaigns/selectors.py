@@ -74,7 +74,14 @@ class CalendarQuery:
     color_by: str = CalendarColourBy.CHANNEL
 
     @classmethod
-    def from_params(cls, params, *, start: dt.date | None = None, end: dt.date | None = None) -> CalendarQuery:
+    def from_params(
+        cls,
+        params,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        max_days: int | None = MAX_CALENDAR_DAYS,
+    ) -> CalendarQuery:
         """Read ``start``, ``end`` and the filters from a QueryDict or a dict of lists; 400 on bad input."""
 
         def getlist(name):
@@ -87,8 +94,8 @@ class CalendarQuery:
         end = end or _parse_day(params.get("end", ""), "end")
         if end < start:
             raise ValidationError({"end": _("The end must not be before the start.")})
-        if (end - start).days > MAX_CALENDAR_DAYS:
-            raise ValidationError({"end": _("Ask for at most %(days)s days at a time.") % {"days": MAX_CALENDAR_DAYS}})
+        if max_days is not None and (end - start).days > max_days:
+            raise ValidationError({"end": _("Ask for at most %(days)s days at a time.") % {"days": max_days}})
         color_by = (params.get("color_by") or CalendarColourBy.CHANNEL) if hasattr(params, "get") else "channel"
         if isinstance(color_by, list):
             color_by = color_by[0] if color_by else CalendarColourBy.CHANNEL

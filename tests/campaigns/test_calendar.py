@@ -1,0 +1,298 @@
+"""The marketing calendar: events API, ICS feeds, the embeddable public calendar (PRODUCT.md §3)."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from campaigns.choices import ActivityType, CampaignStatus
+from campaigns.models import CalendarFeed, Channel
+from campaigns.services import calendar_feed_create, calendar_feed_revoke
+from tests.campaigns.factories import ActivityFactory, CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def calendar_data(team, other_team, marketer, sponsor):
+    email = Channel.objects.get(code="email")
+    events = Channel.objects.get(code="events")
+    brand = CampaignFactory(
+        code="CAL-1",
+        name="Brand week",
+        team=team,
+        owner=marketer,
+        sponsor=sponsor,
+        status=CampaignStatus.ACTIVE,
+        start_date=TODAY,
+        end_date=TODAY + dt.timedelta(days=6),
+        channels=[email],
+    )
+    webinar = ActivityFactory(
+        campaign=brand,
+        name="Launch webinar",
+        type=ActivityType.WEBINAR,
+        channel=email,
+        public=True,
+        start_date=TODAY,
+        end_date=TODAY,
+        start_time=dt.time(10, 0),
+        end_time=dt.time(11, 30),
+        location="Online",
+        url="https://example.com/webinar",
+        description="Internal notes about the budget",
+    )
+    expo = ActivityFactory(
+        campaign=brand,
+        name="Expo",
+        type=ActivityType.EVENT,
+        channel=events,
+        public=False,
+        start_date=TODAY + dt.timedelta(days=2),
+        end_date=TODAY + dt.timedelta(days=4),
+    )
+    events_campaign = CampaignFactory(
+        code="CAL-2",
+        name="Events planning",
+        team=other_team,
+        sponsor=sponsor,
+        status=CampaignStatus.DRAFT,
+        start_date=TODAY,
+        end_date=TODAY + dt.timedelta(days=3),
+    )
+    draft_public = ActivityFactory(
+        campaign=events_campaign, name="Draft public thing", public=True, start_date=TODAY, end_date=TODAY
+    )
+    return {
+        "brand": brand,
+        "webinar": webinar,
+        "expo": expo,
+        "events_campaign": events_campaign,
+        "draft_public": draft_public,
+    }
+
+
+def window(**extra):
+    return {
+        "start": (TODAY - dt.timedelta(days=10)).isoformat(),
+        "end": (TODAY + dt.timedelta(days=20)).isoformat(),
+        **extra,
+    }
+
+
+def test_events_are_activities_and_campaign_spans_with_exclusive_all_day_ends(api_as, marketer, calendar_data):
+    events = {e["id"]: e for e in api_as(marketer).get("/api/v1/calendar/events/", window()).json()}
+    webinar = events[f"activity-{calendar_data['webinar'].pk}"]
+    assert webinar["all_day"] is False
+    assert webinar["start"].startswith(f"{TODAY.isoformat()}T10:00:00")
+    assert webinar["type"] == "webinar" and webinar["campaign"]["code"] == "CAL-1"
+    assert webinar["color"] == "#206bc4"  # the e-mail channel's colour
+    expo = events[f"activity-{calendar_data['expo'].pk}"]
+    assert expo["all_day"] is True
+    assert expo["end"] == (TODAY + dt.timedelta(days=5)).isoformat()  # exclusive end
+    span = events[f"campaign-{calendar_data['brand'].pk}"]
+    assert span["kind"] == "campaign" and span["end"] == (TODAY + dt.timedelta(days=7)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "campaign"}, {"campaign-brand", "campaign-events_campaign"}),
+        ({"type": "webinar"}, {"activity-webinar"}),
+        ({"status": "draft"}, {"activity-draft_public", "campaign-events_campaign"}),
+        ({"channel": "events"}, {"activity-expo"}),
+    ],
+)
+def test_events_filter_by_kind_type_status_channel(api_as, marketer, calendar_data, params, expected):
+    if "channel" in params:
+        params = {"channel": Channel.objects.get(code=params["channel"]).pk}
+    events = api_as(marketer).get("/api/v1/calendar/events/", window(**params)).json()
+    ids = {
+        f"{type(obj).__name__.lower()}-{obj.pk}": f"{type(obj).__name__.lower()}-{key}"
+        for key, obj in calendar_data.items()
+    }
+    names = {ids[e["id"]] for e in events}
+    assert names == expected
+
+
+def test_events_filter_by_team_and_colour_by_team(api_as, marketer, team, calendar_data):
+    events = api_as(marketer).get("/api/v1/calendar/events/", window(team=team.pk, color_by="team")).json()
+    assert {e["team"] for e in events} == {team.pk}
+    assert len({e["color"] for e in events}) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"start": "2026-01-01"},
+        {"start": "yesterday", "end": "2026-01-01"},
+        {"start": "2026-02-01", "end": "2026-01-01"},
+        {"start": "2026-01-01", "end": "2028-01-01"},
+        {"start": "2026-01-01", "end": "2026-02-01", "type": "party"},
+        {"start": "2026-01-01", "end": "2026-02-01", "team": "brand"},
+    ],
+)
+def test_bad_calendar_windows_are_a_clear_400(api_as, marketer, params):
+    response = api_as(marketer).get("/api/v1/calendar/events/", params)
+    assert response.status_code == 400
+    assert response.json()
+
+
+def test_events_need_a_signed_in_user(api_client):
+    assert api_client.get("/api/v1/calendar/events/", window()).status_code == 401
+
+
+def test_the_calendar_page_loads_fullcalendar_with_a_style_nonce_not_unsafe_inline(client, marketer):
+    client.force_login(marketer)
+    response = client.get(reverse("campaigns:calendar"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "vendor/fullcalendar/index.global.min.js" in body
+    policy = response["Content-Security-Policy"]
+    nonce = body.split('name="csp-nonce" content="')[1].split('"')[0]
+    assert f"'nonce-{nonce}'" in policy
+    assert "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+# --- ICS feeds -------------------------------------------------------------------------------
+
+
+def parse(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    return Calendar.from_ical(response.content)
+
+
+def test_ics_feed_parses_back_with_stable_uids_all_day_dates_time_zones_and_urls(
+    client, marketer, calendar_data, settings
+):
+    settings.MRM_BASE_URL = "https://mrm.example.com"
+    feed = calendar_feed_create(owner=marketer, name="Everything", filters={}, by=marketer)
+    calendar = parse(client.get(reverse("campaigns:feed_ics", args=[feed.token])))
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    webinar = events[f"activity-{calendar_data['webinar'].pk}@mrm.example.com"]
+    start = webinar.decoded("dtstart")
+    assert isinstance(start, dt.datetime) and start.tzinfo is not None
+    assert start == dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    assert webinar["dtstart"].params["TZID"] == settings.TIME_ZONE
+    assert calendar.walk("VTIMEZONE"), "the time zone is described"
+    assert str(webinar["summary"]) == "Launch webinar"
+    assert str(webinar["location"]) == "Online"
+    assert (
+        str(webinar["url"])
+        == f"https://mrm.example.com/campaigns/{calendar_data['brand'].pk}/#activity-{calendar_data['webinar'].pk}"
+    )
+    expo = events[f"activity-{calendar_data['expo'].pk}@mrm.example.com"]
+    assert expo.decoded("dtstart") == TODAY + dt.timedelta(days=2)
+    assert not isinstance(expo.decoded("dtstart"), dt.datetime)
+    assert expo.decoded("dtend") == TODAY + dt.timedelta(days=5)
+    assert f"campaign-{calendar_data['brand'].pk}@mrm.example.com" in events
+    # the same feed twice: the same UIDs (calendar apps update rather than duplicate)
+    again = parse(client.get(reverse("campaigns:feed_ics", args=[feed.token])))
+    assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(events)
+
+
+def test_ics_feed_applies_its_saved_filter(client, marketer, calendar_data):
+    feed = calendar_feed_create(owner=marketer, name="Webinars", filters={"type": ["webinar"]}, by=marketer)
+    calendar = parse(client.get(reverse("campaigns:feed_ics", args=[feed.token])))
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Launch webinar"]
+
+
+def test_revoking_a_feed_makes_its_url_404(client, marketer, calendar_data):
+    feed = calendar_feed_create(owner=marketer, name="Everything", filters={}, by=marketer)
+    url = reverse("campaigns:feed_ics", args=[feed.token])
+    assert client.get(url).status_code == 200
+    calendar_feed_revoke(feed=feed, by=marketer)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("campaigns:feed_ics", args=["not-a-token"])).status_code == 404
+
+
+def test_a_deactivated_owners_feed_is_404(client, marketer):
+    feed = calendar_feed_create(owner=marketer, name="x", filters={}, by=marketer)
+    marketer.is_active = False
+    marketer.save()
+    assert client.get(reverse("campaigns:feed_ics", args=[feed.token])).status_code == 404
+
+
+def test_feeds_page_creates_lists_and_revokes_only_ones_own(client, marketer, other_team_marketer):
+    client.force_login(marketer)
+    response = client.post(reverse("campaigns:feeds"), {"name": "Brand events", "type": ["event"]})
+    assert response.status_code == 302
+    feed = CalendarFeed.objects.get(owner=marketer)
+    assert feed.filters == {"type": ["event"]}
+    assert feed.token in client.get(reverse("campaigns:feeds")).content.decode()
+    # someone else cannot revoke it (404: it is not theirs to know about)
+    client.force_login(other_team_marketer)
+    assert client.post(reverse("campaigns:feed_revoke", args=[feed.pk])).status_code == 404
+    assert feed.token not in client.get(reverse("campaigns:feeds")).content.decode()
+    client.force_login(marketer)
+    client.post(reverse("campaigns:feed_revoke", args=[feed.pk]))
+    assert CalendarFeed.objects.get(pk=feed.pk).revoked_at is not None
+
+
+def test_a_feed_needs_a_name(client, marketer):
+    client.force_login(marketer)
+    response = client.post(reverse("campaigns:feeds"), {"name": ""})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not CalendarFeed.objects.exists()
+
+
+# --- the embeddable public calendar -----------------------------------------------------------
+
+
+def test_embed_feed_shows_only_public_activities_of_committed_campaigns_and_only_public_fields(client, calendar_data):
+    events = client.get(reverse("campaigns:embed_events"), window()).json()
+    assert [e["title"] for e in events] == ["Launch webinar"]  # not the private expo, not the draft's
+    assert set(events[0]) == {"id", "title", "start", "end", "all_day", "type", "type_label", "location", "url"}
+    assert "budget" not in str(events)  # the internal description stays inside
+    assert events[0]["url"] == "https://example.com/webinar"
+
+
+def test_embed_feed_rejects_bad_windows(client):
+    assert client.get(reverse("campaigns:embed_events"), {"start": "soon", "end": "later"}).status_code == 400
+
+
+def test_the_embed_page_may_be_framed_only_by_the_allow_list(client, settings):
+    settings.MRM_EMBED_FRAME_ANCESTORS = ["https://www.example.com", "https://intranet.example.com"]
+    response = client.get(reverse("campaigns:embed"))
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors https://www.example.com https://intranet.example.com" in policy
+    assert "X-Frame-Options" not in response
+    assert "unsafe-inline" not in policy
+
+
+def test_every_other_page_keeps_refusing_to_be_framed(client, marketer, settings):
+    settings.MRM_EMBED_FRAME_ANCESTORS = ["https://www.example.com"]
+    client.force_login(marketer)
+    for url in [reverse("campaigns:list"), reverse("campaigns:calendar"), reverse("campaigns:board")]:
+        response = client.get(url)
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_an_empty_allow_list_lets_nobody_frame_it(client, settings):
+    settings.MRM_EMBED_FRAME_ANCESTORS = []
+    assert "frame-ancestors 'none'" in client.get(reverse("campaigns:embed"))["Content-Security-Policy"]
+
+
+def test_the_embed_snippet_page_is_for_admins(client, admin_user, marketer, settings):
+    settings.MRM_EMBED_FRAME_ANCESTORS = ["https://www.example.com"]
+    client.force_login(marketer)
+    assert client.get(reverse("campaigns:embed_snippet")).status_code == 403
+    client.force_login(admin_user)
+    body = client.get(reverse("campaigns:embed_snippet")).content.decode()
+    assert (
+        "&lt;iframe src=&quot;http://testserver/calendar/embed/&quot;" in body
+        or 'iframe src="http://testserver/calendar/embed/"' in body
+        or '&lt;iframe src="http://testserver/calendar/embed/"' in body
+    )
+    assert "https://www.example.com" in body

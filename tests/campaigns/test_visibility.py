@@ -1,0 +1,147 @@
+"""Who sees which campaign (PRODUCT.md §2), confidential ones above all.
+
+Another team's confidential campaign must not appear to an outsider anywhere:
+lists, detail pages, the board, the timeline, the calendar, ICS and embed
+feeds, search or the API (404). Those entitled see it everywhere.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from icalendar import Calendar
+
+from campaigns.models import Activity, Campaign, CampaignGroupObjectPermission
+from campaigns.services import calendar_feed_create, campaign_share, campaign_unshare
+from tests.campaigns.factories import CampaignFactory, TaskFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+WINDOW = {
+    "start": (dt.date.today() - dt.timedelta(days=40)).isoformat(),
+    "end": (dt.date.today() + dt.timedelta(days=40)).isoformat(),
+}
+
+
+def sees_everywhere(client, api, user, campaign) -> dict:
+    """Where ``user`` finds ``campaign``: page list, detail, board, timeline, calendar, API, ICS."""
+    client.force_login(user)
+    api.force_authenticate(user=user)
+    feed = calendar_feed_create(owner=user, name="all", filters={}, by=user)
+    ics = Calendar.from_ical(client.get(reverse("campaigns:feed_ics", args=[feed.token])).content)
+    uids = {str(event.get("uid")) for event in ics.walk("VEVENT")}
+    events = api.get("/api/v1/calendar/events/", WINDOW).json()
+    return {
+        "list": campaign.code in client.get(reverse("campaigns:list")).content.decode(),
+        "search": campaign.code in client.get(reverse("campaigns:list"), {"search": "Secret"}).content.decode(),
+        "detail": client.get(reverse("campaigns:detail", args=[campaign.pk])).status_code == 200,
+        "board": campaign.code in client.get(reverse("campaigns:board")).content.decode(),
+        "timeline": campaign.code in client.get(reverse("campaigns:timeline")).content.decode(),
+        "calendar": any(e["campaign"]["id"] == campaign.pk for e in events),
+        "api_list": any(c["id"] == campaign.pk for c in api.get("/api/v1/campaigns/").json()["results"]),
+        "api_detail": api.get(f"/api/v1/campaigns/{campaign.pk}/").status_code == 200,
+        "api_activities": any(a["campaign"] == campaign.pk for a in api.get("/api/v1/activities/").json()["results"]),
+        "ics": any(uid.startswith(f"campaign-{campaign.pk}@") for uid in uids),
+    }
+
+
+def test_an_outsider_never_sees_another_teams_confidential_campaign(
+    client, api_client, marketer, other_team_confidential_campaign
+):
+    found = sees_everywhere(client, api_client, marketer, other_team_confidential_campaign)
+    assert not any(found.values()), found
+    # and the detail answers 404, not 403: its existence does not leak
+    assert client.get(reverse("campaigns:detail", args=[other_team_confidential_campaign.pk])).status_code == 404
+    assert api_client.get(f"/api/v1/campaigns/{other_team_confidential_campaign.pk}/").status_code == 404
+    activity = other_team_confidential_campaign.activities.get()
+    assert api_client.get(f"/api/v1/activities/{activity.pk}/").status_code == 404
+
+
+def test_approvers_not_involved_do_not_see_it(client, api_client, approver, other_team_confidential_campaign):
+    assert not any(sees_everywhere(client, api_client, approver, other_team_confidential_campaign).values())
+
+
+@pytest.mark.parametrize("who", ["other_team_marketer", "sponsor", "finance_user", "admin_user"])
+def test_the_team_owner_sponsor_finance_and_admins_see_it_everywhere(
+    request, client, api_client, other_team_confidential_campaign, who
+):
+    user = request.getfixturevalue(who)
+    found = sees_everywhere(client, api_client, user, other_team_confidential_campaign)
+    assert all(found.values()), found
+
+
+def test_a_teammate_who_is_not_owner_sees_it(client, api_client, other_team, other_team_confidential_campaign):
+    teammate = UserFactory(username="teammate", roles=["marketer"], teams=[other_team])
+    assert all(sees_everywhere(client, api_client, teammate, other_team_confidential_campaign).values())
+
+
+def test_sharing_through_guardian_grants_and_unsharing_takes_away(
+    client, api_client, marketer, other_team_marketer, other_team_confidential_campaign
+):
+    # given the owner shares the campaign with a marketer of another team
+    campaign_share(campaign=other_team_confidential_campaign, user=marketer, by=other_team_marketer)
+    assert marketer.has_perm("campaigns.view_campaign", other_team_confidential_campaign)
+    assert Campaign.objects.visible_to(marketer).filter(pk=other_team_confidential_campaign.pk).exists()
+    # when access is taken away
+    campaign_unshare(campaign=other_team_confidential_campaign, user=marketer, by=other_team_marketer)
+    # then it is gone again
+    marketer = type(marketer).objects.get(pk=marketer.pk)
+    assert not Campaign.objects.visible_to(marketer).filter(pk=other_team_confidential_campaign.pk).exists()
+
+
+def test_a_group_grant_lets_the_group_see_it(marketer, other_team_confidential_campaign):
+    group = Group.objects.create(name="Agency partners")
+    marketer.groups.add(group)
+    CampaignGroupObjectPermission.objects.create(
+        group=group,
+        permission=Permission.objects.get(codename="view_campaign"),
+        content_object=other_team_confidential_campaign,
+    )
+    assert Campaign.objects.visible_to(marketer).filter(pk=other_team_confidential_campaign.pk).exists()
+
+
+def test_confidential_activities_never_reach_the_public_calendar(client, other_team_confidential_campaign):
+    # given its activity is flagged public
+    assert other_team_confidential_campaign.activities.get().public
+    # then neither the embed feed nor the query behind it shows it
+    assert not Activity.objects.public().exists()
+    events = client.get(reverse("campaigns:embed_events")).json()
+    assert events == []
+
+
+def test_non_confidential_campaigns_of_other_teams_are_readable_not_editable(
+    client, api_as, other_team_marketer, planned_campaign
+):
+    client.force_login(other_team_marketer)
+    body = client.get(reverse("campaigns:detail", args=[planned_campaign.pk])).content.decode()
+    assert planned_campaign.name in body
+    assert reverse("campaigns:edit", args=[planned_campaign.pk]) not in body
+    assert client.get(reverse("campaigns:edit", args=[planned_campaign.pk])).status_code == 403
+    api = api_as(other_team_marketer)
+    assert api.patch(f"/api/v1/campaigns/{planned_campaign.pk}/", {"name": "Hijack"}, format="json").status_code == 403
+    assert Campaign.objects.get(pk=planned_campaign.pk).name == "Brand summer"
+
+
+def test_users_without_a_role_see_only_what_they_are_involved_in(team, planned_campaign):
+    nobody = UserFactory(username="nobody")
+    assert not Campaign.objects.visible_to(nobody).exists()
+    owned = CampaignFactory(team=team, owner=nobody)
+    assert list(Campaign.objects.visible_to(nobody)) == [owned]
+
+
+def test_inactive_and_anonymous_users_see_nothing(planned_campaign, marketer):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Campaign.objects.visible_to(AnonymousUser()).exists()
+    marketer.is_active = False
+    assert not Campaign.objects.visible_to(marketer).exists()
+
+
+def test_tasks_and_kpis_follow_their_campaign(api_as, marketer, other_team_confidential_campaign):
+    task = TaskFactory(campaign=other_team_confidential_campaign)
+    api = api_as(marketer)
+    assert api.get(f"/api/v1/tasks/{task.pk}/").status_code == 404
+    assert api.get("/api/v1/tasks/").json()["count"] == 0
+    assert api.get("/api/v1/kpis/").json()["count"] == 0
