@@ -322,7 +322,7 @@ def import_apply(*, batch: ImportBatch, by) -> dict:
     amount) are skipped, so importing a file again adds nothing.
     """
     require_budget_maintainer(by)
-    batch = ImportBatch.objects.select_for_update().select_related("source").get(pk=batch.pk)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.is_applied:
         raise StateConflict(_("This file was already imported on %(when)s.") % {"when": batch.applied_at.isoformat()})
     if batch.source_id:

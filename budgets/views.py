@@ -78,12 +78,12 @@ def index(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def allocation_cell(request):
+def allocation_cell(request, period_pk, team_pk, category_pk):
     """Edit one cell of the grid: a small form in place (htmx) or its own page."""
     require_budget_maintainer(request.user)
-    period = get_object_or_404(FiscalPeriod.objects.visible_to(request.user), pk=request.GET.get("period") or 0)
-    team = get_object_or_404(Team.objects.visible_to(request.user), pk=request.GET.get("team") or 0)
-    category = get_object_or_404(ExpenseCategory.objects.visible_to(request.user), pk=request.GET.get("category") or 0)
+    period = get_object_or_404(FiscalPeriod.objects.visible_to(request.user), pk=period_pk)
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_pk)
+    category = get_object_or_404(ExpenseCategory.objects.visible_to(request.user), pk=category_pk)
     allocation = BudgetAllocation.objects.filter(period=period, team=team, category=category).first()
     initial = {"amount": allocation.amount, "note": allocation.note} if allocation else {}
     form = AllocationCellForm(request.POST or None, initial=initial)

@@ -56,7 +56,7 @@ def test_finance_sees_every_team_with_totals_computed_by_the_database(client, fi
     assert grand_total == Decimal("3000.25")
     assert list(response.context["grid"].team_totals) == [Decimal("2000.25"), Decimal("1000.00")]
     assert "₽3,000.25" in html
-    assert reverse("budgets:allocation_cell") in html  # finance edits cells
+    assert "/budgets/allocations/" in html  # finance edits cells
 
 
 def test_a_marketer_sees_only_their_teams_column_and_cannot_edit(client, marketer, grid):
@@ -65,7 +65,7 @@ def test_a_marketer_sees_only_their_teams_column_and_cannot_edit(client, markete
     grid_data = response.context["grid"]
     assert [t.name for t in grid_data.teams] == ["Brand"]
     assert grid_data.total == Decimal("2000.25")
-    assert reverse("budgets:allocation_cell") not in response.content.decode()
+    assert "/budgets/allocations/" not in response.content.decode()
     for name in FINANCE_PAGES:
         assert client.get(reverse(name)).status_code == 403
 
@@ -74,7 +74,7 @@ def test_an_approver_reads_every_team_but_edits_nothing(client, approver, grid):
     client.force_login(approver)
     response = client.get(reverse("budgets:index"), {"period": grid.pk})
     assert response.context["grid"].total == Decimal("3000.25")
-    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team=1&category=1"
+    url = reverse("budgets:allocation_cell", args=[grid.pk, 1, 1])
     assert client.post(url, {"amount": "1"}).status_code == 403
     for name in FINANCE_PAGES:
         assert client.get(reverse(name)).status_code == 403
@@ -110,7 +110,7 @@ def test_the_grid_costs_the_same_for_1_and_50_rows(client, finance_user, q1, tea
 def test_finance_edits_a_cell_in_place_and_gets_the_grid_with_new_totals(client, finance_user, grid, team):
     client.force_login(finance_user)
     category = ExpenseCategory.objects.get(code="MKT-PR")
-    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team={team.pk}&category={category.pk}"
+    url = reverse("budgets:allocation_cell", args=[grid.pk, team.pk, category.pk])
     # when the cell is opened
     form = client.get(url, HTTP_HX_REQUEST="true")
     assert form.status_code == 200
@@ -127,7 +127,7 @@ def test_finance_edits_a_cell_in_place_and_gets_the_grid_with_new_totals(client,
 def test_a_bad_amount_is_a_translated_error_and_changes_nothing(client, finance_user, grid, team):
     client.force_login(finance_user)
     category = ExpenseCategory.objects.get(code="MKT-PR")
-    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team={team.pk}&category={category.pk}"
+    url = reverse("budgets:allocation_cell", args=[grid.pk, team.pk, category.pk])
     response = client.post(url, {"amount": "-5"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
     assert "greater than or equal to 0" in response.content.decode()
@@ -141,7 +141,7 @@ def test_a_bad_amount_is_a_translated_error_and_changes_nothing(client, finance_
 def test_an_empty_amount_removes_the_allocation_without_htmx(client, finance_user, grid, team):
     client.force_login(finance_user)
     category = ExpenseCategory.objects.get(code="MKT-PR")
-    url = f"{reverse('budgets:allocation_cell')}?period={grid.pk}&team={team.pk}&category={category.pk}"
+    url = reverse("budgets:allocation_cell", args=[grid.pk, team.pk, category.pk])
     response = client.post(url, {"amount": ""})
     assert response.status_code == 302
     assert not BudgetAllocation.objects.filter(team=team, category=category).exists()
