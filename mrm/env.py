@@ -61,3 +61,27 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
 def get_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).resolve() if raw else default
+
+
+_CSP_KEYWORDS = {"'self'", "'none'"}
+
+
+def get_csp_sources(name: str, default: list[str] | None = None) -> list[str]:
+    """A comma-separated list of CSP source expressions: origins such as
+    ``https://www.example.com`` (wildcard subdomains allowed) or ``self``/``none``
+    (quoted or not: env files often lose the quotes).
+
+    Anything else (a ``;``, a space, ``'unsafe-inline'``) would let the value
+    rewrite the policy, so it refuses to start instead.
+    """
+    sources = [f"'{s}'" if s in {"self", "none"} else s for s in get_list(name, default)]
+    for source in sources:
+        if source in _CSP_KEYWORDS:
+            continue
+        scheme, sep, host = source.partition("://")
+        valid_host = host and all(c.isalnum() or c in "-.*:[]/" for c in host)
+        if scheme not in {"http", "https"} or not sep or not valid_host:
+            raise ImproperlyConfigured(
+                f"{name} takes origins like https://www.example.com or 'self', separated by commas; not {source!r}."
+            )
+    return sources

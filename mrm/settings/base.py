@@ -286,6 +286,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Sites allowed to frame the pages declared embeddable with
+# mrm.security.frame_ancestors_allow_list (the public calendar); every other
+# page keeps frame-ancestors 'none'. Default: this site only.
+MRM_EMBED_FRAME_ANCESTORS = env.get_csp_sources("MRM_EMBED_FRAME_ANCESTORS", ["'self'"])
+
 # --- logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,
