@@ -1,0 +1,78 @@
+"""No N+1: lists and feeds cost the same number of queries for 1 row and for 50."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns.models import Channel
+from campaigns.services import calendar_feed_create
+from tests.campaigns.factories import ActivityFactory, CampaignFactory, KPIFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+def make(n, team, sponsor):
+    channels = list(Channel.objects.all()[:2])
+    for _ in range(n):
+        campaign = CampaignFactory(
+            team=team, sponsor=sponsor, start_date=TODAY, end_date=TODAY + dt.timedelta(days=5), channels=channels
+        )
+        ActivityFactory(campaign=campaign, channel=channels[0], start_date=TODAY, end_date=TODAY, public=True)
+        TaskFactory(campaign=campaign)
+        KPIFactory(campaign=campaign)
+
+
+def count(call) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    assert response.status_code == 200
+    return len(queries)
+
+
+WINDOW = {"start": (TODAY - dt.timedelta(days=3)).isoformat(), "end": (TODAY + dt.timedelta(days=10)).isoformat()}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c, a, f: c.get(reverse("campaigns:list")), id="list page"),
+        pytest.param(lambda c, a, f: c.get(reverse("campaigns:board")), id="board"),
+        pytest.param(lambda c, a, f: c.get(reverse("campaigns:timeline"), WINDOW), id="timeline"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/campaigns/"), id="api campaigns"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/activities/"), id="api activities"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/tasks/"), id="api tasks"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/kpis/"), id="api kpis"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/calendar/events/", WINDOW), id="calendar events"),
+        pytest.param(lambda c, a, f: c.get(reverse("campaigns:feed_ics", args=[f.token])), id="ics feed"),
+        pytest.param(lambda c, a, f: c.get(reverse("campaigns:embed_events"), WINDOW), id="embed feed"),
+    ],
+)
+def test_one_row_and_fifty_rows_cost_the_same(client, api_as, marketer, team, sponsor, call):
+    client.force_login(marketer)
+    api = api_as(marketer)
+    feed = calendar_feed_create(owner=marketer, name="all", filters={}, by=marketer)
+    make(1, team, sponsor)
+    call(client, api, feed)  # warm up: per-user caches (roles, teams) fill on the first request
+    one = count(lambda: call(client, api, feed))
+    make(49, team, sponsor)
+    fifty = count(lambda: call(client, api, feed))
+    assert fifty == one, f"{one} queries for 1 row, {fifty} for 50"
+
+
+def test_the_campaign_page_costs_the_same_with_many_parts(client, marketer, team, sponsor):
+    campaign = CampaignFactory(team=team, sponsor=sponsor)
+    client.force_login(marketer)
+    ActivityFactory(campaign=campaign)
+    TaskFactory(campaign=campaign)
+    KPIFactory(campaign=campaign)
+    one = count(lambda: client.get(campaign.get_absolute_url()))
+    for _ in range(20):
+        ActivityFactory(campaign=campaign)
+        TaskFactory(campaign=campaign, assignee=marketer)
+    fifty = count(lambda: client.get(campaign.get_absolute_url()))
+    assert fifty == one
