@@ -33,8 +33,8 @@ class ActualLineStatus(models.TextChoices):
 class RowOutcome(models.TextChoices):
     """What an import would do with one row of a file (shown in the dry-run preview)."""
 
-    NEW = "new", _("New")
-    CHANGED = "changed", _("Changed")
-    UNCHANGED = "unchanged", _("Unchanged")
+    NEW = "new", _("Will be added")
+    CHANGED = "changed", _("Will change")
+    UNCHANGED = "unchanged", _("No change")
     DUPLICATE = "duplicate", _("Already imported")
     ERROR = "error", _("Error")

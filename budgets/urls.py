@@ -6,9 +6,7 @@ app_name = "budgets"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path(
-        "allocations/<int:period_pk>/<int:team_pk>/<int:category_pk>/", views.allocation_cell, name="allocation_cell"
-    ),
+    path("allocations/<int:period_pk>/<int:team_pk>/<int:category_pk>/", views.allocation_cell, name="allocation_cell"),
     path("years/", views.years, name="years"),
     path("years/new/", views.year_create, name="year_create"),
     path("years/<int:pk>/edit/", views.year_edit, name="year_edit"),

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team
@@ -276,9 +277,9 @@ def category_delete(request, pk):
 # --- imports ----------------------------------------------------------------------
 
 IMPORT_TITLES = {
-    ImportKind.CATEGORIES: _("Import expense categories"),
-    ImportKind.ALLOCATIONS: _("Import budget allocations"),
-    ImportKind.ACTUALS: _("Import accounting actuals"),
+    ImportKind.CATEGORIES: gettext_lazy("Import expense categories"),
+    ImportKind.ALLOCATIONS: gettext_lazy("Import budget allocations"),
+    ImportKind.ACTUALS: gettext_lazy("Import accounting actuals"),
 }
 
 
@@ -329,11 +330,12 @@ def import_preview(request, pk):
     require_budget_maintainer(request.user)
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("source"), pk=pk)
     plan, file_error = None, None
-    if not batch.is_applied:
-        try:
-            plan = services.import_plan(batch)
-        except ValidationError as exc:
-            file_error = exc.messages
+    try:
+        # Also for an applied import: the rows it could not read are shown
+        # again, in the reader's language (parse errors do not change).
+        plan = services.import_plan(batch)
+    except ValidationError as exc:
+        file_error = exc.messages
     return render(
         request,
         "budgets/import_preview.html",

@@ -218,6 +218,12 @@ def test_accounting_import_journey_shows_the_broken_line_and_fills_the_queue(
     # and once applied, the import page reports what happened
     applied = client.get(reverse("budgets:import_preview", args=[batch.pk])).content.decode()
     assert "Line 6" in applied
+    # in the reader's language
+    finance_user.language = "ru"
+    finance_user.save()
+    applied = client.get(reverse("budgets:import_preview", args=[batch.pk])).content.decode()
+    assert "Строка 6: сумма abc не является числом" in applied
+    assert "Загрузка факта из учёта" in applied
 
 
 def test_finance_ignores_a_line_from_the_queue(client, finance_user, accounting_source, accounting_csv):
