@@ -1,0 +1,97 @@
+"""Journeys of finance in the budgets pages: imports with a dry run, the unmapped queue, the grid."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from budgets.models import ActualLine, BudgetAllocation, ExpenseCategory
+from tests.budgets.factories import (
+    BudgetAllocationFactory,
+    ExpenseCategoryFactory,
+    FiscalPeriodFactory,
+    ImportSourceFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_finance_imports_the_chart_of_accounts_with_a_dry_run_and_sees_the_tree(
+    page, live_server, sign_in, finance_user, screenshot
+):
+    # given finance on the categories page
+    sign_in(page, finance_user, next_path="/budgets/categories/")
+    page.get_by_role("link", name="Import from CSV or XLSX").click()
+    # when the sample file is uploaded
+    page.get_by_label("File (CSV or XLSX)").set_input_files(str(DATA / "expense_categories.csv"))
+    page.get_by_role("button", name="Preview").click()
+    # then the dry run shows ten new rows and nothing is written yet
+    expect(page.get_by_text("Step 2 of 3: dry run. Nothing has been written yet.")).to_be_visible()
+    rows = page.get_by_test_id("preview-row")
+    expect(rows).to_have_count(10)
+    expect(page.locator('[data-testid="preview-row"][data-outcome="new"]')).to_have_count(10)
+    assert not ExpenseCategory.objects.exists()
+    screenshot(page, "budgets-import-preview")
+    # when finance confirms
+    page.get_by_role("button", name="Confirm import").click()
+    # then the tree shows the categories under their parents
+    expect(page.get_by_text("Imported: 10 new, 0 changed.")).to_be_visible()
+    tree = page.get_by_test_id("category-tree")
+    expect(tree.get_by_test_id("category-MKT")).to_have_attribute("data-depth", "0")
+    expect(tree.get_by_test_id("category-MKT-DIG")).to_have_attribute("data-depth", "1")
+    expect(tree.get_by_test_id("category-MKT-DIG-SEA")).to_have_attribute("data-depth", "2")
+    expect(tree.get_by_test_id("category-MKT-DIG-SEA")).to_contain_text("Контекстная реклама")
+    assert ExpenseCategory.objects.count() == 10
+    screenshot(page, "budgets-categories")
+
+
+def test_finance_imports_the_accounting_export_and_sees_the_unmapped_lines(
+    page, live_server, sign_in, finance_user, screenshot
+):
+    # given the accounting system's column mapping
+    ImportSourceFactory(name="1C export")
+    sign_in(page, finance_user, next_path="/budgets/imports/")
+    page.get_by_role("link", name="Import accounting actuals").click()
+    # when the Windows-1251 export is uploaded
+    page.get_by_label("Accounting system").select_option(label="1C export")
+    page.get_by_label("File (CSV or XLSX)").set_input_files(str(DATA / "accounting_export_cp1251.csv"))
+    page.get_by_role("button", name="Preview").click()
+    # then the broken line is reported with its number, the others are ready
+    broken = page.locator('[data-testid="preview-row"][data-outcome="error"]')
+    expect(broken).to_have_count(1)
+    expect(broken).to_contain_text("6")
+    expect(broken).to_contain_text("the amount abc is not a number")
+    expect(page.locator('[data-testid="preview-row"][data-outcome="new"]')).to_have_count(4)
+    assert not ActualLine.objects.exists()
+    # when confirmed
+    page.get_by_role("button", name="Confirm import").click()
+    # then the unmapped queue lists the lines, the one without a request included
+    expect(page.get_by_text("4 line(s) imported, 0 already imported, 1 with errors.")).to_be_visible()
+    lines = page.get_by_test_id("actual-line")
+    expect(lines).to_have_count(4)
+    expect(lines.filter(has_text='АО "ЭкспоЦентр"')).to_contain_text("Unmapped")
+    expect(lines.filter(has_text="0000-000140")).to_contain_text("-₽12,000.00")
+    expect(page.get_by_test_id("lines-total")).to_have_text("₽1,386,500.00")
+    screenshot(page, "budgets-unmapped-queue")
+
+
+def test_finance_edits_an_allocation_in_place(page, live_server, sign_in, finance_user, team, screenshot):
+    # given a period with one allocation
+    period = FiscalPeriodFactory()
+    category = ExpenseCategoryFactory(code="MKT-PR", name="Public relations")
+    BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("1500.00"))
+    sign_in(page, finance_user, next_path=f"/budgets/?period={period.pk}")
+    expect(page.get_by_test_id("grand-total")).to_have_text("₽1,500.00")
+    screenshot(page, "budgets-grid")
+    # when the cell is opened and a new amount saved
+    page.get_by_role("link", name="Edit the allocation of Brand for MKT-PR").click()
+    amount = page.get_by_label("Brand, MKT-PR")
+    amount.fill("2750.50")
+    page.get_by_role("button", name="Save").click()
+    # then the grid comes back with the new total, without leaving the page
+    expect(page.get_by_test_id("grand-total")).to_have_text("₽2,750.50")
+    assert page.url.endswith(f"/budgets/?period={period.pk}")
+    assert BudgetAllocation.objects.get().amount == Decimal("2750.50")
