@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Team
 from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod
 from budgets.permissions import can_maintain_budgets
+from mrm.templatetags.money import format_money
 
 
 def category_tree(categories) -> list[tuple[ExpenseCategory, int]]:
@@ -108,3 +110,70 @@ def allocation_grid(*, user, period: FiscalPeriod | None) -> AllocationGrid:
         team_totals=[team_totals.get(team.pk) for team in teams],
         total=total,
     )
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: object
+    action: str
+    changes: list = field(default_factory=list)
+
+
+HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_of(obj, *, limit: int = 20) -> list[HistoryEntry]:
+    """Who changed what and when (django-simple-history), newest first, with the changed fields.
+
+    One query: the records are diffed against each other in memory; foreign
+    keys are shown as ids' current labels only where cheap, so the audit
+    stays readable without a query per row.
+    """
+    if obj is None or obj.pk is None:
+        return []
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        changes = []
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at", "raw", "fingerprint"])
+            for change in delta.changes:
+                field_obj = obj._meta.get_field(change.field)
+                changes.append({"field": field_obj, "old": change.old, "new": change.new})
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=HISTORY_ACTIONS.get(record.history_type, record.history_type),
+                changes=changes,
+            )
+        )
+    _label_changes(entries)
+    return entries
+
+
+def _label_changes(entries: list[HistoryEntry]) -> None:
+    """Readable values: related objects by name (one query per related model), money formatted."""
+    wanted: dict = {}
+    for entry in entries:
+        for change in entry.changes:
+            if change["field"].is_relation:
+                wanted.setdefault(change["field"].related_model, set()).update({change["old"], change["new"]} - {None})
+    labels = {model: model._base_manager.in_bulk(list(ids)) for model, ids in wanted.items()}
+    for entry in entries:
+        for change in entry.changes:
+            field_obj = change["field"]
+            for side in ("old", "new"):
+                value = change[side]
+                if value in (None, ""):
+                    value = "—"
+                elif field_obj.is_relation:
+                    value = str(labels[field_obj.related_model].get(value, value))
+                elif isinstance(value, Decimal) and getattr(field_obj, "decimal_places", None) == 2:
+                    value = format_money(value)
+                elif isinstance(value, bool):
+                    value = _("yes") if value else _("no")
+                change[side] = value
+            change["field"] = field_obj.verbose_name

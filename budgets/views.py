@@ -106,7 +106,15 @@ def allocation_cell(request, period_pk, team_pk, category_pk):
                 return render(request, "budgets/partials/_grid.html", _context(request, period=period, grid=grid))
             messages.success(request, _("The allocation was saved."))
             return HttpResponseRedirect(_grid_url(period))
-    context = _context(request, form=form, period=period, team=team, category=category, allocation=allocation)
+    context = _context(
+        request,
+        form=form,
+        period=period,
+        team=team,
+        category=category,
+        allocation=allocation,
+        history=selectors.history_of(allocation) if allocation and not is_fragment_request(request) else [],
+    )
     template = page_or_fragment(request, "budgets/allocation_cell.html", "budgets/partials/_cell_form.html")
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -158,7 +166,7 @@ def year_edit(request, pk):
             messages.success(request, _("The fiscal year was saved."))
             return HttpResponseRedirect(reverse("budgets:years"))
     title = _("Edit %(name)s") % {"name": year.name}
-    return _form_page(request, form, title=title, cancel=reverse("budgets:years"))
+    return _form_page(request, form, title=title, cancel=reverse("budgets:years"), audited=year)
 
 
 @login_required
@@ -209,7 +217,7 @@ def period_edit(request, pk):
             messages.success(request, _("The period was saved."))
             return HttpResponseRedirect(reverse("budgets:years"))
     title = _("Edit %(name)s") % {"name": period.name}
-    return _form_page(request, form, title=title, cancel=reverse("budgets:years"))
+    return _form_page(request, form, title=title, cancel=reverse("budgets:years"), audited=period)
 
 
 @login_required
@@ -257,7 +265,7 @@ def category_edit(request, pk=None):
             messages.success(request, _("The category was saved."))
             return HttpResponseRedirect(reverse("budgets:categories"))
     title = _("Edit %(name)s") % {"name": category.code} if category else _("New expense category")
-    return _form_page(request, form, title=title, cancel=reverse("budgets:categories"))
+    return _form_page(request, form, title=title, cancel=reverse("budgets:categories"), audited=category)
 
 
 @login_required
@@ -396,7 +404,7 @@ def source_edit(request, pk=None):
             messages.success(request, _("The import source was saved."))
             return HttpResponseRedirect(reverse("budgets:sources"))
     title = _("Edit %(name)s") % {"name": source.name} if source else _("New import source")
-    return _form_page(request, form, title=title, cancel=reverse("budgets:sources"))
+    return _form_page(request, form, title=title, cancel=reverse("budgets:sources"), audited=source)
 
 
 @login_required
@@ -464,10 +472,11 @@ def actual_line_status(request, pk):
     return HttpResponseRedirect(next_url)
 
 
-def _form_page(request, form, *, title, cancel):
+def _form_page(request, form, *, title, cancel, audited=None):
+    history = selectors.history_of(audited) if audited is not None else None
     return render(
         request,
         "budgets/form.html",
-        _context(request, form=form, title=title, cancel_url=cancel),
+        _context(request, form=form, title=title, cancel_url=cancel, history=history),
         status=400 if form.errors else 200,
     )

@@ -231,3 +231,24 @@ def test_finance_sets_a_line_aside_with_a_reason_and_can_put_it_back(accounting_
     line.refresh_from_db()
     assert line.status == "unmapped"
     assert line.history.count() == 3
+
+
+def test_an_xlsx_export_with_real_dates_and_numbers(accounting_source, finance_user):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Дата", "Номер документа", "Контрагент", "Сумма", "Счет", "Статья", "Комментарий"])
+    sheet.append([datetime.datetime(2027, 3, 1), "0000-000200", "ООО Тест", 1234.56, "44.01.1", "", "FR-2027-0003"])
+    sheet.append(["01.03.2027", "0000-000201", "ООО Тест", "-10,00", "44.01.1", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch, plan = upload(accounting_source, buffer.getvalue(), finance_user, name="march.xlsx")
+    assert [(row.line, row.outcome) for row in plan.rows] == [(2, "new"), (3, "new")]
+    services.import_apply(batch=batch, by=finance_user)
+    assert list(ActualLine.objects.order_by("line_number").values_list("date", "amount", "request_number")) == [
+        (datetime.date(2027, 3, 1), Decimal("1234.56"), "FR-2027-0003"),
+        (datetime.date(2027, 3, 1), Decimal("-10.00"), ""),
+    ]

@@ -293,3 +293,29 @@ def test_history_of_the_year_records_the_page_user(client, finance_user):
     assert year.history.get().history_user == finance_user
     assert year.periods.count() == 12
     assert year.periods.order_by("start_date").last().end_date == datetime.date(2030, 12, 31)
+
+
+def test_the_allocation_page_shows_its_history_with_who_and_what(client, finance_user, grid, team):
+    from budgets import services
+
+    category = ExpenseCategory.objects.get(code="MKT-PR")
+    services.allocation_set(period=grid, team=team, category=category, amount=Decimal("1750.00"), by=finance_user)
+    client.force_login(finance_user)
+    response = client.get(reverse("budgets:allocation_cell", args=[grid.pk, team.pk, category.pk]))
+    history = response.context["history"]
+    assert [entry.action for entry in history] == ["changed", "created"]
+    assert history[0].who == finance_user
+    assert history[0].changes == [{"field": "amount", "old": "₽1,500.00", "new": "₽1,750.00"}]
+    assert 'data-testid="history"' in response.content.decode()
+
+
+def test_the_category_page_shows_a_parent_change_by_name(client, finance_user):
+    from budgets import services
+
+    root = ExpenseCategoryFactory(code="ROOT", name="Root")
+    category = services.category_create(code="LEAF", name="Leaf", by=finance_user)
+    services.category_update(category=category, parent=root, by=finance_user)
+    client.force_login(finance_user)
+    response = client.get(reverse("budgets:category_edit", args=[category.pk]))
+    change = response.context["history"][0].changes[0]
+    assert change == {"field": "parent category", "old": "—", "new": "ROOT · Root"}

@@ -1,0 +1,70 @@
+"""The Django admin pages of budgets, and the demo data."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from accounts import demo as accounts_demo
+from budgets import demo
+from budgets.models import ActualLine, BudgetAllocation, ExpenseCategory, FiscalYear, ImportBatch
+from tests.budgets.factories import BudgetAllocationFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "fiscalyear",
+    "fiscalperiod",
+    "expensecategory",
+    "budgetallocation",
+    "importsource",
+    "importbatch",
+    "actualline",
+]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_lists_search_and_filter_every_budget_model(client, admin_user, model, q1, team):
+    BudgetAllocationFactory(period=q1, team=team)
+    client.force_login(admin_user)
+    url = reverse(f"admin:budgets_{model}_changelist")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"q": "MKT"}).status_code == 200
+
+
+def test_a_marketer_is_not_let_into_the_admin(client, marketer):
+    client.force_login(marketer)
+    response = client.get(reverse("admin:budgets_budgetallocation_changelist"))
+    assert response.status_code == 302
+
+
+def test_demo_data_is_complete_and_idempotent():
+    # given the demo teams and users
+    accounts_demo.seed(io.StringIO())
+    # when the budgets demo runs twice
+    demo.seed(io.StringIO())
+    counts = (FiscalYear.objects.count(), ExpenseCategory.objects.count(), BudgetAllocation.objects.count())
+    lines = ActualLine.objects.count()
+    demo.seed(io.StringIO())
+    # then nothing is duplicated
+    assert (FiscalYear.objects.count(), ExpenseCategory.objects.count(), BudgetAllocation.objects.count()) == counts
+    assert ActualLine.objects.count() == lines == 4
+    assert counts[0] == 2 and counts[1] == 10
+    assert FiscalYear.objects.first().periods.count() == 4
+    assert set(BudgetAllocation.objects.values_list("team__name", flat=True)) == {
+        "Brand",
+        "Digital",
+        "Events",
+        "Регион Север",
+    }
+    assert ActualLine.objects.filter(status="unmapped", request_number="").count() == 1
+    assert ImportBatch.objects.filter(applied_at__isnull=True).count() == 0
+
+
+def test_the_demo_reads_its_own_copies_of_the_samples():
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parent.parent / "data"
+    assert demo.CATEGORIES_FILE.read_bytes() == (samples / "expense_categories.csv").read_bytes()
+    assert demo.ACCOUNTING_FILE.read_bytes() == (samples / "accounting_export_cp1251.csv").read_bytes()
+    assert "tests" not in demo.CATEGORIES_FILE.parts

@@ -1,0 +1,69 @@
+"""Writers racing on the finance structure, with real threads on PostgreSQL."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from budgets import services
+from budgets.choices import PeriodKind
+from budgets.models import BudgetAllocation, FiscalPeriod
+from tests.budgets.factories import ExpenseCategoryFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(count, work):
+    """Run ``work(index)`` in ``count`` threads released at once; return results and errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(index):
+        try:
+            barrier.wait()
+            results.append(work(index))
+        except Exception as exc:  # collected for the assertions
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_ten_people_setting_the_same_cell_leave_one_allocation(q1, team, finance_user):
+    category = ExpenseCategoryFactory()
+
+    def work(index):
+        return services.allocation_set(
+            period=q1, team=team, category=category, amount=Decimal(100 + index), by=finance_user
+        )
+
+    _results, errors = race(10, work)
+    assert errors == []
+    assert BudgetAllocation.objects.filter(period=q1, team=team, category=category).count() == 1
+
+
+def test_overlapping_periods_created_at_once_leave_exactly_one(fiscal_year, finance_user):
+    def work(index):
+        return services.fiscal_period_create(
+            year=fiscal_year,
+            name=f"Race {index}",
+            kind=PeriodKind.MONTH,
+            start_date=datetime.date(2027, 5, 1) + datetime.timedelta(days=index),
+            end_date=datetime.date(2027, 5, 31),
+            by=finance_user,
+        )
+
+    results, errors = race(8, work)
+    assert len(results) == 1
+    assert len(errors) == 7
+    assert all(isinstance(error, ValidationError) for error in errors)
+    assert FiscalPeriod.objects.filter(year=fiscal_year).count() == 1
