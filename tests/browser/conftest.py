@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.axe import PageAuditor
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -29,6 +31,19 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 860}}
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, audited by axe-core after every load and at the end of the test.
+
+    A serious or critical accessibility violation on any page the test visited
+    fails the test, listing each (docs/TESTING.md, "Accessibility").
+    """
+    auditor = PageAuditor()
+    page.on("load", auditor.on_load)
+    yield page
+    auditor.finish(page)
 
 
 def pytest_collection_modifyitems(items):

@@ -1,0 +1,82 @@
+"""Gate 3: accessibility of the main pages, in English and in Russian (docs/TESTING.md).
+
+Every page any browser test visits is audited by the ``page`` fixture
+(``tests/browser/conftest.py``); this test makes sure the main pages are
+visited at all: the sign-in and password pages, the 404 page, the profile,
+and every entry of the main navigation, so a new section is checked as soon
+as it appears in the menu.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from mrm.navigation import resolved_navigation
+from tests.support.axe import AccessibilityError, assert_accessible, audit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/accounts/password/reset/done/"]
+SIGNED_IN_PAGES = ["/accounts/profile/", "/accounts/password/change/", "/no-such-page/"]
+
+
+def sign_in_by_cookie(page, live_server, user) -> None:
+    """A session cookie instead of the login form, whose labels depend on the language."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+
+
+def navigation_urls() -> list[str]:
+    return [item["url"] for item in resolved_navigation("/")]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_main_pages_have_no_serious_accessibility_violations(page, live_server, marketer, language):
+    # given a visitor reading the interface in the language
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    marketer.language = language
+    marketer.save(update_fields=["language"])
+    # when they open the pages anyone may open
+    found = []
+    for path in ANONYMOUS_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found += audit(page)
+    # and, signed in, the navigation's sections and the account pages
+    sign_in_by_cookie(page, live_server, marketer)
+    visited = []
+    for path in [*navigation_urls(), *SIGNED_IN_PAGES]:
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found += audit(page)
+        visited.append(path)
+    # then none has a serious or critical violation
+    if found:
+        raise AccessibilityError(found)
+    assert "/" in visited  # the dashboard is in the navigation
+
+
+def test_the_audit_catches_a_serious_violation(page):
+    # given a page with an image without alternative text and an unlabelled field
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="data:image/png;base64,iVBORw0KGgo="><input type="text"></main></body></html>'
+    )
+    # when auditing it
+    rules = {v.rule for v in audit(page)}
+    # then the violations are reported and the assertion fails naming them
+    assert {"image-alt", "label"} <= rules
+    with pytest.raises(AccessibilityError, match="image-alt"):
+        assert_accessible(page)
+
+
+def test_an_accessible_page_passes(page):
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><h1>Fine</h1>'
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="logo">'
+        '<label for="q">Search</label><input id="q" type="text"></main></body></html>'
+    )
+    assert audit(page) == []
