@@ -1,8 +1,9 @@
 """Header policies for the calendar pages.
 
-* The public calendar is the only page of MRM another site may frame, and only
-  the sites in ``MRM_EMBED_FRAME_ANCESTORS`` (CSP ``frame-ancestors``); every
-  other page keeps ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``.
+* The public calendar is the only page of campaigns another site may frame,
+  and only the sites in ``MRM_EMBED_FRAME_ANCESTORS`` (CSP ``frame-ancestors``,
+  through the platform's :func:`mrm.security.frame_ancestors_allow_list`);
+  every other page keeps ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``.
 * FullCalendar injects its stylesheet as a ``<style>`` element. Instead of
   allowing inline styles everywhere, calendar pages add a per-response CSP
   nonce to ``style-src`` and hand it to FullCalendar through
@@ -11,20 +12,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE
 from csp.decorators import csp_update
-from django.conf import settings
-from django.views.decorators.clickjacking import xframe_options_exempt
 
-
-def frame_ancestors() -> list[str]:
-    """Sites allowed to frame the public calendar (the setting, else this site only)."""
-    configured = getattr(settings, "MRM_EMBED_FRAME_ANCESTORS", None)
-    if configured is None:
-        return [SELF]
-    return list(configured) or [NONE]
+from mrm.security import embed_frame_ancestors, frame_ancestors_allow_list
 
 
 def calendar_styles(view):
@@ -33,14 +24,10 @@ def calendar_styles(view):
 
 
 def embeddable(view):
-    """Let the allow-listed sites frame this view (and nobody else)."""
+    """The public calendar: framable by the allow-list, with FullCalendar's styles."""
+    return frame_ancestors_allow_list(calendar_styles(view))
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        replace = dict(getattr(response, "_csp_replace", None) or {})
-        replace["frame-ancestors"] = frame_ancestors()
-        response._csp_replace = replace
-        return response
 
-    return xframe_options_exempt(calendar_styles(wrapped))
+def frame_ancestors() -> list[str]:
+    """The sites allowed to frame the public calendar (shown on the admin's snippet page)."""
+    return embed_frame_ancestors()

@@ -104,6 +104,8 @@ class ShareForm(forms.Form):
 
 
 class ActivityForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
+
     class Meta:
         model = Activity
         fields = [

@@ -19,6 +19,32 @@
     return params;
   }
 
+  // The text colour with the better contrast on an event's background (WCAG AA).
+  function readableText(hex) {
+    var match = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+    if (!match) { return "#ffffff"; }
+    var value = parseInt(match[1], 16);
+    var channels = [(value >> 16) & 255, (value >> 8) & 255, value & 255].map(function (c) {
+      c = c / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+    return (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) ? "#ffffff" : "#111827";
+  }
+
+  // FullCalendar's icons are decorative: their buttons carry the name.
+  function patchToolbar(element) {
+    Array.prototype.forEach.call(element.querySelectorAll(".fc-icon"), function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+      icon.removeAttribute("role");
+    });
+    Array.prototype.forEach.call(element.querySelectorAll(".fc-button"), function (button) {
+      if (!button.textContent.trim() && !button.getAttribute("aria-label") && button.getAttribute("title")) {
+        button.setAttribute("aria-label", button.getAttribute("title"));
+      }
+    });
+  }
+
   function start(element) {
     var form = document.getElementById(element.dataset.filtersForm || "calendar-filters");
     var errorBox = document.getElementById("calendar-error");
@@ -50,6 +76,7 @@
               return {
                 id: event.id, title: event.title, start: event.start, end: event.end, allDay: event.all_day,
                 url: event.url || undefined, backgroundColor: event.color, borderColor: event.color,
+                textColor: readableText(event.color),
                 extendedProps: event
               };
             }));
@@ -58,6 +85,11 @@
             if (errorBox) { errorBox.textContent = element.dataset.errorText; errorBox.classList.remove("d-none"); }
             failure(error);
           });
+      },
+      datesSet: function () { patchToolbar(element); },
+      dayCellDidMount: function (info) {
+        // The cell's visible text is more than the date it was labelled with.
+        info.el.removeAttribute("aria-labelledby");
       },
       eventClick: function (info) {
         if (isEmbed && info.event.url) {
@@ -77,6 +109,7 @@
       }
     });
     calendar.render();
+    patchToolbar(element);
     element.mrmCalendar = calendar;
     if (form && !isEmbed) {
       form.addEventListener("change", function () { calendar.refetchEvents(); });

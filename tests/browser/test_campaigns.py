@@ -1,0 +1,195 @@
+"""Journeys: a marketer plans, launches and finds a campaign; the public calendar lives in another site's iframe."""
+
+import datetime as dt
+import http.server
+import re
+import socket
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.choices import ActivityType, CampaignStatus
+from campaigns.models import Activity, Campaign
+from tests.campaigns.factories import ActivityFactory, CampaignFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = dt.date.today()
+
+
+def collect_csp_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return errors
+
+
+def test_marketer_creates_a_campaign_with_an_activity_launches_it_on_the_board_and_finds_it_on_the_calendar(
+    page, live_server, sign_in, marketer, screenshot
+):
+    sponsor = UserFactory(username="olga", display_name="Olga Sponsor", roles=["approver"])
+    csp_errors = collect_csp_errors(page)
+    sign_in(page, marketer, next_path="/campaigns/")
+    # given the campaign list
+    expect(page.get_by_role("heading", name="Campaigns", exact=True)).to_be_visible()
+    page.get_by_role("link", name="New campaign").click()
+    # when the marketer fills in the form
+    page.get_by_label(re.compile(r"^\s*Name\b")).fill("Winter webinar push")
+    page.get_by_label("Sponsor").select_option(label="Olga Sponsor")
+    page.get_by_label("Start date").fill(TODAY.isoformat())
+    page.get_by_label("End date").fill((TODAY + dt.timedelta(days=10)).isoformat())
+    page.get_by_label("Planned cost").fill("0")
+    page.get_by_label("E-mail").check()
+    screenshot(page, "campaign_form")
+    page.get_by_role("button", name="Create campaign").click()
+    # then the campaign page greets them as a draft
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Winter webinar push")
+    expect(page.get_by_test_id("campaign-status")).to_have_text("Draft")
+    campaign = Campaign.objects.get(name="Winter webinar push")
+    assert campaign.sponsor == sponsor
+
+    # when they add an activity
+    page.get_by_role("link", name="Add activity").click()
+    page.get_by_label(re.compile(r"^\s*Name\b")).fill("Webinar: winter trends")
+    page.get_by_label("Type").select_option(ActivityType.WEBINAR.value)
+    page.get_by_label("Start date").fill(TODAY.isoformat())
+    page.get_by_label("End date").fill(TODAY.isoformat())
+    page.get_by_label("Start time").fill("11:00")
+    page.get_by_label("End time").fill("12:00")
+    page.get_by_role("button", name="Save").click()
+    # then it is listed on the campaign page
+    expect(page.get_by_test_id("activity")).to_contain_text("Webinar: winter trends")
+    screenshot(page, "campaign_detail")
+
+    # when they move it through the board: draft → planned → active
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Campaigns", exact=True).click()
+    page.get_by_role("link", name="Board", exact=True).click()
+    page.get_by_test_id(f"move-{campaign.pk}-planned").click()
+    expect(page.get_by_test_id("column-planned").get_by_test_id(f"card-{campaign.pk}")).to_be_visible()
+    page.get_by_test_id(f"transition-form-{campaign.pk}").get_by_label("Note for the move").fill("Speakers confirmed")
+    page.get_by_test_id(f"move-{campaign.pk}-active").click()
+    # then the card is in the Active column, and the move is on record
+    expect(page.get_by_test_id("column-active").get_by_test_id(f"card-{campaign.pk}")).to_be_visible()
+    screenshot(page, "board")
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.ACTIVE
+    assert campaign.transitions.first().note == "Speakers confirmed"
+
+    # when they open the calendar
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Calendar", exact=True).click()
+    # then the activity and the campaign are there
+    calendar = page.get_by_test_id("calendar")
+    expect(calendar.get_by_text("Webinar: winter trends")).to_be_visible()
+    expect(calendar.get_by_text("Winter webinar push").first).to_be_visible()
+    screenshot(page, "calendar")
+    # and filtering by another activity type hides it
+    page.get_by_label("Activity type").select_option(ActivityType.EVENT.value)
+    expect(calendar.get_by_text("Webinar: winter trends")).to_have_count(0)
+    assert csp_errors == [], csp_errors
+
+
+def test_timeline_shows_the_campaign_and_its_activities(page, live_server, sign_in, marketer, team, screenshot):
+    campaign = CampaignFactory(
+        name="Spring fair",
+        team=team,
+        owner=marketer,
+        status=CampaignStatus.PLANNED,
+        start_date=TODAY,
+        end_date=TODAY + dt.timedelta(days=20),
+    )
+    ActivityFactory(
+        campaign=campaign,
+        name="Fair booth",
+        start_date=TODAY + dt.timedelta(days=3),
+        end_date=TODAY + dt.timedelta(days=5),
+    )
+    sign_in(page, marketer, next_path="/campaigns/timeline/")
+    chart = page.get_by_test_id("timeline")
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("cell", name="Spring fair")).to_be_visible()
+    expect(page.get_by_role("cell", name="Fair booth")).to_be_visible()
+    assert page.locator("rect.timeline-bar-campaign").count() >= 1
+    screenshot(page, "timeline")
+
+
+@pytest.fixture
+def other_origin(live_server):
+    """A second web server on another port: the "corporate website" that frames the calendar."""
+    pages: dict[str, str] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}", pages
+    server.shutdown()
+    server.server_close()
+
+
+def host_page(src: str) -> str:
+    return (
+        "<!doctype html><html lang='en'><head><title>Corporate site</title></head><body>"
+        "<h1>Our events</h1>"
+        f"<iframe id='mrm' title='Marketing events' src='{src}' width='900' height='700'></iframe>"
+        "</body></html>"
+    )
+
+
+def test_the_public_calendar_renders_inside_an_iframe_of_an_allowed_site(
+    page, live_server, team, settings, other_origin, screenshot
+):
+    origin, pages = other_origin
+    settings.MRM_EMBED_FRAME_ANCESTORS = [origin]
+    campaign = CampaignFactory(
+        team=team, status=CampaignStatus.ACTIVE, start_date=TODAY, end_date=TODAY + dt.timedelta(days=10)
+    )
+    ActivityFactory(
+        campaign=campaign, name="Open house", public=True, start_date=TODAY, end_date=TODAY, location="Head office"
+    )
+    ActivityFactory(campaign=campaign, name="Internal budget review", public=False, start_date=TODAY, end_date=TODAY)
+    pages["/events.html"] = host_page(f"{live_server.url}/calendar/embed/")
+    csp_errors = collect_csp_errors(page)
+    # when the corporate site's page is opened
+    page.goto(f"{origin}/events.html")
+    frame = page.frame_locator("#mrm")
+    # then the public activity shows inside the frame, and the private one does not
+    expect(frame.get_by_test_id("public-calendar").get_by_text("Open house")).to_be_visible()
+    expect(frame.get_by_text("Internal budget review")).to_have_count(0)
+    screenshot(page, "calendar_embed")
+    assert csp_errors == [], csp_errors
+    assert Activity.objects.public().count() == 1
+
+
+def test_a_site_not_on_the_allow_list_cannot_frame_it(page, live_server, team, settings, other_origin):
+    origin, pages = other_origin
+    settings.MRM_EMBED_FRAME_ANCESTORS = ["https://www.example.com"]
+    campaign = CampaignFactory(team=team, status=CampaignStatus.ACTIVE, start_date=TODAY, end_date=TODAY)
+    ActivityFactory(campaign=campaign, name="Open house", public=True, start_date=TODAY, end_date=TODAY)
+    pages["/events.html"] = host_page(f"{live_server.url}/calendar/embed/")
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text) if "frame-ancestors" in message.text else None)
+    page.goto(f"{origin}/events.html")
+    page.wait_for_timeout(1500)
+    expect(page.frame_locator("#mrm").get_by_text("Open house")).to_have_count(0)
+    assert blocked, "Chromium reports the frame-ancestors refusal"
