@@ -13,7 +13,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from mrm.navigation import resolved_navigation
-from tests.support.axe import AccessibilityError, assert_accessible, audit
+from tests.support.axe import AccessibilityError, PageAuditor, assert_accessible, audit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,3 +80,24 @@ def test_an_accessible_page_passes(page):
         '<label for="q">Search</label><input id="q" type="text"></main></body></html>'
     )
     assert audit(page) == []
+
+
+def test_every_page_a_test_loads_is_audited(context):
+    # given a page watched like the ``page`` fixture watches every browser test's page
+    watched = context.new_page()
+    auditor = PageAuditor()
+    watched.on("load", auditor.on_load)
+    watched.route(
+        "http://localhost/broken/",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body='<html lang="en"><head><title>t</title></head><body><main>'
+            '<img src="data:image/png;base64,iVBORw0KGgo="></main></body></html>',
+        ),
+    )
+    # when a test merely navigates to an inaccessible page
+    watched.goto("http://localhost/broken/")
+    # then the end of the test reports it
+    with pytest.raises(AccessibilityError, match=r"http://localhost/broken/: \[critical\] image-alt"):
+        auditor.finish(watched)
+    assert auditor.audited

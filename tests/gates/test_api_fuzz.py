@@ -10,15 +10,12 @@ Budget: ``MRM_FUZZ_EXAMPLES`` examples per operation and signed-in role
 """
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.support.fuzz import (
     InProcessWSGI,
     anonymous_examples,
     examples_per_operation,
+    fuzz_operation,
     openapi_document,
     schemathesis_schema,
 )
@@ -31,7 +28,6 @@ OPERATIONS = [
     if method in {"get", "post", "put", "patch", "delete"}
 ]
 RESOURCE_OF = {key: resource for _module, resource, key, _row in all_rows(load_matrix())}
-CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture
@@ -54,24 +50,13 @@ def test_operation_survives_generated_input(world, app, path, method, role):
     # given an operation of the schema, a caller and maybe a real object to aim at
     operation = schemathesis_schema()[path][method]
     headers = {} if role == "anonymous" else {"Authorization": f"Token {world.token(role)}"}
-    known = known_objects(world, path, method)
-    strategy = operation.as_strategy()
-    if known:
-        strategy = st.one_of(strategy, operation.as_strategy(path_parameters=known))
     examples = anonymous_examples() if role == "anonymous" else examples_per_operation()
-
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
+    # when it is called with generated input
+    # then it never answers 5xx and documented responses match their schema
+    fuzz_operation(
+        operation,
+        app=app,
+        headers=headers,
+        examples=examples,
+        path_parameters=known_objects(world, path, method),
     )
-    @given(case=strategy)
-    def call(case):
-        # when it is called with generated input
-        response = case.call(app=app, headers=headers)
-        # then it never fails with a 5xx and documented responses match their schema
-        case.validate_response(response, checks=CHECKS)
-
-    call()

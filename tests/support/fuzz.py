@@ -17,6 +17,10 @@ from mrm import env
 DEFAULT_EXAMPLES = 10
 
 
+class FuzzFailure(AssertionError):
+    """An operation answered 5xx or broke its documented response schema."""
+
+
 def examples_per_operation() -> int:
     return env.get_int("MRM_FUZZ_EXAMPLES", DEFAULT_EXAMPLES)
 
@@ -27,23 +31,58 @@ def anonymous_examples() -> int:
 
 
 @cache
-def openapi_document() -> dict:
+def openapi_document(urlconf: str | None = None) -> dict:
     """The schema drf-spectacular serves at /api/schema/, generated in-process."""
     import json
 
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.renderers import OpenApiJsonRenderer
 
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    schema = SchemaGenerator(urlconf=urlconf).get_schema(request=None, public=True)
     # through JSON, as a client receives it (lazy translations become strings)
     return json.loads(OpenApiJsonRenderer().render(schema))
 
 
 @cache
-def schemathesis_schema():
+def schemathesis_schema(urlconf: str | None = None):
     import schemathesis
 
-    return schemathesis.openapi.from_dict(openapi_document())
+    return schemathesis.openapi.from_dict(openapi_document(urlconf))
+
+
+def fuzz_operation(operation, *, app, headers: dict, examples: int, path_parameters: dict | None = None) -> None:
+    """Call ``operation`` with ``examples`` generated inputs; raise on a 5xx or a response off its schema.
+
+    With ``path_parameters`` (a real object's id) half the examples aim at it.
+    Shrinking is off: a failure reports the first failing input (with a curl
+    line to reproduce it), which keeps the run's time bounded.
+    """
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    strategy = operation.as_strategy()
+    if path_parameters:
+        strategy = st.one_of(strategy, operation.as_strategy(path_parameters=path_parameters))
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def call(case):
+        response = case.call(app=app, headers=headers)
+        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+    try:
+        call()
+    except BaseExceptionGroup as failures:  # schemathesis groups distinct failures
+        notes = "\n".join(getattr(failures, "__notes__", []))
+        raise FuzzFailure(f"{operation.label}: {failures}\n{notes}".rstrip()) from failures
 
 
 class InProcessWSGI(WSGIHandler):

@@ -1,0 +1,173 @@
+"""Permission matrix rows of campaigns and the calendar (PRODUCT.md §2, §3).
+
+Reading: every signed-in role reads campaigns and what hangs off them, except
+confidential campaigns of other teams (404). Writing: marketers of the
+campaign's team and admins (403 for the others). The public calendar and its
+JSON feed are public; an ICS feed answers anyone holding its secret token; a
+feed is revoked only by its owner (404 for everyone else).
+"""
+
+import datetime as dt
+
+from campaigns.choices import CampaignStatus
+from campaigns.models import Channel
+from campaigns.services import calendar_feed_create
+from tests.campaigns.factories import ActivityFactory, CampaignFactory, KPIFactory, TaskFactory
+from tests.support.matrix import NOT_FOUND, PUBLIC, SIGNED_IN, Resource, Route, only
+
+TODAY = dt.date.today()
+WRITERS = only("marketer", "admin")
+CREATORS = only("marketer", "admin", "other_team")  # marketers with a team may open the form
+
+
+def campaign_of_team_a(world, **extra):
+    return CampaignFactory(
+        team=world.team, owner=world.marketer, sponsor=world.approver, start_date=TODAY, end_date=TODAY, **extra
+    )
+
+
+def confidential_campaign(world):
+    return campaign_of_team_a(world, confidential=True, status=CampaignStatus.PLANNED)
+
+
+def new_campaign(world, obj=None):
+    return {
+        "name": "Matrix campaign",
+        "team": world.team.pk,
+        "owner": world.marketer.pk,
+        "start_date": TODAY.isoformat(),
+        "end_date": TODAY.isoformat(),
+        "planned_cost": "100.00",
+    }
+
+
+def activity_body(world, obj):
+    campaign_id = getattr(obj, "campaign_id", None) or obj.pk
+    return {
+        "campaign": campaign_id,
+        "name": "Matrix activity",
+        "type": "event",
+        "start_date": TODAY.isoformat(),
+        "end_date": TODAY.isoformat(),
+    }
+
+
+def task_body(world, obj):
+    return {"campaign": obj.campaign_id, "title": "Matrix task"}
+
+
+def kpi_body(world, obj):
+    return {"campaign": obj.campaign_id, "metric": "clicks", "target": "10"}
+
+
+def own_feed(world):
+    return calendar_feed_create(owner=world.marketer, name="Matrix feed", filters={}, by=world.marketer)
+
+
+WINDOW = {"start": TODAY.isoformat(), "end": (TODAY + dt.timedelta(days=30)).isoformat()}
+
+RESOURCES = [
+    Resource(
+        "campaigns",
+        {
+            "GET /api/v1/campaigns/": SIGNED_IN,
+            "POST /api/v1/campaigns/": Route(WRITERS, data=new_campaign),
+            "GET /api/v1/campaigns/{id}/": SIGNED_IN,
+            "PUT /api/v1/campaigns/{id}/": Route(WRITERS, data=new_campaign),
+            "PATCH /api/v1/campaigns/{id}/": Route(WRITERS, data={"name": "Renamed"}),
+            "POST /api/v1/campaigns/{id}/transition/": Route(WRITERS, data={"status": "planned", "note": "go"}),
+            "campaigns:list": SIGNED_IN,
+            "campaigns:board": SIGNED_IN,
+            "campaigns:timeline": SIGNED_IN,
+            "campaigns:create": CREATORS,
+            "POST campaigns:create": CREATORS,
+            "campaigns:detail": SIGNED_IN,
+            "campaigns:edit": WRITERS,
+            "POST campaigns:edit": WRITERS,
+            "POST campaigns:transition": Route(WRITERS, data={"status": "planned", "note": "go"}),
+            "POST campaigns:share": Route(WRITERS, data=lambda w, obj: {"user": w.finance.pk}),
+            "POST campaigns:unshare": Route(WRITERS, kwargs=lambda w, obj: {"user_id": w.finance.pk}),
+            "campaigns:activity_create": WRITERS,
+            "POST campaigns:activity_create": WRITERS,
+            "campaigns:task_create": WRITERS,
+            "POST campaigns:task_create": WRITERS,
+            "campaigns:kpi_create": WRITERS,
+            "POST campaigns:kpi_create": WRITERS,
+        },
+        obj=lambda w: campaign_of_team_a(w),
+        confidential=confidential_campaign,
+    ),
+    Resource(
+        "activities",
+        {
+            "GET /api/v1/activities/": SIGNED_IN,
+            "POST /api/v1/activities/": Route(WRITERS, data=activity_body),
+            "GET /api/v1/activities/{id}/": SIGNED_IN,
+            "PUT /api/v1/activities/{id}/": Route(WRITERS, data=activity_body),
+            "PATCH /api/v1/activities/{id}/": Route(WRITERS, data={"name": "Renamed"}),
+            "DELETE /api/v1/activities/{id}/": WRITERS,
+            "campaigns:activity_edit": WRITERS,
+            "POST campaigns:activity_edit": WRITERS,
+        },
+        obj=lambda w: ActivityFactory(campaign=campaign_of_team_a(w), start_date=TODAY, end_date=TODAY),
+        confidential=lambda w: ActivityFactory(campaign=confidential_campaign(w), start_date=TODAY, end_date=TODAY),
+    ),
+    Resource(
+        "tasks",
+        {
+            "GET /api/v1/tasks/": SIGNED_IN,
+            "POST /api/v1/tasks/": Route(WRITERS, data=task_body),
+            "GET /api/v1/tasks/{id}/": SIGNED_IN,
+            "PUT /api/v1/tasks/{id}/": Route(WRITERS, data=task_body),
+            "PATCH /api/v1/tasks/{id}/": Route(WRITERS, data={"title": "Renamed"}),
+            "DELETE /api/v1/tasks/{id}/": WRITERS,
+            "campaigns:task_edit": WRITERS,
+            "POST campaigns:task_edit": WRITERS,
+            "POST campaigns:task_toggle": Route(WRITERS, data={"done": "1"}),
+        },
+        obj=lambda w: TaskFactory(campaign=campaign_of_team_a(w)),
+        confidential=lambda w: TaskFactory(campaign=confidential_campaign(w)),
+    ),
+    Resource(
+        "kpis",
+        {
+            "GET /api/v1/kpis/": SIGNED_IN,
+            "POST /api/v1/kpis/": Route(WRITERS, data=kpi_body),
+            "GET /api/v1/kpis/{id}/": SIGNED_IN,
+            "PUT /api/v1/kpis/{id}/": Route(
+                WRITERS, data=lambda w, obj: {"campaign": obj.campaign_id, "metric": "leads", "target": "5"}
+            ),
+            "PATCH /api/v1/kpis/{id}/": Route(WRITERS, data={"actual": "3"}),
+            "DELETE /api/v1/kpis/{id}/": WRITERS,
+            "campaigns:kpi_edit": WRITERS,
+            "POST campaigns:kpi_edit": WRITERS,
+        },
+        obj=lambda w: KPIFactory(campaign=campaign_of_team_a(w)),
+        confidential=lambda w: KPIFactory(campaign=confidential_campaign(w)),
+    ),
+    Resource(
+        "channels",
+        {"GET /api/v1/channels/": SIGNED_IN, "GET /api/v1/channels/{id}/": SIGNED_IN},
+        obj=lambda w: Channel.objects.get(code="email"),
+    ),
+    Resource(
+        "calendar",
+        {
+            "GET /api/v1/calendar/events/": Route(SIGNED_IN, query=WINDOW),
+            "campaigns:calendar": SIGNED_IN,
+            "campaigns:feeds": SIGNED_IN,
+            "POST campaigns:feeds": Route(SIGNED_IN, data={"name": "Mine"}),
+            "campaigns:embed": PUBLIC,
+            "campaigns:embed_events": Route(PUBLIC, query=WINDOW),
+            "campaigns:embed_snippet": only("admin"),
+        },
+    ),
+    Resource(
+        "calendar feeds",
+        {
+            "POST campaigns:feed_revoke": only("marketer", refused=NOT_FOUND),
+            "campaigns:feed_ics": Route(PUBLIC, kwargs=lambda w, obj: {"token": obj.token}),
+        },
+        obj=own_feed,
+    ),
+]

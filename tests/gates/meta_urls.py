@@ -1,0 +1,80 @@
+"""A tiny URLconf for the gates' own tests: right and deliberately wrong routes.
+
+``teams-of-mine`` is scoped (a user sees only the teams they belong to), its
+``leaky`` twin forgets the scope; ``guarded-page`` checks the login, its
+``open-page`` twin forgets to; ``divide`` answers 500 for one input.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.urls import include, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.serializers import TeamSerializer
+from accounts.models import Team
+
+
+class TeamsOfMineViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+    queryset = Team.objects.all()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return Team.objects.filter(memberships__user=self.request.user).order_by("pk")
+
+
+class LeakyTeamsViewSet(viewsets.ReadOnlyModelViewSet):
+    """The same resource with the permission check removed."""
+
+    serializer_class = TeamSerializer
+    queryset = Team.objects.order_by("pk")
+
+
+class QuotientSerializer(serializers.Serializer):
+    quotient = serializers.IntegerField()
+
+
+class DivideViewSet(viewsets.ViewSet):
+    @extend_schema(
+        parameters=[OpenApiParameter("by", OpenApiTypes.INT, required=True)],
+        responses={200: QuotientSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def hundred(self, request):
+        """A bug a fuzzer finds: no check for zero."""
+        return Response({"quotient": 100 // int(request.query_params["by"])})
+
+    @extend_schema(responses={200: QuotientSerializer})
+    @action(detail=False, methods=["get"])
+    def words(self, request):
+        """A response that breaks its own schema: a string where an integer is promised."""
+        return Response({"quotient": "many"})
+
+
+router = DefaultRouter()
+router.register("teams-of-mine", TeamsOfMineViewSet, basename="mine")
+router.register("leaky", LeakyTeamsViewSet, basename="leaky")
+router.register("divide", DivideViewSet, basename="divide")
+
+
+@login_required
+def guarded_page(request):
+    return HttpResponse("<p>for signed-in users</p>")
+
+
+def open_page(request):
+    """The same page with its login check removed."""
+    return HttpResponse("<p>for signed-in users</p>")
+
+
+urlpatterns = [
+    path("api/v1/", include((router.urls, "api"), namespace="api")),
+    path("guarded/", guarded_page, name="guarded-page"),
+    path("open/", open_page, name="open-page"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("reports.urls")),  # the error pages link to the dashboard
+]
