@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Team
+from accounts.models import Team, User
 from campaigns import permissions, services
 from campaigns.api.filters import CampaignFilter
 from campaigns.choices import (
@@ -203,6 +203,8 @@ def campaign_detail(request, pk):
 def campaign_transition(request, pk):
     """Move a campaign (from its page or a board card); htmx gets the card back."""
     campaign = _visible_campaign(request, pk)
+    if not permissions.can_transition_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot change this campaign's status."))
     form = TransitionForm(request.POST)
     error = None
     if form.is_valid():
@@ -242,6 +244,8 @@ def campaign_transition(request, pk):
 @require_POST
 def campaign_share(request, pk):
     campaign = _visible_campaign(request, pk)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot share this campaign."))
     form = ShareForm(request.POST)
     if form.is_valid():
         try:
@@ -260,10 +264,12 @@ def campaign_share(request, pk):
 @require_POST
 def campaign_unshare(request, pk, user_id):
     campaign = _visible_campaign(request, pk)
-    grant = get_object_or_404(CampaignUserObjectPermission, content_object=campaign, user_id=user_id)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot share this campaign."))
+    person = get_object_or_404(User, pk=user_id)
     try:
-        services.campaign_unshare(campaign=campaign, user=grant.user, by=request.user)
-        messages.success(request, _("%(name)s no longer has access.") % {"name": grant.user.full_name})
+        services.campaign_unshare(campaign=campaign, user=person, by=request.user)
+        messages.success(request, _("%(name)s no longer has access.") % {"name": person.full_name})
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return HttpResponseRedirect(campaign.get_absolute_url() + "#sharing")
@@ -362,12 +368,9 @@ def task_edit(request, pk):
 def task_toggle(request, pk):
     """Tick a task off or reopen it; htmx swaps the task's row."""
     task = get_object_or_404(Task.objects.visible_to(request.user).select_related("campaign", "assignee"), pk=pk)
-    try:
-        task = services.task_set_done(task=task, done=request.POST.get("done") == "1", by=request.user)
-    except PermissionDenied as exc:
-        if is_fragment_request(request):
-            return HttpResponse(str(exc), status=403)
-        messages.error(request, str(exc))
+    if not permissions.can_complete_task(request.user, task):
+        raise PermissionDenied(_("You cannot change this task."))
+    task = services.task_set_done(task=task, done=request.POST.get("done") == "1", by=request.user)
     if is_fragment_request(request):
         task = Task.objects.select_related("assignee", "activity", "campaign").get(pk=task.pk)
         return render(

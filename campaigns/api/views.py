@@ -9,10 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from campaigns import services
 from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
+from campaigns.api.permissions import CampaignWrites
 from campaigns.api.serializers import (
     ActivitySerializer,
     CalendarEventSerializer,
@@ -41,6 +43,7 @@ class CampaignViewSet(ScopedModelViewSet):
     """
 
     queryset = Campaign.objects.with_list_data()
+    permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = CampaignSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = CampaignFilter
@@ -77,6 +80,7 @@ class CampaignViewSet(ScopedModelViewSet):
 
 class ActivityViewSet(ScopedModelViewSet):
     queryset = Activity.objects.select_related("campaign")
+    permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = ActivitySerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActivityFilter
@@ -97,6 +101,7 @@ class ActivityViewSet(ScopedModelViewSet):
 
 class TaskViewSet(ScopedModelViewSet):
     queryset = Task.objects.select_related("campaign")
+    permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = TaskSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = TaskFilter
@@ -123,6 +128,7 @@ class TaskViewSet(ScopedModelViewSet):
 
 class KPIViewSet(ScopedModelViewSet):
     queryset = KPI.objects.select_related("campaign")
+    permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = KPISerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = KPIFilter

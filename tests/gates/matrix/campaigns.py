@@ -41,8 +41,13 @@ def new_campaign(world, obj=None):
     }
 
 
+def _campaign_id(world, obj) -> int:
+    """The campaign of the row's object, or a new one of team A for list routes (no object)."""
+    return obj.campaign_id if obj is not None else campaign_of_team_a(world).pk
+
+
 def activity_body(world, obj):
-    campaign_id = getattr(obj, "campaign_id", None) or obj.pk
+    campaign_id = _campaign_id(world, obj)
     return {
         "campaign": campaign_id,
         "name": "Matrix activity",
@@ -53,11 +58,11 @@ def activity_body(world, obj):
 
 
 def task_body(world, obj):
-    return {"campaign": obj.campaign_id, "title": "Matrix task"}
+    return {"campaign": _campaign_id(world, obj), "title": "Matrix task"}
 
 
 def kpi_body(world, obj):
-    return {"campaign": obj.campaign_id, "metric": "clicks", "target": "10"}
+    return {"campaign": _campaign_id(world, obj), "metric": "clicks", "target": "10"}
 
 
 def own_feed(world):
@@ -166,7 +171,7 @@ RESOURCES = [
         "calendar feeds",
         {
             "POST campaigns:feed_revoke": only("marketer", refused=NOT_FOUND),
-            "campaigns:feed_ics": Route(PUBLIC, kwargs=lambda w, obj: {"token": obj.token}),
+            "campaigns:feed_ics": Route(PUBLIC, kwargs=lambda w, obj: {"token": own_feed(w).token}),
         },
         obj=own_feed,
     ),

@@ -1,0 +1,31 @@
+"""Refuse writes before validating them: who may change campaigns and their parts (§2).
+
+Reading is scoped by ``visible_to`` in the base viewset. A person who may not
+write gets a 403 straight away (not field errors for a body they were never
+allowed to send); the services check again with the full rule.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from campaigns import permissions
+from campaigns.models import Campaign, Task
+
+
+class CampaignWrites(BasePermission):
+    message = _("Only marketers of the campaign's team and admins change campaigns.")
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        if getattr(view, "action", None) in ("update", "partial_update") and view.basename == "task":
+            return True  # an assignee may tick off a task: decided per object below
+        return permissions.can_create_campaign(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        campaign = obj if isinstance(obj, Campaign) else obj.campaign
+        if isinstance(obj, Task) and set(request.data) <= {"done"} and request.data:
+            return permissions.can_complete_task(request.user, obj)
+        return permissions.can_edit_campaign(request.user, campaign)
