@@ -38,11 +38,16 @@ class FiscalPeriodSerializer(serializers.ModelSerializer):
 
 class ExpenseCategorySerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=ExpenseCategory.objects.all(), allow_null=True, required=False)
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.SerializerMethodField()
 
     class Meta:
         model = ExpenseCategory
         fields = ["id", "code", "name", "name_ru", "parent", "parent_code", "gl_account", "is_active"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_parent_code(self, category) -> str | None:
+        # parent is select_related by the viewset: no query per row.
+        return category.parent.code if category.parent_id else None
 
 
 class BudgetAllocationSerializer(serializers.ModelSerializer):
