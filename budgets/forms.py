@@ -75,7 +75,9 @@ class AllocationCellForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"})
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -319,3 +319,17 @@ def test_the_category_page_shows_a_parent_change_by_name(client, finance_user):
     response = client.get(reverse("budgets:category_edit", args=[category.pk]))
     change = response.context["history"][0].changes[0]
     assert change == {"field": "parent category", "old": "—", "new": "ROOT · Root"}
+
+
+@pytest.mark.parametrize("typed", [f"2{NBSP}750,50", "2 750,50", "2750,50", "2750.50"])
+def test_a_russian_reader_types_amounts_the_russian_way(client, finance_user, grid, team, typed):
+    finance_user.language = "ru"
+    finance_user.save()
+    client.force_login(finance_user)
+    category = ExpenseCategory.objects.get(code="MKT-PR")
+    url = reverse("budgets:allocation_cell", args=[grid.pk, team.pk, category.pk])
+    form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert f'value="1{NBSP}500,00"' in form  # the current amount, written the Russian way
+    response = client.post(url, {"amount": typed}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert BudgetAllocation.objects.get(team=team, category=category).amount == Decimal("2750.50")
