@@ -68,3 +68,16 @@ def test_the_demo_reads_its_own_copies_of_the_samples():
     assert demo.CATEGORIES_FILE.read_bytes() == (samples / "expense_categories.csv").read_bytes()
     assert demo.ACCOUNTING_FILE.read_bytes() == (samples / "accounting_export_cp1251.csv").read_bytes()
     assert "tests" not in demo.CATEGORIES_FILE.parts
+
+
+def test_roles_carry_the_declared_model_permissions(finance_user, marketer, approver):
+    # given the role groups synchronised after migrate (BudgetsConfig.role_permissions)
+    # then finance maintains the structure and the imports, the others only read the structure
+    assert finance_user.has_perms(
+        ["budgets.change_budgetallocation", "budgets.add_actualline", "budgets.view_importbatch"]
+    )
+    for user in (marketer, approver):
+        assert user.has_perm("budgets.view_budgetallocation")
+        assert user.has_perm("budgets.view_expensecategory")
+        assert not user.has_perm("budgets.change_budgetallocation")
+        assert not user.has_perm("budgets.view_actualline")
