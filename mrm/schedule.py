@@ -11,4 +11,21 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "mrm.tasks.record_heartbeat_task",
         "schedule": timedelta(minutes=1),
     },
+    # approvals (PRODUCT.md §5): idempotent, so the hourly runs never send twice
+    "approvals-stage-reminders": {
+        "task": "approvals.tasks.send_stage_reminders_task",
+        "schedule": timedelta(hours=1),
+    },
+    "approvals-escalations": {
+        "task": "approvals.tasks.escalate_overdue_stages_task",
+        "schedule": timedelta(hours=1),
+    },
+    "approvals-stale-requests": {
+        "task": "approvals.tasks.ask_stale_requests_task",
+        "schedule": timedelta(hours=6),
+    },
+    "approvals-withdraw-unconfirmed": {
+        "task": "approvals.tasks.withdraw_unconfirmed_requests_task",
+        "schedule": timedelta(hours=6),
+    },
 }

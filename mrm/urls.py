@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ObtainTokenView, TeamViewSet, UserViewSet
+from approvals.api.views import ApprovalRequestViewSet, DelegationViewSet, WorkflowTemplateViewSet
 from budgets.api.views import BudgetAllocationViewSet, ExpenseCategoryViewSet, FiscalPeriodViewSet
 from campaigns.api.views import (
     ActivityViewSet,
@@ -16,6 +17,7 @@ from campaigns.api.views import (
     TaskViewSet,
 )
 from mrm import views as platform_views
+from notifications.api.views import NotificationViewSet
 
 # The REST API (PRODUCT.md §8): the integration contract, one line per resource.
 router = DefaultRouter()
@@ -30,6 +32,10 @@ router.register("calendar/events", CalendarEventViewSet, basename="calendar-even
 router.register("fiscal-periods", FiscalPeriodViewSet, basename="fiscal-period")
 router.register("expense-categories", ExpenseCategoryViewSet, basename="expense-category")
 router.register("budget-allocations", BudgetAllocationViewSet, basename="budget-allocation")
+router.register("workflow-templates", WorkflowTemplateViewSet, basename="workflow-template")
+router.register("approval-requests", ApprovalRequestViewSet, basename="approval-request")
+router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -41,6 +47,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("campaigns.urls")),
     path("budgets/", include("budgets.urls")),
+    path("approvals/", include("approvals.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     # MRM, lowest floor first
     "mrm",
     "accounts",
+    "notifications",
     "approvals",
     "campaigns",
     "budgets",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "mrm.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -176,6 +178,15 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 # The address links in e-mails point to.
 MRM_BASE_URL = env.get_str("MRM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- approvals: reminder, escalation and stale-request delays (PRODUCT.md §5) ---
+# Overdue stages remind their approvers once; this many days past due they
+# escalate to the stage's escalation contact.
+MRM_APPROVAL_ESCALATION_DAYS = env.get_int("MRM_APPROVAL_ESCALATION_DAYS", 2)
+# Open requests idle this many days ask their submitter to confirm they are still needed...
+MRM_APPROVAL_STALE_DAYS = env.get_int("MRM_APPROVAL_STALE_DAYS", 30)
+# ...and are withdrawn when unconfirmed this many days after the question.
+MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 
 # --- Celery -----------------------------------------------------------------
 # With REDIS_URL set, tasks go to Redis and run on workers, schedules on beat.

@@ -1,0 +1,148 @@
+"""Approvals in the REST API: decisions and comments are separate resources, as everywhere (§5)."""
+
+from rest_framework import serializers
+
+from approvals.choices import Outcome
+from approvals.models import ApprovalRequest, Comment, Decision, Delegation, Stage, StageState, WorkflowTemplate
+
+
+class StageSerializer(serializers.ModelSerializer):
+    approvers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    approver_groups = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Stage
+        fields = (
+            "id",
+            "order",
+            "name",
+            "mode",
+            "approvers",
+            "approver_groups",
+            "sla_days",
+            "escalation_contact",
+            "min_amount",
+        )
+
+
+class WorkflowTemplateSerializer(serializers.ModelSerializer):
+    stages = StageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkflowTemplate
+        fields = ("id", "name", "subject_kind", "description", "is_active", "stages", "created_at", "updated_at")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decider_name = serializers.CharField(source="decider.full_name", read_only=True)
+    on_behalf_of_name = serializers.CharField(source="on_behalf_of.full_name", read_only=True, default=None)
+    stage = serializers.CharField(source="stage_state.name", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = (
+            "id",
+            "stage_state",
+            "stage",
+            "outcome",
+            "note",
+            "decider",
+            "decider_name",
+            "on_behalf_of",
+            "on_behalf_of_name",
+            "subject_version",
+            "approved_amount",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class StageStateSerializer(serializers.ModelSerializer):
+    approvers = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StageState
+        fields = (
+            "id",
+            "order",
+            "name",
+            "mode",
+            "status",
+            "started_at",
+            "due_at",
+            "finished_at",
+            "approvers",
+            "decisions",
+        )
+        read_only_fields = fields
+
+    def get_approvers(self, state) -> list[int]:
+        return [assignment.user_id for assignment in state.assignments.all()]  # prefetched
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.full_name", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ("id", "body", "author", "author_name", "subject_version", "page", "x", "y", "created_at")
+        read_only_fields = ("id", "author", "author_name", "subject_version", "created_at")
+
+
+class ApprovalRequestSerializer(serializers.ModelSerializer):
+    submitted_by_name = serializers.CharField(source="submitted_by.full_name", read_only=True)
+    template_name = serializers.CharField(source="template.name", read_only=True)
+    current_stage_name = serializers.CharField(source="current_stage.name", read_only=True, default=None)
+    stages = StageStateSerializer(source="stage_states", many=True, read_only=True)
+
+    class Meta:
+        model = ApprovalRequest
+        fields = (
+            "id",
+            "subject_kind",
+            "object_id",
+            "subject_title",
+            "subject_url",
+            "subject_version",
+            "amount",
+            "template",
+            "template_name",
+            "submitted_by",
+            "submitted_by_name",
+            "reason",
+            "status",
+            "current_stage",
+            "current_stage_name",
+            "due_at",
+            "submitted_at",
+            "closed_at",
+            "stages",
+        )
+        read_only_fields = fields
+
+
+class DecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    approved_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=4000)
+    page = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    x = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    y = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+
+
+class CancelSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delegation
+        fields = ("id", "approver", "stand_in", "starts_on", "ends_on", "note", "created_at")
+        read_only_fields = ("id", "approver", "created_at")

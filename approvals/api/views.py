@@ -1,0 +1,118 @@
+"""``/api/v1/workflow-templates/``, ``/api/v1/approval-requests/`` and ``/api/v1/delegations/``.
+
+Commands are separate actions, as the product separates them: ``decide``
+moves a request, ``comments`` never does (PRODUCT.md §5, §8).
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from approvals import services
+from approvals.api.filters import ApprovalRequestFilter
+from approvals.api.serializers import (
+    ApprovalRequestSerializer,
+    CancelSerializer,
+    CommentInputSerializer,
+    CommentSerializer,
+    DecideSerializer,
+    DecisionSerializer,
+    DelegationSerializer,
+    WorkflowTemplateSerializer,
+)
+from approvals.models import ApprovalRequest, Decision, Delegation, StageState, WorkflowTemplate
+from mrm.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+
+
+class WorkflowTemplateViewSet(ScopedReadOnlyViewSet):
+    """Workflow templates and their stages (admins edit them in the app or the Django admin)."""
+
+    queryset = WorkflowTemplate.objects.with_stages()
+    serializer_class = WorkflowTemplateSerializer
+    filterset_fields = ("subject_kind", "is_active")
+    ordering_fields = ("name", "subject_kind")
+    search_fields = ("name",)
+
+
+def _request_queryset():
+    decisions = Decision.objects.select_related("decider", "on_behalf_of", "stage_state")
+    states = StageState.objects.order_by("order").prefetch_related(
+        "assignments", Prefetch("decisions", queryset=decisions)
+    )
+    return ApprovalRequest.objects.with_list_data().prefetch_related(Prefetch("stage_states", queryset=states))
+
+
+class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
+    """Approval requests the user may see; ``?pending_for_me=true`` lists what waits on them."""
+
+    queryset = _request_queryset()
+    serializer_class = ApprovalRequestSerializer
+    filterset_class = ApprovalRequestFilter
+    ordering_fields = ("submitted_at", "due_at", "status")
+    ordering = ("-submitted_at", "-id")
+    search_fields = ("subject_title", "reason")
+
+    @extend_schema(request=DecideSerializer, responses={201: DecisionSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """A decision (approve, request changes, reject): final and immutable; it moves the request."""
+        approval = self.get_object()
+        data = DecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.approval_decide(request=approval, by=request.user, **data.validated_data)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        """Discussion: preliminary comments, never a decision; they change no status."""
+        approval = self.get_object()
+        if request.method == "GET":
+            comments = approval.comments.select_related("author")
+            return Response(CommentSerializer(comments, many=True).data)
+        data = CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.approval_comment(request=approval, by=request.user, **data.validated_data)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CancelSerializer, responses=ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw an open request (its submitter or an admin)."""
+        approval = self.get_object()
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.approval_cancel(request=approval, by=request.user, **data.validated_data)
+        return Response(ApprovalRequestSerializer(self.get_queryset().get(pk=approval.pk)).data)
+
+
+class DelegationViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """One's stand-in periods: create for oneself, end (DELETE) one's own."""
+
+    queryset = Delegation.objects.select_related("approver", "stand_in")
+    serializer_class = DelegationSerializer
+    ordering = ("-starts_on", "id")
+    filterset_fields = ("approver", "stand_in")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.delegation_create(
+            by=self.request.user,
+            stand_in=data["stand_in"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            note=data.get("note", ""),
+        )
+
+    def perform_destroy(self, instance):
+        services.delegation_end(delegation=instance, by=self.request.user)

@@ -1,0 +1,149 @@
+"""Who sees which approval data: the one place (PRODUCT.md §2, §5).
+
+A request is visible to its submitter, to the approvers assigned to any of
+its stages and their current stand-ins, to admins, and to whoever may see
+its subject (asked of the subject kind's registered handler: a funding
+request's readers see its approval too).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+class WorkflowTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Templates are shared configuration: every signed-in user may read them (who approves what)."""
+        if not _active(user):
+            return self.none()
+        return self.all()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_stages(self):
+        from approvals.models import Stage
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "stages",
+                queryset=Stage.objects.select_related("escalation_contact")
+                .prefetch_related("approvers", "approver_groups")
+                .order_by("order", "pk"),
+            )
+        )
+
+
+class DelegationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """One's own delegations, given or received; admins see all of them."""
+        if not _active(user):
+            return self.none()
+        if user.is_mrm_admin:
+            return self.all()
+        return self.filter(Q(approver_id=user.pk) | Q(stand_in_id=user.pk))
+
+    def current(self, on=None):
+        day = on or timezone.localdate()
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+def principals_of(user, on=None) -> list[int]:
+    """The user's id and the ids of approvers for whom the user stands in today."""
+    from approvals.models import Delegation
+
+    ids = [user.pk]
+    ids += list(
+        Delegation.objects.current(on)
+        .filter(stand_in_id=user.pk, approver__is_active=True)
+        .values_list("approver_id", flat=True)
+    )
+    return ids
+
+
+class ApprovalRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Requests the user may read; see the module docstring for who that is."""
+        if not _active(user):
+            return self.none()
+        if user.is_mrm_admin:
+            return self.all()
+        from approvals.models import Delegation, StageAssignment
+        from approvals.registry import registered_handlers
+
+        stand_in_for = Delegation.objects.current().filter(stand_in_id=user.pk).values("approver_id")
+        assigned = StageAssignment.objects.filter(Q(user_id=user.pk) | Q(user_id__in=stand_in_for)).values(
+            "stage_state__request_id"
+        )
+        condition = Q(submitted_by_id=user.pk) | Q(pk__in=assigned)
+        for handler in registered_handlers():
+            condition |= Q(subject_kind=handler.kind, object_id__in=handler.visible_ids(user))
+        return self.filter(condition)
+
+    def open(self):
+        from approvals.choices import RequestStatus
+
+        return self.filter(status=RequestStatus.IN_PROGRESS)
+
+    def pending_for(self, user):
+        """Open requests whose current stage waits on the user (directly or as a stand-in).
+
+        Excludes requests the user submitted (they never decide their own) and
+        stages where the user, or the person they stand in for, already decided.
+        """
+        if not _active(user):
+            return self.none()
+        from approvals.choices import RequestStatus, StageStatus
+        from approvals.models import Decision, StageAssignment
+
+        principals = principals_of(user)
+        waiting = StageAssignment.objects.filter(
+            stage_state_id=models.OuterRef("current_stage_id"), user_id__in=principals, decided=False
+        )
+        already = Decision.objects.filter(stage_state_id=models.OuterRef("current_stage_id"), decider_id=user.pk)
+        return (
+            self.filter(status=RequestStatus.IN_PROGRESS, current_stage__status=StageStatus.IN_PROGRESS)
+            .exclude(submitted_by_id=user.pk)
+            .filter(models.Exists(waiting))
+            .exclude(models.Exists(already))
+        )
+
+    def with_list_data(self):
+        return self.select_related("template", "submitted_by", "current_stage")
+
+    def for_subject(self, subject):
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk)
+
+
+class DecisionQuerySet(models.QuerySet):
+    """Decisions are immutable: bulk updates and deletes are refused like single ones."""
+
+    def visible_to(self, user):
+        from approvals.models import ApprovalRequest
+
+        return self.filter(request__in=ApprovalRequest.objects.visible_to(user))
+
+    def update(self, **kwargs):
+        from approvals.models import ImmutableRecord
+
+        raise ImmutableRecord("Decisions are final: they cannot be changed.")
+
+    def delete(self):
+        from approvals.models import ImmutableRecord
+
+        raise ImmutableRecord("Decisions are final: they cannot be deleted.")
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from approvals.models import ApprovalRequest
+
+        return self.filter(request__in=ApprovalRequest.objects.visible_to(user))
