@@ -95,3 +95,53 @@ def test_finance_edits_an_allocation_in_place(page, live_server, sign_in, financ
     expect(page.get_by_test_id("grand-total")).to_have_text("₽2,750.50")
     assert page.url.endswith(f"/budgets/?period={period.pk}")
     assert BudgetAllocation.objects.get().amount == Decimal("2750.50")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_budget_page_is_accessible_in_both_languages(page, live_server, sign_in, finance_user, team, language):
+    # given a finance user reading in the language, and some of everything
+    from budgets import services
+    from budgets.choices import ImportKind
+
+    finance_user.language = language
+    finance_user.save(update_fields=["language"])
+    period = FiscalPeriodFactory()
+    category = ExpenseCategoryFactory(code="MKT-PR", name="Public relations", name_ru="PR")
+    BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("1500.00"))
+    source = ImportSourceFactory(name="1C export")
+    batch, _plan = services.import_upload(
+        kind=ImportKind.ACTUALS,
+        file_name="export.csv",
+        content=(DATA / "accounting_export_cp1251.csv").read_bytes(),
+        source=source,
+        by=finance_user,
+    )
+    services.import_apply(batch=batch, by=finance_user)
+    pending, _plan = services.import_upload(
+        kind=ImportKind.CATEGORIES, file_name="c.csv", content=b"code,name\n,No code\n", by=finance_user
+    )
+    sign_in(page, finance_user)
+    # when every budget page is opened (the page fixture audits each with axe-core)
+    paths = [
+        f"/budgets/?period={period.pk}",
+        f"/budgets/allocations/{period.pk}/{team.pk}/{category.pk}/",
+        "/budgets/years/",
+        "/budgets/years/new/",
+        f"/budgets/years/{period.year_id}/edit/",
+        f"/budgets/periods/{period.pk}/edit/",
+        "/budgets/categories/",
+        f"/budgets/categories/{category.pk}/edit/",
+        "/budgets/imports/",
+        "/budgets/imports/new/actuals/",
+        f"/budgets/imports/{batch.pk}/",
+        f"/budgets/imports/{pending.pk}/",
+        "/budgets/actuals/?status=all",
+        "/budgets/sources/",
+        f"/budgets/sources/{source.pk}/edit/",
+    ]
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        # then each answers, in the reader's language
+        assert response.status == 200, path
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.get_by_role("main")).to_be_visible()
