@@ -469,3 +469,16 @@ def import_source_save(*, source: ImportSource, by) -> ImportSource:
     """Create or change an accounting source's column mapping."""
     require_budget_maintainer(by)
     return _save(source, by=by)
+
+
+def import_previews_purge(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -> int:
+    """Forget uploaded files that were previewed but never confirmed.
+
+    A dry run keeps the file so that Confirm applies exactly what was shown;
+    one nobody confirmed within a week is abandoned, and its content should
+    not stay in the database. Applied imports are kept: they are the record
+    of what was imported.
+    """
+    cutoff = timezone.now() - older_than
+    deleted, _per_model = ImportBatch.objects.filter(applied_at__isnull=True, uploaded_at__lt=cutoff).delete()
+    return deleted

@@ -28,4 +28,8 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "approvals.tasks.withdraw_unconfirmed_requests_task",
         "schedule": timedelta(hours=6),
     },
+    "budgets-purge-import-previews": {
+        "task": "budgets.tasks.purge_import_previews_task",
+        "schedule": timedelta(days=1),
+    },
 }

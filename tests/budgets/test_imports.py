@@ -216,3 +216,30 @@ def test_a_damaged_xlsx_is_refused_with_a_reason(finance_user):
         services.import_upload(
             kind=ImportKind.CATEGORIES, file_name="x.xlsx", content=b"PK\x03\x04garbage", by=finance_user
         )
+
+
+def test_previews_nobody_confirmed_are_purged_after_a_week(categories_csv, finance_user):
+    import datetime
+
+    from django.utils import timezone
+
+    from budgets.tasks import purge_import_previews_task
+    from mrm.schedule import BEAT_SCHEDULE
+
+    # given an abandoned preview, a fresh one and an applied import, all older than a week except the fresh one
+    abandoned, _plan = services.import_upload(
+        kind="categories", file_name="a.csv", content=categories_csv, by=finance_user
+    )
+    applied, _plan = services.import_upload(
+        kind="categories", file_name="b.csv", content=categories_csv, by=finance_user
+    )
+    services.import_apply(batch=applied, by=finance_user)
+    week_ago = timezone.now() - datetime.timedelta(days=8)
+    ImportBatch.objects.filter(pk__in=[abandoned.pk, applied.pk]).update(uploaded_at=week_ago)
+    fresh, _plan = services.import_upload(kind="categories", file_name="c.csv", content=categories_csv, by=finance_user)
+    # when the daily job runs, twice
+    assert purge_import_previews_task() == 1
+    assert purge_import_previews_task() == 0
+    # then only the abandoned preview is gone
+    assert set(ImportBatch.objects.values_list("pk", flat=True)) == {applied.pk, fresh.pk}
+    assert BEAT_SCHEDULE["budgets-purge-import-previews"]["task"] == "budgets.tasks.purge_import_previews_task"
