@@ -1,0 +1,142 @@
+"""``/api/v1/approval-requests/``, ``/workflow-templates/`` and ``/delegations/`` (PRODUCT.md §8)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from approvals.models import ApprovalRequest, Decision
+from approvals.services import approval_submit
+from tests.approvals.conftest import KIND
+from tests.factories import TeamFactory, UserFactory
+
+BASE = "/api/v1/approval-requests/"
+
+
+def test_anonymous_gets_401(api_client, open_request):
+    assert api_client.get(BASE).status_code == 401
+    assert api_client.post(f"{BASE}{open_request.pk}/decide/", {"outcome": "approve"}).status_code == 401
+
+
+def test_the_list_shows_what_the_user_may_see_with_stages_and_decisions(
+    api_as, open_request, legal, other_team_marketer
+):
+    body = api_as(legal).get(BASE).json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert row["status"] == "in_progress"
+    assert row["current_stage_name"] == "Legal"
+    assert [stage["name"] for stage in row["stages"]] == ["Legal", "CMO"]
+    assert row["stages"][0]["approvers"] == [legal.pk]
+    assert api_as(other_team_marketer).get(BASE).json()["count"] == 0
+    assert api_as(other_team_marketer).get(f"{BASE}{open_request.pk}/").status_code == 404
+
+
+def test_pending_for_me_filter(api_as, open_request, legal, approver, marketer):
+    assert [r["id"] for r in api_as(legal).get(BASE, {"pending_for_me": "true"}).json()["results"]] == [open_request.pk]
+    assert api_as(marketer).get(BASE, {"pending_for_me": "true"}).json()["count"] == 0
+    assert api_as(marketer).get(BASE, {"pending_for_me": "false"}).json()["count"] == 1
+
+
+def test_decide_approves_and_returns_the_decision(api_as, open_request, legal):
+    response = api_as(legal).post(
+        f"{BASE}{open_request.pk}/decide/", {"outcome": "approve", "note": "ok"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["outcome"] == "approve"
+    assert response.json()["decider"] == legal.pk
+    assert response.json()["on_behalf_of"] is None
+
+
+def test_decide_refusals_are_403_409_and_400(api_as, open_request, legal, marketer, team):
+    url = f"{BASE}{open_request.pk}/decide/"
+    # the submitter: segregation of duties
+    assert api_as(marketer).post(url, {"outcome": "approve"}, format="json").status_code == 403
+    # someone who sees the subject but is no approver
+    teammate = UserFactory(username="teammate", roles=["marketer"], teams=[team])
+    assert api_as(teammate).post(url, {"outcome": "approve"}, format="json").status_code == 403
+    # a bad outcome
+    bad = api_as(legal).post(url, {"outcome": "maybe"}, format="json")
+    assert bad.status_code == 400 and "outcome" in bad.json()
+    # an approved amount on a rejection
+    assert api_as(legal).post(url, {"outcome": "reject", "approved_amount": "1.00"}, format="json").status_code == 400
+    assert not Decision.objects.exists()
+    # a second decision on a closed request
+    assert api_as(legal).post(url, {"outcome": "reject"}, format="json").status_code == 201
+    conflict = api_as(legal).post(url, {"outcome": "approve"}, format="json")
+    assert conflict.status_code == 409 and "closed" in conflict.json()["detail"]
+
+
+def test_comments_are_separate_from_decisions_and_change_nothing(api_as, open_request, approver, marketer, legal):
+    url = f"{BASE}{open_request.pk}/comments/"
+    created = api_as(marketer).post(url, {"body": "Please hurry", "page": 1, "x": 0.5, "y": 0.5}, format="json")
+    assert created.status_code == 201
+    assert created.json()["body"] == "Please hurry"
+    assert api_as(legal).get(url).json()[0]["author"] == marketer.pk
+    assert api_as(legal).post(url, {"body": ""}, format="json").status_code == 400
+    assert api_as(legal).post(url, {"body": "x", "x": 2, "y": 0}, format="json").status_code == 400
+    open_request.refresh_from_db()
+    assert open_request.status == "in_progress" and not Decision.objects.exists()
+
+
+def test_cancel_by_the_submitter(api_as, open_request, marketer, legal):
+    assert api_as(legal).post(f"{BASE}{open_request.pk}/cancel/", {}, format="json").status_code == 403
+    response = api_as(marketer).post(f"{BASE}{open_request.pk}/cancel/", {"note": "dropped"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert api_as(marketer).post(f"{BASE}{open_request.pk}/cancel/", {}, format="json").status_code == 409
+
+
+def test_requests_cannot_be_created_edited_or_deleted_through_the_list(api_as, open_request, admin_user):
+    client = api_as(admin_user)
+    assert client.post(BASE, {}, format="json").status_code == 405
+    assert client.patch(f"{BASE}{open_request.pk}/", {"status": "approved"}, format="json").status_code == 405
+    assert client.delete(f"{BASE}{open_request.pk}/").status_code == 405
+
+
+def test_workflow_templates_are_listed_with_stages(api_as, template, marketer):
+    body = api_as(marketer).get("/api/v1/workflow-templates/").json()
+    assert body["count"] == 1
+    assert [stage["name"] for stage in body["results"][0]["stages"]] == ["Legal", "CMO"]
+
+
+def test_delegations_api(api_as, legal, approver, marketer):
+    today = timezone.localdate()
+    client = api_as(legal)
+    created = client.post(
+        "/api/v1/delegations/",
+        {"stand_in": approver.pk, "starts_on": str(today), "ends_on": str(today + dt.timedelta(days=2))},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["approver"] == legal.pk
+    assert (
+        client.post(
+            "/api/v1/delegations/",
+            {"stand_in": legal.pk, "starts_on": str(today), "ends_on": str(today)},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert api_as(marketer).get(f"/api/v1/delegations/{created.json()['id']}/").status_code == 404
+    assert api_as(legal).delete(f"/api/v1/delegations/{created.json()['id']}/").status_code == 204
+
+
+def test_the_request_list_costs_the_same_for_1_and_many_rows(
+    assert_constant_queries, api_as, subjects, template, marketer, legal
+):
+    client = api_as(legal)
+
+    def make_row():
+        approval_submit(subject=TeamFactory(), kind=KIND, by=marketer)
+
+    assert_constant_queries(lambda: client.get(f"{BASE}?page_size=100"), make_row, rows=20)
+
+
+def test_the_inbox_page_costs_the_same_for_1_and_many_rows(
+    assert_constant_queries, client, subjects, template, marketer, legal
+):
+    client.force_login(legal)
+    assert_constant_queries(
+        lambda: client.get("/approvals/"),
+        lambda: approval_submit(subject=TeamFactory(), kind=KIND, by=marketer),
+        rows=20,
+    )
+    assert ApprovalRequest.objects.pending_for(legal).count() == 20
