@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 from rest_framework import permissions
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from budgets import services
 from budgets.api.filters import BudgetAllocationFilter, ExpenseCategoryFilter, FiscalPeriodFilter
@@ -49,7 +49,10 @@ class FiscalPeriodViewSet(FinanceStructureViewSet):
             **_current(serializer.instance, ["name", "kind", "start_date", "end_date"]),
             **serializer.validated_data,
         }
-        data.pop("year", None)
+        if data.pop("year", serializer.instance.year) != serializer.instance.year:
+            raise ValidationError(
+                {"year": [_("A period stays in its fiscal year; create one in the other year instead.")]}
+            )
         serializer.instance = services.fiscal_period_update(period=serializer.instance, by=self.request.user, **data)
 
     def perform_destroy(self, instance):

@@ -202,3 +202,18 @@ def test_list_endpoints_cost_the_same_for_1_and_50_rows(api_as, finance_user, q1
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(f"{url}?page_size=100")
     assert response.json()["count"] >= 50
+
+
+def test_a_period_cannot_move_to_another_year(api_as, finance_user, q1):
+    from budgets.models import FiscalYear
+
+    other = FiscalYear.objects.create(
+        name="FY2028", start_date=datetime.date(2028, 1, 1), end_date=datetime.date(2028, 12, 31)
+    )
+    response = api_as(finance_user).patch(f"/api/v1/fiscal-periods/{q1.pk}/", {"year": other.pk}, format="json")
+    assert response.status_code == 400
+    assert "year" in response.json()
+    q1.refresh_from_db()
+    assert q1.year.name == "FY2027"
+    renamed = api_as(finance_user).patch(f"/api/v1/fiscal-periods/{q1.pk}/", {"name": "Q1"}, format="json")
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Q1"
