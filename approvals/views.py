@@ -121,6 +121,7 @@ def decide(request, pk):
     from_inbox = is_fragment_request(request) and request.POST.get("from") == "inbox"
     error = None
     decision = None
+    status = 400
     if form.is_valid():
         try:
             decision = services.approval_decide(
@@ -133,19 +134,20 @@ def decide(request, pk):
         except ValidationError as exc:
             error = _errors(exc)
             _apply_errors(form, exc)
-        except (PermissionDenied, StateConflict) as exc:
-            error = str(exc)
+        except PermissionDenied as exc:
+            error, status = str(exc), 403
+        except StateConflict as exc:
+            error, status = str(exc), 409
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if from_inbox:
+        # htmx swaps only successful responses: the row carries the refusal's reason itself.
         approval.refresh_from_db()
         approval.overdue = selectors.is_overdue(approval)
-        status = 200
         return render(
             request,
             "approvals/partials/_inbox_row.html",
             {"row": approval, "decision": decision, "error": error},
-            status=status,
         )
     if decision is not None:
         messages.success(
@@ -155,7 +157,9 @@ def decide(request, pk):
         return HttpResponseRedirect(approval.get_absolute_url())
     messages.error(request, error or _("The decision was not recorded."))
     approval.refresh_from_db()
-    return render(request, "approvals/detail.html", _detail_context(request, approval, decision_form=form), status=200)
+    return render(
+        request, "approvals/detail.html", _detail_context(request, approval, decision_form=form), status=status
+    )
 
 
 @login_required
@@ -169,12 +173,10 @@ def comment(request, pk):
             created = services.approval_comment(request=approval, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your comment was added. It is not a decision."))
             return HttpResponseRedirect(f"{approval.get_absolute_url()}#comment-{created.pk}")
-    return render(request, "approvals/detail.html", _detail_context(request, approval, comment_form=form))
+    return render(request, "approvals/detail.html", _detail_context(request, approval, comment_form=form), status=400)
 
 
 @login_required

@@ -52,12 +52,25 @@ def test_requesting_changes_from_the_inbox_swaps_the_row_with_the_result(client,
     assert Decision.objects.get().note == "Bigger logo"
 
 
-def test_a_refused_inbox_decision_shows_the_reason_in_the_row(client, open_request, approver):
-    client.force_login(approver)  # the CMO's stage has not started: not his to decide yet
+def test_a_second_click_in_the_inbox_shows_the_reason_in_the_row(client, open_request, legal):
+    client.force_login(legal)
+    url = reverse("approvals:decide", args=[open_request.pk])
+    client.post(url, {"outcome": "approve", "from": "inbox"}, **HTMX)
+    # when the same row is submitted again (a double click, a stale tab)
+    response = client.post(url, {"outcome": "request_changes", "from": "inbox"}, **HTMX)
+    # then the row says why nothing happened, and only the first decision counts
+    assert response.status_code == 200
+    assert 'data-testid="inbox-error"' in response.content.decode()
+    assert Decision.objects.count() == 1
+
+
+def test_an_approver_of_a_later_stage_cannot_see_the_request_yet(client, open_request, approver):
+    client.force_login(approver)  # the CMO's stage has not started
     response = client.post(
         reverse("approvals:decide", args=[open_request.pk]), {"outcome": "approve", "from": "inbox"}, **HTMX
     )
-    assert response.status_code == 404  # he cannot even see it yet
+    assert response.status_code == 404
+    assert not Decision.objects.exists()
 
 
 def test_the_request_page_shows_decisions_first_and_comments_as_preliminary(client, open_request, legal, marketer):
@@ -93,7 +106,7 @@ def test_a_refused_decision_on_the_page_says_why_and_changes_nothing(client, ope
     teammate = UserFactory(username="teammate", roles=["marketer"], teams=[team])
     client.force_login(teammate)  # sees the subject, but is no approver
     response = client.post(reverse("approvals:decide", args=[open_request.pk]), {"outcome": "approve"})
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "Only an assigned approver" in response.content.decode()
     assert not Decision.objects.exists()
 
@@ -104,7 +117,7 @@ def test_commenting_on_the_page(client, open_request, marketer):
     assert response.status_code == 302
     assert open_request.comments.get().body == "Deadline is Friday"
     empty = client.post(reverse("approvals:comment", args=[open_request.pk]), {"body": ""})
-    assert empty.status_code == 200
+    assert empty.status_code == 400
     assert open_request.comments.count() == 1
 
 
