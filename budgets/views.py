@@ -125,11 +125,16 @@ def allocation_cell(request, period_pk, team_pk, category_pk):
 @login_required
 def years(request):
     require_budget_reader(request.user)
-    fiscal_years = (
-        FiscalYear.objects.visible_to(request.user)
-        .prefetch_related("periods")
-        .annotate(allocated=Sum("periods__allocations__amount"))
+    fiscal_years = list(FiscalYear.objects.visible_to(request.user).prefetch_related("periods"))
+    # Totals of the allocations this user may see (a marketer: their teams'), summed by the database.
+    allocated = dict(
+        BudgetAllocation.objects.visible_to(request.user)
+        .values("period__year")
+        .annotate(total=Sum("amount"))
+        .values_list("period__year", "total")
     )
+    for year in fiscal_years:
+        year.allocated = allocated.get(year.pk)
     return render(request, "budgets/years.html", _context(request, years=fiscal_years))
 
 

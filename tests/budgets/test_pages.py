@@ -333,3 +333,10 @@ def test_a_russian_reader_types_amounts_the_russian_way(client, finance_user, gr
     response = client.post(url, {"amount": typed}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert BudgetAllocation.objects.get(team=team, category=category).amount == Decimal("2750.50")
+
+
+def test_year_totals_count_only_the_allocations_the_reader_may_see(client, marketer, finance_user, grid):
+    client.force_login(marketer)
+    assert client.get(reverse("budgets:years")).context["years"][0].allocated == Decimal("2000.25")
+    client.force_login(finance_user)
+    assert client.get(reverse("budgets:years")).context["years"][0].allocated == Decimal("3000.25")
