@@ -117,6 +117,23 @@ class ApprovalRequestQuerySet(models.QuerySet):
     def with_list_data(self):
         return self.select_related("template", "submitted_by", "current_stage")
 
+    def open_subject_ids_for_approver(self, user, kind: str):
+        """Ids of subjects of ``kind`` whose open request the user approves (or stands in for).
+
+        For subject apps widening their own visibility, e.g. PRODUCT.md §2:
+        "approvers of its open approval requests" see a confidential campaign.
+        """
+        if not _active(user):
+            return self.none().values("object_id")
+        from approvals.choices import RequestStatus
+        from approvals.models import Delegation, StageAssignment
+
+        stand_in_for = Delegation.objects.current().filter(stand_in_id=user.pk).values("approver_id")
+        assigned = StageAssignment.objects.filter(Q(user_id=user.pk) | Q(user_id__in=stand_in_for)).values(
+            "stage_state__request_id"
+        )
+        return self.filter(subject_kind=kind, status=RequestStatus.IN_PROGRESS, pk__in=assigned).values("object_id")
+
     def for_subject(self, subject):
         from django.contrib.contenttypes.models import ContentType
 

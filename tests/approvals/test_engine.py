@@ -441,3 +441,30 @@ def test_history_records_who_moved_the_request(open_request, legal, marketer):
     users = list(open_request.history.order_by("history_date").values_list("history_user__username", flat=True))
     assert users[0] == marketer.username
     assert users[-1] == legal.username
+
+
+def test_subject_apps_can_ask_which_open_subjects_a_user_approves(open_request, legal, approver, team):
+    ids = ApprovalRequest.objects.open_subject_ids_for_approver
+    assert list(ids(legal, KIND).values_list("object_id", flat=True)) == [team.pk]
+    assert not ids(approver, KIND).exists()  # the CMO's stage has not started
+    approval_decide(request=open_request, by=legal, outcome="reject")
+    assert not ids(legal, KIND).exists()  # closed: no longer grants anything
+
+
+def test_demo_templates_are_seeded_idempotently(db):
+    import io
+
+    from accounts import demo as accounts_demo
+    from approvals import demo
+    from approvals.models import WorkflowTemplate
+
+    accounts_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    kinds = dict(WorkflowTemplate.objects.values_list("subject_kind", "name"))
+    assert set(kinds) == {"material_version", "funding_request", "campaign_launch"}
+    material = WorkflowTemplate.objects.get(subject_kind="material_version")
+    assert list(material.stages.values_list("name", flat=True)) == ["Brand", "Legal", "CMO"]
+    funding = WorkflowTemplate.objects.get(subject_kind="funding_request")
+    assert funding.stages.get(name="CMO").min_amount == Decimal("500000.00")
+    assert list(funding.stages.get(name="Finance review").approver_groups.values_list("name", flat=True)) == ["finance"]
