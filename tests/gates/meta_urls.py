@@ -2,7 +2,7 @@
 
 ``teams-of-mine`` is scoped (a user sees only the teams they belong to), its
 ``leaky`` twin forgets the scope; ``guarded-page`` checks the login, its
-``open-page`` twin forgets to; ``divide`` answers 500 for one input.
+``open-page`` twin forgets to; ``divide`` answers 500 for one input; ``vanishing`` creates what it cannot show.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -32,6 +32,22 @@ class LeakyTeamsViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TeamSerializer
     queryset = Team.objects.order_by("pk")
+
+
+class NewTeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "slug"]
+
+
+class VanishingTeamsViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Creates teams that can never be read back: a bug only a sequence of calls shows."""
+
+    serializer_class = NewTeamSerializer
+    queryset = Team.objects.all()
+
+    def get_queryset(self):
+        return Team.objects.none()
 
 
 class QuotientSerializer(serializers.Serializer):
@@ -59,6 +75,7 @@ router = DefaultRouter()
 router.register("teams-of-mine", TeamsOfMineViewSet, basename="mine")
 router.register("leaky", LeakyTeamsViewSet, basename="leaky")
 router.register("divide", DivideViewSet, basename="divide")
+router.register("vanishing", VanishingTeamsViewSet, basename="vanishing")
 
 
 @login_required

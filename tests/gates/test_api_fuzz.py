@@ -5,8 +5,12 @@ each role with generated input: no response is a 5xx, and every documented
 response matches its schema. Half the examples of an operation that takes an
 ``{id}`` aim at a real object (the matrix row's object of team A).
 
+Then scenarios chain linked operations (create, read, change, delete) as the
+roles that write.
+
 Budget: ``MRM_FUZZ_EXAMPLES`` examples per operation and signed-in role
-(CI: 50, locally 10), a tenth of it for anonymous calls; no shrinking.
+(CI: 50, locally 10), a tenth of it for anonymous calls, and as many
+scenarios of 8 steps per writing role; no shrinking.
 """
 
 import pytest
@@ -17,6 +21,7 @@ from tests.support.fuzz import (
     examples_per_operation,
     fuzz_operation,
     openapi_document,
+    run_stateful,
     schemathesis_schema,
 )
 from tests.support.matrix import ROLES, RouteKey, all_rows, load_matrix
@@ -59,4 +64,20 @@ def test_operation_survives_generated_input(world, app, path, method, role):
         headers=headers,
         examples=examples,
         path_parameters=known_objects(world, path, method),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["marketer", "finance", "admin"])
+def test_linked_operations_survive_generated_scenarios(world, app, role):
+    # given the roles that create things, with team A's objects around
+    for resource in {id(r): r for r in RESOURCE_OF.values() if r.obj is not None}.values():
+        world.make(resource.obj)
+    # when scenarios chain operations (create, then read, change, delete what was created)
+    # then no step answers 5xx or breaks its schema, and created resources can be read back
+    run_stateful(
+        schemathesis_schema(),
+        app=app,
+        headers={"Authorization": f"Token {world.token(role)}"},
+        scenarios=examples_per_operation(),
     )

@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import Team
 from tests.factories import TeamFactory, UserFactory
-from tests.support.fuzz import FuzzFailure, InProcessWSGI, fuzz_operation, schemathesis_schema
+from tests.support.fuzz import FuzzFailure, InProcessWSGI, fuzz_operation, run_stateful, schemathesis_schema
 from tests.support.matrix import (
     NOT_FOUND,
     OK,
@@ -59,6 +59,8 @@ def test_discovery_reports_an_endpoint_and_a_page_without_a_row():
             "GET /api/v1/leaky/{id}/": SIGNED_IN,
             "GET /api/v1/divide/hundred/": SIGNED_IN,
             "GET /api/v1/divide/words/": SIGNED_IN,
+            "POST /api/v1/vanishing/": SIGNED_IN,
+            "GET /api/v1/vanishing/{id}/": SIGNED_IN,
             "api:api-root": SIGNED_IN,
             "guarded-page": SIGNED_IN,
             "dashboard": SIGNED_IN,
@@ -158,6 +160,18 @@ def test_fuzzing_finds_a_response_that_breaks_its_schema(world):
     headers = {"Authorization": f"Token {world.token('marketer')}"}
     with pytest.raises(FuzzFailure, match="Response violates schema"):
         fuzz_operation(operation, app=InProcessWSGI(), headers=headers, examples=5)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(META)
+def test_stateful_fuzzing_finds_a_created_resource_that_cannot_be_read(world):
+    # given only the endpoint whose creations vanish
+    schema = schemathesis_schema(META).include(path_regex="^/api/v1/vanishing/")
+    headers = {"Authorization": f"Token {world.token('admin')}"}
+    # when scenarios create and then read back
+    # then the missing resource is reported
+    with pytest.raises(FuzzFailure, match=r"created /api/v1/vanishing/\d+/ \(201\), but GET"):
+        run_stateful(schema, app=InProcessWSGI(), headers=headers, scenarios=20)
 
 
 # --- security: templates -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import resolve
 
 from mrm.security import allows_framing
-from tests.support.matrix import RouteKey, all_rows, build_url, load_matrix, needs_object
+from tests.support.matrix import RouteKey, all_rows, build_url, lazy_object, load_matrix
 from tests.support.template_scan import scan_templates, template_files
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -133,7 +133,7 @@ def assert_strict_headers(response, url: str, *, frameable: bool) -> None:
 @pytest.mark.parametrize(("resource", "key", "row"), PAGE_ROWS)
 def test_every_page_carries_a_strict_csp_and_refuses_framing(client, world, resource, key: RouteKey, row):
     # given every page of the permission matrix, with its object where it takes one
-    obj = world.make(resource.obj) if resource.obj and needs_object(key) else None
+    obj = lazy_object(world, resource.obj)
     url = build_url(key, row, world, obj)
     frameable = allows_framing(resolve(url.split("?")[0]).func)
     # when anonymous and an admin open it (whatever the answer: page, redirect, refusal)

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils.functional import SimpleLazyObject
 
 # --- outcomes -----------------------------------------------------------------
 OK = "allowed"  # got past the permission gates: 2xx, a redirect elsewhere than the login, 400 or 409
@@ -438,6 +439,18 @@ def needs_object(key: RouteKey, *, urlconf: str | None = None) -> bool:
     return any(name in OBJECT_PARAMS for name in needs_params(key, urlconf=urlconf))
 
 
+def lazy_object(world: World, factory: ObjectFactory | None):
+    """The row's object, made only if the URL, ``kwargs`` or ``data`` use it."""
+    if factory is None:
+        return None
+    return SimpleLazyObject(lambda: world.make(factory))
+
+
+def takes_object(key: RouteKey, row: Route, *, urlconf: str | None = None) -> bool:
+    """The route addresses one object: an ``{id}``/``<pk>``, or URL parameters derived from the object."""
+    return needs_object(key, urlconf=urlconf) or callable(row.kwargs)
+
+
 def classify(response, *, api: bool) -> str:
     status = response.status_code
     if status in (301, 302, 303, 307, 308):
@@ -493,7 +506,7 @@ class Result:
 def check_route(client, world: World, resource: Resource, key: RouteKey, row: Route, *, urlconf=None) -> list[str]:
     """Every role against one route; the mismatches, as readable lines (empty = as declared)."""
     problems = []
-    obj = world.make(resource.obj) if needs_object(key, urlconf=urlconf) and resource.obj else None
+    obj = lazy_object(world, resource.obj)
     url = build_url(key, row, world, obj, urlconf=urlconf)
     body = _resolve_args(row.data, world, obj)
     for role in ROLES:
@@ -525,7 +538,7 @@ def check_confidential(client, world, resource, key, row, *, urlconf=None) -> li
     """Another team's confidential object: 404 on detail routes, absent from lists."""
     problems = []
     secret = world.make(resource.confidential)
-    if needs_object(key, urlconf=urlconf):
+    if takes_object(key, row, urlconf=urlconf):
         url = build_url(key, row, world, secret, urlconf=urlconf)
         expected = row.expect.for_role("other_team", api=key.is_api)
         if expected != NOT_ALLOWED:
@@ -542,7 +555,7 @@ def check_confidential(client, world, resource, key, row, *, urlconf=None) -> li
             if actual != expected_own:
                 problems.append(f"confidential: {Result('marketer', expected_own, actual, url, None)}")
     elif key.method == "GET":
-        url = build_url(key, row, world, None, urlconf=urlconf)
+        url = build_url(key, Route(expect=row.expect, kwargs=row.kwargs, query=row.query), world, None, urlconf=urlconf)
         response, error = call_safely(client, key, url, "other_team", world, None)
         if error:
             return [f"confidential list: other_team got {error} on {url}"]
