@@ -22,7 +22,7 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Withdrawn")
 
 
 class StageStatus(models.TextChoices):
@@ -31,7 +31,7 @@ class StageStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Stopped")
 
 
 class Outcome(models.TextChoices):
