@@ -127,3 +127,12 @@ class ActualLineStatusForm(forms.Form):
         label=_("Status"), choices=[(ActualLineStatus.IGNORED, _("Ignore")), (ActualLineStatus.UNMAPPED, _("Unmapped"))]
     )
     note = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+
+class ActualLineCategoryForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=ExpenseCategory.objects.filter(is_active=True).order_by("code"),
+        required=False,
+        help_text=_("Finance's category for this spend."),
+    )

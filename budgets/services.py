@@ -482,3 +482,20 @@ def import_previews_purge(*, older_than: datetime.timedelta = datetime.timedelta
     cutoff = timezone.now() - older_than
     deleted, _per_model = ImportBatch.objects.filter(applied_at__isnull=True, uploaded_at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def actual_line_classify(*, line: ActualLine, category: ExpenseCategory | None, by) -> ActualLine:
+    """Give an accounting line finance's category when the export's article did not name one.
+
+    Only the classification changes; what accounting recorded (date, amount,
+    vendor, raw row) never does.
+    """
+    require_budget_maintainer(by)
+    line = ActualLine.objects.select_for_update().get(pk=line.pk)
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": _("The category %(code)s is inactive.") % {"code": category.code}})
+    line.category = category
+    line._history_user = by
+    line.save(update_fields=["category"])
+    return line

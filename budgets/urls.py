@@ -26,5 +26,6 @@ urlpatterns = [
     path("sources/new/", views.source_edit, name="source_create"),
     path("sources/<int:pk>/edit/", views.source_edit, name="source_edit"),
     path("actuals/", views.actuals, name="actuals"),
+    path("actuals/<int:pk>/", views.actual_line, name="actual_line"),
     path("actuals/<int:pk>/status/", views.actual_line_status, name="actual_line_status"),
 ]

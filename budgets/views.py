@@ -24,6 +24,7 @@ from accounts.models import Team
 from budgets import selectors, services
 from budgets.choices import ActualLineStatus, ImportKind
 from budgets.forms import (
+    ActualLineCategoryForm,
     ActualLineStatusForm,
     ActualsUploadForm,
     AllocationCellForm,
@@ -447,6 +448,29 @@ def actuals(request):
             batch_id=batch_id if batch_id and batch_id.isdigit() else "",
             totals=totals,
         ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actual_line(request, pk):
+    """One accounting line: what accounting recorded, its classification, status and history."""
+    require_budget_maintainer(request.user)
+    line = get_object_or_404(ActualLine.objects.visible_to(request.user).with_related(), pk=pk)
+    form = ActualLineCategoryForm(request.POST or None, initial={"category": line.category_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.actual_line_classify(line=line, category=form.cleaned_data["category"], by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The line's category was saved."))
+            return HttpResponseRedirect(reverse("budgets:actual_line", args=[line.pk]))
+    return render(
+        request,
+        "budgets/actual_line.html",
+        _context(request, line=line, form=form, history=selectors.history_of(line)),
+        status=400 if form.errors else 200,
     )
 
 

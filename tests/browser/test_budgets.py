@@ -136,6 +136,7 @@ def test_every_budget_page_is_accessible_in_both_languages(page, live_server, si
         f"/budgets/imports/{batch.pk}/",
         f"/budgets/imports/{pending.pk}/",
         "/budgets/actuals/?status=all",
+        f"/budgets/actuals/{batch.lines.first().pk}/",
         "/budgets/sources/",
         f"/budgets/sources/{source.pk}/edit/",
     ]

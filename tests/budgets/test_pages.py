@@ -340,3 +340,47 @@ def test_year_totals_count_only_the_allocations_the_reader_may_see(client, marke
     assert client.get(reverse("budgets:years")).context["years"][0].allocated == Decimal("2000.25")
     client.force_login(finance_user)
     assert client.get(reverse("budgets:years")).context["years"][0].allocated == Decimal("3000.25")
+
+
+def test_finance_classifies_a_line_on_its_page_and_sees_the_history(
+    client, finance_user, accounting_source, accounting_csv
+):
+    from budgets import services
+
+    batch, _plan = services.import_upload(
+        kind="actuals", file_name="e.csv", content=accounting_csv, source=accounting_source, by=finance_user
+    )
+    services.import_apply(batch=batch, by=finance_user)
+    line = ActualLine.objects.get(document_number="0000-000121")
+    assert line.category is None
+    printing = ExpenseCategoryFactory(code="MKT-PRN", name="Printed materials")
+    client.force_login(finance_user)
+    page = client.get(reverse("budgets:actual_line", args=[line.pk]))
+    assert page.status_code == 200
+    assert "Листовки, заявка FR-2027-0002" in page.content.decode()
+    # when
+    response = client.post(reverse("budgets:actual_line", args=[line.pk]), {"category": printing.pk})
+    # then
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert line.category == printing
+    assert line.amount == Decimal("48500.00")
+    history = client.get(reverse("budgets:actual_line", args=[line.pk])).context["history"]
+    assert history[0].who == finance_user
+    assert history[0].changes == [{"field": "category", "old": "—", "new": "MKT-PRN · Printed materials"}]
+
+
+def test_an_inactive_category_cannot_classify_a_line(client, finance_user, accounting_source, accounting_csv):
+    from budgets import services
+
+    batch, _plan = services.import_upload(
+        kind="actuals", file_name="e.csv", content=accounting_csv, source=accounting_source, by=finance_user
+    )
+    services.import_apply(batch=batch, by=finance_user)
+    line = ActualLine.objects.first()
+    old = ExpenseCategoryFactory(code="OLD", is_active=False)
+    client.force_login(finance_user)
+    response = client.post(reverse("budgets:actual_line", args=[line.pk]), {"category": old.pk})
+    assert response.status_code == 400
+    line.refresh_from_db()
+    assert line.category_id != old.pk

@@ -176,6 +176,8 @@ RESOURCES = [
         "accounting lines (the unmapped queue)",
         {
             "budgets:actuals": FINANCE,
+            "budgets:actual_line": FINANCE,
+            "POST budgets:actual_line": FINANCE,
             "POST budgets:actual_line_status": Route(FINANCE, data={"status": "ignored", "note": "not marketing"}),
         },
         obj=actual_line,
