@@ -41,7 +41,7 @@ def _ints(values) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit():
+            if not part.isdigit() or not 0 < int(part) < 2**63:
                 raise ValidationError(_("“%(value)s” is not a valid id.") % {"value": part})
             result.append(int(part))
     return result

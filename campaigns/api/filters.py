@@ -3,27 +3,61 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
 
 from accounts.models import Team, User
 from campaigns.choices import ActivityStatus, ActivityType, CampaignStatus, KPIMetric
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+
+
+def _check_id(field, value) -> None:
+    """Refuse ids no row can have before they reach the database (SQLite overflows on them)."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        number = 0
+    if not 0 < number <= MAX_ID:
+        raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class SafeModelChoiceField(filter_fields.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _check_id(self, value)
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            _check_id(self, item)
+        return super()._check_values(value)
+
+
+class IdFilter(django_filters.ModelChoiceFilter):
+    field_class = SafeModelChoiceField
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SafeModelMultipleChoiceField
+
 
 class CampaignFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices, label=_("Status"))
-    team = django_filters.ModelMultipleChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("Owner"))
-    sponsor = django_filters.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("Sponsor"))
-    channel = django_filters.ModelMultipleChoiceFilter(
-        field_name="channels", queryset=Channel.objects.all(), distinct=True, label=_("Channel")
-    )
+    team = IdsFilter(queryset=Team.objects.all(), label=_("Team"))
+    owner = IdFilter(queryset=User.objects.filter(is_active=True), label=_("Owner"))
+    sponsor = IdFilter(queryset=User.objects.filter(is_active=True), label=_("Sponsor"))
+    channel = IdsFilter(field_name="channels", queryset=Channel.objects.all(), distinct=True, label=_("Channel"))
     starts_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
     ends_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
     confidential = django_filters.BooleanFilter(label=_("Confidential"))
-    parent = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Parent programme"))
+    parent = IdFilter(queryset=Campaign.objects.all(), label=_("Parent programme"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("code", "code"),
@@ -57,13 +91,11 @@ class CampaignFilter(django_filters.FilterSet):
 
 class ActivityFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    campaign = IdFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
     type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label=_("Type"))
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
-    channel = django_filters.ModelMultipleChoiceFilter(queryset=Channel.objects.all(), label=_("Channel"))
-    team = django_filters.ModelMultipleChoiceFilter(
-        field_name="campaign__team", queryset=Team.objects.all(), label=_("Team")
-    )
+    channel = IdsFilter(queryset=Channel.objects.all(), label=_("Channel"))
+    team = IdsFilter(field_name="campaign__team", queryset=Team.objects.all(), label=_("Team"))
     public = django_filters.BooleanFilter(label=_("Public"))
     starts_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
     ends_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
@@ -83,9 +115,9 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 class TaskFilter(django_filters.FilterSet):
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
-    activity = django_filters.ModelChoiceFilter(queryset=Activity.objects.all(), label=_("Activity"))
-    assignee = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
+    campaign = IdFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    activity = IdFilter(queryset=Activity.objects.all(), label=_("Activity"))
+    assignee = IdFilter(queryset=User.objects.all(), label=_("Assignee"))
     done = django_filters.BooleanFilter(label=_("Done"))
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
     ordering = django_filters.OrderingFilter(fields=(("due_date", "due_date"), ("title", "title")))
@@ -96,7 +128,7 @@ class TaskFilter(django_filters.FilterSet):
 
 
 class KPIFilter(django_filters.FilterSet):
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    campaign = IdFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
     metric = django_filters.MultipleChoiceFilter(choices=KPIMetric.choices, label=_("Metric"))
     ordering = django_filters.OrderingFilter(fields=(("metric", "metric"),))
 
