@@ -35,7 +35,9 @@ class WorkflowTemplateSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     decider_name = serializers.CharField(source="decider.full_name", read_only=True)
-    on_behalf_of_name = serializers.CharField(source="on_behalf_of.full_name", read_only=True, default=None)
+    on_behalf_of_name = serializers.CharField(
+        source="on_behalf_of.full_name", read_only=True, default=None, allow_null=True
+    )
     stage = serializers.CharField(source="stage_state.name", read_only=True)
 
     class Meta:
@@ -91,9 +93,16 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class ApprovalRequestSerializer(serializers.ModelSerializer):
+    # Kinds come from the apps that register subject handlers; the product's are
+    # material_version, funding_request and campaign_launch.
+    subject_kind = serializers.CharField(
+        read_only=True, help_text="material_version, funding_request or campaign_launch"
+    )
     submitted_by_name = serializers.CharField(source="submitted_by.full_name", read_only=True)
     template_name = serializers.CharField(source="template.name", read_only=True)
-    current_stage_name = serializers.CharField(source="current_stage.name", read_only=True, default=None)
+    current_stage_name = serializers.CharField(
+        source="current_stage.name", read_only=True, default=None, allow_null=True
+    )
     stages = StageStateSerializer(source="stage_states", many=True, read_only=True)
 
     class Meta:

@@ -71,8 +71,9 @@ class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
         """Discussion: preliminary comments, never a decision; they change no status."""
         approval = self.get_object()
         if request.method == "GET":
-            comments = approval.comments.select_related("author")
-            return Response(CommentSerializer(comments, many=True).data)
+            comments = approval.comments.select_related("author").order_by("created_at", "pk")
+            page = self.paginate_queryset(comments)
+            return self.get_paginated_response(CommentSerializer(page, many=True).data)
         data = CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.approval_comment(request=approval, by=request.user, **data.validated_data)

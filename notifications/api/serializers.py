@@ -4,7 +4,7 @@ from notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.full_name", read_only=True, default=None)
+    actor_name = serializers.CharField(source="actor.full_name", read_only=True, default=None, allow_null=True)
     is_read = serializers.BooleanField(read_only=True)
     absolute_url = serializers.CharField(read_only=True)
 

@@ -71,7 +71,7 @@ def test_comments_are_separate_from_decisions_and_change_nothing(api_as, open_re
     created = api_as(marketer).post(url, {"body": "Please hurry", "page": 1, "x": 0.5, "y": 0.5}, format="json")
     assert created.status_code == 201
     assert created.json()["body"] == "Please hurry"
-    assert api_as(legal).get(url).json()[0]["author"] == marketer.pk
+    assert api_as(legal).get(url).json()["results"][0]["author"] == marketer.pk
     assert api_as(legal).post(url, {"body": ""}, format="json").status_code == 400
     assert api_as(legal).post(url, {"body": "x", "x": 2, "y": 0}, format="json").status_code == 400
     open_request.refresh_from_db()
