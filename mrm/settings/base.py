@@ -264,6 +264,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets sharing a field name ("status") get distinct, stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalRequestStatusEnum": "approvals.choices.RequestStatus",
+        "StageStateStatusEnum": "approvals.choices.StageStatus",
+    },
 }
 
 # --- forms ------------------------------------------------------------------
