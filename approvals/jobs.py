@@ -42,7 +42,7 @@ def send_stage_reminders(*, now=None) -> int:
     for pk in ids:
         with transaction.atomic():
             state = (
-                StageState.objects.select_for_update()
+                StageState.objects.select_for_update(of=("self",))
                 .select_related("request")
                 .filter(pk=pk, reminded_at__isnull=True, status=StageStatus.IN_PROGRESS)
                 .first()
@@ -88,7 +88,7 @@ def escalate_overdue_stages(*, now=None) -> int:
     for pk in ids:
         with transaction.atomic():
             state = (
-                StageState.objects.select_for_update()
+                StageState.objects.select_for_update(of=("self",))
                 .select_related("request", "stage__escalation_contact")
                 .filter(pk=pk, escalated_at__isnull=True, status=StageStatus.IN_PROGRESS)
                 .first()
@@ -132,7 +132,7 @@ def ask_stale_requests(*, now=None) -> int:
     for pk in ids:
         with transaction.atomic():
             request = (
-                ApprovalRequest.objects.select_for_update()
+                ApprovalRequest.objects.select_for_update(of=("self",))
                 .select_related("submitted_by")
                 .filter(pk=pk, stale_asked_at__isnull=True, status=RequestStatus.IN_PROGRESS)
                 .first()
