@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from approvals import permissions, selectors, services
 from approvals.api.filters import ApprovalRequestFilter
-from approvals.choices import OUTCOME_PAST, RequestStatus
+from approvals.choices import OUTCOME_PAST, RequestStatus, SubjectKind
 from approvals.forms import (
     CancelForm,
     CommentForm,
@@ -85,7 +85,13 @@ def request_list(request):
     return render(
         request,
         template,
-        {"filterset": filterset, "page": page, "query": query.urlencode(), "statuses": RequestStatus.choices},
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": RequestStatus.choices,
+            "kinds": SubjectKind.choices,
+        },
     )
 
 

@@ -115,3 +115,12 @@ def test_every_job_is_on_the_beat_schedule():
         "approvals.tasks.ask_stale_requests_task",
         "approvals.tasks.withdraw_unconfirmed_requests_task",
     } <= scheduled
+
+
+def test_the_scheduled_tasks_are_registered_with_celery():
+    from mrm.celery import app
+    from mrm.schedule import BEAT_SCHEDULE
+
+    app.loader.import_default_modules()
+    for entry in BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]

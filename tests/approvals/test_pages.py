@@ -236,3 +236,14 @@ def test_the_template_list_shows_stages(client, marketer, approver):
     client.force_login(marketer)
     html = client.get(reverse("approvals:templates")).content.decode()
     assert "Funding" in html and "Finance review" in html
+
+
+def test_the_request_list_filters_by_status_and_kind(client, open_request, marketer):
+    client.force_login(marketer)
+    url = reverse("approvals:list")
+    assert open_request.subject_title in client.get(url, {"status": "in_progress"}).content.decode()
+    assert open_request.subject_title not in client.get(url, {"status": "approved"}).content.decode()
+    assert open_request.subject_title in client.get(url, {"subject_kind": "material_version"}).content.decode()
+    assert open_request.subject_title not in client.get(url, {"subject_kind": "funding_request"}).content.decode()
+    fragment = client.get(url, {"status": "in_progress"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and open_request.subject_title in fragment
