@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from campaigns import services
-from campaigns.choices import ActivityType, CampaignStatus, KPIMetric
+from campaigns.choices import DEFAULT_CHANNELS, ActivityType, CampaignStatus, KPIMetric
 from campaigns.models import Campaign, Channel
 from mrm.exceptions import StateConflict
 
@@ -178,6 +178,9 @@ PATHS = {
 def seed(stdout) -> None:
     quarter_start, _quarter_end = services.quarter_bounds(timezone.localdate())
     admin = User.objects.get(username="admin")
+    for code, (label, color) in DEFAULT_CHANNELS.items():
+        # The migration seeds them; a flushed database (tests) gets them back here.
+        Channel.objects.get_or_create(code=code, defaults={"name": str(label), "color": color})
     channels = {channel.code: channel for channel in Channel.objects.all()}
     created = 0
     held_back = []

@@ -78,7 +78,6 @@ def test_marketer_creates_a_campaign_with_an_activity_launches_it_on_the_board_a
     page.get_by_test_id(f"move-{campaign.pk}-active").click()
     # then the card is in the Active column, and the move is on record
     expect(page.get_by_test_id("column-active").get_by_test_id(f"card-{campaign.pk}")).to_be_visible()
-    screenshot(page, "board")
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ACTIVE
     assert campaign.transitions.first().note == "Speakers confirmed"
@@ -117,7 +116,6 @@ def test_timeline_shows_the_campaign_and_its_activities(page, live_server, sign_
     expect(page.get_by_role("cell", name="Spring fair")).to_be_visible()
     expect(page.get_by_role("cell", name="Fair booth")).to_be_visible()
     assert page.locator("rect.timeline-bar-campaign").count() >= 1
-    screenshot(page, "timeline")
 
 
 @pytest.fixture
@@ -193,3 +191,46 @@ def test_a_site_not_on_the_allow_list_cannot_frame_it(page, live_server, team, s
     page.wait_for_timeout(1500)
     expect(page.frame_locator("#mrm").get_by_text("Open house")).to_have_count(0)
     assert blocked, "Chromium reports the frame-ancestors refusal"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_campaign_page_reads_well_in_both_languages(page, live_server, sign_in, password, language, screenshot):
+    """With the demo data, each page renders (and passes the axe audit of the page fixture)."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    admin = User.objects.get(username="admin")
+    admin.language = language
+    admin.set_password(password)  # the sign-in fixture's password, not the demo one
+    admin.save()
+    secret = Campaign.objects.get(code="DEMO-11")
+    sign_in(page, admin, next_path="/campaigns/")
+    for path in [
+        "/campaigns/",
+        "/campaigns/?status=active&ordering=-start_date",
+        f"/campaigns/{secret.pk}/",
+        f"/campaigns/{secret.pk}/edit/",
+        "/campaigns/board/",
+        "/campaigns/timeline/",
+        "/calendar/",
+        "/calendar/feeds/",
+        "/calendar/embed/snippet/",
+        "/calendar/embed/",
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert page.locator("html").get_attribute("lang") == language, path
+    if language == "en":
+        page.goto(f"{live_server.url}/campaigns/")
+        screenshot(page, "campaign_list")
+        page.goto(f"{live_server.url}/calendar/feeds/")
+        screenshot(page, "calendar_feeds")
+        page.goto(f"{live_server.url}/campaigns/board/")
+        screenshot(page, "board")
+        page.goto(f"{live_server.url}/campaigns/timeline/")
+        screenshot(page, "timeline")
+    else:
+        page.goto(f"{live_server.url}/campaigns/{secret.pk}/")
+        expect(page.get_by_role("heading", name="История")).to_be_visible()
