@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -492,7 +493,7 @@ def delegation_create(*, by, stand_in, starts_on, ends_on, note: str = "", appro
             % {"approver": approver.full_name, "start": starts_on.isoformat(), "end": ends_on.isoformat()}
         ),
         body=lambda: _("Their approval stages route to you meanwhile."),
-        url="/approvals/",
+        url=reverse("approvals:inbox"),
         actor=by,
         dedupe_key=f"approvals:delegation:{delegation.pk}",
     )

@@ -83,7 +83,7 @@ def test_the_request_page_shows_decisions_first_and_comments_as_preliminary(clie
     # then the decision panel comes before the discussion, which is labelled preliminary
     assert html.index('data-testid="decision-panel"') < html.index('data-testid="discussion"')
     assert "Preliminary comments — not a decision" in html
-    assert "Final outcome: changes requested" in html
+    assert "Final outcome: changes requested (" in html
     assert "Fix the claim" in html and "Looks good so far" in html
     # and the submitter gets no decision buttons
     assert 'data-testid="decision-form"' not in html
