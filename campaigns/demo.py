@@ -1,5 +1,9 @@
 """Demo campaigns (``manage.py seed_demo``): ~15 across teams and statuses.
 
+Campaigns with a planned cost go active only with approved funding (the
+budgets launch guard); those the guard holds back stay planned, and the seed
+says so, so the demo never breaks the rule it demonstrates.
+
 Activities spread over the current quarter, a few are public (for the
 embeddable calendar), one campaign is confidential. Idempotent: campaigns are
 found by their demo code and left alone when they exist.
@@ -14,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from campaigns import services
-from campaigns.choices import DEFAULT_CHANNELS, ActivityType, CampaignStatus, KPIMetric
+from campaigns.choices import ActivityType, CampaignStatus, KPIMetric
 from campaigns.models import Campaign, Channel
 from mrm.exceptions import StateConflict
 
@@ -74,7 +78,7 @@ CAMPAIGNS = [
         False,
     ),
     ("DEMO-06", "Industry expo 2026", "Events", "events", "cmo", "planned", 35, 10, "3200000", ["events"], False),
-    ("DEMO-07", "Customer day", "Events", "events", "cmo", "completed", 0, 20, "400000", ["events"], False),
+    ("DEMO-07", "Customer day (partner-funded)", "Events", "events", "cmo", "completed", 0, 20, "0", ["events"], False),
     (
         "DEMO-08",
         "Partner roadshow",
@@ -169,7 +173,7 @@ PATHS = {
     CampaignStatus.DRAFT: [],
     CampaignStatus.PLANNED: [CampaignStatus.PLANNED],
     CampaignStatus.ACTIVE: [CampaignStatus.PLANNED, CampaignStatus.ACTIVE],
-    CampaignStatus.ON_HOLD: [CampaignStatus.PLANNED, CampaignStatus.ACTIVE, CampaignStatus.ON_HOLD],
+    CampaignStatus.ON_HOLD: [CampaignStatus.PLANNED, CampaignStatus.ON_HOLD],
     CampaignStatus.COMPLETED: [CampaignStatus.PLANNED, CampaignStatus.ACTIVE, CampaignStatus.COMPLETED],
     CampaignStatus.CANCELLED: [CampaignStatus.PLANNED, CampaignStatus.CANCELLED],
 }
@@ -178,9 +182,7 @@ PATHS = {
 def seed(stdout) -> None:
     quarter_start, _quarter_end = services.quarter_bounds(timezone.localdate())
     admin = User.objects.get(username="admin")
-    for code, (label, color) in DEFAULT_CHANNELS.items():
-        # The migration seeds them; a flushed database (tests) gets them back here.
-        Channel.objects.get_or_create(code=code, defaults={"name": str(label), "color": color})
+    services.channels_ensure_defaults()
     channels = {channel.code: channel for channel in Channel.objects.all()}
     created = 0
     held_back = []

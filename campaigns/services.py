@@ -204,6 +204,15 @@ def campaign_unshare(*, campaign: Campaign, user, by) -> None:
     ).delete()
 
 
+def channels_ensure_defaults() -> None:
+    """The built-in channels exist (a migration seeds them; a flushed database gets them back)."""
+    from campaigns.choices import DEFAULT_CHANNELS
+    from campaigns.models import Channel
+
+    for code, (label, color) in DEFAULT_CHANNELS.items():
+        Channel.objects.get_or_create(code=code, defaults={"name": str(label), "color": color})
+
+
 # --- activities, tasks, KPIs --------------------------------------------------
 
 ACTIVITY_FIELDS = (

@@ -5,8 +5,15 @@ import datetime as dt
 import pytest
 
 from campaigns.choices import CampaignStatus
+from campaigns.services import channels_ensure_defaults
 from tests.campaigns.factories import ActivityFactory, CampaignFactory
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def default_channels(db):
+    """The migration's channels, also after a transactional test flushed the database."""
+    channels_ensure_defaults()
 
 
 @pytest.fixture
