@@ -35,6 +35,7 @@ from approvals.models import (
     Comment,
     Decision,
     Delegation,
+    Stage,
     StageAssignment,
     StageState,
     WorkflowTemplate,
@@ -553,3 +554,66 @@ def workflow_template_save(*, form, stages, by) -> WorkflowTemplate:
     if not template.stages.exists():
         raise ValidationError(_("A template needs at least one stage."))
     return template
+
+
+STAGE_FIELDS = ("name", "mode", "sla_days", "escalation_contact", "min_amount")
+
+
+@transaction.atomic
+def workflow_template_write(
+    *,
+    by,
+    template: WorkflowTemplate | None = None,
+    stages: list[dict] | None = None,
+    **fields,
+) -> WorkflowTemplate:
+    """Create or change a template and its stages through the API (admins only).
+
+    ``fields``: name, subject_kind, description, is_active. ``stages`` (a list
+    of dicts with order, name, mode, approvers, approver_groups, sla_days,
+    escalation_contact, min_amount) replaces the stages, matched by order;
+    ``None`` keeps them. A stage running requests used cannot be removed.
+    As on the page, running requests keep what they started with.
+    """
+    permissions.ensure(permissions.can_manage_templates(by), _("Only administrators edit workflow templates."))
+    template = template or WorkflowTemplate()
+    for field, value in fields.items():
+        setattr(template, field, value)
+    template.full_clean(exclude=["subject_kind"] if template.pk and "subject_kind" not in fields else None)
+    template._history_user = by
+    try:
+        with transaction.atomic():
+            template.save()
+            if stages is not None:
+                _replace_stages(template, stages, by=by)
+    except IntegrityError:
+        raise StateConflict(_("Another active template already applies to this kind of subject.")) from None
+    if not template.stages.exists():
+        raise ValidationError({"stages": _("A template needs at least one stage.")})
+    return template
+
+
+def _replace_stages(template: WorkflowTemplate, stages: list[dict], *, by) -> None:
+    existing = {stage.order: stage for stage in template.stages.all()}
+    wanted = {data["order"] for data in stages}
+    for order, stage in existing.items():
+        if order not in wanted:
+            if stage.states.exists():
+                raise ValidationError(
+                    {
+                        "stages": _("The stage “%(stage)s” was used by requests; it cannot be deleted.")
+                        % {"stage": stage.name}
+                    }
+                )
+            stage._history_user = by
+            stage.delete()
+    for data in stages:
+        stage = existing.get(data["order"]) or Stage(template=template, order=data["order"])
+        for field in STAGE_FIELDS:
+            if field in data:
+                setattr(stage, field, data[field])
+        stage.full_clean(exclude=["template"])
+        stage._history_user = by
+        stage.save()
+        stage.approvers.set(data.get("approvers", []))
+        stage.approver_groups.set(data.get("approver_groups", []))

@@ -1,8 +1,11 @@
 """Approvals in the REST API: decisions and comments are separate resources, as everywhere (§5)."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from approvals.choices import Outcome
+from approvals.choices import Outcome, StageMode, SubjectKind
 from approvals.models import ApprovalRequest, Comment, Decision, Delegation, Stage, StageState, WorkflowTemplate
 
 
@@ -31,6 +34,42 @@ class WorkflowTemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkflowTemplate
         fields = ("id", "name", "subject_kind", "description", "is_active", "stages", "created_at", "updated_at")
+
+
+class StageWriteSerializer(serializers.Serializer):
+    order = serializers.IntegerField(min_value=1, max_value=999)
+    name = serializers.CharField(max_length=150)
+    mode = serializers.ChoiceField(choices=StageMode.choices, default=StageMode.ANY)
+    approvers = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=get_user_model().objects.filter(is_active=True)
+    )
+    approver_groups = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Group.objects.all())
+    sla_days = serializers.IntegerField(min_value=1, max_value=60, default=2)
+    escalation_contact = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=get_user_model().objects.filter(is_active=True)
+    )
+    min_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
+
+    def validate(self, data):
+        if not data.get("approvers") and not data.get("approver_groups") and not data.get("escalation_contact"):
+            raise serializers.ValidationError(_("Name at least one approver or group."))
+        return data
+
+
+class WorkflowTemplateWriteSerializer(serializers.Serializer):
+    """A template with its stages, written at once (admins)."""
+
+    name = serializers.CharField(max_length=150)
+    subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False, default=True)
+    stages = StageWriteSerializer(many=True, allow_empty=False)
+
+    def validate_stages(self, stages):
+        orders = [stage["order"] for stage in stages]
+        if len(orders) != len(set(orders)):
+            raise serializers.ValidationError(_("Each stage needs its own order number."))
+        return sorted(stages, key=lambda stage: stage["order"])
 
 
 class DecisionSerializer(serializers.ModelSerializer):

@@ -4,12 +4,15 @@ Commands are separate actions, as the product separates them: ``decide``
 moves a request, ``comments`` never does (PRODUCT.md §5, §8).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from approvals import permissions as approval_permissions
 from approvals import services
 from approvals.api.filters import ApprovalRequestFilter
 from approvals.api.serializers import (
@@ -21,19 +24,61 @@ from approvals.api.serializers import (
     DecisionSerializer,
     DelegationSerializer,
     WorkflowTemplateSerializer,
+    WorkflowTemplateWriteSerializer,
 )
 from approvals.models import ApprovalRequest, Decision, Delegation, StageState, WorkflowTemplate
 from mrm.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 
 
-class WorkflowTemplateViewSet(ScopedReadOnlyViewSet):
-    """Workflow templates and their stages (admins edit them in the app or the Django admin)."""
+class WorkflowTemplateViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Workflow templates and their stages: everyone reads them, admins write them.
+
+    A write sends the template with all its stages (matched by ``order``); a
+    PATCH without ``stages`` keeps them. There is no DELETE: deactivate a
+    template instead, since requests keep pointing at it.
+    """
 
     queryset = WorkflowTemplate.objects.with_stages()
     serializer_class = WorkflowTemplateSerializer
     filterset_fields = ("subject_kind", "is_active")
     ordering_fields = ("name", "subject_kind")
+    ordering = ("subject_kind", "name", "id")
     search_fields = ("name",)
+
+    def _ensure_admin(self):
+        if not approval_permissions.can_manage_templates(self.request.user):
+            raise PermissionDenied(_("Only administrators edit workflow templates."))
+
+    @extend_schema(request=WorkflowTemplateWriteSerializer, responses={201: WorkflowTemplateSerializer})
+    def create(self, request, *args, **kwargs):
+        self._ensure_admin()
+        data = WorkflowTemplateWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        template = services.workflow_template_write(by=request.user, **data.validated_data)
+        return Response(self._read(template), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WorkflowTemplateWriteSerializer, responses=WorkflowTemplateSerializer)
+    def update(self, request, *args, **kwargs):
+        template = self.get_object()
+        self._ensure_admin()
+        partial = kwargs.pop("partial", False)
+        data = WorkflowTemplateWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        template = services.workflow_template_write(by=request.user, template=template, **data.validated_data)
+        return Response(self._read(template))
+
+    @extend_schema(request=WorkflowTemplateWriteSerializer, responses=WorkflowTemplateSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    def _read(self, template):
+        return WorkflowTemplateSerializer(self.get_queryset().get(pk=template.pk)).data
 
 
 def _request_queryset():

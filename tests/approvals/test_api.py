@@ -140,3 +140,76 @@ def test_the_inbox_page_costs_the_same_for_1_and_many_rows(
         rows=20,
     )
     assert ApprovalRequest.objects.pending_for(legal).count() == 20
+
+
+def template_body(approver, **overrides):
+    body = {
+        "name": "Launch review",
+        "subject_kind": "campaign_launch",
+        "stages": [
+            {"order": 1, "name": "Marketing lead", "mode": "all", "approvers": [approver.pk], "sla_days": 3},
+            {"order": 2, "name": "CMO", "approvers": [approver.pk], "min_amount": "100000.00"},
+        ],
+    }
+    return {**body, **overrides}
+
+
+def test_admins_write_templates_with_their_stages(api_as, admin_user, approver):
+    client = api_as(admin_user)
+    created = client.post("/api/v1/workflow-templates/", template_body(approver), format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert [(s["order"], s["name"], s["mode"], s["sla_days"]) for s in body["stages"]] == [
+        (1, "Marketing lead", "all", 3),
+        (2, "CMO", "any", 2),
+    ]
+    assert body["stages"][1]["min_amount"] == "100000.00"
+    url = f"/api/v1/workflow-templates/{body['id']}/"
+    # a PATCH without stages keeps them
+    patched = client.patch(url, {"name": "Launch sign-off"}, format="json")
+    assert patched.status_code == 200 and len(patched.json()["stages"]) == 2
+    # a PUT replaces the stages, matched by order
+    replaced = client.put(
+        url,
+        template_body(approver, stages=[{"order": 1, "name": "CMO only", "approvers": [approver.pk]}]),
+        format="json",
+    )
+    assert replaced.status_code == 200
+    assert [s["name"] for s in replaced.json()["stages"]] == ["CMO only"]
+
+
+def test_template_writes_are_refused_to_non_admins_and_bad_input_changes_nothing(
+    api_as, admin_user, approver, marketer
+):
+    assert (
+        api_as(marketer).post("/api/v1/workflow-templates/", template_body(approver), format="json").status_code == 403
+    )
+    client = api_as(admin_user)
+    duplicate_orders = template_body(approver, stages=[{"order": 1, "name": "A", "approvers": [approver.pk]}] * 2)
+    assert client.post("/api/v1/workflow-templates/", duplicate_orders, format="json").status_code == 400
+    nobody = template_body(approver, stages=[{"order": 1, "name": "A"}])
+    assert client.post("/api/v1/workflow-templates/", nobody, format="json").status_code == 400
+    assert (
+        client.post("/api/v1/workflow-templates/", template_body(approver, stages=[]), format="json").status_code == 400
+    )
+    assert client.post("/api/v1/workflow-templates/", template_body(approver), format="json").status_code == 201
+    # a second active template for the same kind
+    second = client.post("/api/v1/workflow-templates/", template_body(approver, name="Other"), format="json")
+    assert second.status_code == 400
+    assert client.delete("/api/v1/workflow-templates/1/").status_code == 405
+
+
+def test_a_stage_used_by_requests_cannot_be_removed(api_as, admin_user, open_request, approver):
+    client = api_as(admin_user)
+    template = open_request.template
+    response = client.put(
+        f"/api/v1/workflow-templates/{template.pk}/",
+        {
+            "name": template.name,
+            "subject_kind": template.subject_kind,
+            "stages": [{"order": 2, "name": "CMO", "approvers": [approver.pk]}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert template.stages.count() == 2

@@ -46,6 +46,15 @@ def workflow_template(world):
     return workflow
 
 
+def template_body(world, obj):
+    return {
+        "name": "Matrix launch",
+        "subject_kind": "campaign_launch",
+        "is_active": False,
+        "stages": [{"order": 1, "name": "CMO", "approvers": [world.approver.pk]}],
+    }
+
+
 def delegation(world):
     today = timezone.localdate()
     return Delegation.objects.create(
@@ -90,6 +99,9 @@ RESOURCES = [
         {
             "GET /api/v1/workflow-templates/": SIGNED_IN,
             "GET /api/v1/workflow-templates/{id}/": SIGNED_IN,
+            "POST /api/v1/workflow-templates/": Route(only("admin"), data=template_body),
+            "PUT /api/v1/workflow-templates/{id}/": Route(only("admin"), data=template_body),
+            "PATCH /api/v1/workflow-templates/{id}/": Route(only("admin"), data={"name": "Renamed"}),
             "approvals:templates": SIGNED_IN,
             "approvals:template_create": only("admin"),
             "POST approvals:template_create": only("admin"),
