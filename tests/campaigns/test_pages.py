@@ -311,3 +311,16 @@ def test_admin_creates_a_campaign_through_the_service(client, admin_user, team, 
     assert response.status_code == 302, response.content.decode()[:3000]
     campaign = Campaign.objects.get(name="Admin made")
     assert campaign.code == "CMP-2026-0001" and campaign.created_by == admin_user
+
+
+def test_ids_in_markup_are_never_localised(client, marketer, team, sponsor):
+    # given ids past a thousand (the locale would write 12,345)
+    campaign = CampaignFactory(id=12345, team=team, owner=marketer, sponsor=sponsor, status=CampaignStatus.PLANNED)
+    task = TaskFactory(id=23456, campaign=campaign)
+    client.force_login(marketer)
+    board = client.get(reverse("campaigns:board")).content.decode()
+    assert 'data-testid="move-12345-active"' in board and "12,345" not in board
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert f'id="task-{task.pk}"' in page and "23,456" not in page
+    calendar = client.get(reverse("campaigns:calendar")).content.decode()
+    assert f'<option value="{team.pk}">' in calendar
