@@ -278,7 +278,7 @@ def campaign_unshare(request, pk, user_id):
 # --- activities, tasks, KPIs ------------------------------------------------------------
 
 
-def _part_form_view(request, *, campaign, form, save, template_title, instance=None, anchor=""):
+def _part_form_view(request, *, campaign, form, save, template_title, instance=None, anchor="", delete=None):
     if request.method == "POST" and form.is_valid():
         try:
             save(form.service_data())
@@ -292,7 +292,14 @@ def _part_form_view(request, *, campaign, form, save, template_title, instance=N
     return render(
         request,
         "campaigns/part_form.html",
-        {"form": form, "campaign": campaign, "title": template_title, "instance": instance},
+        {
+            "form": form,
+            "campaign": campaign,
+            "title": template_title,
+            "instance": instance,
+            "delete_url": delete[0] if delete else None,
+            "delete_label": delete[1] if delete else None,
+        },
     )
 
 
@@ -326,6 +333,7 @@ def activity_edit(request, pk):
         save=lambda data: services.activity_update(activity=activity, by=request.user, **data),
         template_title=_("Edit activity"),
         instance=activity,
+        delete=(reverse("campaigns:activity_delete", args=[activity.pk]), _("Delete activity")),
         anchor=f"#activity-{activity.pk}",
     )
 
@@ -359,6 +367,7 @@ def task_edit(request, pk):
         save=lambda data: services.task_update(task=task, by=request.user, **data),
         template_title=_("Edit task"),
         instance=task,
+        delete=(reverse("campaigns:task_delete", args=[task.pk]), _("Delete task")),
         anchor="#tasks",
     )
 
@@ -414,8 +423,31 @@ def kpi_edit(request, pk):
         save=lambda data: services.kpi_update(kpi=kpi, by=request.user, **data),
         template_title=_("Edit KPI"),
         instance=kpi,
+        delete=(reverse("campaigns:kpi_delete", args=[kpi.pk]), _("Delete KPI")),
         anchor="#kpis",
     )
+
+
+@login_required
+@require_POST
+def part_delete(request, kind, pk):
+    """Delete an activity, task or KPI from its edit page (history keeps the record)."""
+    model, delete, label = {
+        "activity": (
+            Activity,
+            lambda obj: services.activity_delete(activity=obj, by=request.user),
+            _("The activity was deleted."),
+        ),
+        "task": (Task, lambda obj: services.task_delete(task=obj, by=request.user), _("The task was deleted.")),
+        "kpi": (KPI, lambda obj: services.kpi_delete(kpi=obj, by=request.user), _("The KPI was deleted.")),
+    }[kind]
+    obj = get_object_or_404(model.objects.visible_to(request.user).select_related("campaign"), pk=pk)
+    if not permissions.can_edit_campaign(request.user, obj.campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    campaign = obj.campaign
+    delete(obj)
+    messages.success(request, label)
+    return HttpResponseRedirect(campaign.get_absolute_url())
 
 
 # --- board and timeline ---------------------------------------------------------------

@@ -324,3 +324,22 @@ def test_ids_in_markup_are_never_localised(client, marketer, team, sponsor):
     assert f'id="task-{task.pk}"' in page and "23,456" not in page
     calendar = client.get(reverse("campaigns:calendar")).content.decode()
     assert f'<option value="{team.pk}">' in calendar
+
+
+def test_parts_are_deleted_from_their_edit_pages_by_editors_only(client, marketer, other_team_marketer, draft_campaign):
+    from campaigns.models import KPI
+
+    activity = ActivityFactory(campaign=draft_campaign)
+    task = TaskFactory(campaign=draft_campaign)
+    kpi = KPIFactory(campaign=draft_campaign)
+    client.force_login(other_team_marketer)
+    assert client.post(reverse("campaigns:activity_delete", args=[activity.pk])).status_code == 403
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    client.force_login(marketer)
+    assert "Delete activity" in client.get(reverse("campaigns:activity_edit", args=[activity.pk])).content.decode()
+    for name, obj in [("activity_delete", activity), ("task_delete", task), ("kpi_delete", kpi)]:
+        response = client.post(reverse(f"campaigns:{name}", args=[obj.pk]))
+        assert response.status_code == 302 and response["Location"] == draft_campaign.get_absolute_url()
+    assert not Activity.objects.exists() and not Task.objects.exists() and not KPI.objects.exists()
+    history = client.get(draft_campaign.get_absolute_url()).content.decode()
+    assert "deleted" in history
