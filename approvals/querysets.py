@@ -1,7 +1,8 @@
 """Who sees which approval data: the one place (PRODUCT.md §2, §5).
 
 A request is visible to its submitter, to the approvers assigned to any of
-its stages and their current stand-ins, to admins, and to whoever may see
+its stages and their current stand-ins, to the approvers a template names
+on a stage still to come, to admins, and to whoever may see
 its subject (asked of the subject kind's registered handler: a funding
 request's readers see its approval too).
 """
@@ -81,7 +82,11 @@ class ApprovalRequestQuerySet(models.QuerySet):
         assigned = StageAssignment.objects.filter(Q(user_id=user.pk) | Q(user_id__in=stand_in_for)).values(
             "stage_state__request_id"
         )
-        condition = Q(submitted_by_id=user.pk) | Q(pk__in=assigned)
+        from approvals.models import StageState
+
+        # Approvers named on a later stage see what is coming their way.
+        upcoming = StageState.objects.filter(stage__approvers=user).values("request_id")
+        condition = Q(submitted_by_id=user.pk) | Q(pk__in=assigned) | Q(pk__in=upcoming)
         for handler in registered_handlers():
             condition |= Q(subject_kind=handler.kind, object_id__in=handler.visible_ids(user))
         return self.filter(condition)

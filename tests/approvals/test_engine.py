@@ -389,12 +389,12 @@ def test_who_sees_a_request(
         user.username: ApprovalRequest.objects.visible_to(user).filter(pk=open_request.pk).exists()
         for user in (marketer, legal, approver, admin_user, teammate, other_team_marketer, finance_user)
     }
-    # the submitter, the assigned approver, an admin and who may see the subject; the CMO's stage
-    # has not started (no assignment yet), finance and another team see nothing
+    # the submitter, the assigned approver, the CMO named on the stage to come, an admin and who
+    # may see the subject; finance and another team see nothing
     assert visible == {
         "marketer": True,
         "legal": True,
-        "cmo": False,
+        "cmo": True,
         "admin": True,
         "teammate": True,
         "events-marketer": False,

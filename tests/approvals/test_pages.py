@@ -64,12 +64,15 @@ def test_a_second_click_in_the_inbox_shows_the_reason_in_the_row(client, open_re
     assert Decision.objects.count() == 1
 
 
-def test_an_approver_of_a_later_stage_cannot_see_the_request_yet(client, open_request, approver):
+def test_an_approver_of_a_later_stage_sees_the_request_but_cannot_decide_yet(client, open_request, approver):
     client.force_login(approver)  # the CMO's stage has not started
+    assert open_request.subject_title not in client.get(reverse("approvals:inbox")).content.decode()
+    page = client.get(open_request.get_absolute_url()).content.decode()
+    assert 'data-testid="decision-form"' not in page
     response = client.post(
         reverse("approvals:decide", args=[open_request.pk]), {"outcome": "approve", "from": "inbox"}, **HTMX
     )
-    assert response.status_code == 404
+    assert 'data-testid="inbox-error"' in response.content.decode()
     assert not Decision.objects.exists()
 
 
@@ -152,8 +155,10 @@ def test_the_request_list_filters_pending_for_me(client, open_request, legal, ap
     client.force_login(legal)
     html = client.get(reverse("approvals:list"), {"pending_for_me": "true"}).content.decode()
     assert open_request.subject_title in html
-    client.force_login(approver)
-    assert open_request.subject_title not in client.get(reverse("approvals:list")).content.decode()
+    client.force_login(approver)  # sees it (a stage to come is his), but it does not wait on him yet
+    assert open_request.subject_title in client.get(reverse("approvals:list")).content.decode()
+    pending = client.get(reverse("approvals:list"), {"pending_for_me": "true"}).content.decode()
+    assert open_request.subject_title not in pending
 
 
 def test_an_approver_names_a_stand_in(client, legal):
