@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from approvals.models import ApprovalRequest, Decision
-from approvals.services import approval_submit
+from approvals.services import approval_comment, approval_decide, approval_submit
 from tests.approvals.conftest import KIND
 from tests.factories import TeamFactory, UserFactory
 
@@ -213,3 +213,30 @@ def test_a_stage_used_by_requests_cannot_be_removed(api_as, admin_user, open_req
     )
     assert response.status_code == 400
     assert template.stages.count() == 2
+
+
+def test_the_request_page_costs_the_same_for_1_and_many_comments(assert_constant_queries, client, open_request, legal):
+    client.force_login(legal)
+    assert_constant_queries(
+        lambda: client.get(open_request.get_absolute_url()),
+        lambda: approval_comment(request=open_request, by=legal, body="A point"),
+        rows=20,
+    )
+
+
+def test_the_request_list_api_costs_the_same_for_decided_stages(
+    assert_constant_queries, api_as, subjects, marketer, approver
+):
+    from approvals.choices import StageMode
+    from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
+
+    deciders = [UserFactory(username=f"member{i}", roles=["approver"]) for i in range(3)]
+    workflow = WorkflowTemplateFactory(subject_kind=KIND)
+    StageFactory(template=workflow, order=1, mode=StageMode.ALL, approvers=deciders)
+    client = api_as(marketer)
+
+    def make_row():
+        request = approval_submit(subject=TeamFactory(), kind=KIND, by=marketer)
+        approval_decide(request=request, by=deciders[0], outcome="approve", note="fine")
+
+    assert_constant_queries(lambda: client.get(f"{BASE}?page_size=100"), make_row, rows=15)
