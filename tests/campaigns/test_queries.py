@@ -43,10 +43,10 @@ WINDOW = {"start": (TODAY - dt.timedelta(days=3)).isoformat(), "end": (TODAY + d
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:list")), id="list page"),
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:board")), id="board"),
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:timeline"), WINDOW), id="timeline"),
-        pytest.param(lambda c, a, f: a.get("/api/v1/campaigns/"), id="api campaigns"),
-        pytest.param(lambda c, a, f: a.get("/api/v1/activities/"), id="api activities"),
-        pytest.param(lambda c, a, f: a.get("/api/v1/tasks/"), id="api tasks"),
-        pytest.param(lambda c, a, f: a.get("/api/v1/kpis/"), id="api kpis"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/campaigns/?page_size=100"), id="api campaigns"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/activities/?page_size=100"), id="api activities"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/tasks/?page_size=100"), id="api tasks"),
+        pytest.param(lambda c, a, f: a.get("/api/v1/kpis/?page_size=100"), id="api kpis"),
         pytest.param(lambda c, a, f: a.get("/api/v1/calendar/events/", WINDOW), id="calendar events"),
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:feed_ics", args=[f.token])), id="ics feed"),
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:embed_events"), WINDOW), id="embed feed"),
@@ -76,3 +76,23 @@ def test_the_campaign_page_costs_the_same_with_many_parts(client, marketer, team
         TaskFactory(campaign=campaign, assignee=marketer)
     fifty = count(lambda: client.get(campaign.get_absolute_url()))
     assert fifty == one
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/campaigns/?page_size=100",
+        "/api/v1/activities/?page_size=100",
+        "/api/v1/tasks/?page_size=100",
+        "/api/v1/kpis/?page_size=100",
+    ],
+)
+def test_api_lists_meet_the_shared_query_budget(assert_constant_queries, api_as, marketer, team, sponsor, path):
+    # the project-wide gate: 1 and 50 rows cost the same, and all 50 are really listed
+    client = api_as(marketer)
+    assert_constant_queries(lambda: client.get(path), lambda: make(1, team, sponsor))
+
+
+def test_list_page_meets_the_shared_query_budget(assert_constant_queries, client, marketer, team, sponsor):
+    client.force_login(marketer)
+    assert_constant_queries(lambda: client.get(reverse("campaigns:list")), lambda: make(1, team, sponsor))
