@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from approvals.models import ApprovalRequest, Comment, Decision, StageAssignment, StageState
+from approvals.models import ApprovalRequest, Comment, Decision, StageAssignment
 
 
 def request_page_data(request: ApprovalRequest) -> dict:
@@ -33,7 +33,3 @@ def inbox(user):
 
 def is_overdue(request: ApprovalRequest, now=None) -> bool:
     return bool(request.due_at) and request.due_at < (now or timezone.now())
-
-
-def current_state(request: ApprovalRequest) -> StageState | None:
-    return request.current_stage
