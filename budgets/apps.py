@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 _STRUCTURE = ["fiscalyear", "fiscalperiod", "expensecategory", "budgetallocation"]
 _FINANCE_ONLY = ["importsource", "importbatch", "actualline"]
+_SPEND = ["fundingrequest", "commitment", "expense"]
 
 
 class BudgetsConfig(AppConfig):
@@ -12,15 +13,51 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
     default_auto_field = "django.db.models.BigAutoField"
 
-    # §2: finance maintains categories, periods and allocations and works the
-    # accounting imports; marketers and approvers read the structure (which
-    # allocations they see is decided by BudgetAllocation.objects.visible_to).
+    # §2: finance maintains categories, periods and allocations, works the
+    # accounting imports and reads every money object; marketers and approvers
+    # read the structure and (scoped by the querysets) requests and spend.
     role_permissions = {
         "finance": [
             f"{action}_{model}"
             for model in _STRUCTURE + _FINANCE_ONLY
             for action in ("add", "change", "delete", "view")
-        ],
-        "marketer": [f"view_{model}" for model in _STRUCTURE],
-        "approver": [f"view_{model}" for model in _STRUCTURE],
+        ]
+        + [f"view_{model}" for model in _SPEND],
+        "marketer": [f"view_{model}" for model in _STRUCTURE + _SPEND],
+        "approver": [f"view_{model}" for model in _STRUCTURE + _SPEND],
     }
+
+    def ready(self):
+        from approvals.choices import SubjectKind
+        from approvals.registry import SubjectHandler, SubjectInfo, register_subject_handler
+        from budgets import services
+        from budgets.guards import needs_approved_funding
+        from budgets.matching import register_line_matcher
+        from budgets.models import FundingRequest
+        from campaigns.launch import register_launch_guard
+
+        def describe(request):
+            return SubjectInfo(
+                title=f"{request.number} · {request.campaign.code}",
+                url=request.get_absolute_url(),
+                team_ids=[request.campaign.team_id],
+                amount=request.amount,
+            )
+
+        # Funding request decisions come back from the approvals engine here.
+        register_subject_handler(
+            SubjectHandler(
+                kind=SubjectKind.FUNDING_REQUEST,
+                model=FundingRequest,
+                describe=describe,
+                visible_ids=lambda user: FundingRequest.objects.visible_to(user).values("pk"),
+                on_approved=services.on_funding_approved,
+                on_rejected=services.on_funding_rejected,
+                on_changes_requested=services.on_funding_changes_requested,
+                on_cancelled=services.on_funding_cancelled,
+            )
+        )
+        # §3: a campaign with a planned cost goes active only with approved money.
+        register_launch_guard(needs_approved_funding)
+        # §4: accounting lines quoting an approved request's number become its expenses.
+        register_line_matcher(services.match_line_by_request_number)

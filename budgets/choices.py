@@ -38,3 +38,36 @@ class RowOutcome(models.TextChoices):
     UNCHANGED = "unchanged", _("No change")
     DUPLICATE = "duplicate", _("Already imported")
     ERROR = "error", _("Error")
+
+
+class FundingRequestStatus(models.TextChoices):
+    """Where a funding request stands (PRODUCT.md §4).
+
+    ``draft → submitted → approved | partially_approved | rejected``; the
+    requester may withdraw a draft or a submitted request. Only the approvals
+    engine's decisions move a request out of ``submitted``.
+    """
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    PARTIALLY_APPROVED = "partially_approved", _("Partially approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Money may be committed or spent only against these (the core rule of §4).
+FUNDED_STATUSES = (FundingRequestStatus.APPROVED, FundingRequestStatus.PARTIALLY_APPROVED)
+# A request in these states can still be changed by its team (and submitted).
+EDITABLE_STATUSES = (FundingRequestStatus.DRAFT, FundingRequestStatus.WITHDRAWN)
+# Requested money: asked for and not turned down.
+REQUESTED_STATUSES = (FundingRequestStatus.SUBMITTED, *FUNDED_STATUSES)
+
+FUNDING_STATUS_BADGE = {
+    FundingRequestStatus.DRAFT: "bg-secondary-lt",
+    FundingRequestStatus.SUBMITTED: "bg-blue-lt",
+    FundingRequestStatus.APPROVED: "bg-green-lt",
+    FundingRequestStatus.PARTIALLY_APPROVED: "bg-teal-lt",
+    FundingRequestStatus.REJECTED: "bg-red-lt",
+    FundingRequestStatus.WITHDRAWN: "bg-dark-lt",
+}

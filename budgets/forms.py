@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import ActualLineStatus, PeriodKind
 from budgets.imports.tabular import MAX_UPLOAD_BYTES
-from budgets.models import ExpenseCategory, ImportSource
+from budgets.models import ExpenseCategory, FiscalPeriod, FundingRequest, ImportSource
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -136,3 +138,67 @@ class ActualLineCategoryForm(forms.Form):
         required=False,
         help_text=_("Finance's category for this spend."),
     )
+
+
+# --- funding requests and spend ----------------------------------------------------------
+
+
+class FundingRequestForm(forms.Form):
+    """The request form; the campaigns, periods and categories offered are the user's to choose."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None)
+    period = forms.ModelChoiceField(label=_("Fiscal period"), queryset=None)
+    category = forms.ModelChoiceField(label=_("Expense category"), queryset=None)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("Why the money is needed: what it buys and what it brings. Finance decides on this."),
+    )
+    expected_leads = forms.IntegerField(label=_("Expected leads"), required=False, min_value=0, max_value=2_000_000_000)
+    expected_revenue = forms.DecimalField(
+        label=_("Expected revenue"), required=False, max_digits=14, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from campaigns.choices import CampaignStatus
+        from campaigns.models import Campaign
+
+        campaigns = Campaign.objects.visible_to(user).exclude(
+            status__in=[CampaignStatus.COMPLETED, CampaignStatus.CANCELLED]
+        )
+        if not user.is_mrm_admin:
+            campaigns = campaigns.filter(team_id__in=user.team_ids)
+        self.fields["campaign"].queryset = campaigns.select_related("team").order_by("code")
+        self.fields["campaign"].label_from_instance = lambda c: f"{c.code} · {c.name} ({c.team.name})"
+        self.fields["period"].queryset = FiscalPeriod.objects.visible_to(user).select_related("year")
+        self.fields["category"].queryset = ExpenseCategory.objects.visible_to(user).filter(is_active=True)
+        for name in ("campaign", "period", "category"):
+            # The live budget info follows the chosen cell (htmx, static/js/budgets-request.js).
+            self.fields[name].widget.attrs["data-budget-info"] = "1"
+
+
+class SpendForm(forms.Form):
+    """A commitment or an expense on one funding request (the request is the page's)."""
+
+    vendor = forms.CharField(label=_("Vendor"), max_length=255)
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    reference = forms.CharField(
+        label=_("Reference"), max_length=100, required=False, help_text=_("PO or invoice number.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False, help_text=_("PDF, PNG, JPEG, XLSX or DOCX."))
+
+
+class ActualLineMapForm(forms.Form):
+    funding_request = forms.ModelChoiceField(label=_("Approved funding request"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_request"].queryset = (
+            FundingRequest.objects.visible_to(user).funded().select_related("campaign").order_by("-number")
+        )
+        self.fields["funding_request"].label_from_instance = lambda r: f"{r.number} · {r.campaign.code}"

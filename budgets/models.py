@@ -19,16 +19,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from budgets.choices import ActualLineStatus, ImportKind, PeriodKind
+from budgets.choices import FUNDING_STATUS_BADGE, ActualLineStatus, FundingRequestStatus, ImportKind, PeriodKind
 from budgets.querysets import (
     ActualLineQuerySet,
     BudgetAllocationQuerySet,
     FinanceOnlyQuerySet,
     FinanceStructureQuerySet,
+    FundingRequestQuerySet,
+    SpendQuerySet,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -372,3 +375,188 @@ class ActualLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.document_number} {self.amount}"
+
+
+class FundingRequestSequence(models.Model):
+    """The last number handed out per year, so ``FR-<year>-<seq>`` never repeats.
+
+    The row of the year is locked (``select_for_update``) while a number is
+    taken: two requests created at the same moment get consecutive numbers.
+    """
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    last_value = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("funding request number sequence")
+        verbose_name_plural = _("funding request number sequences")
+
+    def __str__(self) -> str:
+        return f"FR-{self.year}: {self.last_value}"
+
+
+class FundingRequest(models.Model):
+    """Money asked for a campaign, for one period and category, and why (PRODUCT.md §4).
+
+    ``number`` (``FR-2027-0001``) is what finance quotes on POs and invoices
+    and what accounting exports carry. The status moves only through
+    :mod:`budgets.services` and the approvals engine's decisions; money may be
+    committed or spent only against an approved (or partially approved) one.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="funding_requests", verbose_name=_("campaign")
+    )
+    category = models.ForeignKey(
+        ExpenseCategory, on_delete=models.PROTECT, related_name="funding_requests", verbose_name=_("category")
+    )
+    period = models.ForeignKey(
+        FiscalPeriod, on_delete=models.PROTECT, related_name="funding_requests", verbose_name=_("period")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    justification = models.TextField(_("justification"), help_text=_("Why the money is needed."))
+    expected_leads = models.PositiveIntegerField(_("expected leads"), null=True, blank=True)
+    expected_revenue = models.DecimalField(_("expected revenue"), null=True, blank=True, **MONEY)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="funding_requests",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=FundingRequestStatus.choices,
+        default=FundingRequestStatus.DRAFT,
+        editable=False,
+    )
+    approved_amount = models.DecimalField(_("approved amount"), null=True, blank=True, editable=False, **MONEY)
+    decision_note = models.TextField(_("decision note"), blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = FundingRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("funding request")
+        verbose_name_plural = _("funding requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="budgets_fundingrequest_amount_positive",
+                violation_error_message=_("The amount must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True)
+                | (Q(approved_amount__gt=0) & Q(approved_amount__lte=models.F("amount"))),
+                name="budgets_fundingrequest_approved_within_amount",
+                violation_error_message=_("The approved amount must be above zero and not above the amount asked."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["period", "category"])]
+
+    def __str__(self) -> str:
+        return self.number or str(_("New funding request"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:request_detail", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        return FUNDING_STATUS_BADGE.get(self.status, "bg-secondary-lt")
+
+    @property
+    def is_funded(self) -> bool:
+        from budgets.choices import FUNDED_STATUSES
+
+        return self.status in FUNDED_STATUSES
+
+
+def spend_attachment_path(instance, filename: str) -> str:
+    """Uploads live outside any public URL: ``spend/<kind>/<uuid>.<ext>``, served only by an authorised view."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"spend/{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
+
+
+class SpendRecord(models.Model):
+    """What commitments and expenses share: money against one funded request of the same campaign."""
+
+    funding_request = models.ForeignKey(
+        FundingRequest, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("funding request")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("campaign")
+    )
+    vendor = models.CharField(_("vendor"), max_length=255)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    date = models.DateField(_("date"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("PO or invoice number."))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=spend_attachment_path, blank=True, max_length=255)
+    attachment_name = models.CharField(_("attachment name"), max_length=150, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SpendQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.funding_request.number} · {self.vendor} · {self.amount}"
+
+
+class Commitment(SpendRecord):
+    """Money promised to a vendor (a PO, a contract) against a funded request."""
+
+    history = HistoricalRecords()
+
+    class Meta(SpendRecord.Meta):
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="budgets_commitment_amount_not_zero"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:request_detail", args=[self.funding_request_id]) + f"#commitment-{self.pk}"
+
+
+class Expense(SpendRecord):
+    """Money spent (an invoice, or a line of accounting's export) against a funded request.
+
+    Negative amounts are refunds and corrections (recorded by finance or
+    matched from accounting); they reduce the spent sum.
+    """
+
+    actual_line = models.OneToOneField(
+        ActualLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expense",
+        verbose_name=_("accounting line"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(SpendRecord.Meta):
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="budgets_expense_amount_not_zero"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:request_detail", args=[self.funding_request_id]) + f"#expense-{self.pk}"

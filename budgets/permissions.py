@@ -44,5 +44,84 @@ def available_actions(user) -> frozenset[str]:
     if can_view_budgets(user):
         actions.add("view")
     if can_maintain_budgets(user):
-        actions.update({"edit_structure", "edit_allocations", "import", "import_actuals", "work_queue"})
+        actions.update(
+            {"edit_structure", "edit_allocations", "import", "import_actuals", "work_queue", "review_funding"}
+        )
+    if can_view_budgets(user):
+        actions.add("funding_requests")
     return frozenset(actions)
+
+
+# --- funding requests, commitments and expenses (§2, §4) ---------------------------
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def can_request_funding(user, campaign) -> bool:
+    """Marketers ask money for their own teams' campaigns; admins for any (§2)."""
+    if not _active(user):
+        return False
+    return user.is_mrm_admin or (user.has_role(Role.MARKETER) and campaign.team_id in user.team_ids)
+
+
+def can_ask_for_money(user) -> bool:
+    """Who gets the request form at all: marketers with a team, and admins."""
+    if not _active(user):
+        return False
+    return user.is_mrm_admin or (user.has_role(Role.MARKETER) and bool(user.team_ids))
+
+
+def can_edit_funding_request(user, funding_request) -> bool:
+    """The campaign's team (and admins) change a request while it is a draft or withdrawn."""
+    from budgets.choices import EDITABLE_STATUSES
+
+    return funding_request.status in EDITABLE_STATUSES and can_request_funding(user, funding_request.campaign)
+
+
+def can_withdraw_funding_request(user, funding_request) -> bool:
+    """The requester's team (and admins) withdraw a draft or a request waiting for its decision."""
+    from budgets.choices import FundingRequestStatus
+
+    return funding_request.status in (
+        FundingRequestStatus.DRAFT,
+        FundingRequestStatus.SUBMITTED,
+    ) and can_request_funding(user, funding_request.campaign)
+
+
+def can_record_spend(user, campaign) -> bool:
+    """Finance records commitments and expenses for any campaign, marketers for their own teams' (§2)."""
+    if not _active(user):
+        return False
+    if can_maintain_budgets(user):
+        return True
+    return user.has_role(Role.MARKETER) and campaign.team_id in user.team_ids
+
+
+def can_record_negative_spend(user) -> bool:
+    """Refunds and corrections (negative amounts) are accounting's: finance and admins only."""
+    return can_maintain_budgets(user)
+
+
+def can_review_funding(user) -> bool:
+    """The review queue is finance's (admins too): everything needed to decide on requests."""
+    return can_maintain_budgets(user)
+
+
+def funding_request_actions(funding_request, user) -> dict:
+    """The buttons to draw on a funding request for this user."""
+    funded = funding_request.is_funded
+    spend = funded and can_record_spend(user, funding_request.campaign)
+    return {
+        "edit": can_edit_funding_request(user, funding_request),
+        "submit": can_edit_funding_request(user, funding_request),
+        "withdraw": can_withdraw_funding_request(user, funding_request),
+        "add_commitment": spend,
+        "add_expense": spend,
+    }
+
+
+def require(allowed: bool, message) -> None:
+    if not allowed:
+        raise PermissionDenied(message)

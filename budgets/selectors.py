@@ -10,12 +10,26 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Team
+from budgets.choices import ActualLineStatus, FundingRequestStatus
 from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod
 from budgets.permissions import can_maintain_budgets
 from mrm.templatetags.money import format_money
@@ -177,3 +191,226 @@ def _label_changes(entries: list[HistoryEntry]) -> None:
                     value = _("yes") if value else _("no")
                 change[side] = value
             change["field"] = field_obj.verbose_name
+
+
+# --- funding requests and spend ------------------------------------------------------------
+
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def with_spend(queryset):
+    """Funding requests annotated with what is committed and spent on each, and what is left (in SQL)."""
+    from budgets.models import Commitment, Expense
+
+    def total(model):
+        rows = (
+            model.objects.filter(funding_request=OuterRef("pk"))
+            .order_by()
+            .values("funding_request")
+            .annotate(s=Sum("amount"))
+            .values("s")[:1]
+        )
+        return Coalesce(Subquery(rows, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO)
+
+    return queryset.annotate(committed=total(Commitment), spent=total(Expense)).annotate(
+        left_to_spend=Coalesce(F("approved_amount"), ZERO) - F("spent")
+    )
+
+
+@dataclass
+class BudgetPosition:
+    """Where a period × team × category stands, for the request form's live info."""
+
+    allocated: Decimal
+    requested: Decimal
+    approved: Decimal
+    spent: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        """Allocated minus what is already asked for or approved: what a new request can still count on."""
+        return self.allocated - self.requested
+
+
+def budget_position(*, period, team, category, exclude_request=None) -> BudgetPosition:
+    """Allocated, requested (waiting or approved), approved and spent money of one cell, summed by the database."""
+    from budgets.choices import FUNDED_STATUSES
+    from budgets.models import Expense, FundingRequest
+
+    allocated = BudgetAllocation.objects.filter(period=period, team=team, category=category).aggregate(
+        total=Sum("amount")
+    )["total"]
+    requests = FundingRequest.objects.filter(period=period, campaign__team=team, category=category)
+    if exclude_request is not None and exclude_request.pk:
+        requests = requests.exclude(pk=exclude_request.pk)
+    sums = requests.aggregate(
+        requested=Sum(
+            Case(
+                When(status=FundingRequestStatus.SUBMITTED, then=F("amount")),
+                When(status__in=FUNDED_STATUSES, then=F("approved_amount")),
+                default=None,
+            )
+        ),
+        approved=Sum("approved_amount", filter=Q(status__in=FUNDED_STATUSES)),
+    )
+    spent = Expense.objects.filter(
+        funding_request__period=period, campaign__team=team, funding_request__category=category
+    ).aggregate(total=Sum("amount"))["total"]
+    return BudgetPosition(
+        allocated=allocated or Decimal("0.00"),
+        requested=sums["requested"] or Decimal("0.00"),
+        approved=sums["approved"] or Decimal("0.00"),
+        spent=spent or Decimal("0.00"),
+    )
+
+
+def _cell_total(model_queryset, *, via: str, field: str, filter_q=None, cell_prefix=""):
+    rows = model_queryset.filter(
+        **{
+            f"{via}period": OuterRef(f"{cell_prefix}period"),
+            f"{via}campaign__team": OuterRef(f"{cell_prefix}team"),
+            f"{via}category": OuterRef(f"{cell_prefix}category"),
+        }
+    )
+    if filter_q is not None:
+        rows = rows.filter(filter_q)
+    rows = rows.order_by().values(f"{via}period").annotate(s=Sum(field)).values("s")[:1]
+    return Coalesce(Subquery(rows, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO)
+
+
+def utilisation(*, user, period=None, team=None, category=None):
+    """Budget utilisation per period × team × category (PRODUCT.md §4), every figure computed in SQL.
+
+    Returns ``(rows, totals)``: rows are allocations annotated with
+    ``requested`` (waiting + approved), ``approved``, ``committed``,
+    ``actual`` (expenses), ``remaining`` (allocated − approved: what can
+    still be requested) and ``variance`` (allocated − actual: under budget
+    when positive, overspent when negative); cells where money was approved
+    without any allocation appear too (allocated 0). ``totals`` sums each
+    column in one query per source.
+    """
+    from budgets.choices import FUNDED_STATUSES
+    from budgets.models import Commitment, Expense, FundingRequest
+
+    allocations = BudgetAllocation.objects.visible_to(user).select_related("period", "team", "category")
+    requests = FundingRequest.objects.visible_to(user)
+    if period is not None:
+        allocations = allocations.filter(period=period)
+        requests = requests.filter(period=period)
+    if team is not None:
+        allocations = allocations.filter(team=team)
+        requests = requests.filter(campaign__team=team)
+    if category is not None:
+        allocations = allocations.filter(category=category)
+        requests = requests.filter(category=category)
+    visible = FundingRequest.objects.visible_to(user)
+    funded = Q(status__in=FUNDED_STATUSES)
+    requested_q = Q(status__in=[FundingRequestStatus.SUBMITTED, *FUNDED_STATUSES])
+    rows = allocations.annotate(
+        requested=_cell_total(visible, via="", field="amount", filter_q=requested_q),
+        approved=_cell_total(visible, via="", field="approved_amount", filter_q=funded),
+        committed=_cell_total(
+            Commitment.objects.filter(funding_request__in=visible.values("pk")), via="funding_request__", field="amount"
+        ),
+        actual=_cell_total(
+            Expense.objects.filter(funding_request__in=visible.values("pk")), via="funding_request__", field="amount"
+        ),
+    ).annotate(remaining=F("amount") - F("approved"), variance=F("amount") - F("actual"))
+    rows = rows.order_by("period__start_date", "team__name", "category__code")
+    # Cells with requests but no allocation: grouped by the database, allocated 0.
+    allocated_cells = BudgetAllocation.objects.filter(
+        period=OuterRef("period"), team=OuterRef("campaign__team"), category=OuterRef("category")
+    )
+    unallocated = (
+        requests.filter(requested_q)
+        .exclude(Exists(allocated_cells))
+        .order_by()
+        .values("period", "period__name", "campaign__team", "campaign__team__name", "category", "category__code")
+        .annotate(
+            requested=Sum("amount"),
+            approved=Coalesce(Sum("approved_amount", filter=funded), ZERO),
+        )
+        .order_by("period__name", "campaign__team__name", "category__code")
+    )
+    spend_of = Q(funding_request__in=requests.values("pk"))
+    totals = {
+        "allocated": allocations.aggregate(t=Sum("amount"))["t"] or Decimal("0.00"),
+        "requested": requests.filter(requested_q).aggregate(t=Sum("amount"))["t"] or Decimal("0.00"),
+        "approved": requests.filter(funded).aggregate(t=Sum("approved_amount"))["t"] or Decimal("0.00"),
+        "committed": Commitment.objects.filter(spend_of).aggregate(t=Sum("amount"))["t"] or Decimal("0.00"),
+        "actual": Expense.objects.filter(spend_of).aggregate(t=Sum("amount"))["t"] or Decimal("0.00"),
+    }
+    totals["remaining"] = totals["allocated"] - totals["approved"]
+    totals["variance"] = totals["allocated"] - totals["actual"]
+    return rows, unallocated, totals
+
+
+def spend_without_request(*, user, date_from=None, date_to=None, category=None) -> dict:
+    """Accounting spend no approved funding request covers: the unmapped queue's lines (must be zero, §6).
+
+    For the reports: ``{"total": Decimal, "count": int, "lines": queryset}``;
+    only finance and admins see accounting lines, others get zero.
+    """
+    from budgets.models import ActualLine
+
+    lines = ActualLine.objects.visible_to(user).filter(status=ActualLineStatus.UNMAPPED)
+    if date_from is not None:
+        lines = lines.filter(date__gte=date_from)
+    if date_to is not None:
+        lines = lines.filter(date__lte=date_to)
+    if category is not None:
+        lines = lines.filter(category=category)
+    sums = lines.aggregate(total=Sum("amount"), count=Count("pk"))
+    return {
+        "total": sums["total"] or Decimal("0.00"),
+        "count": sums["count"] or 0,
+        "lines": lines.select_related("source", "category").order_by("date", "line_number"),
+    }
+
+
+def team_spend_history(team_ids) -> dict:
+    """Per team: approved, spent and the number of funded requests, for finance's review queue (one query)."""
+    from budgets.choices import FUNDED_STATUSES
+    from budgets.models import FundingRequest
+
+    rows = (
+        with_spend(FundingRequest.objects.filter(campaign__team_id__in=list(team_ids), status__in=FUNDED_STATUSES))
+        .order_by()
+        .values("campaign__team")
+        .annotate(approved_total=Sum("approved_amount"), spent_total=Sum("spent"), funded_count=Count("pk"))
+    )
+    return {row["campaign__team"]: row for row in rows}
+
+
+def campaign_money(*, campaign, requests) -> dict:
+    """The campaign's money from its (annotated) requests, and ROI from its KPIs (PRODUCT.md §6).
+
+    ROI = (actual revenue − actual cost) / actual cost; cost per lead = actual cost / actual leads.
+    """
+    from campaigns.choices import KPIMetric
+    from campaigns.models import KPI
+
+    funded = [r for r in requests if r.is_funded]
+    approved = sum((r.approved_amount or Decimal("0")) for r in funded)
+    committed = sum((r.committed for r in requests), Decimal("0"))
+    spent = sum((r.spent for r in requests), Decimal("0"))
+    kpis = dict(
+        KPI.objects.filter(campaign=campaign, metric__in=[KPIMetric.REVENUE, KPIMetric.LEADS]).values_list(
+            "metric", "actual"
+        )
+    )
+    revenue, leads = kpis.get(KPIMetric.REVENUE), kpis.get(KPIMetric.LEADS)
+    roi = ((revenue - spent) / spent * 100).quantize(Decimal("0.1")) if revenue is not None and spent > 0 else None
+    cost_per_lead = (spent / leads).quantize(Decimal("0.01")) if leads and spent > 0 else None
+    return {
+        "planned": campaign.planned_cost,
+        "requested": sum((r.amount for r in requests if r.status != FundingRequestStatus.WITHDRAWN), Decimal("0")),
+        "approved": approved,
+        "committed": committed,
+        "spent": spent,
+        "left": approved - spent,
+        "revenue": revenue,
+        "roi_percent": roi,
+        "cost_per_lead": cost_per_lead,
+    }

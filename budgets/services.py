@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -39,6 +40,7 @@ from budgets.models import (
 )
 from budgets.permissions import require_budget_maintainer
 from mrm.exceptions import StateConflict
+from mrm.templatetags.money import format_money
 
 
 def _save(obj, *, by, **kwargs):
@@ -499,3 +501,526 @@ def actual_line_classify(*, line: ActualLine, category: ExpenseCategory | None, 
     line._history_user = by
     line.save(update_fields=["category"])
     return line
+
+
+# --- funding requests (PRODUCT.md §4) -------------------------------------------------
+
+MAX_AMOUNT = Decimal("999999999999.99")
+REQUEST_FIELDS = ("campaign", "category", "period", "amount", "justification", "expected_leads", "expected_revenue")
+
+
+def _money(value, *, field: str, allow_negative: bool = False, allow_zero: bool = False) -> Decimal:
+    """A money amount as a Decimal with at most two decimals, or a field error saying what is wrong."""
+    if value in (None, ""):
+        raise ValidationError({field: _("Enter an amount.")})
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        raise ValidationError({field: _("Enter an amount such as 1500.00.")}) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) > MAX_AMOUNT:
+        raise ValidationError({field: _("Enter an amount such as 1500.00 (at most two decimals).")})
+    if amount == 0 and not allow_zero:
+        raise ValidationError({field: _("The amount must not be zero.")})
+    if amount < 0 and not allow_negative:
+        raise ValidationError({field: _("The amount must be above zero.")})
+    return amount
+
+
+def _request_values(values: dict) -> dict:
+    """Validate a funding request's fields: the rules a request must meet whoever writes it."""
+    from campaigns.choices import CampaignStatus
+
+    errors = {}
+    campaign, category, period = values.get("campaign"), values.get("category"), values.get("period")
+    if campaign is None:
+        errors["campaign"] = _("Choose the campaign the money is for.")
+    elif campaign.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED):
+        errors["campaign"] = _("The campaign %(code)s is %(status)s: it needs no more money.") % {
+            "code": campaign.code,
+            "status": campaign.get_status_display().lower(),
+        }
+    if category is None:
+        errors["category"] = _("Choose the expense category.")
+    elif not category.is_active:
+        errors["category"] = _("The category %(code)s is inactive.") % {"code": category.code}
+    if period is None:
+        errors["period"] = _("Choose the fiscal period.")
+    justification = (values.get("justification") or "").strip()
+    if not justification:
+        errors["justification"] = _("Say why the money is needed: finance decides on it.")
+    try:
+        amount = _money(values.get("amount"), field="amount")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        amount = None
+    revenue = values.get("expected_revenue")
+    if revenue not in (None, ""):
+        try:
+            revenue = _money(revenue, field="expected_revenue", allow_zero=True)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    else:
+        revenue = None
+    leads = values.get("expected_leads")
+    if leads in ("",):
+        leads = None
+    if leads is not None and (not isinstance(leads, int) or leads < 0):
+        errors["expected_leads"] = _("Enter a whole number of leads, zero or more.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "campaign": campaign,
+        "category": category,
+        "period": period,
+        "amount": amount,
+        "justification": justification,
+        "expected_leads": leads,
+        "expected_revenue": revenue,
+    }
+
+
+def _next_request_number(year: int) -> str:
+    """``FR-<year>-<seq>``: the year's sequence row is locked while the number is taken (race-free)."""
+    from budgets.models import FundingRequestSequence
+
+    sequence = FundingRequestSequence.objects.select_for_update().filter(year=year).first()
+    if sequence is None:
+        try:
+            with transaction.atomic():
+                FundingRequestSequence.objects.create(year=year, last_value=0)
+        except IntegrityError:
+            pass  # another writer created it meanwhile; lock theirs
+        sequence = FundingRequestSequence.objects.select_for_update().get(year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"FR-{year}-{sequence.last_value:04d}"
+
+
+@transaction.atomic
+def funding_request_create(*, by, **fields):
+    """A draft funding request with its number (``FR-<year of the period's fiscal year>-<seq>``).
+
+    Marketers ask for their own teams' campaigns only (§2); the justification
+    is required because "why" is what finance decides on (§1).
+    """
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_request_funding, require
+
+    values = _request_values({k: v for k, v in fields.items() if k in REQUEST_FIELDS})
+    require(
+        can_request_funding(by, values["campaign"]),
+        _("Only marketers of the campaign's team ask for its money."),
+    )
+    request = FundingRequest(requested_by=by, **values)
+    request.number = _next_request_number(values["period"].year.start_date.year)
+    return _save(request, by=by)
+
+
+@transaction.atomic
+def funding_request_update(*, funding_request, by, **changes):
+    """Change a draft (or withdrawn) request.
+
+    A submitted or decided request is refused (409): what finance decides on
+    must not change under their eyes — withdraw it and submit it again.
+    """
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_edit_funding_request, can_request_funding, require
+
+    locked = (
+        FundingRequest.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=funding_request.pk)
+    )
+    require(
+        can_request_funding(by, locked.campaign),
+        _("Only marketers of the campaign's team change its funding requests."),
+    )
+    if not can_edit_funding_request(by, locked):
+        if "amount" in changes and changes["amount"] != locked.amount:
+            raise StateConflict(
+                _("The amount of %(number)s cannot change now that it is %(status)s: withdraw it and submit it again.")
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            )
+        raise StateConflict(
+            _("%(number)s is %(status)s and cannot be changed: withdraw it and submit it again.")
+            % {"number": locked.number, "status": locked.get_status_display().lower()}
+        )
+    current = {key: getattr(locked, key) for key in REQUEST_FIELDS}
+    current.update({k: v for k, v in changes.items() if k in REQUEST_FIELDS})
+    values = _request_values(current)
+    require(
+        can_request_funding(by, values["campaign"]),
+        _("Only marketers of the campaign's team ask for its money."),
+    )
+    for key, value in values.items():
+        setattr(locked, key, value)
+    return _save(locked, by=by)
+
+
+@transaction.atomic
+def funding_request_submit(*, funding_request, by, reason: str = ""):
+    """Send a draft (or withdrawn) request for approval through the funding-request workflow (§5).
+
+    The approvals engine picks the active template's stages whose condition
+    fits the amount (e.g. the CMO above a threshold); its decisions come back
+    through the handler registered in ``BudgetsConfig.ready()``.
+    """
+    from approvals.choices import SubjectKind
+    from approvals.services import approval_submit
+    from budgets.choices import FundingRequestStatus
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_edit_funding_request, can_request_funding, require
+
+    locked = (
+        FundingRequest.objects.select_for_update(of=("self",))
+        .select_related("campaign", "category")
+        .get(pk=funding_request.pk)
+    )
+    require(
+        can_request_funding(by, locked.campaign),
+        _("Only marketers of the campaign's team submit its funding requests."),
+    )
+    if not can_edit_funding_request(by, locked):
+        raise StateConflict(
+            _("%(number)s is %(status)s: only a draft or a withdrawn request can be submitted.")
+            % {"number": locked.number, "status": locked.get_status_display().lower()}
+        )
+    _request_values({key: getattr(locked, key) for key in REQUEST_FIELDS})
+    locked.status = FundingRequestStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.approved_amount = None
+    locked.decided_at = None
+    locked.decision_note = ""
+    _save(locked, by=by)
+    approval_submit(subject=locked, kind=SubjectKind.FUNDING_REQUEST, by=by, reason=reason or locked.justification)
+    return locked
+
+
+@transaction.atomic
+def funding_request_withdraw(*, funding_request, by, note: str = ""):
+    """The requester's team takes a draft or a waiting request back; its open approval is cancelled."""
+    from approvals import permissions as approval_permissions
+    from approvals.models import ApprovalRequest
+    from approvals.services import approval_cancel
+    from budgets.choices import FundingRequestStatus
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_request_funding, can_withdraw_funding_request, require
+
+    locked = (
+        FundingRequest.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=funding_request.pk)
+    )
+    require(
+        can_request_funding(by, locked.campaign),
+        _("Only marketers of the campaign's team withdraw its funding requests."),
+    )
+    if not can_withdraw_funding_request(by, locked):
+        raise StateConflict(
+            _("%(number)s is %(status)s: only a draft or a submitted request can be withdrawn.")
+            % {"number": locked.number, "status": locked.get_status_display().lower()}
+        )
+    if locked.status == FundingRequestStatus.SUBMITTED:
+        approval = ApprovalRequest.objects.for_subject(locked).open().first()
+        if approval is not None:
+            # The engine lets only the submitter or an admin cancel; a team-mate withdraws on the system's behalf.
+            actor = by if approval_permissions.can_cancel(by, approval) else None
+            approval_cancel(request=approval, by=actor, note=note)
+            locked.refresh_from_db()
+    if locked.status != FundingRequestStatus.WITHDRAWN:
+        locked.status = FundingRequestStatus.WITHDRAWN
+    if note:
+        locked.decision_note = note.strip()[:4000]
+    return _save(locked, by=by)
+
+
+# --- the approvals engine's callbacks (registered in BudgetsConfig.ready) ----------------------
+
+
+def _locked_subject(approval):
+    from budgets.choices import FundingRequestStatus
+    from budgets.models import FundingRequest
+
+    request = FundingRequest.objects.select_for_update(of=("self",)).get(pk=approval.object_id)
+    if request.status != FundingRequestStatus.SUBMITTED:
+        raise StateConflict(
+            _("%(number)s is %(status)s: there is no decision to take on it.")
+            % {"number": request.number, "status": request.get_status_display().lower()}
+        )
+    return request
+
+
+def _last_decision(approval):
+    return approval.decisions.select_related("decider").order_by("-created_at", "-pk").first()
+
+
+def _record_decision(request, approval, status: str) -> None:
+    decision = _last_decision(approval)
+    request.status = status
+    request.decided_at = timezone.now()
+    request.decision_note = decision.note if decision else ""
+    request._history_user = decision.decider if decision else None
+    request.save()
+
+
+def on_funding_approved(approval, approved_amount) -> None:
+    """Approved in full, or partially when finance approved less (``approved_amount``); more is refused."""
+    from budgets.choices import FundingRequestStatus
+
+    request = _locked_subject(approval)
+    amount = request.amount if approved_amount is None else Decimal(approved_amount)
+    if amount > request.amount:
+        raise ValidationError(
+            {
+                "approved_amount": _("The approved amount cannot exceed the amount asked (%(amount)s).")
+                % {"amount": format_money(request.amount)}
+            }
+        )
+    if amount <= 0:
+        raise ValidationError({"approved_amount": _("To approve nothing, reject the request instead.")})
+    request.approved_amount = amount
+    status = FundingRequestStatus.APPROVED if amount == request.amount else FundingRequestStatus.PARTIALLY_APPROVED
+    _record_decision(request, approval, status)
+
+
+def on_funding_rejected(approval) -> None:
+    from budgets.choices import FundingRequestStatus
+
+    _record_decision(_locked_subject(approval), approval, FundingRequestStatus.REJECTED)
+
+
+def on_funding_changes_requested(approval) -> None:
+    """Sent back: the request returns to draft for its team to revise and submit again."""
+    from budgets.choices import FundingRequestStatus
+
+    request = _locked_subject(approval)
+    _record_decision(request, approval, FundingRequestStatus.DRAFT)
+    request.decided_at = None
+    request.save(update_fields=["decided_at"])
+
+
+def on_funding_cancelled(approval) -> None:
+    """The approval was withdrawn (by the requester, an admin or the stale-request job)."""
+    from budgets.choices import FundingRequestStatus
+    from budgets.models import FundingRequest
+
+    request = FundingRequest.objects.select_for_update(of=("self",)).get(pk=approval.object_id)
+    if request.status == FundingRequestStatus.SUBMITTED:
+        request.status = FundingRequestStatus.WITHDRAWN
+        if approval.close_note:
+            request.decision_note = approval.close_note
+        request.save()
+
+
+# --- spend control: commitments and expenses (the core rule of §4) -------------------------
+
+
+def spend_tolerance() -> Decimal:
+    return Decimal(str(getattr(settings, "MRM_SPEND_TOLERANCE_PERCENT", 0) or 0))
+
+
+def spend_limit(funding_request) -> Decimal:
+    """The most that may be committed, or spent, on a request: approved amount × (1 + tolerance)."""
+    if funding_request.approved_amount is None:
+        return Decimal("0.00")
+    factor = 1 + spend_tolerance() / 100
+    return (funding_request.approved_amount * factor).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def _check_spend(*, locked, model, campaign, amount: Decimal) -> None:
+    """Refuse money outside the rule, saying what is wrong and how much is left."""
+    from budgets.choices import FUNDED_STATUSES
+
+    if campaign is not None and campaign.pk != locked.campaign_id:
+        raise ValidationError(
+            {
+                "funding_request": _(
+                    "The funding request %(number)s belongs to another campaign (%(campaign)s): "
+                    "money is recorded only against a request of the same campaign."
+                )
+                % {"number": locked.number, "campaign": locked.campaign.code}
+            }
+        )
+    if locked.status not in FUNDED_STATUSES:
+        raise ValidationError(
+            {
+                "funding_request": _(
+                    "Money can be committed or spent only against an approved funding request; "
+                    "%(number)s is %(status)s."
+                )
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            }
+        )
+    if amount < 0:
+        return  # a refund or a correction only lowers the sum
+    used = model.objects.filter(funding_request=locked).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    limit = spend_limit(locked)
+    if used + amount > limit:
+        left = max(limit - used, Decimal("0.00"))
+        if model.__name__ == "Commitment":
+            message = _(
+                "This commitment would exceed what %(number)s allows: %(left)s is left to commit "
+                "(approved %(approved)s, committed %(used)s)."
+            )
+        else:
+            message = _(
+                "This expense would exceed what %(number)s allows: %(left)s is left to spend "
+                "(approved %(approved)s, spent %(used)s)."
+            )
+        raise ValidationError(
+            {
+                "amount": message
+                % {
+                    "number": locked.number,
+                    "left": format_money(left),
+                    "approved": format_money(locked.approved_amount),
+                    "used": format_money(used),
+                }
+            }
+        )
+
+
+def _record_spend(
+    model,
+    *,
+    funding_request,
+    vendor: str,
+    amount,
+    date,
+    by,
+    campaign=None,
+    reference: str = "",
+    note: str = "",
+    attachment=None,
+    actual_line=None,
+    system: bool = False,
+):
+    from budgets.attachments import checked_attachment
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_record_negative_spend, can_record_spend, require
+
+    if funding_request is None:
+        raise ValidationError(
+            {"funding_request": _("Money can be committed or spent only against an approved funding request.")}
+        )
+    # The request row is the lock every writer of its money takes: concurrent
+    # expenses on one request are serialised, so the sum can never pass the limit.
+    locked = (
+        FundingRequest.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=funding_request.pk)
+    )
+    if not system:
+        require(
+            can_record_spend(by, locked.campaign),
+            _("Finance records money for any campaign; marketers only for their own teams' campaigns."),
+        )
+    amount = _money(amount, field="amount", allow_negative=True)
+    if amount < 0 and model.__name__ == "Commitment" and not (system or can_record_negative_spend(by)):
+        raise ValidationError({"amount": _("The amount must be above zero.")})
+    if amount < 0 and not (system or can_record_negative_spend(by)):
+        raise ValidationError({"amount": _("Refunds and corrections (negative amounts) are recorded by finance.")})
+    vendor = (vendor or "").strip()
+    errors = {}
+    if not vendor:
+        errors["vendor"] = _("Name the vendor.")
+    if date is None:
+        errors["date"] = _("Enter the date.")
+    if errors:
+        raise ValidationError(errors)
+    _check_spend(locked=locked, model=model, campaign=campaign, amount=amount)
+    record = model(
+        funding_request=locked,
+        campaign=locked.campaign,
+        vendor=vendor[:255],
+        amount=amount,
+        date=date,
+        reference=(reference or "").strip()[:100],
+        note=(note or "").strip()[:255],
+        recorded_by=by,
+    )
+    if actual_line is not None:
+        record.actual_line = actual_line
+    if attachment is not None:
+        content, safe_name = checked_attachment(attachment)
+        record.attachment_name = safe_name
+        record.attachment.save(safe_name, content, save=False)
+    record._history_user = by
+    record.full_clean(exclude=["attachment"])
+    record.save()
+    return record
+
+
+@transaction.atomic
+def commitment_create(*, funding_request, by, **fields):
+    """A PO or contract against an approved request of the same campaign, within its limit (§4)."""
+    from budgets.models import Commitment
+
+    return _record_spend(Commitment, funding_request=funding_request, by=by, **fields)
+
+
+@transaction.atomic
+def expense_create(*, funding_request, by, **fields):
+    """An invoice or actual spend against an approved request of the same campaign, within its limit (§4)."""
+    from budgets.models import Expense
+
+    return _record_spend(Expense, funding_request=funding_request, by=by, **fields)
+
+
+# --- accounting lines meet funding requests ---------------------------------------------------
+
+
+def _map_line(line: ActualLine, funding_request, *, by, system: bool):
+    expense = expense_create(
+        funding_request=funding_request,
+        by=by,
+        vendor=line.vendor or line.document_number or _("Accounting line %(number)s") % {"number": line.pk},
+        amount=line.amount,
+        date=line.date,
+        reference=line.document_number,
+        note=(line.comment or "")[:255],
+        actual_line=line,
+        system=system,
+    )
+    line.status = ActualLineStatus.MAPPED
+    line.status_note = ""
+    line._history_user = by
+    line.save(update_fields=["status", "status_note"])
+    return expense
+
+
+def match_line_by_request_number(line: ActualLine) -> bool:
+    """The registered line matcher: a line quoting an approved request's number becomes its expense.
+
+    Spend control applies: a line that would break it stays unmapped, with the
+    reason on the line (shown in the queue), for finance to resolve.
+    """
+    from budgets.models import FundingRequest
+
+    if line.status != ActualLineStatus.UNMAPPED or not line.request_number:
+        return False
+    request = FundingRequest.objects.filter(number__iexact=line.request_number).first()
+    reason = ""
+    if request is None:
+        reason = _("No funding request %(number)s exists.") % {"number": line.request_number}
+    else:
+        try:
+            with transaction.atomic():
+                _map_line(line, request, by=line.batch.uploaded_by, system=True)
+            return True
+        except ValidationError as exc:
+            reason = " ".join(exc.messages)
+    # Why the line stays queued, shown to finance; derived, not an audit event (no history row).
+    line.status_note = reason[:255]
+    ActualLine.objects.filter(pk=line.pk).update(status_note=line.status_note)
+    latest = line.history.order_by("-history_date", "-history_id").first()
+    if latest is not None:  # the line's recorded state carries the reason too, so its history reads right
+        type(latest).objects.filter(pk=latest.pk).update(status_note=line.status_note)
+    return False
+
+
+@transaction.atomic
+def actual_line_map(*, line: ActualLine, funding_request, by):
+    """Finance maps a queued line to a request by hand; the same spend-control rule decides (§4)."""
+    require_budget_maintainer(by)
+    line = ActualLine.objects.select_for_update().get(pk=line.pk)
+    if line.status != ActualLineStatus.UNMAPPED:
+        raise StateConflict(
+            _("Only an unmapped line can be mapped; this one is %(status)s.")
+            % {"status": line.get_status_display().lower()}
+        )
+    return _map_line(line, funding_request, by=by, system=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budgets import views
+from budgets import funding_views, views
 
 app_name = "budgets"
 
@@ -28,4 +28,17 @@ urlpatterns = [
     path("actuals/", views.actuals, name="actuals"),
     path("actuals/<int:pk>/", views.actual_line, name="actual_line"),
     path("actuals/<int:pk>/status/", views.actual_line_status, name="actual_line_status"),
+    path("actuals/<int:pk>/map/", funding_views.actual_line_map, name="actual_line_map"),
+    path("requests/", funding_views.request_list, name="requests"),
+    path("requests/new/", funding_views.request_edit, name="request_create"),
+    path("requests/budget-info/", funding_views.request_budget_info, name="request_budget_info"),
+    path("requests/review/", funding_views.review_queue, name="review_queue"),
+    path("requests/<int:pk>/", funding_views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", funding_views.request_edit, name="request_edit"),
+    path("requests/<int:pk>/submit/", funding_views.request_submit, name="request_submit"),
+    path("requests/<int:pk>/withdraw/", funding_views.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/<slug:kind>/new/", funding_views.spend_create, name="spend_create"),
+    path("spend/<slug:kind>/<int:pk>/attachment/", funding_views.spend_attachment, name="spend_attachment"),
+    path("utilisation/", funding_views.utilisation, name="utilisation"),
+    path("campaigns/<int:campaign_pk>/money/", funding_views.campaign_money, name="campaign_money"),
 ]

@@ -25,6 +25,7 @@ from budgets import selectors, services
 from budgets.choices import ActualLineStatus, ImportKind
 from budgets.forms import (
     ActualLineCategoryForm,
+    ActualLineMapForm,
     ActualLineStatusForm,
     ActualsUploadForm,
     AllocationCellForm,
@@ -469,7 +470,13 @@ def actual_line(request, pk):
     return render(
         request,
         "budgets/actual_line.html",
-        _context(request, line=line, form=form, history=selectors.history_of(line)),
+        _context(
+            request,
+            line=line,
+            form=form,
+            map_form=ActualLineMapForm(user=request.user) if line.status == ActualLineStatus.UNMAPPED else None,
+            history=selectors.history_of(line),
+        ),
         status=400 if form.errors else 200,
     )
 

@@ -7,6 +7,7 @@ Settings modules import from here; nothing else in the project touches
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,20 @@ def get_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
+
+
+def get_decimal(name: str, default: str) -> Decimal:
+    """A decimal setting (money, percentages): never a float."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        raw = default
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except InvalidOperation as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from exc
+    if not value.is_finite():
+        raise ImproperlyConfigured(f"{name} must be a finite number, not {raw!r}.")
+    return value
 
 
 def get_list(name: str, default: list[str] | None = None) -> list[str]:

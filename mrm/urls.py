@@ -7,7 +7,14 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ObtainTokenView, TeamViewSet, UserViewSet
 from approvals.api.views import ApprovalRequestViewSet, DelegationViewSet, WorkflowTemplateViewSet
-from budgets.api.views import BudgetAllocationViewSet, ExpenseCategoryViewSet, FiscalPeriodViewSet
+from budgets.api.views import (
+    BudgetAllocationViewSet,
+    CommitmentViewSet,
+    ExpenseCategoryViewSet,
+    ExpenseViewSet,
+    FiscalPeriodViewSet,
+    FundingRequestViewSet,
+)
 from campaigns.api.views import (
     ActivityViewSet,
     CalendarEventViewSet,
@@ -32,6 +39,9 @@ router.register("calendar/events", CalendarEventViewSet, basename="calendar-even
 router.register("fiscal-periods", FiscalPeriodViewSet, basename="fiscal-period")
 router.register("expense-categories", ExpenseCategoryViewSet, basename="expense-category")
 router.register("budget-allocations", BudgetAllocationViewSet, basename="budget-allocation")
+router.register("funding-requests", FundingRequestViewSet, basename="funding-request")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("expenses", ExpenseViewSet, basename="expense")
 router.register("workflow-templates", WorkflowTemplateViewSet, basename="workflow-template")
 router.register("approval-requests", ApprovalRequestViewSet, basename="approval-request")
 router.register("delegations", DelegationViewSet, basename="delegation")

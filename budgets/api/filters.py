@@ -2,7 +2,8 @@
 
 import django_filters
 
-from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod
+from budgets.choices import FundingRequestStatus
+from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
 
 
 class FiscalPeriodFilter(django_filters.FilterSet):
@@ -30,3 +31,31 @@ class BudgetAllocationFilter(django_filters.FilterSet):
     class Meta:
         model = BudgetAllocation
         fields = ["period", "team", "category", "year"]
+
+
+class FundingRequestFilter(django_filters.FilterSet):
+    team = django_filters.NumberFilter(field_name="campaign__team")
+    year = django_filters.NumberFilter(field_name="period__year")
+    status = django_filters.MultipleChoiceFilter(choices=FundingRequestStatus.choices)
+
+    class Meta:
+        model = FundingRequest
+        fields = ["campaign", "category", "period", "status", "team", "year", "requested_by"]
+
+
+class SpendFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        fields = ["funding_request", "campaign", "date_from", "date_to"]
+
+
+class CommitmentFilter(SpendFilter):
+    class Meta(SpendFilter.Meta):
+        model = Commitment
+
+
+class ExpenseFilter(SpendFilter):
+    class Meta(SpendFilter.Meta):
+        model = Expense

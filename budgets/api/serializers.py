@@ -4,11 +4,22 @@ Serializers validate the shape of the input; the writes themselves are the
 services' (views call them), so the API keeps the same rules as the pages.
 """
 
+from decimal import Decimal
+
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team
-from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod, FiscalYear
+from budgets.models import (
+    BudgetAllocation,
+    Commitment,
+    Expense,
+    ExpenseCategory,
+    FiscalPeriod,
+    FiscalYear,
+    FundingRequest,
+)
 
 
 class FiscalYearSerializer(serializers.ModelSerializer):
@@ -77,3 +88,144 @@ class BudgetAllocationSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness is the service's to check (under a lock), with a clear message.
         validators: list = []
+
+
+# --- funding requests, commitments, expenses (§4, §8) ------------------------------------------
+
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+class _ScopedFieldsMixin:
+    """Related choices limited to what the requesting user may see (another team's objects do not exist)."""
+
+    scoped_fields: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name, queryset in self.scoped_fields.items():
+            if name in self.fields and user is not None and not self.fields[name].read_only:
+                self.fields[name].queryset = queryset().visible_to(user)
+
+
+def _campaigns():
+    from campaigns.models import Campaign
+
+    return Campaign.objects.all()
+
+
+class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
+    scoped_fields = {
+        "campaign": _campaigns,
+        "category": lambda: ExpenseCategory.objects.all(),
+        "period": lambda: FiscalPeriod.objects.all(),
+    }
+
+    campaign = serializers.PrimaryKeyRelatedField(queryset=_campaigns())
+    campaign_code = serializers.CharField(source="campaign.code", read_only=True)
+    team = serializers.IntegerField(source="campaign.team_id", read_only=True)
+    category = serializers.PrimaryKeyRelatedField(queryset=ExpenseCategory.objects.all())
+    category_code = serializers.CharField(source="category.code", read_only=True)
+    period = serializers.PrimaryKeyRelatedField(queryset=FiscalPeriod.objects.all())
+    period_name = serializers.CharField(source="period.name", read_only=True)
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY_FIELD)
+    approved_amount = serializers.DecimalField(read_only=True, allow_null=True, **MONEY_FIELD)
+    expected_revenue = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY_FIELD)
+    expected_leads = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2_000_000_000)
+    requested_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    committed = serializers.DecimalField(read_only=True, **MONEY_FIELD)
+    spent = serializers.DecimalField(read_only=True, **MONEY_FIELD)
+    approval_request = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The latest approval request's id (decide through it)."
+    )
+
+    class Meta:
+        model = FundingRequest
+        fields = [
+            "id",
+            "number",
+            "campaign",
+            "campaign_code",
+            "team",
+            "category",
+            "category_code",
+            "period",
+            "period_name",
+            "amount",
+            "approved_amount",
+            "justification",
+            "expected_leads",
+            "expected_revenue",
+            "requested_by",
+            "status",
+            "decision_note",
+            "approval_request",
+            "committed",
+            "spent",
+            "submitted_at",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["number", "status", "decision_note", "submitted_at", "decided_at", "created_at"]
+
+
+class FundingRequestSubmitSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class FundingRequestWithdrawSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class SpendSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
+    scoped_fields = {"funding_request": lambda: FundingRequest.objects.all(), "campaign": _campaigns}
+
+    funding_request = serializers.PrimaryKeyRelatedField(queryset=FundingRequest.objects.all())
+    funding_request_number = serializers.CharField(source="funding_request.number", read_only=True)
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=_campaigns(), required=False, help_text="Must be the funding request's campaign (default)."
+    )
+    amount = serializers.DecimalField(**MONEY_FIELD)
+    attachment = serializers.FileField(write_only=True, required=False, allow_null=True)
+    attachment_url = serializers.SerializerMethodField()
+    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        fields = [
+            "id",
+            "funding_request",
+            "funding_request_number",
+            "campaign",
+            "vendor",
+            "amount",
+            "date",
+            "reference",
+            "note",
+            "attachment",
+            "attachment_name",
+            "attachment_url",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["attachment_name", "created_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_attachment_url(self, record) -> str | None:
+        if not record.attachment:
+            return None
+        return reverse("budgets:spend_attachment", args=[record._meta.model_name, record.pk])
+
+
+class CommitmentSerializer(SpendSerializer):
+    class Meta(SpendSerializer.Meta):
+        model = Commitment
+
+
+class ExpenseSerializer(SpendSerializer):
+    actual_line = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(SpendSerializer.Meta):
+        model = Expense
+        fields = [*SpendSerializer.Meta.fields, "actual_line"]

@@ -1,15 +1,37 @@
 """Budget endpoints (PRODUCT.md §8): read by every role in scope, written by finance and admins."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
-from budgets import services
-from budgets.api.filters import BudgetAllocationFilter, ExpenseCategoryFilter, FiscalPeriodFilter
-from budgets.api.serializers import BudgetAllocationSerializer, ExpenseCategorySerializer, FiscalPeriodSerializer
-from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod
+from budgets import selectors, services
+from budgets.api.filters import (
+    BudgetAllocationFilter,
+    CommitmentFilter,
+    ExpenseCategoryFilter,
+    ExpenseFilter,
+    FiscalPeriodFilter,
+    FundingRequestFilter,
+)
+from budgets.api.serializers import (
+    BudgetAllocationSerializer,
+    CommitmentSerializer,
+    ExpenseCategorySerializer,
+    ExpenseSerializer,
+    FiscalPeriodSerializer,
+    FundingRequestSerializer,
+    FundingRequestSubmitSerializer,
+    FundingRequestWithdrawSerializer,
+)
+from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
 from budgets.permissions import can_maintain_budgets
-from mrm.api import ScopedModelViewSet
+from mrm.api import ScopedCreateReadViewSet, ScopedModelViewSet
 
 
 class FinanceWrites(permissions.BasePermission):
@@ -105,3 +127,101 @@ class BudgetAllocationViewSet(FinanceStructureViewSet):
 
 def _current(instance, fields):
     return {field: getattr(instance, field) for field in fields}
+
+
+# --- funding requests, commitments and expenses ------------------------------------------------
+
+
+def funding_request_queryset(queryset):
+    """Requests with what the API and pages show per row: joins, spend sums and the latest approval's id."""
+    from approvals.models import ApprovalRequest
+
+    content_type = ContentType.objects.get_for_model(FundingRequest)
+    latest_approval = ApprovalRequest.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by(
+        "-submitted_at", "-pk"
+    )
+    return selectors.with_spend(queryset.with_related()).annotate(
+        approval_request=Subquery(latest_approval.values("pk")[:1])
+    )
+
+
+class FundingRequestViewSet(ScopedModelViewSet):
+    """Funding requests (PRODUCT.md §4): marketers ask for their teams' campaigns; decisions go
+    through ``/api/v1/approval-requests/{id}/decide/`` (``approval_request`` is its id)."""
+
+    queryset = FundingRequest.objects.all()
+    serializer_class = FundingRequestSerializer
+    filterset_class = FundingRequestFilter
+    search_fields = ["number", "justification", "campaign__code", "campaign__name"]
+    ordering_fields = ["created_at", "submitted_at", "amount", "approved_amount", "number", "id"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return funding_request_queryset(super().get_queryset())
+
+    def _fresh(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def perform_create(self, serializer):
+        created = services.funding_request_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = self._fresh(created.pk)
+
+    def perform_update(self, serializer):
+        services.funding_request_update(
+            funding_request=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self._fresh(serializer.instance.pk)
+
+    @extend_schema(request=FundingRequestSubmitSerializer, responses=FundingRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send the request for approval (the funding-request workflow); 409 unless it is a draft or withdrawn."""
+        funding_request = self.get_object()
+        data = FundingRequestSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.funding_request_submit(funding_request=funding_request, by=request.user, **data.validated_data)
+        return Response(self.get_serializer(self._fresh(funding_request.pk)).data)
+
+    @extend_schema(request=FundingRequestWithdrawSerializer, responses=FundingRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take a draft or submitted request back (its open approval is cancelled); 409 once decided."""
+        funding_request = self.get_object()
+        data = FundingRequestWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.funding_request_withdraw(funding_request=funding_request, by=request.user, **data.validated_data)
+        return Response(self.get_serializer(self._fresh(funding_request.pk)).data)
+
+
+class _SpendViewSet(ScopedCreateReadViewSet):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    search_fields = ["vendor", "reference", "note", "funding_request__number"]
+    ordering_fields = ["date", "amount", "created_at", "id"]
+    ordering = ["-date", "-id"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_related()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        record = self.create_service(funding_request=data.pop("funding_request"), by=self.request.user, **data)
+        serializer.instance = record
+
+
+class CommitmentViewSet(_SpendViewSet):
+    """Commitments (POs, contracts) against approved funding requests; never beyond the approved amount."""
+
+    queryset = Commitment.objects.all()
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+    create_service = staticmethod(services.commitment_create)
+
+
+class ExpenseViewSet(_SpendViewSet):
+    """Expenses (invoices, actual spend) against approved funding requests; never beyond the approved amount."""
+
+    queryset = Expense.objects.all()
+    serializer_class = ExpenseSerializer
+    filterset_class = ExpenseFilter
+    create_service = staticmethod(services.expense_create)

@@ -148,6 +148,11 @@ USE_THOUSAND_SEPARATOR = True
 
 # Money: one base currency for the whole installation (PRODUCT.md §4).
 MRM_CURRENCY = env.get_str("MRM_CURRENCY", "RUB")
+# Spend control (PRODUCT.md §4): expenses (and commitments) on a funding request may
+# exceed its approved amount by at most this many per cent (default 0).
+MRM_SPEND_TOLERANCE_PERCENT = env.get_decimal("MRM_SPEND_TOLERANCE_PERCENT", "0")
+# Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
+MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
 
 # --- static and media -------------------------------------------------------
 STATIC_URL = "/static/"
@@ -268,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApprovalRequestStatusEnum": "approvals.choices.RequestStatus",
         "StageStateStatusEnum": "approvals.choices.StageStatus",
+        "FundingRequestStatusEnum": "budgets.choices.FundingRequestStatus",
+        "CampaignStatusEnum": "campaigns.choices.CampaignStatus",
     },
 }
 

@@ -1,10 +1,22 @@
 """Fixtures of the budget tests, named by state."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.budgets.factories import FiscalPeriodFactory, FiscalYearFactory, ImportSourceFactory
+from approvals.choices import Outcome, SubjectKind
+from approvals.models import ApprovalRequest
+from approvals.services import approval_decide
+from budgets import services
+from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
+from tests.budgets.factories import (
+    ExpenseCategoryFactory,
+    FiscalPeriodFactory,
+    FiscalYearFactory,
+    ImportSourceFactory,
+)
+from tests.campaigns.factories import CampaignFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -32,3 +44,72 @@ def q1(fiscal_year):
 @pytest.fixture
 def accounting_source(db):
     return ImportSourceFactory()
+
+
+# --- funding requests -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def funding_workflow(finance_user, approver):
+    """Finance reviews every request; the CMO (``approver``) signs off above 500 000."""
+    workflow = WorkflowTemplateFactory(name="Funding", subject_kind=SubjectKind.FUNDING_REQUEST)
+    StageFactory(template=workflow, order=1, name="Finance review", approvers=[finance_user])
+    StageFactory(template=workflow, order=2, name="CMO", approvers=[approver], min_amount=Decimal("500000.00"))
+    return workflow
+
+
+@pytest.fixture
+def category(db):
+    return ExpenseCategoryFactory(code="MKT-DIG-SEA", name="Paid search")
+
+
+@pytest.fixture
+def campaign(team, marketer):
+    return CampaignFactory(team=team, owner=marketer, code="SPRING-27", planned_cost=Decimal("200000.00"))
+
+
+@pytest.fixture
+def other_campaign(team, marketer):
+    return CampaignFactory(team=team, owner=marketer, code="AUTUMN-27")
+
+
+@pytest.fixture
+def make_request(campaign, category, q1, marketer):
+    """``make_request(amount=...)``: a draft created through the service, as the marketer."""
+
+    def make(amount="100000.00", by=None, **fields):
+        values = {
+            "campaign": campaign,
+            "category": category,
+            "period": q1,
+            "amount": Decimal(amount),
+            "justification": "Paid search for the spring launch: 300 leads expected.",
+            "expected_leads": 300,
+            "expected_revenue": Decimal("900000.00"),
+        }
+        values.update(fields)
+        return services.funding_request_create(by=by or marketer, **values)
+
+    return make
+
+
+@pytest.fixture
+def approve(funding_workflow, finance_user, marketer):
+    """``approve(request, approved_amount=None)``: submit (as the marketer) and approve as finance."""
+
+    def run(request, approved_amount=None):
+        services.funding_request_submit(funding_request=request, by=marketer)
+        approval = ApprovalRequest.objects.for_subject(request).open().get()
+        approval_decide(
+            request=approval, by=finance_user, outcome=Outcome.APPROVE, note="ok", approved_amount=approved_amount
+        )
+        request.refresh_from_db()
+        return request
+
+    return run
+
+
+@pytest.fixture
+def approved_request(make_request, approve):
+    """FR of 100 000 approved in full."""
+    return approve(make_request("100000.00"))

@@ -5,8 +5,17 @@ from decimal import Decimal
 
 import factory
 
-from budgets.choices import PeriodKind
-from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod, FiscalYear, ImportSource
+from budgets.choices import FundingRequestStatus, PeriodKind
+from budgets.models import (
+    BudgetAllocation,
+    Commitment,
+    Expense,
+    ExpenseCategory,
+    FiscalPeriod,
+    FiscalYear,
+    FundingRequest,
+    ImportSource,
+)
 from tests.factories import TeamFactory
 
 
@@ -71,3 +80,38 @@ class ImportSourceFactory(factory.django.DjangoModelFactory):
     gl_account_column = "Счет"
     category_column = "Статья"
     comment_column = "Комментарий"
+
+
+class FundingRequestFactory(factory.django.DjangoModelFactory):
+    """A funding request placed directly in a state (``status=``, ``approved_amount=``); services test the moves."""
+
+    class Meta:
+        model = FundingRequest
+
+    number = factory.Sequence(lambda n: f"FR-2099-{n + 1:04d}")
+    campaign = factory.SubFactory("tests.campaigns.factories.CampaignFactory")
+    category = factory.SubFactory(ExpenseCategoryFactory)
+    period = factory.SubFactory(FiscalPeriodFactory)
+    amount = Decimal("10000.00")
+    justification = "Leads for the spring launch"
+    requested_by = factory.LazyAttribute(lambda fr: fr.campaign.owner)
+    status = FundingRequestStatus.DRAFT
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expense
+
+    funding_request = factory.SubFactory(
+        FundingRequestFactory, status=FundingRequestStatus.APPROVED, approved_amount=Decimal("10000.00")
+    )
+    campaign = factory.LazyAttribute(lambda e: e.funding_request.campaign)
+    vendor = "Vendor LLC"
+    amount = Decimal("100.00")
+    date = datetime.date(2027, 2, 1)
+    recorded_by = factory.LazyAttribute(lambda e: e.funding_request.requested_by)
+
+
+class CommitmentFactory(ExpenseFactory):
+    class Meta:
+        model = Commitment

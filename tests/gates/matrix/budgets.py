@@ -10,16 +10,21 @@ at another team's allocation stays a 404).
 import datetime
 from decimal import Decimal
 
-from budgets.choices import ImportKind
+from django.core.files.base import ContentFile
+
+from budgets.choices import FundingRequestStatus, ImportKind
 from budgets.models import ActualLine, ImportBatch
 from tests.budgets.factories import (
     BudgetAllocationFactory,
     ExpenseCategoryFactory,
+    ExpenseFactory,
     FiscalPeriodFactory,
     FiscalYearFactory,
+    FundingRequestFactory,
     ImportSourceFactory,
 )
-from tests.support.matrix import FORBIDDEN, NOT_FOUND, SIGNED_IN, Resource, Route, only
+from tests.campaigns.factories import CampaignFactory
+from tests.support.matrix import FORBIDDEN, NOT_FOUND, OK, SIGNED_IN, Resource, Route, expect, only
 
 FINANCE = only("finance", "admin")
 
@@ -179,7 +184,124 @@ RESOURCES = [
             "budgets:actual_line": FINANCE,
             "POST budgets:actual_line": FINANCE,
             "POST budgets:actual_line_status": Route(FINANCE, data={"status": "ignored", "note": "not marketing"}),
+            "POST budgets:actual_line_map": FINANCE,
         },
         obj=actual_line,
     ),
 ]
+
+
+# --- funding requests, commitments, expenses (§2, §4) -------------------------------------------
+# Marketers of team A ask for and change their campaigns' requests; finance reads every one and
+# records spend for any campaign; an approver reads only the requests they were asked to decide
+# (none here: 404); another team's marketer never sees team A's requests (404).
+
+
+def campaign_of_team_a(world, confidential=False):
+    return CampaignFactory(team=world.team, owner=world.marketer, confidential=confidential)
+
+
+def funding_request(world):
+    return FundingRequestFactory(campaign=campaign_of_team_a(world), requested_by=world.marketer)
+
+
+def confidential_request(world):
+    return FundingRequestFactory(campaign=campaign_of_team_a(world, confidential=True), requested_by=world.marketer)
+
+
+def approved_request(world):
+    return FundingRequestFactory(
+        campaign=campaign_of_team_a(world),
+        requested_by=world.marketer,
+        status=FundingRequestStatus.APPROVED,
+        approved_amount="10000.00",
+    )
+
+
+def expense(world):
+    record = ExpenseFactory(funding_request=approved_request(world), recorded_by=world.marketer)
+    record.attachment_name = "invoice.pdf"
+    record.attachment.save("invoice.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return record
+
+
+def new_request_body(world, obj):
+    return {
+        "campaign": campaign_of_team_a(world).pk,
+        "category": ExpenseCategoryFactory(code="MATRIX").pk,
+        "period": FiscalPeriodFactory().pk,
+        "amount": "1500.00",
+        "justification": "Leads for the launch",
+    }
+
+
+def expense_body(world, obj):
+    return {"funding_request": approved_request(world).pk, "vendor": "Vendor", "amount": "10.00", "date": "2027-02-01"}
+
+
+TEAM_A = expect(OK, approver=NOT_FOUND, other_team=NOT_FOUND)
+TEAM_A_WRITES = expect(OK, approver=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN)
+ASKERS = expect(OK, approver=FORBIDDEN, finance=FORBIDDEN)
+
+RESOURCES += [
+    Resource(
+        "funding requests",
+        {
+            "GET /api/v1/funding-requests/": SIGNED_IN,
+            "POST /api/v1/funding-requests/": Route(only("marketer", "admin"), data=new_request_body),
+            "GET /api/v1/funding-requests/{id}/": TEAM_A,
+            "PUT /api/v1/funding-requests/{id}/": TEAM_A,
+            "PATCH /api/v1/funding-requests/{id}/": Route(TEAM_A_WRITES, data={"justification": "Better leads"}),
+            "POST /api/v1/funding-requests/{id}/submit/": TEAM_A_WRITES,
+            "POST /api/v1/funding-requests/{id}/withdraw/": TEAM_A_WRITES,
+            "budgets:requests": SIGNED_IN,
+            "budgets:request_create": ASKERS,
+            "POST budgets:request_create": ASKERS,
+            "budgets:request_budget_info": SIGNED_IN,
+            "budgets:review_queue": FINANCE,
+            "budgets:request_detail": TEAM_A,
+            "budgets:request_edit": TEAM_A_WRITES,
+            "POST budgets:request_edit": TEAM_A_WRITES,
+            "POST budgets:request_submit": TEAM_A_WRITES,
+            "POST budgets:request_withdraw": TEAM_A_WRITES,
+            "budgets:utilisation": SIGNED_IN,
+        },
+        obj=funding_request,
+        confidential=confidential_request,
+    ),
+    Resource(
+        "commitments and expenses",
+        {
+            "GET /api/v1/commitments/": SIGNED_IN,
+            "POST /api/v1/commitments/": Route(SIGNED_IN, data=expense_body),
+            "GET /api/v1/expenses/": SIGNED_IN,
+            "POST /api/v1/expenses/": Route(SIGNED_IN, data=expense_body),
+            "GET /api/v1/expenses/{id}/": TEAM_A,
+            "budgets:spend_create": Route(
+                TEAM_A, kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"}
+            ),
+            "POST budgets:spend_create": Route(
+                TEAM_A, kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"}
+            ),
+            "budgets:spend_attachment": Route(TEAM_A, kwargs={"kind": "expense"}),
+        },
+        obj=expense,
+    ),
+    Resource(
+        "commitments",
+        {"GET /api/v1/commitments/{id}/": TEAM_A},
+        obj=lambda world: _commitment(world),
+    ),
+    Resource(
+        "campaign money section",
+        {"budgets:campaign_money": Route(SIGNED_IN, kwargs=lambda world, obj: {"campaign_pk": obj.pk})},
+        obj=lambda world: campaign_of_team_a(world),
+        confidential=lambda world: campaign_of_team_a(world, confidential=True),
+    ),
+]
+
+
+def _commitment(world):
+    from tests.budgets.factories import CommitmentFactory
+
+    return CommitmentFactory(funding_request=approved_request(world), recorded_by=world.marketer)
