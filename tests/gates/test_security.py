@@ -168,6 +168,21 @@ def test_frame_ancestors_allow_list_opens_one_view_to_the_listed_sites_only(clie
 
 @pytest.mark.django_db
 @pytest.mark.urls("tests.gates.security_urls")
+def test_the_header_check_bites_on_a_loosened_policy_and_undeclared_framing(client):
+    # given views that loosen the CSP or drop the framing protection without saying so
+    loosened = client.get("/loosened/")
+    framed = client.get("/framed/")
+    # then the check that runs on every page reports each
+    with pytest.raises(AssertionError, match="script-src allows 'unsafe-inline'"):
+        assert_strict_headers(loosened, "/loosened/", frameable=allows_framing(resolve("/loosened/").func))
+    with pytest.raises(AssertionError, match="X-Frame-Options is None"):
+        assert_strict_headers(framed, "/framed/", frameable=allows_framing(resolve("/framed/").func))
+    # while the ordinary page passes
+    assert_strict_headers(client.get("/ordinary/"), "/ordinary/", frameable=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.gates.security_urls")
 def test_an_empty_allow_list_denies_framing_even_for_embeddable_views(client, settings):
     settings.MRM_EMBED_FRAME_ANCESTORS = []
     assert directives(client.get("/embed/")["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
