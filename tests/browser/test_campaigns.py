@@ -19,6 +19,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = dt.date.today()
 
 
+@pytest.fixture(autouse=True)
+def default_channels(transactional_db):
+    """The migration's channels, also after an earlier transactional test flushed the database."""
+    from campaigns.services import channels_ensure_defaults
+
+    channels_ensure_defaults()
+
+
 def collect_csp_errors(page) -> list[str]:
     errors: list[str] = []
     page.on(
