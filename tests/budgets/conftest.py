@@ -94,8 +94,8 @@ def make_request(campaign, category, q1, marketer):
 
 
 @pytest.fixture
-def approve(funding_workflow, finance_user, marketer):
-    """``approve(request, approved_amount=None)``: submit (as the marketer) and approve as finance."""
+def approve(funding_workflow, finance_user, approver, marketer):
+    """``approve(request, approved_amount=None)``: submit (as the marketer), approve as finance (and the CMO)."""
 
     def run(request, approved_amount=None):
         services.funding_request_submit(funding_request=request, by=marketer)
@@ -103,6 +103,9 @@ def approve(funding_workflow, finance_user, marketer):
         approval_decide(
             request=approval, by=finance_user, outcome=Outcome.APPROVE, note="ok", approved_amount=approved_amount
         )
+        approval.refresh_from_db()
+        if approval.status == "in_progress":  # above 500 000 the CMO signs off too
+            approval_decide(request=approval, by=approver, outcome=Outcome.APPROVE, note="ok")
         request.refresh_from_db()
         return request
 

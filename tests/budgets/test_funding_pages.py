@@ -1,0 +1,166 @@
+"""Funding request pages: form with live budget info, request page, spend forms, review queue,
+utilisation, the campaign's money section (PRODUCT.md §4)."""
+
+from decimal import Decimal
+
+import pytest
+
+from approvals.models import ApprovalRequest
+from budgets.models import Expense, FundingRequest
+from tests.budgets.factories import BudgetAllocationFactory, ExpenseFactory, FundingRequestFactory
+from tests.campaigns.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_marketer_asks_for_money_on_the_form(client, marketer, campaign, category, q1, funding_workflow):
+    client.force_login(marketer)
+    assert client.get(f"/budgets/requests/new/?campaign={campaign.pk}").status_code == 200
+    response = client.post(
+        "/budgets/requests/new/",
+        {
+            "campaign": campaign.pk,
+            "period": q1.pk,
+            "category": category.pk,
+            "amount": "120000.00",
+            "justification": "Search ads for the launch week",
+            "then": "submit",
+        },
+    )
+    fr = FundingRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == fr.get_absolute_url()
+    assert fr.status == "submitted"
+    page = client.get(fr.get_absolute_url()).content.decode()
+    assert "FR-2027-0001" in page and "Search ads for the launch week" in page
+    assert f"/approvals/requests/{ApprovalRequest.objects.get().pk}/" in page
+
+
+def test_a_form_without_justification_says_why_it_is_needed(client, marketer, campaign, category, q1):
+    client.force_login(marketer)
+    response = client.post(
+        "/budgets/requests/new/",
+        {"campaign": campaign.pk, "period": q1.pk, "category": category.pk, "amount": "1.00", "justification": ""},
+    )
+    assert response.status_code == 400
+    assert not FundingRequest.objects.exists()
+
+
+def test_live_budget_info_shows_what_is_left(client, marketer, campaign, category, q1, team, make_request):
+    # given: 500 000 allocated, 100 000 already asked for
+    BudgetAllocationFactory(period=q1, team=team, category=category, amount=Decimal("500000.00"))
+    fr = make_request("100000.00")
+    fr.status = "submitted"
+    fr.save()
+    client.force_login(marketer)
+    # when
+    response = client.get(
+        "/budgets/requests/budget-info/",
+        {"campaign": campaign.pk, "period": q1.pk, "category": category.pk},
+        headers={"HX-Request": "true"},
+    )
+    # then: the fragment only, with 400 000 still available
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "400,000.00" in body
+
+
+def test_expense_over_the_remainder_is_refused_on_the_page(client, marketer, approved_request):
+    client.force_login(marketer)
+    url = f"/budgets/requests/{approved_request.pk}/expense/new/"
+    ok = client.post(url, {"vendor": "Agency", "amount": "90000.00", "date": "2027-02-03"})
+    assert ok.status_code == 302
+    refused = client.post(url, {"vendor": "Agency", "amount": "20000.00", "date": "2027-02-04"})
+    assert refused.status_code == 400
+    assert "10,000.00 is left to spend" in refused.content.decode()
+    assert Expense.objects.count() == 1
+
+
+def test_review_queue_lists_submitted_requests_oldest_first_with_decide_buttons(
+    client, finance_user, make_request, marketer, funding_workflow
+):
+    from budgets import services
+
+    first, second = make_request("1000.00"), make_request("2000.00")
+    for fr in (second, first):
+        services.funding_request_submit(funding_request=fr, by=marketer)
+    client.force_login(finance_user)
+    body = client.get("/budgets/requests/review/").content.decode()
+    assert body.index(second.number) < body.index(first.number)
+    assert body.count('value="approve"') == 2
+    assert 'name="approved_amount"' in body
+
+
+def test_review_queue_is_finance_only(client, marketer):
+    client.force_login(marketer)
+    assert client.get("/budgets/requests/review/").status_code == 403
+
+
+def test_utilisation_sums_each_column(client, finance_user, approved_request, q1, team, category, marketer):
+    from budgets import services
+
+    BudgetAllocationFactory(period=q1, team=team, category=category, amount=Decimal("500000.00"))
+    services.expense_create(
+        funding_request=approved_request, by=marketer, vendor="V", amount=Decimal("30000.00"), date=q1.start_date
+    )
+    client.force_login(finance_user)
+    response = client.get("/budgets/utilisation/", {"period": q1.pk})
+    row = response.context["rows"].get()
+    assert (row.amount, row.requested, row.approved, row.actual) == (
+        Decimal("500000.00"),
+        Decimal("100000.00"),
+        Decimal("100000.00"),
+        Decimal("30000.00"),
+    )
+    assert (row.remaining, row.variance) == (Decimal("400000.00"), Decimal("470000.00"))
+    assert response.context["totals"]["actual"] == Decimal("30000.00")
+
+
+def test_utilisation_page_costs_the_same_for_1_and_50_cells(assert_constant_queries, client, finance_user, q1):
+    client.force_login(finance_user)
+
+    def cell():
+        allocation = BudgetAllocationFactory(period=q1)
+        FundingRequestFactory(
+            period=q1,
+            category=allocation.category,
+            campaign=CampaignFactory(team=allocation.team),
+            status="approved",
+            approved_amount=Decimal("10000.00"),
+        )
+
+    assert_constant_queries(lambda: client.get("/budgets/utilisation/", {"period": q1.pk}), cell)
+
+
+def test_request_list_and_review_queue_cost_the_same_for_1_and_50_rows(
+    assert_constant_queries, client, finance_user, team, marketer
+):
+    client.force_login(finance_user)
+    assert_constant_queries(
+        lambda: client.get("/budgets/requests/"),
+        lambda: ExpenseFactory(funding_request__campaign=CampaignFactory(team=team, owner=marketer)),
+        rows=20,
+    )
+    assert_constant_queries(
+        lambda: client.get("/budgets/requests/review/"),
+        lambda: FundingRequestFactory(status="submitted", campaign=CampaignFactory(team=team, owner=marketer)),
+    )
+
+
+def test_campaign_money_section(client, marketer, approved_request, campaign, other_team_marketer):
+    from budgets import services
+
+    services.expense_create(
+        funding_request=approved_request,
+        by=marketer,
+        vendor="V",
+        amount=Decimal("25000.00"),
+        date=approved_request.period.start_date,
+    )
+    client.force_login(marketer)
+    response = client.get(f"/budgets/campaigns/{campaign.pk}/money/", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert approved_request.number in body and "25,000.00" in body
+    confidential = CampaignFactory(team=campaign.team, confidential=True)
+    client.force_login(other_team_marketer)
+    assert client.get(f"/budgets/campaigns/{confidential.pk}/money/").status_code == 404
