@@ -1,4 +1,5 @@
-"""Demo finance structure: fiscal years with quarters, finance's categories, allocations, one accounting import.
+"""Demo finance structure and money: fiscal years with quarters, finance's categories, allocations,
+funding requests in every state with commitments and expenses, one accounting import.
 
 Safe to run again: years, categories and allocations are updated in place,
 and the accounting file is imported once (its lines are deduplicated anyway).
@@ -12,8 +13,19 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from budgets import services
-from budgets.choices import ImportKind, PeriodKind
-from budgets.models import ExpenseCategory, FiscalPeriod, FiscalYear, ImportBatch, ImportSource
+from budgets.choices import ActualLineStatus, ImportKind, PeriodKind
+from budgets.matching import match_actual_lines
+from budgets.models import (
+    ActualLine,
+    Commitment,
+    Expense,
+    ExpenseCategory,
+    FiscalPeriod,
+    FiscalYear,
+    FundingRequest,
+    ImportBatch,
+    ImportSource,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CATEGORIES_FILE = FIXTURES / "expense_categories.csv"
@@ -44,16 +56,125 @@ ONE_C = {
 }
 
 
+# The sample accounting export quotes FR-2027-0001 and FR-2027-0002 (February 2027).
+SAMPLE_YEAR = 2027
+
+# Funding requests in every state: (key, campaign code, category, period ("sample" = Q1 of
+# SAMPLE_YEAR, "now" = the current period), amount, state, approved amount, justification).
+# The first two, created first in their year, are FR-2027-0001 and FR-2027-0002.
+REQUESTS = [
+    (
+        "paid-search",
+        "DEMO-04",
+        "MKT-DIG-SEA",
+        "sample",
+        "300000.00",
+        "approved",
+        None,
+        "Always-on search ads in Q1: 2 400 clicks a week, about 180 leads a month at today's cost per click.",
+    ),
+    (
+        "leaflets",
+        "DEMO-01",
+        "MKT-PRN",
+        "sample",
+        "60000.00",
+        "approved",
+        None,
+        "Leaflets and posters for the spring brand campaign in 40 partner stores.",
+    ),
+    (
+        "agency",
+        "DEMO-01",
+        "MKT-AGY",
+        "now",
+        "400000.00",
+        "approved",
+        "300000.00",
+        "Creative agency for the spring campaign: concept, key visual and adaptations.",
+    ),
+    (
+        "expo",
+        "DEMO-06",
+        "MKT-EVT",
+        "now",
+        "1200000.00",
+        "submitted",
+        None,
+        "Booth at the industry expo: 3 days, 600 expected visitors, 150 qualified leads.",
+    ),
+    (
+        "webinars",
+        "DEMO-05",
+        "MKT-DIG-SOC",
+        "now",
+        "150000.00",
+        "submitted",
+        None,
+        "Promotion of the webinar series on social networks: 400 registrations expected.",
+    ),
+    (
+        "north-expo",
+        "DEMO-09",
+        "MKT-EVT",
+        "now",
+        "800000.00",
+        "rejected",
+        None,
+        "Стенд на региональной выставке: 200 контактов, 40 лидов.",
+    ),
+    (
+        "murmansk",
+        "DEMO-10",
+        "MKT-PRN",
+        "now",
+        "300000.00",
+        "draft",
+        None,
+        "Наружная и печатная реклама в Мурманске перед открытием офиса.",
+    ),
+    (
+        "launch-pr",
+        "DEMO-02",
+        "MKT-PR",
+        "now",
+        "250000.00",
+        "withdrawn",
+        None,
+        "PR support for the product launch (replaced by a larger request after the plan changed).",
+    ),
+    (
+        "roadshow",
+        "DEMO-08",
+        "MKT-EVT",
+        "now",
+        "400000.00",
+        "approved",
+        None,
+        "Partner roadshow in five cities: venues, catering and 300 guests.",
+    ),
+]
+
+# Commitments and expenses recorded by hand: (request key, kind, vendor, amount, reference).
+SPEND = [
+    ("paid-search", "commitment", "ООО «Рекламная сеть»", "300000.00", "PO-2027-014"),
+    ("agency", "commitment", "Agency North LLC", "300000.00", "Contract 12/26"),
+    ("agency", "expense", "Agency North LLC", "150000.00", "INV-2026-311"),
+    ("roadshow", "expense", "Event Hall LLC", "320000.00", "INV-2026-290"),
+]
+
+
 def seed(stdout) -> None:
     finance = User.objects.get(username="finance")
     this_year = timezone.localdate().year
-    years = [_year(this_year, finance), _year(this_year + 1, finance)]
+    years = [_year(year, finance) for year in sorted({this_year, this_year + 1, SAMPLE_YEAR})]
     _categories(finance)
     allocations = _allocations(years, finance)
+    requests = _funding_requests(finance)
     lines = _accounting_import(finance)
     stdout.write(
         f"  budgets: {len(years)} fiscal years, {ExpenseCategory.objects.count()} categories, "
-        f"{allocations} allocations, {lines} accounting lines"
+        f"{allocations} allocations, {requests} funding requests, {lines} accounting lines"
     )
 
 
@@ -87,6 +208,115 @@ def _allocations(years, by) -> int:
                 )
                 count += 1
     return count
+
+
+def _funding_requests(finance) -> int:
+    """Requests in every state, their decisions through the approvals engine, commitments and expenses.
+
+    Needs the demo campaigns and the funding-request workflow (earlier apps' demos); without them
+    there is nothing to ask money for, and this part is left out.
+    """
+    from approvals.choices import Outcome, SubjectKind
+    from approvals.models import ApprovalRequest
+    from approvals.services import active_template_for, approval_decide
+    from campaigns.models import Campaign
+
+    if active_template_for(SubjectKind.FUNDING_REQUEST) is None or not Campaign.objects.exists():
+        return 0
+    categories = {c.code: c for c in ExpenseCategory.objects.all()}
+    sample_period = FiscalPeriod.objects.get(year__name=f"FY{SAMPLE_YEAR}", name=f"Q1 {SAMPLE_YEAR}")
+    today = timezone.localdate()
+    current = FiscalPeriod.objects.filter(start_date__lte=today, end_date__gte=today).first() or sample_period
+    cmo = User.objects.filter(username="cmo").first()
+    made = {}
+    for key, code, category_code, period_key, amount, state, approved, why in REQUESTS:
+        campaign = Campaign.objects.filter(code=code).exclude(status__in=["completed", "cancelled"]).first()
+        if campaign is None:
+            continue
+        period = sample_period if period_key == "sample" else current
+        category = categories[category_code]
+        existing = FundingRequest.objects.filter(campaign=campaign, category=category, period=period).first()
+        if existing is not None:
+            made[key] = existing
+            continue
+        requester = campaign.owner
+        request = services.funding_request_create(
+            by=requester,
+            campaign=campaign,
+            category=category,
+            period=period,
+            amount=Decimal(amount),
+            justification=why,
+            expected_leads=150,
+            expected_revenue=Decimal(amount) * 3,
+        )
+        made[key] = request
+        if state == "draft":
+            continue
+        services.funding_request_submit(funding_request=request, by=requester)
+        if state == "withdrawn":
+            services.funding_request_withdraw(funding_request=request, by=requester, note="Plan changed.")
+            continue
+        if state == "submitted":
+            continue
+        approval = ApprovalRequest.objects.for_subject(request).open().get()
+        if state == "rejected":
+            approval_decide(request=approval, by=finance, outcome=Outcome.REJECT, note="No budget left in this line.")
+            continue
+        approval_decide(request=approval, by=finance, outcome=Outcome.APPROVE, note="OK.", approved_amount=approved)
+        approval.refresh_from_db()
+        if approval.is_open and cmo is not None:
+            approval_decide(request=approval, by=cmo, outcome=Outcome.APPROVE, note="Go.")
+    for key, kind, vendor, amount, reference in SPEND:
+        request = made.get(key)
+        if request is None:
+            continue
+        request.refresh_from_db()
+        model = Commitment if kind == "commitment" else Expense
+        if not request.is_funded or model.objects.filter(funding_request=request, reference=reference).exists():
+            continue
+        create = services.commitment_create if kind == "commitment" else services.expense_create
+        create(
+            funding_request=request,
+            by=finance,
+            vendor=vendor,
+            amount=Decimal(amount),
+            date=request.period.start_date,
+            reference=reference,
+        )
+    _launch_funded_campaigns()
+    # Lines imported before their requests existed are offered to the matcher again.
+    match_actual_lines(ActualLine.objects.filter(status=ActualLineStatus.UNMAPPED).select_related("batch"))
+    return FundingRequest.objects.count()
+
+
+def _launch_funded_campaigns() -> None:
+    """Campaigns the campaigns demo meant to be active but had to keep back until their money was approved."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from approvals.choices import Outcome
+    from approvals.services import approval_decide
+    from campaigns.choices import CampaignStatus
+    from campaigns.demo import CAMPAIGNS, PATHS
+    from campaigns.models import Campaign
+    from campaigns.services import campaign_transition
+    from mrm.exceptions import StateConflict
+
+    admin = User.objects.filter(username="admin").first()
+    cmo = User.objects.filter(username="cmo").first()
+    for row in CAMPAIGNS:
+        code, status = row[0], row[5]
+        campaign = Campaign.objects.filter(code=code, status=CampaignStatus.PLANNED).first()
+        if campaign is None or admin is None or CampaignStatus.ACTIVE not in PATHS[status]:
+            continue
+        for step in PATHS[status][PATHS[status].index(CampaignStatus.ACTIVE) :]:
+            try:
+                moved = campaign_transition(campaign=campaign, to_status=step, note="Demo data: funded", by=admin)
+                launch = getattr(moved, "launch_request", None)
+                if launch is not None and cmo is not None:  # a launch workflow is configured: the CMO approves
+                    approval_decide(request=launch, by=cmo, outcome=Outcome.APPROVE, note="Funded: go.")
+            except (StateConflict, PermissionDenied, ValidationError):
+                break
 
 
 def _accounting_import(by) -> int:

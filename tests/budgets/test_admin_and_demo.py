@@ -81,3 +81,34 @@ def test_roles_carry_the_declared_model_permissions(finance_user, marketer, appr
         assert user.has_perm("budgets.view_expensecategory")
         assert not user.has_perm("budgets.change_budgetallocation")
         assert not user.has_perm("budgets.view_actualline")
+
+
+def test_demo_money_covers_every_state_and_matches_the_sample_export():
+    # given the demo users, workflow templates and campaigns
+    from approvals import demo as approvals_demo
+    from budgets.models import Commitment, Expense, FundingRequest
+    from campaigns import demo as campaigns_demo
+    from campaigns.models import Campaign
+
+    accounts_demo.seed(io.StringIO())
+    approvals_demo.seed(io.StringIO())
+    campaigns_demo.seed(io.StringIO())
+    # when the budgets demo runs twice
+    demo.seed(io.StringIO())
+    counts = (FundingRequest.objects.count(), Commitment.objects.count(), Expense.objects.count())
+    demo.seed(io.StringIO())
+    # then
+    assert (FundingRequest.objects.count(), Commitment.objects.count(), Expense.objects.count()) == counts
+    assert set(FundingRequest.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "approved",
+        "partially_approved",
+        "rejected",
+        "withdrawn",
+    }
+    assert FundingRequest.objects.get(number="FR-2027-0001").status == "approved"
+    assert FundingRequest.objects.get(number="FR-2027-0002").status == "approved"
+    assert ActualLine.objects.filter(status="mapped").count() == 3
+    assert list(ActualLine.objects.filter(status="unmapped").values_list("request_number", flat=True)) == [""]
+    assert Campaign.objects.get(code="DEMO-04").status == "active"
