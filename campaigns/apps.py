@@ -31,3 +31,9 @@ class CampaignsConfig(AppConfig):
         "approver": _READ,
         "finance": _READ,
     }
+
+    def ready(self):
+        from campaigns import launch_approval
+
+        # Campaign launch approval (§5) and approvers' view of confidential campaigns (§2).
+        launch_approval.register()

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Team, User
+from approvals.services import approval_decide
 from campaigns import services
 from campaigns.choices import ActivityType, CampaignStatus, KPIMetric
 from campaigns.models import Campaign, Channel
@@ -182,6 +183,7 @@ PATHS = {
 def seed(stdout) -> None:
     quarter_start, _quarter_end = services.quarter_bounds(timezone.localdate())
     admin = User.objects.get(username="admin")
+    cmo = User.objects.get(username="cmo")
     services.channels_ensure_defaults()
     channels = {channel.code: channel for channel in Channel.objects.all()}
     created = 0
@@ -228,7 +230,13 @@ def seed(stdout) -> None:
         services.kpi_create(campaign=campaign, by=admin, metric=KPIMetric.LEADS, target=Decimal("500"))
         for step in PATHS[status]:
             try:
-                services.campaign_transition(campaign=campaign, to_status=step, note="Demo data", by=admin)
+                campaign = services.campaign_transition(campaign=campaign, to_status=step, note="Demo data", by=admin)
+                if campaign.launch_request is not None:
+                    # The launch workflow is configured: the CMO approves, as in real life.
+                    approval_decide(
+                        request=campaign.launch_request, by=cmo, outcome="approve", note="Demo: launch approved"
+                    )
+                    campaign.refresh_from_db()
             except StateConflict as refusal:
                 held_back.append(f"{code}: {refusal}")
                 break

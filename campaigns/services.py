@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns import permissions
+from campaigns import launch_approval, permissions
 from campaigns.choices import CampaignStatus
 from campaigns.launch import launch_objections
 from campaigns.models import (
@@ -142,7 +142,9 @@ def campaign_update(*, campaign: Campaign, by, channels=None, **data) -> Campaig
 
 
 @transaction.atomic
-def campaign_transition(*, campaign: Campaign, to_status: str, note: str = "", by) -> Campaign:
+def campaign_transition(
+    *, campaign: Campaign, to_status: str, note: str = "", by, launch_approved: bool = False
+) -> Campaign:
     """Move a campaign through its lifecycle (PRODUCT.md §3), or refuse with a 409.
 
     Locks the row so two people moving the same campaign see each other's
@@ -150,9 +152,16 @@ def campaign_transition(*, campaign: Campaign, to_status: str, note: str = "", b
     and, before going active, every registered launch guard (budgets: a
     planned cost needs an approved funding request). Records who, when, from,
     to and the note.
+
+    Where a campaign-launch workflow is configured, a move to ``active``
+    opens a launch approval request instead and leaves the status as it is
+    (``campaign.launch_request`` tells the caller); the approval then calls
+    back with ``launch_approved=True``, the approval being the authority.
     """
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _ensure(permissions.can_transition_campaign(by, locked), _("You cannot change this campaign's status."))
+    locked.launch_request = None
+    if not launch_approved:
+        _ensure(permissions.can_transition_campaign(by, locked), _("You cannot change this campaign's status."))
     if to_status not in CampaignStatus.values:
         raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": to_status}})
     current = locked.status
@@ -174,6 +183,9 @@ def campaign_transition(*, campaign: Campaign, to_status: str, note: str = "", b
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": _("Keep the note under 2000 characters.")})
+    if to_status == CampaignStatus.ACTIVE and not launch_approved and launch_approval.launch_approval_required():
+        locked.launch_request = launch_approval.open_launch_request(campaign=locked, by=by, reason=note)
+        return locked
     if to_status == CampaignStatus.ON_HOLD:
         locked.status_before_hold = current
     elif current == CampaignStatus.ON_HOLD:

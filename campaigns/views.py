@@ -226,11 +226,18 @@ def campaign_transition(request, pk):
         response = render(
             request,
             "campaigns/partials/_board.html",
-            _board_context(request, error=error, error_campaign=campaign.pk if error else None),
+            _board_context(
+                request,
+                error=error,
+                error_campaign=campaign.pk,
+                notice=None if error else _launch_notice(campaign),
+            ),
         )
         return response
     if error:
         messages.error(request, error)
+    elif _launch_notice(campaign):
+        messages.success(request, _launch_notice(campaign))
     else:
         messages.success(
             request,
@@ -453,7 +460,16 @@ def part_delete(request, kind, pk):
 # --- board and timeline ---------------------------------------------------------------
 
 
-def _board_context(request, *, error=None, error_campaign=None) -> dict:
+def _launch_notice(campaign) -> str | None:
+    """What to tell the person whose move to active opened a launch approval request."""
+    if getattr(campaign, "launch_request", None) is None:
+        return None
+    return _("Launch approval for %(code)s was requested; the campaign goes active once it is approved.") % {
+        "code": campaign.code
+    }
+
+
+def _board_context(request, *, error=None, error_campaign=None, notice=None) -> dict:
     base = Campaign.objects.visible_to(request.user).with_list_data()
     filterset = CampaignFilter(request.GET or None, queryset=base)
     campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else base
@@ -468,7 +484,16 @@ def _board_context(request, *, error=None, error_campaign=None) -> dict:
         column["cards"] = [
             {"campaign": c, "actions": permissions.available_actions(c, request.user)} for c in column["campaigns"]
         ]
-    return _common({"columns": columns, "filterset": filterset, "error": error, "error_campaign": error_campaign})
+    return _common(
+        {
+            "columns": columns,
+            "filterset": filterset,
+            "error": error,
+            "error_campaign": error_campaign,
+            "notice": notice,
+            "notice_campaign": error_campaign,
+        }
+    )
 
 
 @login_required

@@ -103,6 +103,13 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class LaunchRequestedSerializer(serializers.Serializer):
+    """The answer when going active opened a launch approval request instead."""
+
+    detail = serializers.CharField()
+    approval_request = serializers.IntegerField()
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     campaign = VisibleCampaignField()
     channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.all(), allow_null=True, required=False)

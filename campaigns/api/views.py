@@ -21,6 +21,7 @@ from campaigns.api.serializers import (
     CampaignSerializer,
     ChannelSerializer,
     KPISerializer,
+    LaunchRequestedSerializer,
     TaskSerializer,
     TransitionSerializer,
 )
@@ -61,19 +62,28 @@ class CampaignViewSet(ScopedModelViewSet):
             campaign=serializer.instance, by=self.request.user, channels=channels, **data
         )
 
-    @extend_schema(request=TransitionSerializer, responses={200: CampaignSerializer})
+    @extend_schema(request=TransitionSerializer, responses={200: CampaignSerializer, 202: LaunchRequestedSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the campaign to another status with a note; 409 when the lifecycle forbids it."""
+        """Move the campaign to another status with a note; 409 when the lifecycle forbids it.
+
+        Where a campaign-launch workflow is configured, asking for ``active``
+        opens a launch approval request: the answer is 202 with its id.
+        """
         campaign = self.get_object()
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.campaign_transition(
+        moved = services.campaign_transition(
             campaign=campaign,
             to_status=data.validated_data["status"],
             note=data.validated_data["note"],
             by=request.user,
         )
+        if moved.launch_request is not None:
+            return Response(
+                {"detail": _("Launch approval requested."), "approval_request": moved.launch_request.pk},
+                status=202,
+            )
         fresh = self.get_queryset().get(pk=campaign.pk)
         return Response(self.get_serializer(fresh).data)
 
