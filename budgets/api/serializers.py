@@ -224,7 +224,7 @@ class CommitmentSerializer(SpendSerializer):
 
 
 class ExpenseSerializer(SpendSerializer):
-    actual_line = serializers.PrimaryKeyRelatedField(read_only=True)
+    actual_line = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta(SpendSerializer.Meta):
         model = Expense
