@@ -301,7 +301,6 @@ def spend_attachment(request, kind, pk):
     name = record.attachment_name or "attachment"
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type_of(name))
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
