@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Membership, Team, User
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 - test users only
+PASSWORD = "correct-horse-battery"  # test users only
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -23,9 +23,9 @@ def test_approver_requests_changes_from_the_inbox_and_the_submitter_sees_the_dec
     live_server,
     sign_in,
     screenshot,
-    open_request,
-    legal,
-    marketer,  # noqa: F811
+    open_request,  # noqa: F811 - fixture imported from tests/approvals/conftest.py
+    legal,  # noqa: F811
+    marketer,
 ):
     # given a preliminary comment by legal on the request
     approval_comment(request=open_request, by=legal, body="The claim on slide 2 needs a source")
