@@ -6,9 +6,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from budgets.models import (
     ActualLine,
     BudgetAllocation,
+    Commitment,
+    Expense,
     ExpenseCategory,
     FiscalPeriod,
     FiscalYear,
+    FundingRequest,
     ImportBatch,
     ImportSource,
 )
@@ -90,3 +93,44 @@ class ActualLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["source", "category"]
     readonly_fields = ["source", "batch", "line_number", "raw", "fingerprint", "created_at"]
     date_hierarchy = "date"
+
+
+class MoneyRecordAdmin(SimpleHistoryAdmin):
+    """Money moves only through the services (spend control, the approval workflow): the admin reads.
+
+    Searching, filtering and the history are here for support; a correction is
+    a new record (a refund or a withdrawal and a new request), never an edit.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FundingRequest)
+class FundingRequestAdmin(MoneyRecordAdmin):
+    list_display = ["number", "campaign", "period", "category", "amount", "approved_amount", "status", "requested_by"]
+    list_filter = ["status", "period", "category"]
+    search_fields = ["number", "campaign__code", "campaign__name", "justification"]
+    list_select_related = ["campaign", "period", "category", "requested_by"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(MoneyRecordAdmin):
+    list_display = ["funding_request", "vendor", "amount", "date", "reference", "recorded_by"]
+    list_filter = ["date"]
+    search_fields = ["funding_request__number", "vendor", "reference"]
+    list_select_related = ["funding_request", "recorded_by"]
+
+
+@admin.register(Expense)
+class ExpenseAdmin(MoneyRecordAdmin):
+    list_display = ["funding_request", "vendor", "amount", "date", "reference", "recorded_by"]
+    list_filter = ["date"]
+    search_fields = ["funding_request__number", "vendor", "reference"]
+    list_select_related = ["funding_request", "recorded_by"]

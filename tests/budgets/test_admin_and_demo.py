@@ -20,6 +20,9 @@ MODELS = [
     "importsource",
     "importbatch",
     "actualline",
+    "fundingrequest",
+    "commitment",
+    "expense",
 ]
 
 
@@ -30,6 +33,22 @@ def test_admin_lists_search_and_filter_every_budget_model(client, admin_user, mo
     url = reverse(f"admin:budgets_{model}_changelist")
     assert client.get(url).status_code == 200
     assert client.get(url, {"q": "MKT"}).status_code == 200
+
+
+def test_money_records_are_read_only_in_the_admin(client, admin_user):
+    # given an approved request with an expense
+    from tests.budgets.factories import ExpenseFactory
+
+    expense = ExpenseFactory()
+    client.force_login(admin_user)
+    # then the admin shows them but offers no add, change or delete: money moves through the services
+    assert client.get(reverse("admin:budgets_expense_change", args=[expense.pk])).status_code == 200
+    assert client.get(reverse("admin:budgets_expense_add")).status_code == 403
+    assert client.post(reverse("admin:budgets_expense_delete", args=[expense.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.get(reverse("admin:budgets_fundingrequest_history", args=[expense.funding_request_id])).status_code
+        == 200
+    )
 
 
 def test_a_marketer_is_not_let_into_the_admin(client, marketer):
