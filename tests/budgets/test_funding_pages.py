@@ -164,3 +164,21 @@ def test_campaign_money_section(client, marketer, approved_request, campaign, ot
     confidential = CampaignFactory(team=campaign.team, confidential=True)
     client.force_login(other_team_marketer)
     assert client.get(f"/budgets/campaigns/{confidential.pk}/money/").status_code == 404
+
+
+def test_pages_speak_russian(client, finance_user, approved_request, marketer, q1):
+    # given a Russian-speaking finance user
+    from budgets import services
+
+    finance_user.language = "ru"
+    finance_user.save()
+    services.expense_create(
+        funding_request=approved_request, by=marketer, vendor="V", amount=Decimal("1500.00"), date=q1.start_date
+    )
+    client.force_login(finance_user)
+    client.cookies["django_language"] = "ru"
+    # then the money pages are in Russian, with money as Russians write it
+    detail = client.get(approved_request.get_absolute_url()).content.decode()
+    assert "Что запрошено и зачем" in detail and "1\xa0500,00\xa0₽" in detail
+    assert "Исполнение бюджета" in client.get("/budgets/utilisation/").content.decode()
+    assert "Очередь рассмотрения" in client.get("/budgets/requests/review/").content.decode()
