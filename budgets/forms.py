@@ -176,7 +176,7 @@ class FundingRequestForm(forms.Form):
         self.fields["period"].queryset = FiscalPeriod.objects.visible_to(user).select_related("year")
         self.fields["category"].queryset = ExpenseCategory.objects.visible_to(user).filter(is_active=True)
         for name in ("campaign", "period", "category"):
-            # The live budget info follows the chosen cell (htmx, static/js/budgets-request.js).
+            # The live budget info follows the chosen cell (htmx on the form, no script of ours).
             self.fields[name].widget.attrs["data-budget-info"] = "1"
 
 
