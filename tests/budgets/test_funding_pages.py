@@ -166,7 +166,16 @@ def test_campaign_money_section(client, marketer, approved_request, campaign, ot
     assert client.get(f"/budgets/campaigns/{confidential.pk}/money/").status_code == 404
 
 
-def test_pages_speak_russian(client, finance_user, approved_request, marketer, q1):
+@pytest.fixture
+def back_to_english():
+    """The locale middleware leaves the language of the last request active in this thread: restore it."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
+
+
+def test_pages_speak_russian(client, finance_user, approved_request, marketer, q1, back_to_english):
     # given a Russian-speaking finance user
     from budgets import services
 
