@@ -35,6 +35,7 @@ class BudgetsConfig(AppConfig):
         from budgets.matching import register_line_matcher
         from budgets.models import FundingRequest
         from campaigns.launch import register_launch_guard
+        from campaigns.panels import CampaignPanel, register_campaign_panel
 
         def describe(request):
             return SubjectInfo(
@@ -61,3 +62,5 @@ class BudgetsConfig(AppConfig):
         register_launch_guard(needs_approved_funding)
         # §4: accounting lines quoting an approved request's number become its expenses.
         register_line_matcher(services.match_line_by_request_number)
+        # The campaign page shows its money (requests, commitments, expenses, ROI).
+        register_campaign_panel(CampaignPanel("budgets:campaign_money", _("Money"), order=10))

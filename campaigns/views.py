@@ -45,6 +45,7 @@ from campaigns.forms import (
 )
 from campaigns.ics import feed_calendar
 from campaigns.models import KPI, Activity, CalendarFeed, Campaign, CampaignUserObjectPermission, Channel, Task
+from campaigns.panels import campaign_panels
 from campaigns.selectors import (
     CalendarQuery,
     board_columns,
@@ -192,6 +193,7 @@ def campaign_detail(request, pk):
                 "share_form": ShareForm() if actions["share"] else None,
                 "shared_with": shared_with,
                 "children": campaign.children.visible_to(request.user).only("pk", "code", "name", "status"),
+                "panels": campaign_panels(campaign),
                 **page_data,
             }
         ),

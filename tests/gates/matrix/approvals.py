@@ -1,47 +1,38 @@
 """Permission matrix rows of approvals (PRODUCT.md §2, §5).
 
-The request of the rows is submitted by team A's marketer and waits on the
-approver. The engine knows no campaign, so the rows use a matrix-only
-subject kind whose subject is the team (registered here, under a kind no
-app uses, so no real handler is replaced). Who sees the request: the
-submitter, its assigned approver and admins; finance and the other team
-get 404. Only the assigned approver decides (the submitter and an admin get
-403: segregation of duties, and admins are no approvers by role).
+The request of the rows is a launch approval of a confidential campaign of
+team A, submitted by team A's marketer and waiting on the approver. Who sees
+the request: the submitter, its assigned approver, admins and whoever sees
+the campaign (finance sees every campaign); the other team gets 404. Only
+the assigned approver decides (the submitter, finance and an admin get 403:
+segregation of duties, and admins are no approvers by role).
 """
 
 import datetime
 
 from django.utils import timezone
 
-from accounts.models import Team
+from approvals.choices import SubjectKind
 from approvals.models import Delegation
-from approvals.registry import SubjectHandler, SubjectInfo, register_subject_handler
 from approvals.services import approval_submit
+from campaigns.choices import CampaignStatus
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
+from tests.campaigns.factories import CampaignFactory
 from tests.support.matrix import FORBIDDEN, NOT_FOUND, OK, SIGNED_IN, Resource, Route, expect, only
 
-MATRIX_KIND = "matrix_subject"  # not a product kind: nothing real is overridden
-
-register_subject_handler(
-    SubjectHandler(
-        kind=MATRIX_KIND,
-        model=Team,
-        describe=lambda team: SubjectInfo(title=f"Matrix subject {team.name}", team_ids=[team.pk], version="v1"),
-        visible_ids=lambda user: Team.objects.filter(pk__in=user.team_ids).values("pk"),
-    )
-)
-
-HIDDEN = {"finance": NOT_FOUND, "other_team": NOT_FOUND}
+HIDDEN = {"other_team": NOT_FOUND}
 
 
 def approval_request(world):
-    workflow = WorkflowTemplateFactory(subject_kind=MATRIX_KIND, name="Matrix workflow")
+    workflow = WorkflowTemplateFactory(subject_kind=SubjectKind.CAMPAIGN_LAUNCH, name="Matrix launch approval")
     StageFactory(template=workflow, order=1, name="Approver", approvers=[world.approver])
-    return approval_submit(subject=world.team, kind=MATRIX_KIND, by=world.marketer, reason="matrix")
+    campaign = CampaignFactory(team=world.team, owner=world.marketer, confidential=True, status=CampaignStatus.PLANNED)
+    return approval_submit(subject=campaign, kind=SubjectKind.CAMPAIGN_LAUNCH, by=world.marketer, reason="matrix")
 
 
 def workflow_template(world):
-    workflow = WorkflowTemplateFactory(subject_kind="campaign_launch", name="Matrix launch")
+    # Inactive: the active launch template belongs to the approval request's row.
+    workflow = WorkflowTemplateFactory(subject_kind="campaign_launch", name="Matrix launch", is_active=False)
     StageFactory(template=workflow, order=1, approvers=[world.approver])
     return workflow
 
@@ -69,7 +60,7 @@ def new_delegation(world, obj):
 
 SEES_REQUEST = SIGNED_IN | HIDDEN
 ONLY_APPROVER = expect(FORBIDDEN, approver=OK, **HIDDEN)
-ONLY_SUBMITTER_OR_ADMIN = expect(OK, approver=FORBIDDEN, **HIDDEN)
+ONLY_SUBMITTER_OR_ADMIN = expect(OK, approver=FORBIDDEN, finance=FORBIDDEN, **HIDDEN)
 
 RESOURCES = [
     Resource(
