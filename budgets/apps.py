@@ -36,6 +36,7 @@ class BudgetsConfig(AppConfig):
         from budgets.models import FundingRequest
         from campaigns.launch import register_launch_guard
         from campaigns.panels import CampaignPanel, register_campaign_panel
+        from campaigns.querysets import register_confidential_access
 
         def describe(request):
             return SubjectInfo(
@@ -64,3 +65,16 @@ class BudgetsConfig(AppConfig):
         register_line_matcher(services.match_line_by_request_number)
         # The campaign page shows its money (requests, commitments, expenses, ROI).
         register_campaign_panel(CampaignPanel("budgets:campaign_money", _("Money"), order=10))
+        # §2: approvers of a funding request's open approval see its confidential campaign.
+        register_confidential_access(funding_approvers_see_campaign)
+
+
+def funding_approvers_see_campaign(user):
+    from django.db.models import Q
+
+    from approvals.choices import SubjectKind
+    from approvals.models import ApprovalRequest
+    from budgets.models import FundingRequest
+
+    pending = ApprovalRequest.objects.open_subject_ids_for_approver(user, SubjectKind.FUNDING_REQUEST)
+    return Q(pk__in=FundingRequest.objects.filter(pk__in=pending).values("campaign_id"))
