@@ -1,9 +1,6 @@
 """Races on PostgreSQL with real threads: the request row lock lets one decision win (PRODUCT.md §5)."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections
 
 from approvals.choices import RequestStatus, StageMode
 from approvals.models import ApprovalRequest, Decision
@@ -12,29 +9,9 @@ from mrm.exceptions import StateConflict
 from tests.approvals.conftest import KIND
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
 from tests.factories import UserFactory
+from tests.support.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_twenty_approvers_deciding_at_once_have_exactly_one_effect(subjects, team, marketer):

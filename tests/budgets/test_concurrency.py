@@ -1,41 +1,18 @@
 """Writers racing on the finance structure, with real threads on PostgreSQL."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from budgets import services
 from budgets.choices import PeriodKind
 from budgets.models import BudgetAllocation, FiscalPeriod
 from tests.budgets.factories import ExpenseCategoryFactory
+from tests.support.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(count, work):
-    """Run ``work(index)`` in ``count`` threads released at once; return results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_ten_people_setting_the_same_cell_leave_one_allocation(q1, team, finance_user):

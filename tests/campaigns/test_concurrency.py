@@ -1,38 +1,15 @@
 """Races on PostgreSQL with real threads: the row lock makes concurrent moves see each other."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, CampaignTransition
 from campaigns.services import campaign_create, campaign_transition
 from mrm.exceptions import StateConflict
 from tests.campaigns.factories import CampaignFactory
+from tests.support.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*jobs):
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_two_people_launching_at_once_launch_it_once(team, marketer, sponsor):
@@ -40,7 +17,7 @@ def test_two_people_launching_at_once_launch_it_once(team, marketer, sponsor):
     campaign = CampaignFactory(team=team, owner=marketer, sponsor=sponsor, status=CampaignStatus.PLANNED)
     # when two requests move it to active at the same moment
     results = run_together(
-        *[lambda: campaign_transition(campaign=campaign, to_status="active", note="", by=marketer) for _ in range(2)]
+        [lambda: campaign_transition(campaign=campaign, to_status="active", note="", by=marketer) for _ in range(2)]
     )
     # then one wins, the other is told it is already active, and one move is on record
     assert sum(isinstance(r, Campaign) for r in results) == 1
@@ -61,6 +38,6 @@ def test_concurrent_creates_get_distinct_generated_codes(team, marketer):
             end_date=dt.date(2027, 1, 31),
         )
 
-    results = run_together(create, create, create)
+    results = run_together([create, create, create])
     assert all(isinstance(r, Campaign) for r in results), results
     assert len({r.code for r in results}) == 3
