@@ -98,7 +98,7 @@ def test_embedded_default_needs_no_server(tmp_path):
     assert result.returncode == 0, result.stderr
     engine, broker, eager = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
-    assert broker == "memory://"
+    assert broker == "memory://localhost/"
     assert eager == "True"
 
 
