@@ -19,5 +19,6 @@ copy @tabler/core tabler dist/css/tabler.min.css dist/js/tabler.min.js
 copy htmx.org htmx dist/htmx.min.js
 copy axe-core axe-core axe.min.js
 copy fullcalendar fullcalendar index.global.min.js
+copy chart.js chartjs dist/chart.umd.min.js
 cp node_modules/@fullcalendar/core/locales/ru.global.min.js static/vendor/fullcalendar/locale-ru.global.min.js
 echo "vendored into static/vendor/"
