@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages MRM needs outside Python, when they are missing:
 # Chromium for the browser tests, gettext for translations, and the fonts and
-# libraries WeasyPrint renders PDFs with (DejaVu covers Cyrillic and ₽).
+# libraries WeasyPrint renders PDFs with (DejaVu covers Cyrillic and ₽), and
+# poppler-utils (pdftoppm) for the previews of PDF materials.
 set -euo pipefail
 want=()
 command -v msgfmt >/dev/null 2>&1 || want+=(gettext)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || want+=(chromium)
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || want+=("$pkg")
 done
 [ ${#want[@]} -eq 0 ] && exit 0
