@@ -219,3 +219,24 @@ def test_the_page_of_an_earlier_version_keeps_its_decisions(client, marketer, le
     assert "Fix the typo" in html and "Typo on line 2" in html and "an earlier version" in html
     v2_html = client.get(material_in_review.get_absolute_url()).content.decode()
     assert "Fix the typo" not in v2_html
+
+
+@pytest.fixture
+def back_to_english():
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+def test_the_material_page_speaks_russian(client, marketer, image_material, workflow, back_to_english):
+    marketer.language = "ru"
+    marketer.save()
+    client.force_login(marketer)
+    html = client.get(image_material.get_absolute_url()).content.decode()
+    assert "Превью v1" in html
+    assert "Отправить v1 на согласование" in html
+    assert "Загрузить новую версию" in html
+    assert "Не отправлен" in html
+    listing = client.get(reverse("materials:list")).content.decode()
+    assert "Нет материалов" not in listing and "Материалы" in listing
