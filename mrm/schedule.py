@@ -32,4 +32,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "budgets.tasks.purge_import_previews_task",
         "schedule": timedelta(days=1),
     },
+    # reports (PRODUCT.md §6): a period of a subscription is sent once, however often this runs
+    "reports-send-subscriptions": {
+        "task": "reports.tasks.send_due_subscriptions_task",
+        "schedule": timedelta(hours=1),
+    },
+    "reports-purge-run-files": {
+        "task": "reports.tasks.purge_report_files_task",
+        "schedule": timedelta(days=1),
+    },
 }

@@ -25,6 +25,7 @@ from campaigns.api.views import (
 )
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
+from reports.api.views import ReportRunViewSet, ReportViewSet
 
 # The REST API (PRODUCT.md §8): the integration contract, one line per resource.
 router = DefaultRouter()
@@ -46,6 +47,8 @@ router.register("workflow-templates", WorkflowTemplateViewSet, basename="workflo
 router.register("approval-requests", ApprovalRequestViewSet, basename="approval-request")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reports", ReportViewSet, basename="report")
+router.register("report-runs", ReportRunViewSet, basename="report-run")
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

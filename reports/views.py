@@ -1,20 +1,383 @@
-"""The landing page after sign-in."""
+"""Dashboards, report pages, exports, background runs, saved views and subscriptions.
 
+Views are thin: a report is computed by its registry entry as the signed-in
+user; permissions are the predicates of :mod:`reports.permissions`; writes go
+through :mod:`reports.services`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.choices import Role
 from accounts.models import User
+from mrm.htmx import page_or_fragment
+from reports import exports, selectors, services
+from reports.choices import ExportFormat
+from reports.forms import SavedViewForm, SubscriptionForm, params_from_query
+from reports.models import ReportRun, ReportSubscription, SavedReportView
+from reports.permissions import can_download_run, can_manage_saved_view, can_subscribe, can_view_report
+from reports.registry import ReportParamsInvalid, get_report, reports_for
+
+# --- dashboards -----------------------------------------------------------------------------------
+
+DASHBOARDS = {
+    "cmo": gettext_lazy("Overview"),
+    "finance": gettext_lazy("Finance"),
+    "marketer": gettext_lazy("My work"),
+}
+
+
+def dashboards_for(user) -> list[str]:
+    """The dashboards a user's roles open, the landing one first: admins and approvers get the CMO's view."""
+    kinds = []
+    if user.is_mrm_admin or user.has_role(Role.APPROVER):
+        kinds.append("cmo")
+    if user.has_role(Role.FINANCE):
+        kinds.append("finance")
+    if user.has_role(Role.MARKETER):
+        kinds.append("marketer")
+    return kinds
+
+
+def _widget(user, slug: str, **params):
+    """A report computed for a dashboard card (its chart and table), or ``None`` when not available."""
+    report = get_report(slug)
+    if report is None or not report.available_to(user):
+        return None
+    return report.run(user, params)
+
+
+def _dashboard_context(user, kind: str) -> dict:
+    if kind == "cmo":
+        return {
+            "campaigns_by_status": _widget(user, "campaign-status", group_by="status"),
+            "waiting_on_me": list(selectors.approvals_waiting_on(user)),
+            "overdue": list(selectors.overdue_approvals(user)),
+            "spend_vs_budget": _widget(user, "budget-vs-actual", group_by="team"),
+            "roi_by_channel": _widget(user, "roi", group_by="channel"),
+        }
+    if kind == "finance":
+        return {
+            "to_review": list(selectors.requests_to_review(user)),
+            "waiting_on_me": list(selectors.approvals_waiting_on(user)),
+            "spend_by_category": _widget(user, "budget-vs-actual", group_by="category"),
+            "cost_structure": _widget(user, "cost-structure"),
+            "spend_without_request": _widget(user, "spend-without-request"),
+        }
+    if kind == "marketer":
+        return {
+            "my_campaigns": list(selectors.my_campaigns(user)),
+            "my_tasks": list(selectors.my_tasks(user)),
+            "my_requests": list(selectors.my_funding_requests(user)),
+            "waiting_on_me": list(selectors.approvals_waiting_on(user)),
+        }
+    return {}
 
 
 @login_required
 def dashboard(request):
-    """The user's own starting point: who they are in MRM (roles, teams)."""
+    """The landing page: the dashboard of the user's role (PRODUCT.md §6), and who they are in MRM."""
     user = User.objects.with_roles_and_teams().get(pk=request.user.pk)
     memberships = sorted(user.memberships.all(), key=lambda m: m.team.name)
     roles = [Role(role).label for role in sorted(user.roles)]
+    kinds = dashboards_for(user)
+    kind = request.GET.get("view") if request.GET.get("view") in kinds else (kinds[0] if kinds else None)
+    context = {
+        "profile_user": user,
+        "profile_roles": roles,
+        "memberships": memberships,
+        "dashboard_kind": kind,
+        "dashboard_tabs": [(k, DASHBOARDS[k]) for k in kinds] if len(kinds) > 1 else [],
+        **(_dashboard_context(user, kind) if kind else {}),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def _require_role(user) -> None:
+    if not reports_for(user):
+        raise PermissionDenied(_("Reports are open to people with a role in MRM."))
+
+
+@login_required
+def index(request):
+    _require_role(request.user)
+    user = request.user
     return render(
         request,
-        "reports/dashboard.html",
-        {"profile_user": user, "profile_roles": roles, "memberships": memberships},
+        "reports/index.html",
+        {
+            "reports": reports_for(user),
+            "saved_views": SavedReportView.objects.visible_to(user).select_related("owner").order_by("report", "name"),
+            "runs": ReportRun.objects.visible_to(user).order_by("-created_at")[:10],
+            "subscription_count": ReportSubscription.objects.visible_to(user).count(),
+        },
     )
+
+
+def _report_or_404(slug, user):
+    report = get_report(slug)
+    if report is None:
+        raise Http404(_("There is no such report."))
+    if not can_view_report(user, report):
+        raise PermissionDenied(_("This report is not available to you."))
+    return report
+
+
+def _params_of(data) -> dict[str, str]:
+    skip = {"csrfmiddlewaretoken", "format", "background", "name", "shared", "page"}
+    return {key: value for key, value in data.items() if key not in skip and value != ""}
+
+
+@login_required
+def report_detail(request, slug):
+    """A report with its filters, chart, table and totals; the URL's query string is the shareable view."""
+    report = _report_or_404(slug, request.user)
+    form = report.form(_params_of(request.GET), request.user)
+    result = report.result(request.user, form) if form.is_valid() else None
+    status = 200 if result is not None else 400
+    share_url = request.build_absolute_uri(reverse("reports:detail", args=[slug]))
+    if result is not None and result.query_string:
+        share_url += "?" + result.query_string
+    context = {
+        "report": report,
+        "form": form,
+        "result": result,
+        "share_url": share_url,
+        "export_formats": ExportFormat.choices,
+        "saved_views": SavedReportView.objects.visible_to(request.user)
+        .filter(report=slug)
+        .select_related("owner")
+        .order_by("name"),
+        "save_form": SavedViewForm(),
+        "can_subscribe": can_subscribe(request.user),
+        "subscribe_url": reverse("reports:subscription_create")
+        + "?"
+        + urlencode({"report": slug, "filters": result.query_string if result else ""}),
+    }
+    template = page_or_fragment(request, "reports/report.html", "reports/partials/_report_body.html")
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def export(request, slug):
+    """Download the report as CSV, XLSX or PDF; large results (or on request) become a background run."""
+    report = _report_or_404(slug, request.user)
+    fmt = request.POST.get("format")
+    if fmt not in ExportFormat.values:
+        messages.error(request, _("Choose CSV, XLSX or PDF."))
+        return HttpResponseRedirect(reverse("reports:detail", args=[slug]))
+    params = _params_of(request.POST)
+    try:
+        if request.POST.get("background"):
+            run = services.report_run_create(report=slug, params=params, format=fmt, by=request.user)
+            return HttpResponseRedirect(run.get_absolute_url())
+        result = report.run(request.user, params)
+        if len(result.rows) > services.sync_max_rows():
+            run = services.report_run_create(report=slug, params=params, format=fmt, by=request.user)
+            return HttpResponseRedirect(run.get_absolute_url())
+    except ReportParamsInvalid as exc:
+        messages.error(request, _invalid_message(exc))
+        return HttpResponseRedirect(reverse("reports:detail", args=[slug]))
+    return file_response(result, fmt)
+
+
+def _invalid_message(exc: ReportParamsInvalid) -> str:
+    details = "; ".join(
+        f"{exc.form.fields[name].label if name in exc.form.fields else name}: {' '.join(errors)}"
+        for name, errors in exc.field_errors.items()
+    )
+    return _("The filters are not valid: %(details)s") % {"details": details}
+
+
+def file_response(result, fmt: str) -> HttpResponse:
+    content = exports.render(result, fmt)
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(result, fmt)}"'
+    return response
+
+
+# --- background runs --------------------------------------------------------------------------------
+
+
+@login_required
+def run_detail(request, pk):
+    """A background export's status; htmx polls the fragment until it is done or failed."""
+    run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
+    report = get_report(run.report)
+    template = page_or_fragment(request, "reports/run.html", "reports/partials/_run_status.html")
+    return render(request, template, {"run": run, "report": report})
+
+
+@login_required
+def run_download(request, pk):
+    run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
+    if not can_download_run(request.user, run):
+        raise PermissionDenied(_("Only the person who asked for this export may download it."))
+    if not run.is_downloadable:
+        raise Http404(_("This file is not available (not ready, failed or deleted)."))
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name or None)
+
+
+# --- saved views ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def saved_view_create(request, slug):
+    _report_or_404(slug, request.user)
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the view a name."))
+        return HttpResponseRedirect(reverse("reports:detail", args=[slug]))
+    try:
+        view = services.saved_view_create(
+            report=slug,
+            name=form.cleaned_data["name"],
+            params=_params_of(request.POST),
+            shared=form.cleaned_data["shared"],
+            by=request.user,
+        )
+    except ReportParamsInvalid as exc:
+        messages.error(request, _invalid_message(exc))
+        return HttpResponseRedirect(reverse("reports:detail", args=[slug]))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return HttpResponseRedirect(view.get_absolute_url())
+
+
+@login_required
+def saved_view(request, slug):
+    """Open a saved view: the report with its filters, as the person opening it may see it."""
+    view = get_object_or_404(SavedReportView.objects.visible_to(request.user), slug=slug)
+    _report_or_404(view.report, request.user)
+    url = reverse("reports:detail", args=[view.report])
+    return HttpResponseRedirect(f"{url}?{urlencode(view.params)}" if view.params else url)
+
+
+@login_required
+@require_POST
+def saved_view_delete(request, pk):
+    view = get_object_or_404(SavedReportView.objects.visible_to(request.user), pk=pk)
+    if not can_manage_saved_view(request.user, view):
+        raise PermissionDenied(_("Only the owner can delete a saved view."))
+    services.saved_view_delete(view=view, by=request.user)
+    messages.success(request, _("View deleted."))
+    return HttpResponseRedirect(reverse("reports:detail", args=[view.report]))
+
+
+# --- subscriptions ----------------------------------------------------------------------------------
+
+
+@login_required
+def subscriptions(request):
+    if not can_subscribe(request.user):
+        raise PermissionDenied(_("Reports are open to people with a role in MRM."))
+    items = ReportSubscription.objects.visible_to(request.user).prefetch_related("recipients").order_by("name", "pk")
+    return render(request, "reports/subscriptions.html", {"subscriptions": items})
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_create(request):
+    return _subscription_form(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_edit(request, pk):
+    subscription = get_object_or_404(ReportSubscription.objects.visible_to(request.user), pk=pk)
+    return _subscription_form(request, subscription)
+
+
+def _subscription_form(request, subscription):
+    if not can_subscribe(request.user):
+        raise PermissionDenied(_("Reports are open to people with a role in MRM."))
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                saved = services.subscription_save(
+                    subscription=subscription,
+                    data=form.service_data(),
+                    recipients=form.cleaned_data["recipients"],
+                    by=request.user,
+                )
+            except ReportParamsInvalid as exc:
+                form.add_error(None, _invalid_message(exc))
+            except ValidationError as exc:
+                _apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Subscription “%(name)s” saved.") % {"name": saved.name})
+                return HttpResponseRedirect(reverse("reports:subscriptions"))
+        status = 400
+    else:
+        if subscription is not None:
+            initial = {
+                "name": subscription.name,
+                "report": subscription.report,
+                "filters": urlencode(subscription.params),
+                "format": subscription.format,
+                "frequency": subscription.frequency,
+                "weekday": subscription.weekday,
+                "day_of_month": subscription.day_of_month,
+                "recipients": list(subscription.recipients.all()),
+                "active": subscription.active,
+            }
+        else:
+            report = get_report(request.GET.get("report", ""))
+            initial = {
+                "report": report.slug if report else "",
+                "name": str(report.title) if report else "",
+                "filters": request.GET.get("filters", ""),
+                "recipients": [request.user],
+                "active": True,
+            }
+        form = SubscriptionForm(initial=initial, user=request.user)
+        status = 200
+    filters_shown = _filters_shown(request.user, form)
+    return render(
+        request,
+        "reports/subscription_form.html",
+        {"form": form, "subscription": subscription, "filters_shown": filters_shown},
+        status=status,
+    )
+
+
+def _filters_shown(user, form) -> list[tuple[str, str]]:
+    """The subscription's filters in words, as the owner sees them."""
+    report = get_report(form["report"].value() or "")
+    if report is None or not report.available_to(user):
+        return []
+    report_form = report.form(params_from_query(form["filters"].value() or ""), user)
+    return report_form.applied_filters() if report_form.is_valid() else []
+
+
+@login_required
+@require_POST
+def subscription_delete(request, pk):
+    subscription = get_object_or_404(ReportSubscription.objects.visible_to(request.user), pk=pk)
+    services.subscription_delete(subscription=subscription, by=request.user)
+    messages.success(request, _("Subscription deleted."))
+    return HttpResponseRedirect(reverse("reports:subscriptions"))

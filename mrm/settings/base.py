@@ -193,6 +193,12 @@ MRM_APPROVAL_STALE_DAYS = env.get_int("MRM_APPROVAL_STALE_DAYS", 30)
 # ...and are withdrawn when unconfirmed this many days after the question.
 MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 
+# --- reports (PRODUCT.md §6) ---------------------------------------------------
+# Exports of more rows than this run in the background (a report run with progress).
+MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
+# Files of background exports are deleted this many days after they were made.
+MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
+
 # --- Celery -----------------------------------------------------------------
 # With REDIS_URL set, tasks go to Redis and run on workers, schedules on beat.
 # Without it (embedded default) tasks run in-process, and the scheduler

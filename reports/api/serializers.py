@@ -1,0 +1,169 @@
+"""Shapes of the reports API (PRODUCT.md §8): money and ratios as decimal strings, dates ISO 8601."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.choices import ColumnType, ExportFormat
+from reports.models import ReportRun
+
+
+class ParameterSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.ChoiceField(choices=["integer", "date", "choice", "string"])
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    help = serializers.CharField(required=False)
+    choices = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), required=False)
+
+
+class ColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.ChoiceField(choices=ColumnType.choices)
+
+
+class ReportSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    formats = serializers.ListField(child=serializers.ChoiceField(choices=ExportFormat.values + ["json"]))
+    parameters = ParameterSerializer(many=True)
+    url = serializers.CharField()
+
+
+class ReportListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = ReportSerializer(many=True)
+
+
+class FilterSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
+class ChartDatasetSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    data = serializers.ListField(child=serializers.FloatField(allow_null=True))
+
+
+class ChartSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    title = serializers.CharField(allow_blank=True)
+    value_type = serializers.CharField()
+    labels = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    datasets = ChartDatasetSerializer(many=True)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [{"type": "string"}, {"type": "integer"}],
+            "nullable": True,
+        },
+        "description": "One value per column key: money, numbers and percentages as decimal strings, dates ISO 8601.",
+    }
+)
+class RowField(serializers.DictField):
+    pass
+
+
+class ReportDataSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    params = serializers.DictField(child=serializers.CharField())
+    filters = FilterSerializer(many=True)
+    columns = ColumnSerializer(many=True)
+    rows = serializers.ListField(child=RowField())
+    totals = RowField(allow_null=True)
+    chart = ChartSerializer(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())
+    generated_at = serializers.DateTimeField()
+
+
+def plain_value(column, value):
+    """A value as JSON carries it: decimal strings for money and ratios, ISO dates, integers, text."""
+    if value is None:
+        return None
+    if column.type == ColumnType.MONEY:
+        return f"{Decimal(value):.2f}"
+    if column.type in (ColumnType.PERCENT, ColumnType.DECIMAL):
+        return f"{Decimal(value):f}"
+    if column.type == ColumnType.INT:
+        return int(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def result_data(result) -> dict:
+    def row_data(row):
+        return {c.key: plain_value(c, row.get(c.key)) for c in result.columns}
+
+    return {
+        "slug": result.report.slug,
+        "title": str(result.report.title),
+        "params": result.params,
+        "filters": [{"label": label, "value": value} for label, value in result.filters],
+        "columns": [{"key": c.key, "label": str(c.label), "type": str(c.type)} for c in result.columns],
+        "rows": [row_data(row) for row in result.rows],
+        "totals": row_data(result.totals) if result.totals is not None else None,
+        "chart": result.chart.as_json() if result.chart is not None else None,
+        "notes": [str(n) for n in result.notes],
+        "generated_at": result.generated_at,
+    }
+
+
+class ReportRunSerializer(serializers.ModelSerializer):
+    params = serializers.DictField(child=serializers.CharField(), required=False)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportRun
+        fields = (
+            "id",
+            "report",
+            "params",
+            "format",
+            "status",
+            "progress",
+            "rows",
+            "error",
+            "file_name",
+            "download_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "progress",
+            "rows",
+            "error",
+            "file_name",
+            "download_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, run) -> str | None:
+        if not run.is_downloadable:
+            return None
+        return reverse("api:report-run-download", args=[run.pk])
+
+
+class ReportRunCreateSerializer(serializers.Serializer):
+    report = serializers.CharField(max_length=60)
+    params = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+    format = serializers.ChoiceField(choices=ExportFormat.choices)

@@ -1,0 +1,182 @@
+"""``/api/v1/reports/`` and ``/api/v1/report-runs/`` (PRODUCT.md §6, §8).
+
+A report is code, not a table: its endpoint computes it as the caller
+through the registry, so the figures are scoped by the models' own
+``visible_to(user)``. Background runs are records and use the scoped base
+viewset: another person's run is a 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from mrm.api import ScopedCreateReadViewSet
+from mrm.exceptions import StateConflict
+from reports import exports, services
+from reports.api.serializers import (
+    ReportDataSerializer,
+    ReportListSerializer,
+    ReportRunCreateSerializer,
+    ReportRunSerializer,
+    result_data,
+)
+from reports.choices import ExportFormat
+from reports.models import ReportRun
+from reports.permissions import can_download_run, can_view_report
+from reports.registry import get_report, reports_for
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """Lets ``?format=csv|xlsx|pdf`` through content negotiation; the view answers with the file itself."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class CSVRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+class PDFRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", *ExportFormat.values],
+    description="json (default) or a file: csv, xlsx, pdf.",
+)
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid filters, with field messages."),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="The report is not available to you."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such report."),
+    409: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many rows for a synchronous answer: use report runs."),
+}
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """The reports the caller may open, and each report computed with its filters as the caller sees it."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-z0-9]+"
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are JSON whatever file format was asked for.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(responses={200: ReportListSerializer}, parameters=[])
+    def list(self, request):
+        results = []
+        for report in reports_for(request.user):
+            results.append(
+                {
+                    "slug": report.slug,
+                    "title": str(report.title),
+                    "description": str(report.description),
+                    "formats": ["json", *ExportFormat.values],
+                    "parameters": report.parameters(),
+                    "url": request.build_absolute_uri(f"{request.path}{report.slug}/"),
+                }
+            )
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+
+    @extend_schema(
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "filters",
+                OpenApiTypes.OBJECT,
+                style="form",
+                explode=True,
+                required=False,
+                description="The report's parameters (see /api/v1/reports/), e.g. ?group_by=team&period=3.",
+            ),
+        ],
+        responses={
+            (200, "application/json"): ReportDataSerializer,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **ERRORS,
+        },
+    )
+    def retrieve(self, request, slug=None):
+        report = get_report(slug or "")
+        if report is None:
+            raise Http404(_("There is no such report."))
+        if not can_view_report(request.user, report):
+            raise PermissionDenied(_("This report is not available to you."))
+        fmt = request.query_params.get("format") or "json"
+        params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size") and v}
+        result = report.run(request.user, params)
+        if fmt == "json":
+            return Response(result_data(result))
+        if len(result.rows) > services.sync_max_rows():
+            raise StateConflict(
+                _("%(rows)s rows are too many to export at once: create a report run (/api/v1/report-runs/).")
+                % {"rows": len(result.rows)}
+            )
+        response = HttpResponse(exports.render(result, fmt), content_type=exports.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{exports.file_name(result, fmt)}"'
+        return response
+
+
+class ReportRunViewSet(ScopedCreateReadViewSet):
+    """Background exports: create one, follow its status and progress, download its file (requester only)."""
+
+    queryset = ReportRun.objects.all()
+    serializer_class = ReportRunSerializer
+    filterset_fields = ("report", "status", "format")
+    ordering_fields = ("created_at", "finished_at")
+    ordering = ("-created_at", "-id")
+
+    @extend_schema(request=ReportRunCreateSerializer, responses={201: ReportRunSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ReportRunCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.report_run_create(
+            report=data.validated_data["report"],
+            params=data.validated_data["params"],
+            format=data.validated_data["format"],
+            by=request.user,
+        )
+        return Response(ReportRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="Not ready, failed, or the file was deleted."),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        run = self.get_object()
+        if not can_download_run(request.user, run):
+            raise PermissionDenied(_("Only the person who asked for this export may download it."))
+        if not run.is_downloadable:
+            raise StateConflict(
+                _("The file is not available: the export is %(status)s.") % {"status": run.get_status_display()}
+            )
+        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name or None)

@@ -1,0 +1,562 @@
+"""The reports of PRODUCT.md §6, registered in ``ReportsConfig.ready()``.
+
+Each is a parameter form, its columns and a compute function over
+:mod:`reports.selectors`; the registry turns them into pages, API answers,
+exports and e-mails alike.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from accounts.models import Team
+from approvals.choices import SubjectKind
+from budgets.models import ExpenseCategory, FiscalPeriod
+from campaigns.choices import CampaignStatus
+from campaigns.models import Channel
+from reports import selectors
+from reports.choices import ChartKind, ColumnType
+from reports.registry import (
+    Chart,
+    Column,
+    Dataset,
+    Report,
+    ReportForm,
+    finance_or_admin,
+    register,
+)
+
+# --- parameter fields --------------------------------------------------------------------------
+
+
+def team_field():
+    return forms.ModelChoiceField(Team.objects.none(), required=False, label=_l("Team"), empty_label=_l("All"))
+
+
+def period_field():
+    return forms.ModelChoiceField(
+        FiscalPeriod.objects.none(), required=False, label=_l("Fiscal period"), empty_label=_l("All")
+    )
+
+
+def category_field():
+    return forms.ModelChoiceField(
+        ExpenseCategory.objects.none(), required=False, label=_l("Expense category"), empty_label=_l("All")
+    )
+
+
+def channel_field():
+    return forms.ModelChoiceField(Channel.objects.none(), required=False, label=_l("Channel"), empty_label=_l("All"))
+
+
+def date_field(label):
+    return forms.DateField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ScopedChoicesMixin:
+    """Choice lists are what the reader may see: teams, periods, categories, channels."""
+
+    def scope(self, user) -> None:
+        if user is None:
+            return
+        querysets = {
+            "team": Team.objects.visible_to(user).order_by("name"),
+            "period": FiscalPeriod.objects.visible_to(user).select_related("year").order_by("start_date", "name"),
+            "category": ExpenseCategory.objects.visible_to(user).order_by("code"),
+            "channel": Channel.objects.visible_to(user).order_by("name"),
+        }
+        for name, queryset in querysets.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+
+
+def label_of(obj) -> str:
+    if obj is None:
+        return "—"
+    if isinstance(obj, ExpenseCategory):
+        return f"{obj.code} · {obj.display_name}"
+    return str(obj)
+
+
+def channel_label(channel) -> str:
+    return str(channel) if channel is not None else _("No channel")
+
+
+# --- campaign status ------------------------------------------------------------------------------
+
+
+class CampaignStatusForm(ScopedChoicesMixin, ReportForm):
+    group_by = forms.ChoiceField(
+        required=False,
+        label=_l("Group by"),
+        choices=[("status", _l("Status")), ("team", _l("Team")), ("channel", _l("Channel"))],
+    )
+    team = team_field()
+    channel = channel_field()
+    status = forms.ChoiceField(required=False, label=_l("Status"), choices=[("", _l("All")), *CampaignStatus.choices])
+    date_from = date_field(_l("Starting from"))
+    date_to = date_field(_l("Starting until"))
+
+
+CAMPAIGN_GROUP_LABELS = {"status": _l("Status"), "team": _l("Team"), "channel": _l("Channel")}
+
+
+def campaign_status_columns(params):
+    group_by = params.get("group_by") or "status"
+    return [
+        Column("group", CAMPAIGN_GROUP_LABELS[group_by]),
+        Column("campaigns", _l("Campaigns"), ColumnType.INT),
+        Column("planned_cost", _l("Planned cost"), ColumnType.MONEY),
+        Column("share", _l("Share of planned cost"), ColumnType.PERCENT),
+    ]
+
+
+def campaign_status_compute(user, params):
+    group_by = params.get("group_by") or "status"
+    grouped, totals = selectors.campaign_status(
+        user,
+        group_by=group_by,
+        team=params.get("team"),
+        channel=params.get("channel"),
+        status=params.get("status"),
+        start_from=params.get("date_from"),
+        start_to=params.get("date_to"),
+    )
+    if group_by == "status":
+        order = list(CampaignStatus.values)
+        grouped.sort(key=lambda r: order.index(r["status"]))
+        label = lambda r: str(CampaignStatus(r["status"]).label)  # noqa: E731
+    elif group_by == "team":
+        grouped.sort(key=lambda r: r["team__name"].lower())
+        label = lambda r: r["team__name"]  # noqa: E731
+    else:
+        channels = selectors.channel_labels(r["channels__code"] for r in grouped)
+        label = lambda r: channel_label(channels.get(r["channels__code"]))  # noqa: E731
+        grouped.sort(key=lambda r: (r["channels__code"] is None, label(r).lower()))
+    rows = [
+        {
+            "group": label(r),
+            "campaigns": r["campaigns"],
+            "planned_cost": r["planned_cost"] or Decimal("0.00"),
+            "share": selectors.ratio_percent(r["planned_cost"] or 0, totals["planned_cost"]),
+        }
+        for r in grouped
+    ]
+    totals["group"] = _("Total")
+    totals["share"] = Decimal("100.0") if totals["planned_cost"] else None
+    chart = Chart(
+        ChartKind.BAR,
+        [r["group"] for r in rows],
+        [Dataset(_("Campaigns"), [r["campaigns"] for r in rows])],
+        value_type=ColumnType.INT,
+        title=_("Campaigns by %(group)s") % {"group": str(CAMPAIGN_GROUP_LABELS[group_by]).lower()},
+    )
+    notes = []
+    if group_by == "channel":
+        notes.append(_("A campaign in several channels counts in each of them; the total counts it once."))
+    return rows, totals, chart, notes
+
+
+# --- approval cycle times --------------------------------------------------------------------------
+
+
+class ApprovalCycleForm(ReportForm):
+    subject_kind = forms.ChoiceField(
+        required=False, label=_l("Applies to"), choices=[("", _l("All")), *SubjectKind.choices]
+    )
+    date_from = date_field(_l("Stages started from"))
+    date_to = date_field(_l("Stages started until"))
+
+
+def approval_cycle_columns(params):
+    return [
+        Column("workflow", _l("Workflow")),
+        Column("stage", _l("Stage")),
+        Column("kind", _l("Applies to")),
+        Column("decided", _l("Decided"), ColumnType.INT),
+        Column("avg_days", _l("Average days to decide"), ColumnType.DECIMAL),
+        Column("max_days", _l("Longest (days)"), ColumnType.DECIMAL),
+        Column("late", _l("Decided late"), ColumnType.INT),
+        Column("open", _l("Open"), ColumnType.INT),
+        Column("open_overdue", _l("Open and overdue"), ColumnType.INT),
+        Column("breach_rate", _l("SLA breach rate"), ColumnType.PERCENT),
+    ]
+
+
+def approval_cycle_compute(user, params):
+    grouped, totals = selectors.approval_cycle_times(
+        user,
+        date_from=params.get("date_from"),
+        date_to=params.get("date_to"),
+        subject_kind=params.get("subject_kind"),
+    )
+    kinds = dict(SubjectKind.choices)
+    rows = [
+        {
+            "workflow": r["request__template__name"],
+            "stage": r["name"],
+            "kind": str(kinds.get(r["request__subject_kind"], r["request__subject_kind"])),
+            **{k: r[k] for k in ("decided", "avg_days", "max_days", "late", "open", "open_overdue", "breach_rate")},
+        }
+        for r in grouped
+    ]
+    totals["workflow"] = _("All stages")
+    chart = Chart(
+        ChartKind.BAR,
+        [f"{r['workflow']} · {r['stage']}" for r in rows],
+        [
+            Dataset(_("Average days to decide"), [r["avg_days"] for r in rows]),
+            Dataset(_("SLA breaches"), [r["late"] + r["open_overdue"] for r in rows]),
+        ],
+        value_type=ColumnType.DECIMAL,
+        title=_("Days to decide and SLA breaches per stage"),
+    )
+    notes = [
+        _(
+            "A stage's cycle time runs from its start to the decision that closed it. It breached its SLA when "
+            "decided after its due time or when still open past it."
+        )
+    ]
+    return rows, totals, chart, notes
+
+
+# --- budget vs actual -------------------------------------------------------------------------------
+
+
+class BudgetForm(ScopedChoicesMixin, ReportForm):
+    group_by = forms.ChoiceField(
+        required=False,
+        label=_l("Group by"),
+        choices=[
+            ("team", _l("Team")),
+            ("period", _l("Fiscal period")),
+            ("category", _l("Expense category")),
+            ("cell", _l("Period, team and category")),
+        ],
+    )
+    period = period_field()
+    team = team_field()
+    category = category_field()
+
+
+BUDGET_DIMENSION_COLUMNS = {
+    "period": Column("period", _l("Period")),
+    "team": Column("team", _l("Team")),
+    "category": Column("category", _l("Category")),
+}
+BUDGET_MEASURES = [
+    Column("allocated", _l("Allocated"), ColumnType.MONEY),
+    Column("requested", _l("Requested"), ColumnType.MONEY),
+    Column("approved", _l("Approved"), ColumnType.MONEY),
+    Column("committed", _l("Committed"), ColumnType.MONEY),
+    Column("actual", _l("Actual"), ColumnType.MONEY),
+    Column("remaining", _l("Remaining"), ColumnType.MONEY),
+    Column("variance", _l("Variance"), ColumnType.MONEY),
+    Column("utilisation", _l("Actual of allocated"), ColumnType.PERCENT),
+]
+
+
+def budget_columns(params):
+    dims = selectors.BUDGET_GROUPINGS[params.get("group_by") or "team"]
+    return [BUDGET_DIMENSION_COLUMNS[d] for d in dims] + BUDGET_MEASURES
+
+
+def budget_compute(user, params):
+    group_by = params.get("group_by") or "team"
+    dims = selectors.BUDGET_GROUPINGS[group_by]
+    grouped, totals = selectors.budget_vs_actual(
+        user, group_by=group_by, period=params.get("period"), team=params.get("team"), category=params.get("category")
+    )
+    rows = []
+    for r in grouped:
+        row = {dim: label_of(r[dim]) for dim in dims}
+        row.update({c.key: r[c.key] for c in BUDGET_MEASURES})
+        rows.append(row)
+    totals[dims[0]] = _("Total")
+    labels = [" · ".join(r[d].code if d == "category" else label_of(r[d]) for d in dims) for r in grouped]
+    chart = Chart(
+        ChartKind.BAR,
+        labels,
+        [
+            Dataset(_("Allocated"), [r["allocated"] for r in rows]),
+            Dataset(_("Approved"), [r["approved"] for r in rows]),
+            Dataset(_("Actual"), [r["actual"] for r in rows]),
+        ],
+        value_type=ColumnType.MONEY,
+        title=_("Budget against approved and actual spend"),
+    )
+    notes = [
+        _(
+            "Requested: submitted and approved requests. Remaining: allocated minus approved. Variance: allocated "
+            "minus actual (negative means overspent)."
+        )
+    ]
+    return rows, totals, chart, notes
+
+
+# --- cost structure ------------------------------------------------------------------------------------
+
+
+class CostStructureForm(ScopedChoicesMixin, ReportForm):
+    period = period_field()
+    team = team_field()
+    category = category_field()
+    channel = channel_field()
+    date_from = date_field(_l("Spent from"))
+    date_to = date_field(_l("Spent until"))
+
+
+def cost_structure_columns(params):
+    return [
+        Column("period", _l("Period")),
+        Column("category", _l("Category")),
+        Column("channel", _l("Channel")),
+        Column("actual", _l("Actual"), ColumnType.MONEY),
+        Column("share", _l("Share"), ColumnType.PERCENT),
+    ]
+
+
+def cost_structure_compute(user, params):
+    grouped, totals, chart_cells = selectors.cost_structure(
+        user,
+        period=params.get("period"),
+        team=params.get("team"),
+        category=params.get("category"),
+        channel=params.get("channel"),
+        date_from=params.get("date_from"),
+        date_to=params.get("date_to"),
+    )
+    rows = [
+        {
+            "period": label_of(r["period"]),
+            "category": label_of(r["category"]),
+            "channel": channel_label(r["channel"]),
+            "actual": r["actual"],
+            "share": r["share"],
+        }
+        for r in grouped
+    ]
+    totals["period"] = _("Total")
+    periods = sorted({p for p, _c in chart_cells}, key=lambda p: selectors._dimension_sort_key("period", p))
+    categories = sorted({c for _p, c in chart_cells}, key=lambda c: selectors._dimension_sort_key("category", c))
+    chart = Chart(
+        ChartKind.STACKED_BAR,
+        [label_of(p) for p in periods],
+        [Dataset(label_of(c), [chart_cells.get((p, c)) or Decimal("0") for p in periods]) for c in categories],
+        value_type=ColumnType.MONEY,
+        title=_("Actual spend per period, by category"),
+    )
+    notes = [
+        _(
+            "Actual spend is the expenses recorded against funding requests. An expense of a campaign in several channels is split equally between them."
+        )
+    ]
+    return rows, totals, chart, notes
+
+
+# --- ROI ----------------------------------------------------------------------------------------------
+
+
+class ROIForm(ScopedChoicesMixin, ReportForm):
+    group_by = forms.ChoiceField(
+        required=False, label=_l("Group by"), choices=[("campaign", _l("Campaign")), ("channel", _l("Channel"))]
+    )
+    team = team_field()
+    channel = channel_field()
+    status = forms.ChoiceField(
+        required=False, label=_l("Campaign status"), choices=[("", _l("All")), *CampaignStatus.choices]
+    )
+
+
+ROI_MEASURES = [
+    Column("cost", _l("Actual cost"), ColumnType.MONEY),
+    Column("revenue", _l("Revenue"), ColumnType.MONEY),
+    Column("leads", _l("Leads"), ColumnType.INT),
+    Column("roi", _l("ROI"), ColumnType.PERCENT),
+    Column("cost_per_lead", _l("Cost per lead"), ColumnType.MONEY),
+]
+
+
+def roi_columns(params):
+    if (params.get("group_by") or "campaign") == "channel":
+        return [Column("channel", _l("Channel")), *ROI_MEASURES]
+    return [Column("campaign", _l("Campaign")), Column("team", _l("Team")), *ROI_MEASURES]
+
+
+def roi_compute(user, params):
+    filters = {"team": params.get("team"), "channel": params.get("channel"), "status": params.get("status")}
+    measures = [c.key for c in ROI_MEASURES]
+    if (params.get("group_by") or "campaign") == "channel":
+        grouped, totals = selectors.roi_by_channel(user, **filters)
+        rows = [{"channel": channel_label(r["channel"]), **{k: r[k] for k in measures}} for r in grouped]
+        labels = [r["channel"] for r in rows]
+        totals["channel"] = _("Total")
+    else:
+        grouped, totals = selectors.roi_by_campaign(user, **filters)
+        rows = [
+            {
+                "campaign": str(r["campaign"]),
+                "team": r["team"].name,
+                **{k: r[k] for k in measures},
+                "_links": {"campaign": r["campaign"].get_absolute_url()},
+            }
+            for r in grouped
+        ]
+        labels = [r["campaign"].code for r in grouped]
+        totals["campaign"] = _("Total")
+    chart = Chart(
+        ChartKind.BAR,
+        labels,
+        [
+            Dataset(_("Actual cost"), [r["cost"] for r in rows]),
+            Dataset(_("Revenue"), [r["revenue"] for r in rows]),
+        ],
+        value_type=ColumnType.MONEY,
+        title=_("Actual cost against revenue"),
+    )
+    notes = [
+        _(
+            "ROI = (revenue − actual cost) / actual cost; cost per lead = actual cost / leads. Revenue and leads are "
+            "the actual values of the campaigns' KPIs; actual cost is their expenses. Covers the campaigns whose "
+            "funding you can see; a campaign in several channels is split equally between them."
+        )
+    ]
+    return rows, totals, chart, notes
+
+
+# --- spend without a request ---------------------------------------------------------------------------
+
+
+class SpendWithoutRequestForm(ScopedChoicesMixin, ReportForm):
+    category = category_field()
+    date_from = date_field(_l("Booked from"))
+    date_to = date_field(_l("Booked until"))
+
+
+def spend_without_request_columns(params):
+    return [
+        Column("date", _l("Date"), ColumnType.DATE),
+        Column("document", _l("Document")),
+        Column("vendor", _l("Vendor")),
+        Column("category", _l("Category")),
+        Column("request_number", _l("Request number found")),
+        Column("amount", _l("Amount"), ColumnType.MONEY),
+    ]
+
+
+def spend_without_request_compute(user, params):
+    found, by_category = selectors.unmapped_spend(
+        user, date_from=params.get("date_from"), date_to=params.get("date_to"), category=params.get("category")
+    )
+    rows = [
+        {
+            "date": line.date,
+            "document": line.document_number,
+            "vendor": line.vendor,
+            "category": label_of(line.category) if line.category_id else (line.category_name or "—"),
+            "request_number": line.request_number or "—",
+            "amount": line.amount,
+            "_links": {"document": reverse("budgets:actual_line", args=[line.pk])},
+        }
+        for line in found["lines"]
+    ]
+    totals = {"date": _("Total"), "amount": found["total"]}
+    chart = Chart(
+        ChartKind.BAR,
+        [r["category__code"] or _("No category") for r in by_category],
+        [Dataset(_("Spend without a request"), [r["total"] for r in by_category])],
+        value_type=ColumnType.MONEY,
+        title=_("Spend without a request by category"),
+    )
+    if found["total"]:
+        notes = [
+            _(
+                "%(count)s accounting lines are not covered by an approved funding request. Map them to a request "
+                "or set them aside in the unmapped queue: this total must be zero."
+            )
+            % {"count": found["count"]}
+        ]
+    else:
+        notes = [_("Zero: every imported line of marketing spend is covered by an approved funding request.")]
+    return rows, totals, chart, notes
+
+
+def register_reports() -> None:
+    register(
+        Report(
+            slug="campaign-status",
+            title=_l("Campaign status"),
+            description=_l("Campaigns counted and their planned cost, by status, team or channel."),
+            form_class=CampaignStatusForm,
+            columns=campaign_status_columns,
+            compute=campaign_status_compute,
+            order=10,
+        )
+    )
+    register(
+        Report(
+            slug="budget-vs-actual",
+            title=_l("Budget vs actual"),
+            description=_l(
+                "Allocated, requested, approved, committed and actual money by period, team or category, with "
+                "remaining budget and variance."
+            ),
+            form_class=BudgetForm,
+            columns=budget_columns,
+            compute=budget_compute,
+            order=20,
+        )
+    )
+    register(
+        Report(
+            slug="cost-structure",
+            title=_l("Cost structure"),
+            description=_l("Actual spend by expense category, channel and period, with each part's share."),
+            form_class=CostStructureForm,
+            columns=cost_structure_columns,
+            compute=cost_structure_compute,
+            order=30,
+        )
+    )
+    register(
+        Report(
+            slug="roi",
+            title=_l("ROI by campaign and channel"),
+            description=_l("Actual cost against actual revenue and leads: ROI and cost per lead."),
+            form_class=ROIForm,
+            columns=roi_columns,
+            compute=roi_compute,
+            order=40,
+        )
+    )
+    register(
+        Report(
+            slug="approval-cycle-times",
+            title=_l("Approval cycle times"),
+            description=_l("How long each approval stage takes to decide, and its SLA breaches."),
+            form_class=ApprovalCycleForm,
+            columns=approval_cycle_columns,
+            compute=approval_cycle_compute,
+            order=50,
+        )
+    )
+    register(
+        Report(
+            slug="spend-without-request",
+            title=_l("Spend without a request"),
+            description=_l(
+                "Accounting lines no approved funding request covers. It must be zero: the proof that spend control "
+                "works."
+            ),
+            form_class=SpendWithoutRequestForm,
+            columns=spend_without_request_columns,
+            compute=spend_without_request_compute,
+            available_to=finance_or_admin,
+            order=60,
+        )
+    )

@@ -1,0 +1,540 @@
+"""The figures of reports and dashboards, read through every model's ``visible_to(user)``.
+
+Reports stand on the top floor: they read campaigns, approvals and budgets
+and nothing imports them. Every figure here is summed, counted or averaged
+by the database (``values().annotate()``, ``aggregate()``, subqueries);
+Python only merges the few grouped rows of different sources by key and
+computes ratios of a row. The number of queries never depends on the
+number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import Team
+from approvals.choices import RequestStatus, StageStatus
+from approvals.models import ApprovalRequest, StageState
+from budgets.choices import FUNDED_STATUSES, REQUESTED_STATUSES, FundingRequestStatus
+from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
+from campaigns.choices import OPEN_STATUSES, KPIMetric
+from campaigns.models import KPI, Campaign, Channel, Task
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+DECIDED_STAGE_STATUSES = (StageStatus.APPROVED, StageStatus.CHANGES_REQUESTED, StageStatus.REJECTED)
+
+
+def ratio_percent(part, whole, places: str = "0.1") -> Decimal | None:
+    """``part / whole`` as a percentage, or ``None`` when the whole is zero (no ratio to show)."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(places))
+
+
+def roi_percent(revenue, cost) -> Decimal | None:
+    """ROI = (revenue − actual cost) / actual cost (PRODUCT.md §6); none without cost or revenue."""
+    if revenue is None or not cost or cost <= 0:
+        return None
+    return ((Decimal(revenue) - Decimal(cost)) * 100 / Decimal(cost)).quantize(Decimal("0.1"))
+
+
+def cost_per_lead(cost, leads) -> Decimal | None:
+    if not leads or not cost or cost <= 0:
+        return None
+    return (Decimal(cost) / Decimal(leads)).quantize(Decimal("0.01"))
+
+
+# --- campaign status ---------------------------------------------------------------------------
+
+
+def campaigns_for(user, *, team=None, channel=None, status=None, start_from=None, start_to=None):
+    """The visible campaigns a campaign report covers."""
+    campaigns = Campaign.objects.visible_to(user)
+    if team is not None:
+        campaigns = campaigns.filter(team=team)
+    if channel is not None:
+        campaigns = campaigns.filter(channels=channel)
+    if status:
+        campaigns = campaigns.filter(status=status)
+    if start_from is not None:
+        campaigns = campaigns.filter(start_date__gte=start_from)
+    if start_to is not None:
+        campaigns = campaigns.filter(start_date__lte=start_to)
+    return campaigns
+
+
+CAMPAIGN_GROUPS = {
+    "status": ("status",),
+    "team": ("team", "team__name"),
+    "channel": ("channels", "channels__code", "channels__name"),
+}
+
+
+def campaign_status(user, *, group_by="status", **filters) -> tuple[list[dict], dict]:
+    """Campaigns counted and their planned cost summed per status, team or channel.
+
+    A campaign in several channels counts in each of them; the totals count
+    it once.
+    """
+    campaigns = campaigns_for(user, **filters)
+    fields = CAMPAIGN_GROUPS[group_by]
+    rows = list(
+        Campaign.objects.filter(pk__in=campaigns.values("pk"))
+        .order_by()
+        .values(*fields)
+        .annotate(campaigns=Count("pk", distinct=True), planned_cost=Sum("planned_cost"))
+    )
+    totals = Campaign.objects.filter(pk__in=campaigns.values("pk")).aggregate(
+        campaigns=Count("pk"), planned_cost=Sum("planned_cost")
+    )
+    totals["planned_cost"] = totals["planned_cost"] or ZERO
+    return rows, totals
+
+
+# --- approval cycle times -------------------------------------------------------------------------
+
+
+def _days(duration: datetime.timedelta | None) -> Decimal | None:
+    if duration is None:
+        return None
+    return (Decimal(duration.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1"))
+
+
+def approval_cycle_times(user, *, date_from=None, date_to=None, subject_kind=None, now=None):
+    """Per stage (template × stage name): decided stages, average and longest time to decide, SLA breaches.
+
+    A stage's cycle time runs from its start to the decision that finished
+    it (``StageState.started_at → finished_at``). It breached its SLA when
+    decided after its due time, or when still open past it. Stopped stages
+    (withdrawn requests) do not count.
+    """
+    now = now or timezone.now()
+    states = StageState.objects.filter(
+        request__in=ApprovalRequest.objects.visible_to(user).values("pk"), started_at__isnull=False
+    ).exclude(status__in=[StageStatus.CANCELLED, StageStatus.WAITING])
+    if date_from is not None:
+        states = states.filter(started_at__date__gte=date_from)
+    if date_to is not None:
+        states = states.filter(started_at__date__lte=date_to)
+    if subject_kind:
+        states = states.filter(request__subject_kind=subject_kind)
+    decided = Q(status__in=DECIDED_STAGE_STATUSES, finished_at__isnull=False)
+    open_ = Q(status=StageStatus.IN_PROGRESS)
+    duration = ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
+    measures = {
+        "decided": Count("pk", filter=decided),
+        "avg_duration": Avg(duration, filter=decided),
+        "max_duration": Max(duration, filter=decided),
+        "late": Count("pk", filter=decided & Q(due_at__isnull=False, finished_at__gt=F("due_at"))),
+        "open": Count("pk", filter=open_),
+        "open_overdue": Count("pk", filter=open_ & Q(due_at__lt=now)),
+    }
+    rows = list(
+        states.order_by()
+        .values("request__template__name", "request__subject_kind", "name")
+        .annotate(**measures)
+        .order_by("request__template__name", "name")
+    )
+    totals = states.aggregate(**measures)
+    for row in [*rows, totals]:
+        row["avg_days"] = _days(row.pop("avg_duration"))
+        row["max_days"] = _days(row.pop("max_duration"))
+        row["breaches"] = row["late"] + row["open_overdue"]
+        row["breach_rate"] = ratio_percent(row["breaches"], row["decided"] + row["open"])
+    return rows, totals
+
+
+# --- budget vs actual -----------------------------------------------------------------------------
+
+#: Where each dimension of a budget cell is found on allocations, funding requests and spend.
+BUDGET_DIMENSIONS = {
+    "period": {"allocation": "period", "request": "period", "spend": "funding_request__period"},
+    "team": {"allocation": "team", "request": "campaign__team", "spend": "campaign__team"},
+    "category": {"allocation": "category", "request": "category", "spend": "funding_request__category"},
+}
+BUDGET_GROUPINGS = {
+    "period": ("period",),
+    "team": ("team",),
+    "category": ("category",),
+    "cell": ("period", "team", "category"),
+}
+
+
+def _grouped(queryset, dims, source: str, **sums) -> dict[tuple, dict]:
+    paths = [BUDGET_DIMENSIONS[d][source] for d in dims]
+    rows = queryset.order_by().values(*paths).annotate(**sums)
+    return {tuple(row[p] for p in paths): row for row in rows}
+
+
+def budget_vs_actual(user, *, group_by="cell", period=None, team=None, category=None):
+    """Allocated, requested, approved, committed and actual money per period, team, category or cell.
+
+    Every source is read through its own scoping (a marketer sees their
+    teams' allocations and requests) and summed by the database, one query
+    per source; the grouped rows are merged by key. Remaining = allocated −
+    approved (what can still be requested); variance = allocated − actual
+    (negative: overspent); utilisation = actual / allocated.
+    """
+    dims = BUDGET_GROUPINGS[group_by]
+    allocations = BudgetAllocation.objects.visible_to(user)
+    requests = FundingRequest.objects.visible_to(user)
+    commitments = Commitment.objects.visible_to(user)
+    expenses = Expense.objects.visible_to(user)
+    for dim, value in (("period", period), ("team", team), ("category", category)):
+        if value is None:
+            continue
+        paths = BUDGET_DIMENSIONS[dim]
+        allocations = allocations.filter(**{paths["allocation"]: value})
+        requests = requests.filter(**{paths["request"]: value})
+        commitments = commitments.filter(**{paths["spend"]: value})
+        expenses = expenses.filter(**{paths["spend"]: value})
+    sources = {
+        "allocated": _grouped(allocations, dims, "allocation", allocated=Sum("amount")),
+        "requested": _grouped(requests.filter(status__in=REQUESTED_STATUSES), dims, "request", requested=Sum("amount")),
+        "approved": _grouped(
+            requests.filter(status__in=FUNDED_STATUSES), dims, "request", approved=Sum("approved_amount")
+        ),
+        "committed": _grouped(commitments, dims, "spend", committed=Sum("amount")),
+        "actual": _grouped(expenses, dims, "spend", actual=Sum("amount")),
+    }
+    keys = set().union(*(source.keys() for source in sources.values()))
+    labels = _dimension_labels(dims, keys)
+    rows = []
+    for key in keys:
+        row = {dim: labels[dim].get(key[i]) for i, dim in enumerate(dims)}
+        for measure, source in sources.items():
+            row[measure] = (source.get(key) or {}).get(measure) or ZERO
+        _budget_ratios(row)
+        rows.append(row)
+    rows.sort(key=lambda r: tuple(_dimension_sort_key(dim, r[dim]) for dim in dims))
+    totals = {
+        "allocated": allocations.aggregate(t=Sum("amount"))["t"] or ZERO,
+        "requested": requests.filter(status__in=REQUESTED_STATUSES).aggregate(t=Sum("amount"))["t"] or ZERO,
+        "approved": requests.filter(status__in=FUNDED_STATUSES).aggregate(t=Sum("approved_amount"))["t"] or ZERO,
+        "committed": commitments.aggregate(t=Sum("amount"))["t"] or ZERO,
+        "actual": expenses.aggregate(t=Sum("amount"))["t"] or ZERO,
+    }
+    _budget_ratios(totals)
+    return rows, totals
+
+
+def _budget_ratios(row: dict) -> None:
+    row["remaining"] = row["allocated"] - row["approved"]
+    row["variance"] = row["allocated"] - row["actual"]
+    row["utilisation"] = ratio_percent(row["actual"], row["allocated"])
+
+
+def _dimension_labels(dims, keys) -> dict[str, dict]:
+    """The period, team and category objects behind the ids of the keys (one query per dimension)."""
+    models = {"period": FiscalPeriod, "team": Team, "category": ExpenseCategory}
+    labels = {}
+    for i, dim in enumerate(dims):
+        ids = {key[i] for key in keys if key[i] is not None}
+        labels[dim] = models[dim].objects.in_bulk(list(ids))
+    return labels
+
+
+def _dimension_sort_key(dim, obj):
+    if obj is None:
+        return (1, "")
+    if dim == "period":
+        return (0, obj.start_date.isoformat(), obj.name)
+    if dim == "category":
+        return (0, obj.code)
+    return (0, obj.name.lower())
+
+
+# --- cost structure and ROI -----------------------------------------------------------------------
+
+
+def _channel_count():
+    """How many channels the row's campaign has (at least 1), to split its money equally between them."""
+    through = Campaign.channels.through
+    counted = (
+        through.objects.filter(campaign_id=OuterRef("campaign_id"))
+        .order_by()
+        .values("campaign_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Greatest(Coalesce(Subquery(counted, output_field=IntegerField()), Value(1)), Value(1))
+
+
+def _split(field: str):
+    """``field`` divided by the number of the campaign's channels, as money."""
+    return ExpressionWrapper(F(field) / _channel_count(), output_field=MONEY_FIELD)
+
+
+def channel_labels(codes) -> dict:
+    """Channels by code, so grouped rows show translated names (one query)."""
+    return {c.code: c for c in Channel.objects.filter(code__in=[c for c in codes if c])}
+
+
+def cost_structure(user, *, period=None, team=None, category=None, channel=None, date_from=None, date_to=None):
+    """Actual spend (expenses) per period × category × channel, with each cell's share of the total.
+
+    An expense of a campaign in several channels is split equally between
+    them, so the cells add up to the total.
+    """
+    expenses = Expense.objects.visible_to(user)
+    if period is not None:
+        expenses = expenses.filter(funding_request__period=period)
+    if team is not None:
+        expenses = expenses.filter(campaign__team=team)
+    if category is not None:
+        expenses = expenses.filter(funding_request__category=category)
+    if channel is not None:
+        expenses = expenses.filter(campaign__channels=channel)
+    if date_from is not None:
+        expenses = expenses.filter(date__gte=date_from)
+    if date_to is not None:
+        expenses = expenses.filter(date__lte=date_to)
+    expenses = Expense.objects.filter(pk__in=expenses.values("pk"))
+    grouped = list(
+        expenses.annotate(channel_share=_split("amount"))
+        .order_by()
+        .values("funding_request__period", "funding_request__category", "campaign__channels__code")
+        .annotate(actual=Sum("channel_share"))
+    )
+    total = expenses.aggregate(t=Sum("amount"))["t"] or ZERO
+    periods = FiscalPeriod.objects.in_bulk([r["funding_request__period"] for r in grouped])
+    categories = ExpenseCategory.objects.in_bulk([r["funding_request__category"] for r in grouped])
+    channels = channel_labels(r["campaign__channels__code"] for r in grouped)
+    rows = []
+    for row in grouped:
+        actual = Decimal(row["actual"] or 0).quantize(Decimal("0.01"))
+        rows.append(
+            {
+                "period": periods.get(row["funding_request__period"]),
+                "category": categories.get(row["funding_request__category"]),
+                "channel": channels.get(row["campaign__channels__code"]),
+                "actual": actual,
+                "share": ratio_percent(actual, total),
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            _dimension_sort_key("period", r["period"]),
+            _dimension_sort_key("category", r["category"]),
+            str(r["channel"] or "~"),
+        )
+    )
+    by_period_category = list(
+        expenses.order_by()
+        .values("funding_request__period", "funding_request__category")
+        .annotate(actual=Sum("amount"))
+    )
+    chart_cells = {
+        (periods.get(r["funding_request__period"]), categories.get(r["funding_request__category"])): r["actual"]
+        for r in by_period_category
+    }
+    return rows, {"actual": total, "share": Decimal("100.0") if total else None}, chart_cells
+
+
+def unmapped_spend(user, *, date_from=None, date_to=None, category=None):
+    """Accounting lines no approved request covers (the unmapped queue), and their sums per category.
+
+    Reads through budgets' ``spend_without_request`` selector (finance and
+    admins only: others see nothing).
+    """
+    from budgets.selectors import spend_without_request
+
+    found = spend_without_request(user=user, date_from=date_from, date_to=date_to, category=category)
+    lines = found["lines"]
+    by_category = list(
+        lines.order_by().values("category__code").annotate(total=Sum("amount")).order_by("category__code")
+    )
+    return found, by_category
+
+
+def money_campaigns(user, *, team=None, channel=None, status=None):
+    """Campaigns whose money the user may see: visible campaigns with a funding request the user reads."""
+    campaigns = campaigns_for(user, team=team, channel=channel, status=status)
+    return campaigns.filter(pk__in=FundingRequest.objects.visible_to(user).values("campaign"))
+
+
+def _kpi_actual(metric):
+    return Subquery(
+        KPI.objects.filter(campaign=OuterRef("pk"), metric=metric).values("actual")[:1],
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def roi_by_campaign(user, **filters):
+    """Per campaign: actual cost (its expenses), actual revenue and leads (its KPIs), ROI and cost per lead."""
+    campaigns = money_campaigns(user, **filters)
+    spent = (
+        Expense.objects.visible_to(user)
+        .filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(s=Sum("amount"))
+        .values("s")[:1]
+    )
+    rows = list(
+        Campaign.objects.filter(pk__in=campaigns.values("pk"))
+        .select_related("team")
+        .annotate(
+            cost=Coalesce(Subquery(spent, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD)),
+            revenue=_kpi_actual(KPIMetric.REVENUE),
+            leads=_kpi_actual(KPIMetric.LEADS),
+        )
+        .order_by("code")
+    )
+    result = [
+        {
+            "campaign": c,
+            "team": c.team,
+            "cost": c.cost,
+            "revenue": c.revenue,
+            "leads": int(c.leads) if c.leads is not None else None,
+            "roi": roi_percent(c.revenue, c.cost),
+            "cost_per_lead": cost_per_lead(c.cost, c.leads),
+        }
+        for c in rows
+    ]
+    return result, _roi_totals(user, campaigns)
+
+
+def roi_by_channel(user, **filters):
+    """Per channel: the same figures, a campaign's money split equally between its channels."""
+    campaigns = money_campaigns(user, **filters)
+    costs = {
+        row["campaign__channels__code"]: row["cost"]
+        for row in Expense.objects.visible_to(user)
+        .filter(campaign__in=campaigns.values("pk"))
+        .annotate(channel_share=_split("amount"))
+        .order_by()
+        .values("campaign__channels__code")
+        .annotate(cost=Sum("channel_share"))
+    }
+    kpis = {
+        row["campaign__channels__code"]: row
+        for row in KPI.objects.filter(campaign__in=campaigns.values("pk"))
+        .annotate(channel_share=_split("actual"))
+        .order_by()
+        .values("campaign__channels__code")
+        .annotate(
+            revenue=Sum("channel_share", filter=Q(metric=KPIMetric.REVENUE)),
+            leads=Sum("channel_share", filter=Q(metric=KPIMetric.LEADS)),
+        )
+    }
+    codes = set(costs) | set(kpis)
+    channels = channel_labels(codes)
+    rows = []
+    for code in codes:
+        cost = Decimal(costs.get(code) or 0).quantize(Decimal("0.01"))
+        revenue = (kpis.get(code) or {}).get("revenue")
+        leads = (kpis.get(code) or {}).get("leads")
+        revenue = Decimal(revenue).quantize(Decimal("0.01")) if revenue is not None else None
+        leads = int(Decimal(leads).quantize(Decimal("1"))) if leads is not None else None
+        rows.append(
+            {
+                "channel": channels.get(code),
+                "cost": cost,
+                "revenue": revenue,
+                "leads": leads,
+                "roi": roi_percent(revenue, cost),
+                "cost_per_lead": cost_per_lead(cost, leads),
+            }
+        )
+    rows.sort(key=lambda r: str(r["channel"] or "~").lower())
+    return rows, _roi_totals(user, campaigns)
+
+
+def _roi_totals(user, campaigns) -> dict:
+    cost = Expense.objects.visible_to(user).filter(campaign__in=campaigns.values("pk")).aggregate(t=Sum("amount"))["t"]
+    kpis = KPI.objects.filter(campaign__in=campaigns.values("pk")).aggregate(
+        revenue=Sum("actual", filter=Q(metric=KPIMetric.REVENUE)),
+        leads=Sum("actual", filter=Q(metric=KPIMetric.LEADS)),
+    )
+    cost = cost or ZERO
+    leads = int(kpis["leads"]) if kpis["leads"] is not None else None
+    return {
+        "cost": cost,
+        "revenue": kpis["revenue"],
+        "leads": leads,
+        "roi": roi_percent(kpis["revenue"], cost),
+        "cost_per_lead": cost_per_lead(cost, leads),
+    }
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+def my_campaigns(user, limit=8):
+    """Open campaigns the user owns or their teams run, soonest first."""
+    return (
+        Campaign.objects.visible_to(user)
+        .filter(Q(owner=user) | Q(team_id__in=user.team_ids), status__in=OPEN_STATUSES)
+        .select_related("team", "owner")
+        .order_by("start_date", "code")[:limit]
+    )
+
+
+def my_tasks(user, limit=8):
+    """Undone tasks assigned to the user, the overdue and soonest due first."""
+    return (
+        Task.objects.visible_to(user)
+        .filter(assignee=user, done=False)
+        .select_related("campaign")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def my_funding_requests(user, limit=8):
+    """The user's own funding requests, newest first."""
+    return FundingRequest.objects.visible_to(user).filter(requested_by=user).with_related()[:limit]
+
+
+def approvals_waiting_on(user, limit=8):
+    """What waits on the user's decision, oldest first (the inbox's head)."""
+    return (
+        ApprovalRequest.objects.pending_for(user)
+        .select_related("submitted_by", "current_stage")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+
+
+def overdue_approvals(user, limit=8, now=None):
+    """Open approval requests the user may read whose current stage is past due, the longest overdue first."""
+    now = now or timezone.now()
+    return (
+        ApprovalRequest.objects.visible_to(user)
+        .filter(status=RequestStatus.IN_PROGRESS, current_stage__due_at__lt=now)
+        .select_related("submitted_by", "current_stage")
+        .order_by("current_stage__due_at", "pk")[:limit]
+    )
+
+
+def requests_to_review(user, limit=8):
+    """Submitted funding requests finance reviews, oldest first."""
+    if not (user.is_mrm_admin or user.has_role(Role.FINANCE)):
+        return FundingRequest.objects.none()
+    return (
+        FundingRequest.objects.visible_to(user)
+        .filter(status=FundingRequestStatus.SUBMITTED)
+        .with_related()
+        .order_by("submitted_at", "pk")[:limit]
+    )

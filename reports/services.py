@@ -1,0 +1,292 @@
+"""Every write of the reports app: saved views, background runs, subscriptions and their deliveries.
+
+Reports are computed as a given user (``Report.run(user, params)``) and
+never with more rights than that user has: a run as its requester, a
+subscription's e-mail as each recipient.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from reports import exports
+from reports.choices import ExportFormat, Frequency, RunStatus
+from reports.models import ReportRun, ReportSubscription, SavedReportView, SubscriptionDelivery
+from reports.permissions import (
+    can_manage_saved_view,
+    can_manage_subscription,
+    can_save_views,
+    can_subscribe,
+    can_view_report,
+)
+from reports.registry import ReportParamsInvalid, get_report
+
+logger = logging.getLogger(__name__)
+
+
+def sync_max_rows() -> int:
+    """Exports of more rows than this run in the background (``MRM_REPORT_SYNC_MAX_ROWS``)."""
+    return getattr(settings, "MRM_REPORT_SYNC_MAX_ROWS", 2000)
+
+
+def file_retention_days() -> int:
+    """Days a background export's file is kept (``MRM_REPORT_FILE_DAYS``)."""
+    return getattr(settings, "MRM_REPORT_FILE_DAYS", 7)
+
+
+def _report_for(slug: str, user):
+    report = get_report(slug)
+    if report is None:
+        raise ValidationError({"report": _("There is no such report.")})
+    if not can_view_report(user, report):
+        raise PermissionDenied(_("This report is not available to you."))
+    return report
+
+
+def _valid_params(report, user, params) -> dict[str, str]:
+    """The canonical parameters, validated as ``user`` sees them; bad ones are field errors."""
+    form = report.form(params or {}, user)
+    if not form.is_valid():
+        raise ReportParamsInvalid(form)
+    return form.params()
+
+
+# --- saved views --------------------------------------------------------------------------------
+
+
+def saved_view_create(*, report: str, name: str, params: dict, shared: bool, by) -> SavedReportView:
+    """Keep a report's filters under a name; its link reproduces the view (for colleagues too, when shared)."""
+    if not can_save_views(by):
+        raise PermissionDenied(_("You cannot save report views."))
+    definition = _report_for(report, by)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the view a name.")})
+    clean = _valid_params(definition, by, params)
+    slug = f"{slugify(name)[:100] or 'view'}-{secrets.token_hex(3)}"
+    return SavedReportView.objects.create(
+        report=definition.slug, name=name[:120], slug=slug, params=clean, shared=bool(shared), owner=by
+    )
+
+
+def saved_view_delete(*, view: SavedReportView, by) -> None:
+    if not can_manage_saved_view(by, view):
+        raise PermissionDenied(_("Only the owner can delete a saved view."))
+    view.delete()
+
+
+# --- background runs ----------------------------------------------------------------------------
+
+
+def report_run_create(*, report: str, params: dict, format: str, by) -> ReportRun:
+    """Queue an export of a report as ``by`` sees it; the task runs after commit (eagerly in the embedded default)."""
+    definition = _report_for(report, by)
+    if format not in ExportFormat.values:
+        raise ValidationError({"format": _("Choose CSV, XLSX or PDF.")})
+    clean = _valid_params(definition, by, params)
+    run = ReportRun.objects.create(report=definition.slug, params=clean, format=format, requested_by=by)
+    from reports.tasks import run_report_task
+
+    transaction.on_commit(lambda: run_report_task.delay(run.pk))
+    return run
+
+
+def report_run_set_progress(run_id: int, progress: int) -> None:
+    ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=max(0, min(int(progress), 99)))
+
+
+def _language_of(user) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def report_run_execute(run_id: int) -> ReportRun | None:
+    """Compute and render a queued run as its requester; record progress, the file, or the error.
+
+    Idempotent: only a queued run starts (its row is locked while it is
+    claimed), so a task delivered twice renders once.
+    """
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.QUEUED:
+            return run
+        run.status, run.started_at, run.progress = RunStatus.RUNNING, timezone.now(), 5
+        run.save(update_fields=["status", "started_at", "progress"])
+    try:
+        user = run.requested_by
+        with translation.override(_language_of(user)):
+            report = _report_for(run.report, user)
+            result = report.run(user, run.params)
+            report_run_set_progress(run.pk, 30)
+            content = exports.render(
+                result, run.format, progress=lambda p: report_run_set_progress(run.pk, 30 + int(p * 0.6))
+            )
+            name = exports.file_name(result, run.format)
+        run.refresh_from_db()
+        run.file.save(name, ContentFile(content), save=False)
+        run.file_name, run.rows = name, len(result.rows)
+        run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
+        run.save(update_fields=["file", "file_name", "rows", "status", "progress", "finished_at"])
+    except Exception as exc:  # a failed export is recorded for its requester, never lost
+        logger.exception("report run %s failed", run_id)
+        message = _("The export failed: %(error)s") % {"error": _describe(exc)}
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error=message[:2000], finished_at=timezone.now()
+        )
+        run.refresh_from_db()
+    return run
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ReportParamsInvalid):
+        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in exc.field_errors.items())
+    if isinstance(exc, (ValidationError, PermissionDenied)):
+        return " ".join(getattr(exc, "messages", [str(exc)]))
+    return exc.__class__.__name__
+
+
+def purge_report_files(*, now=None) -> int:
+    """Delete export files older than ``MRM_REPORT_FILE_DAYS``; the run stays on record as expired."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=file_retention_days())
+    purged = 0
+    for run in ReportRun.objects.filter(finished_at__lt=cutoff).exclude(file="").only("pk", "file"):
+        run.file.delete(save=False)
+        ReportRun.objects.filter(pk=run.pk).update(file="", file_deleted_at=now)
+        purged += 1
+    return purged
+
+
+# --- subscriptions -------------------------------------------------------------------------------
+
+
+def subscription_save(*, subscription: ReportSubscription | None, data: dict, recipients, by) -> ReportSubscription:
+    """Create or change one's own subscription; its filters are validated as the owner sees them."""
+    if not can_subscribe(by):
+        raise PermissionDenied(_("You cannot subscribe to reports."))
+    if subscription is not None and not can_manage_subscription(by, subscription):
+        raise PermissionDenied(_("Only the owner can change a subscription."))
+    definition = _report_for(data["report"], by)
+    clean = _valid_params(definition, by, data.get("params") or {})
+    recipients = list(recipients)
+    if not recipients:
+        raise ValidationError({"recipients": _("Choose at least one recipient.")})
+    with transaction.atomic():
+        subscription = subscription or ReportSubscription(owner=by)
+        for name in ("name", "format", "frequency", "weekday", "day_of_month", "active"):
+            if name in data:
+                setattr(subscription, name, data[name])
+        subscription.report, subscription.params = definition.slug, clean
+        subscription.full_clean(exclude=["owner", "recipients"])
+        subscription.save()
+        subscription.recipients.set(recipients)
+    return subscription
+
+
+def subscription_delete(*, subscription: ReportSubscription, by) -> None:
+    if not can_manage_subscription(by, subscription):
+        raise PermissionDenied(_("Only the owner can delete a subscription."))
+    subscription.delete()
+
+
+def due_period(subscription: ReportSubscription, today: datetime.date) -> str | None:
+    """The period this subscription owes today, or ``None``.
+
+    Weekly on weekday W: week ``YYYY-Www`` is due from its day W on.
+    Monthly on day D: month ``YYYY-MM`` is due from its day D on. A period
+    whose day came before the subscription existed is not owed (no e-mail
+    for the past right after subscribing).
+    """
+    created = timezone.localdate(subscription.created_at) if subscription.created_at else today
+    if subscription.frequency == Frequency.WEEKLY:
+        scheduled = today - datetime.timedelta(days=today.weekday() - subscription.weekday)
+        year, week, _weekday = today.isocalendar()
+        period = f"{year}-W{week:02d}"
+    else:
+        scheduled = today.replace(day=subscription.day_of_month)
+        period = f"{today:%Y-%m}"
+    if scheduled > today or scheduled < created:
+        return None
+    return period
+
+
+def send_due_subscriptions(*, today: datetime.date | None = None) -> int:
+    """E-mail every subscription due today; each period exactly once, however often this runs.
+
+    The delivery row (unique per subscription and period) is written in the
+    same transaction as the sending: a second run finds it and skips; two
+    concurrent runs collide on the unique constraint and one gives way. Each
+    recipient gets their own e-mail, with the report computed with their own
+    permissions and in their language.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    subscriptions = (
+        ReportSubscription.objects.active().select_related("owner").prefetch_related("recipients").order_by("pk")
+    )
+    for subscription in subscriptions:
+        period = due_period(subscription, today)
+        if period is None or subscription.last_period_sent == period:
+            continue
+        try:
+            with transaction.atomic():
+                if SubscriptionDelivery.objects.filter(subscription=subscription, period=period).exists():
+                    continue
+                delivery = SubscriptionDelivery.objects.create(subscription=subscription, period=period)
+                delivery.recipients = _deliver(subscription, period)
+                delivery.save(update_fields=["recipients"])
+                ReportSubscription.objects.filter(pk=subscription.pk).update(last_period_sent=period)
+                sent += 1
+        except IntegrityError:
+            continue  # another run is sending this period
+    return sent
+
+
+def _deliver(subscription: ReportSubscription, period: str) -> int:
+    report = get_report(subscription.report)
+    if report is None:
+        return 0
+    count = 0
+    for recipient in subscription.recipients.all():
+        if not recipient.is_active or not recipient.email or not report.available_to(recipient):
+            continue
+        with translation.override(_language_of(recipient)):
+            try:
+                result = report.run(recipient, subscription.params)
+            except ReportParamsInvalid:
+                logger.warning("subscription %s: filters not valid for %s", subscription.pk, recipient.pk)
+                continue
+            content = exports.render(result, subscription.format)
+            subject = _("%(report)s — %(name)s (%(period)s)") % {
+                "report": report.title,
+                "name": subscription.name,
+                "period": period,
+            }
+            body = render_to_string(
+                "reports/subscription_email.txt",
+                {
+                    "recipient": recipient,
+                    "subscription": subscription,
+                    "result": result,
+                    "period": period,
+                    "link": f"{settings.MRM_BASE_URL}/reports/{report.slug}/?{result.query_string}",
+                },
+            )
+        message = EmailMessage(subject=subject, body=body, to=[recipient.email])
+        message.attach(
+            exports.file_name(result, subscription.format), content, exports.CONTENT_TYPES[subscription.format]
+        )
+        message.send()
+        count += 1
+    return count

@@ -1,0 +1,65 @@
+// Reports: draws every chart whose data sits in a <script type="application/json"> block
+// (the strict CSP allows no inline code), after page load and after htmx swaps; copies share links.
+(function () {
+  "use strict";
+  var PALETTE = ["#206bc4", "#2fb344", "#f76707", "#ae3ec9", "#d63939", "#17a2b8", "#f59f00", "#667382"];
+  var lang = document.documentElement.lang || "en";
+
+  function formatter(valueType) {
+    if (valueType === "money") {
+      var money = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+      return function (v) { return money.format(v); };
+    }
+    if (valueType === "percent") {
+      return function (v) { return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(v) + " %"; };
+    }
+    var number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+    return function (v) { return number.format(v); };
+  }
+
+  function draw(canvas) {
+    if (canvas.dataset.drawn || typeof window.Chart === "undefined") { return; }
+    var source = document.getElementById(canvas.getAttribute("data-report-chart"));
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    var stacked = spec.kind === "stacked_bar";
+    var format = formatter(spec.value_type);
+    var datasets = spec.datasets.map(function (d, i) {
+      var colour = PALETTE[i % PALETTE.length];
+      return { label: d.label, data: d.data, backgroundColor: colour, borderColor: colour };
+    });
+    canvas.dataset.drawn = "1";
+    new window.Chart(canvas, {
+      type: spec.kind === "line" ? "line" : "bar",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { stacked: stacked },
+          y: { stacked: stacked, ticks: { callback: function (v) { return format(v); } } }
+        },
+        plugins: {
+          legend: { display: datasets.length > 1 },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed.y); } } }
+        }
+      }
+    });
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("canvas[data-report-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.detail.target); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) { return; }
+    var input = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!input) { return; }
+    input.select();
+    if (navigator.clipboard) { navigator.clipboard.writeText(input.value); }
+  });
+})();

@@ -1,0 +1,224 @@
+"""Report pages, dashboards, exports from the page, saved views and subscriptions in the browser's HTTP."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from reports.models import ReportRun, ReportSubscription, SavedReportView
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def chart_data(body: str, chart_id: str) -> dict:
+    start = body.index(f'<script id="{chart_id}-data" type="application/json">') + len(
+        f'<script id="{chart_id}-data" type="application/json">'
+    )
+    return json.loads(body[start : body.index("</script>", start)])
+
+
+def test_the_cmo_lands_on_the_overview_dashboard(client, money_world, approver):
+    # given the CMO (an approver)
+    client.force_login(approver)
+    # when they open the landing page
+    body = client.get(reverse("dashboard")).content.decode()
+    # then they see campaigns by status, approvals waiting on them, overdue approvals, spend vs budget, ROI by channel
+    for heading in ("Campaigns by status", "Waiting on my decision", "Overdue approvals", "ROI by channel"):
+        assert heading in body
+    assert 'data-testid="role"' in body
+    # and each chart has its table and its data as a JSON block (no inline script)
+    assert chart_data(body, "campaigns-by-status")["labels"]
+    assert 'data-testid="report-table"' in body
+
+
+def test_finance_lands_on_the_finance_dashboard(client, money_world, finance_user):
+    client.force_login(finance_user)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Funding requests to review" in body
+    assert "Spend by category against allocations" in body
+    assert "Cost structure over time" in body
+    assert 'data-testid="spend-without-request-total"' in body
+    # AUTUMN's submitted request waits for review
+    assert "Autumn" in body
+
+
+def test_a_marketer_lands_on_their_work(client, money_world, marketer):
+    client.force_login(marketer)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "My campaigns" in body and "Spring launch" in body
+    assert "My funding requests" in body
+    assert "Secret expo" not in body
+
+
+def test_admins_see_the_cmo_view(client, money_world, admin_user):
+    client.force_login(admin_user)
+    assert "Waiting on my decision" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_index_lists_the_reports_the_user_may_open(client, marketer, finance_user):
+    client.force_login(marketer)
+    body = client.get(reverse("reports:index")).content.decode()
+    assert "Budget vs actual" in body
+    assert "Spend without a request" not in body
+    client.force_login(finance_user)
+    assert "Spend without a request" in client.get(reverse("reports:index")).content.decode()
+
+
+def test_a_user_without_a_role_cannot_open_reports(client, db):
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(reverse("reports:index")).status_code == 403
+    assert client.get(reverse("reports:detail", args=["campaign-status"])).status_code == 403
+
+
+def test_report_page_shows_filters_chart_table_totals_and_a_share_link(client, money_world, finance_user, q1):
+    client.force_login(finance_user)
+    url = reverse("reports:detail", args=["budget-vs-actual"])
+    response = client.get(url, {"group_by": "team", "period": q1.pk})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"group_by=team&amp;period={q1.pk}" in body
+    assert 'data-testid="report-totals"' in body
+    assert chart_data(body, "report-chart")["labels"] == ["Brand", "Events"]
+    assert "Fiscal period: Q1 2027" in body
+
+
+def test_bad_filter_values_give_a_clear_error_not_a_500(client, finance_user):
+    client.force_login(finance_user)
+    response = client.get(reverse("reports:detail", args=["budget-vs-actual"]), {"team": "abc", "group_by": "x"})
+    assert response.status_code == 400
+    assert "The filters are not valid" in response.content.decode()
+
+
+def test_unknown_report_is_404_and_finance_only_report_is_403_for_a_marketer(client, marketer):
+    client.force_login(marketer)
+    assert client.get(reverse("reports:detail", args=["nope"])).status_code == 404
+    assert client.get(reverse("reports:detail", args=["spend-without-request"])).status_code == 403
+
+
+def test_the_htmx_filter_swap_returns_the_fragment(client, money_world, finance_user):
+    client.force_login(finance_user)
+    response = client.get(
+        reverse("reports:detail", args=["campaign-status"]), {"group_by": "team"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "<html" not in body and 'data-testid="report-table"' in body
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats"), ("pdf", "application/pdf")],
+)
+def test_exports_download_from_the_page(client, money_world, finance_user, fmt, content_type):
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("reports:export", args=["budget-vs-actual"]), {"format": fmt, "group_by": "category"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert response["Content-Disposition"].startswith('attachment; filename="budget-vs-actual-')
+
+
+def test_a_background_export_runs_and_only_its_requester_downloads_it(
+    client, money_world, finance_user, admin_user, django_capture_on_commit_callbacks
+):
+    client.force_login(finance_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:export", args=["cost-structure"]), {"format": "xlsx", "background": "1"}
+        )
+    run = ReportRun.objects.get()
+    assert response["Location"] == reverse("reports:run", args=[run.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="done"' in page and "Download" in page
+    assert client.get(reverse("reports:run_download", args=[run.pk])).status_code == 200
+    # another person (even an admin) gets a 404 for someone else's run
+    client.force_login(admin_user)
+    assert client.get(reverse("reports:run", args=[run.pk])).status_code == 404
+    assert client.get(reverse("reports:run_download", args=[run.pk])).status_code == 404
+
+
+def test_the_run_status_fragment_polls_until_finished(client, finance_user):
+    client.force_login(finance_user)
+    run = ReportRun.objects.create(report="campaign-status", format="csv", requested_by=finance_user)
+    body = client.get(reverse("reports:run", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in body and "<html" not in body
+
+
+def test_saved_views_reproduce_the_view_and_can_be_shared(client, money_world, marketer, approver, q1):
+    # given the marketer saves a shared view of budget vs actual for Q1 by category
+    client.force_login(marketer)
+    response = client.post(
+        reverse("reports:saved_view_create", args=["budget-vs-actual"]),
+        {"name": "Q1 by category", "shared": "on", "group_by": "category", "period": q1.pk},
+    )
+    view = SavedReportView.objects.get()
+    assert view.params == {"group_by": "category", "period": str(q1.pk)}
+    # when a colleague opens its link
+    client.force_login(approver)
+    opened = client.get(view.get_absolute_url())
+    # then it leads to the same report with the same filters
+    assert opened["Location"] == f"/reports/budget-vs-actual/?group_by=category&period={q1.pk}"
+    # and only the owner may delete it
+    assert client.post(reverse("reports:saved_view_delete", args=[view.pk])).status_code == 403
+    client.force_login(marketer)
+    client.post(reverse("reports:saved_view_delete", args=[view.pk]))
+    assert not SavedReportView.objects.exists()
+    assert response.status_code == 302
+
+
+def test_a_private_saved_view_is_404_for_others(client, marketer, other_team_marketer):
+    view = SavedReportView.objects.create(report="roi", name="Mine", slug="mine-1", owner=marketer)
+    client.force_login(other_team_marketer)
+    assert client.get(view.get_absolute_url()).status_code == 404
+
+
+def test_subscriptions_are_created_edited_and_deleted_by_their_owner(client, marketer, approver, other_team_marketer):
+    client.force_login(marketer)
+    form = client.get(reverse("reports:subscription_create"), {"report": "roi", "filters": "group_by=channel"})
+    assert "Group by: Channel" in form.content.decode()
+    response = client.post(
+        reverse("reports:subscription_create"),
+        {
+            "name": "Weekly ROI",
+            "report": "roi",
+            "filters": "group_by=channel",
+            "format": "pdf",
+            "frequency": "weekly",
+            "weekday": "0",
+            "day_of_month": "1",
+            "recipients": [marketer.pk, approver.pk],
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    subscription = ReportSubscription.objects.get()
+    assert subscription.params == {"group_by": "channel"}
+    assert set(subscription.recipients.all()) == {marketer, approver}
+    assert "Weekly ROI" in client.get(reverse("reports:subscriptions")).content.decode()
+    # another user cannot see, edit or delete it
+    client.force_login(other_team_marketer)
+    assert client.get(reverse("reports:subscription_edit", args=[subscription.pk])).status_code == 404
+    assert client.post(reverse("reports:subscription_delete", args=[subscription.pk])).status_code == 404
+    client.force_login(marketer)
+    client.post(reverse("reports:subscription_delete", args=[subscription.pk]))
+    assert not ReportSubscription.objects.exists()
+
+
+def test_a_subscription_with_bad_filters_is_refused_with_a_message(client, marketer):
+    client.force_login(marketer)
+    response = client.post(
+        reverse("reports:subscription_create"),
+        {
+            "name": "Broken",
+            "report": "roi",
+            "filters": "group_by=nonsense",
+            "format": "pdf",
+            "frequency": "monthly",
+            "weekday": "0",
+            "day_of_month": "5",
+            "recipients": [marketer.pk],
+        },
+    )
+    assert response.status_code == 400
+    assert "The filters are not valid" in response.content.decode()
