@@ -59,6 +59,7 @@ def version_page_data(material: Material, version: MaterialVersion | None, user)
     for comment in comments:
         if comment.is_pinned:
             comment.pin_number = len(pins) + 1
+            comment.x_percent, comment.y_percent = round(comment.x * 100), round(comment.y * 100)
             pins.append(comment)
         else:
             comment.pin_number = None

@@ -29,7 +29,7 @@ from materials.choices import MaterialKind, ReviewStatus
 from materials.forms import MaterialForm, PinForm, SubmitForm, UploadForm
 from materials.models import Material, MaterialVersion
 from mrm.exceptions import StateConflict
-from mrm.htmx import page_or_fragment
+from mrm.htmx import is_fragment_request, page_or_fragment
 
 PAGE_SIZE = 25
 
@@ -156,16 +156,32 @@ def _page_context(request, material, version, **forms) -> dict:
         "accept": services.files.ACCEPT,
         "allowed_types": services.files.ALLOWED_LABEL,
         "max_mb": services.files.max_bytes() // (1024 * 1024),
+        "pin_base": "",
         "history": list(material.history.select_related("history_user").order_by("-history_date")[:20]),
         **data,
     }
+
+
+def _page(request, material, version):
+    """The material page; for an htmx request only the preview with its pins.
+
+    The fragment is what the approval request page can load from the
+    request's subject link (``hx-get="{{ approval.subject_url }}"``), so the
+    approvers see the preview there too without approvals knowing materials.
+    """
+    if is_fragment_request(request):
+        data = selectors.version_page_data(material, version, request.user)
+        context = {"material": material, "version": version, "pins": data["pins"]}
+        context["pin_base"] = version.get_absolute_url() if version else ""
+        return render(request, "materials/partials/_approval_preview.html", context)
+    return render(request, "materials/detail.html", _page_context(request, material, version))
 
 
 @login_required
 def material_detail(request, pk):
     """The material page, on its latest version."""
     material = _visible_material(request, pk)
-    return render(request, "materials/detail.html", _page_context(request, material, material.latest_version))
+    return _page(request, material, material.latest_version)
 
 
 @login_required
@@ -173,7 +189,7 @@ def version_detail(request, pk):
     """The material page on one version: its preview with pins, its decisions and comments."""
     version = _visible_version(request, pk)
     material = _visible_material(request, version.material_id)
-    return render(request, "materials/detail.html", _page_context(request, material, version))
+    return _page(request, material, version)
 
 
 @login_required

@@ -240,3 +240,20 @@ def test_the_material_page_speaks_russian(client, marketer, image_material, work
     assert "Не отправлен" in html
     listing = client.get(reverse("materials:list")).content.decode()
     assert "Нет материалов" not in listing and "Материалы" in listing
+
+
+def test_the_version_page_as_an_htmx_fragment_is_the_preview_with_its_pins(client, legal, material_in_review):
+    # given a pinned comment on the version under review
+    approval_comment(request=ApprovalRequest.objects.get(), by=legal, body="Here", page=1, x=0.424, y=0.1)
+    version = material_in_review.latest_version
+    client.force_login(legal)
+    # when the approval request page loads the subject link with htmx
+    response = client.get(ApprovalRequest.objects.get().subject_url, HTTP_HX_REQUEST="true")
+    # then it gets the preview alone, with the pin placed by classes (no script runs in swapped content)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'data-testid="approval-material-preview"' in html
+    assert f'src="/materials/versions/{version.pk}/preview/?page=1"' in html
+    assert "pin-x-42 pin-y-10" in html
+    assert f'href="{version.get_absolute_url()}#comment-' in html
+    assert "data-pinnable" not in html
