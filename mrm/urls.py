@@ -23,6 +23,7 @@ from campaigns.api.views import (
     KPIViewSet,
     TaskViewSet,
 )
+from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
 from reports.api.views import ReportRunViewSet, ReportViewSet
@@ -43,6 +44,7 @@ router.register("budget-allocations", BudgetAllocationViewSet, basename="budget-
 router.register("funding-requests", FundingRequestViewSet, basename="funding-request")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("expenses", ExpenseViewSet, basename="expense")
+router.register("materials", MaterialViewSet, basename="material")
 router.register("workflow-templates", WorkflowTemplateViewSet, basename="workflow-template")
 router.register("approval-requests", ApprovalRequestViewSet, basename="approval-request")
 router.register("delegations", DelegationViewSet, basename="delegation")
@@ -59,6 +61,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("campaigns.urls")),
+    path("materials/", include("materials.urls")),
     path("budgets/", include("budgets.urls")),
     path("approvals/", include("approvals.urls")),
     path("notifications/", include("notifications.urls")),

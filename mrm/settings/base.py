@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "approvals",
     "campaigns",
+    "materials",
     "budgets",
     "reports",
 ]
@@ -153,6 +154,8 @@ MRM_CURRENCY = env.get_str("MRM_CURRENCY", "RUB")
 MRM_SPEND_TOLERANCE_PERCENT = env.get_decimal("MRM_SPEND_TOLERANCE_PERCENT", "0")
 # Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
+# Largest material version (image, PDF, video, office document) accepted, in megabytes.
+MRM_UPLOAD_MAX_MB = env.get_int("MRM_UPLOAD_MAX_MB", 50)
 
 # --- static and media -------------------------------------------------------
 STATIC_URL = "/static/"
@@ -281,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "StageStateStatusEnum": "approvals.choices.StageStatus",
         "FundingRequestStatusEnum": "budgets.choices.FundingRequestStatus",
         "CampaignStatusEnum": "campaigns.choices.CampaignStatus",
+        "MaterialStatusEnum": "materials.choices.ReviewStatus",
+        "MaterialKindEnum": "materials.choices.MaterialKind",
     },
 }
 
