@@ -12,7 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
 from approvals.choices import SubjectKind
@@ -35,23 +35,33 @@ from reports.registry import (
 
 
 def team_field():
-    return forms.ModelChoiceField(Team.objects.none(), required=False, label=_l("Team"), empty_label=_l("All"))
+    return forms.ModelChoiceField(
+        Team.objects.none(), required=False, label=gettext_lazy("Team"), empty_label=gettext_lazy("All")
+    )
 
 
 def period_field():
     return forms.ModelChoiceField(
-        FiscalPeriod.objects.none(), required=False, label=_l("Fiscal period"), empty_label=_l("All")
+        FiscalPeriod.objects.none(),
+        required=False,
+        label=gettext_lazy("Fiscal period"),
+        empty_label=gettext_lazy("All"),
     )
 
 
 def category_field():
     return forms.ModelChoiceField(
-        ExpenseCategory.objects.none(), required=False, label=_l("Expense category"), empty_label=_l("All")
+        ExpenseCategory.objects.none(),
+        required=False,
+        label=gettext_lazy("Expense category"),
+        empty_label=gettext_lazy("All"),
     )
 
 
 def channel_field():
-    return forms.ModelChoiceField(Channel.objects.none(), required=False, label=_l("Channel"), empty_label=_l("All"))
+    return forms.ModelChoiceField(
+        Channel.objects.none(), required=False, label=gettext_lazy("Channel"), empty_label=gettext_lazy("All")
+    )
 
 
 def date_field(label):
@@ -93,26 +103,36 @@ def channel_label(channel) -> str:
 class CampaignStatusForm(ScopedChoicesMixin, ReportForm):
     group_by = forms.ChoiceField(
         required=False,
-        label=_l("Group by"),
-        choices=[("status", _l("Status")), ("team", _l("Team")), ("channel", _l("Channel"))],
+        label=gettext_lazy("Group by"),
+        choices=[
+            ("status", gettext_lazy("Status")),
+            ("team", gettext_lazy("Team")),
+            ("channel", gettext_lazy("Channel")),
+        ],
     )
     team = team_field()
     channel = channel_field()
-    status = forms.ChoiceField(required=False, label=_l("Status"), choices=[("", _l("All")), *CampaignStatus.choices])
-    date_from = date_field(_l("Starting from"))
-    date_to = date_field(_l("Starting until"))
+    status = forms.ChoiceField(
+        required=False, label=gettext_lazy("Status"), choices=[("", gettext_lazy("All")), *CampaignStatus.choices]
+    )
+    date_from = date_field(gettext_lazy("Starting from"))
+    date_to = date_field(gettext_lazy("Starting until"))
 
 
-CAMPAIGN_GROUP_LABELS = {"status": _l("Status"), "team": _l("Team"), "channel": _l("Channel")}
+CAMPAIGN_GROUP_LABELS = {
+    "status": gettext_lazy("Status"),
+    "team": gettext_lazy("Team"),
+    "channel": gettext_lazy("Channel"),
+}
 
 
 def campaign_status_columns(params):
     group_by = params.get("group_by") or "status"
     return [
         Column("group", CAMPAIGN_GROUP_LABELS[group_by]),
-        Column("campaigns", _l("Campaigns"), ColumnType.INT),
-        Column("planned_cost", _l("Planned cost"), ColumnType.MONEY),
-        Column("share", _l("Share of planned cost"), ColumnType.PERCENT),
+        Column("campaigns", gettext_lazy("Campaigns"), ColumnType.INT),
+        Column("planned_cost", gettext_lazy("Planned cost"), ColumnType.MONEY),
+        Column("share", gettext_lazy("Share of planned cost"), ColumnType.PERCENT),
     ]
 
 
@@ -167,24 +187,24 @@ def campaign_status_compute(user, params):
 
 class ApprovalCycleForm(ReportForm):
     subject_kind = forms.ChoiceField(
-        required=False, label=_l("Applies to"), choices=[("", _l("All")), *SubjectKind.choices]
+        required=False, label=gettext_lazy("Applies to"), choices=[("", gettext_lazy("All")), *SubjectKind.choices]
     )
-    date_from = date_field(_l("Stages started from"))
-    date_to = date_field(_l("Stages started until"))
+    date_from = date_field(gettext_lazy("Stages started from"))
+    date_to = date_field(gettext_lazy("Stages started until"))
 
 
 def approval_cycle_columns(params):
     return [
-        Column("workflow", _l("Workflow")),
-        Column("stage", _l("Stage")),
-        Column("kind", _l("Applies to")),
-        Column("decided", _l("Decided"), ColumnType.INT),
-        Column("avg_days", _l("Average days to decide"), ColumnType.DECIMAL),
-        Column("max_days", _l("Longest (days)"), ColumnType.DECIMAL),
-        Column("late", _l("Decided late"), ColumnType.INT),
-        Column("open", _l("Open"), ColumnType.INT),
-        Column("open_overdue", _l("Open and overdue"), ColumnType.INT),
-        Column("breach_rate", _l("SLA breach rate"), ColumnType.PERCENT),
+        Column("workflow", gettext_lazy("Workflow")),
+        Column("stage", gettext_lazy("Stage")),
+        Column("kind", gettext_lazy("Applies to")),
+        Column("decided", gettext_lazy("Decided"), ColumnType.INT),
+        Column("avg_days", gettext_lazy("Average days to decide"), ColumnType.DECIMAL),
+        Column("max_days", gettext_lazy("Longest (days)"), ColumnType.DECIMAL),
+        Column("late", gettext_lazy("Decided late"), ColumnType.INT),
+        Column("open", gettext_lazy("Still open"), ColumnType.INT),
+        Column("open_overdue", gettext_lazy("Open and overdue"), ColumnType.INT),
+        Column("breach_rate", gettext_lazy("SLA breach rate"), ColumnType.PERCENT),
     ]
 
 
@@ -231,12 +251,12 @@ def approval_cycle_compute(user, params):
 class BudgetForm(ScopedChoicesMixin, ReportForm):
     group_by = forms.ChoiceField(
         required=False,
-        label=_l("Group by"),
+        label=gettext_lazy("Group by"),
         choices=[
-            ("team", _l("Team")),
-            ("period", _l("Fiscal period")),
-            ("category", _l("Expense category")),
-            ("cell", _l("Period, team and category")),
+            ("team", gettext_lazy("Team")),
+            ("period", gettext_lazy("Fiscal period")),
+            ("category", gettext_lazy("Expense category")),
+            ("cell", gettext_lazy("Period, team and category")),
         ],
     )
     period = period_field()
@@ -245,19 +265,19 @@ class BudgetForm(ScopedChoicesMixin, ReportForm):
 
 
 BUDGET_DIMENSION_COLUMNS = {
-    "period": Column("period", _l("Period")),
-    "team": Column("team", _l("Team")),
-    "category": Column("category", _l("Category")),
+    "period": Column("period", gettext_lazy("Period")),
+    "team": Column("team", gettext_lazy("Team")),
+    "category": Column("category", gettext_lazy("Category")),
 }
 BUDGET_MEASURES = [
-    Column("allocated", _l("Allocated"), ColumnType.MONEY),
-    Column("requested", _l("Requested"), ColumnType.MONEY),
-    Column("approved", _l("Approved"), ColumnType.MONEY),
-    Column("committed", _l("Committed"), ColumnType.MONEY),
-    Column("actual", _l("Actual"), ColumnType.MONEY),
-    Column("remaining", _l("Remaining"), ColumnType.MONEY),
-    Column("variance", _l("Variance"), ColumnType.MONEY),
-    Column("utilisation", _l("Actual of allocated"), ColumnType.PERCENT),
+    Column("allocated", gettext_lazy("Allocated"), ColumnType.MONEY),
+    Column("requested", gettext_lazy("Requested"), ColumnType.MONEY),
+    Column("approved", gettext_lazy("Approved"), ColumnType.MONEY),
+    Column("committed", gettext_lazy("Committed"), ColumnType.MONEY),
+    Column("actual", gettext_lazy("Actual"), ColumnType.MONEY),
+    Column("remaining", gettext_lazy("Remaining"), ColumnType.MONEY),
+    Column("variance", gettext_lazy("Variance"), ColumnType.MONEY),
+    Column("utilisation", gettext_lazy("Actual of allocated"), ColumnType.PERCENT),
 ]
 
 
@@ -307,17 +327,17 @@ class CostStructureForm(ScopedChoicesMixin, ReportForm):
     team = team_field()
     category = category_field()
     channel = channel_field()
-    date_from = date_field(_l("Spent from"))
-    date_to = date_field(_l("Spent until"))
+    date_from = date_field(gettext_lazy("Spent from"))
+    date_to = date_field(gettext_lazy("Spent until"))
 
 
 def cost_structure_columns(params):
     return [
-        Column("period", _l("Period")),
-        Column("category", _l("Category")),
-        Column("channel", _l("Channel")),
-        Column("actual", _l("Actual"), ColumnType.MONEY),
-        Column("share", _l("Share"), ColumnType.PERCENT),
+        Column("period", gettext_lazy("Period")),
+        Column("category", gettext_lazy("Category")),
+        Column("channel", gettext_lazy("Channel")),
+        Column("actual", gettext_lazy("Actual"), ColumnType.MONEY),
+        Column("share", gettext_lazy("Share of total"), ColumnType.PERCENT),
     ]
 
 
@@ -364,28 +384,32 @@ def cost_structure_compute(user, params):
 
 class ROIForm(ScopedChoicesMixin, ReportForm):
     group_by = forms.ChoiceField(
-        required=False, label=_l("Group by"), choices=[("campaign", _l("Campaign")), ("channel", _l("Channel"))]
+        required=False,
+        label=gettext_lazy("Group by"),
+        choices=[("campaign", gettext_lazy("Campaign")), ("channel", gettext_lazy("Channel"))],
     )
     team = team_field()
     channel = channel_field()
     status = forms.ChoiceField(
-        required=False, label=_l("Campaign status"), choices=[("", _l("All")), *CampaignStatus.choices]
+        required=False,
+        label=gettext_lazy("Campaign status"),
+        choices=[("", gettext_lazy("All")), *CampaignStatus.choices],
     )
 
 
 ROI_MEASURES = [
-    Column("cost", _l("Actual cost"), ColumnType.MONEY),
-    Column("revenue", _l("Revenue"), ColumnType.MONEY),
-    Column("leads", _l("Leads"), ColumnType.INT),
-    Column("roi", _l("ROI"), ColumnType.PERCENT),
-    Column("cost_per_lead", _l("Cost per lead"), ColumnType.MONEY),
+    Column("cost", gettext_lazy("Actual cost"), ColumnType.MONEY),
+    Column("revenue", gettext_lazy("Revenue"), ColumnType.MONEY),
+    Column("leads", gettext_lazy("Leads"), ColumnType.INT),
+    Column("roi", gettext_lazy("ROI"), ColumnType.PERCENT),
+    Column("cost_per_lead", gettext_lazy("Cost per lead"), ColumnType.MONEY),
 ]
 
 
 def roi_columns(params):
     if (params.get("group_by") or "campaign") == "channel":
-        return [Column("channel", _l("Channel")), *ROI_MEASURES]
-    return [Column("campaign", _l("Campaign")), Column("team", _l("Team")), *ROI_MEASURES]
+        return [Column("channel", gettext_lazy("Channel")), *ROI_MEASURES]
+    return [Column("campaign", gettext_lazy("Campaign")), Column("team", gettext_lazy("Team")), *ROI_MEASURES]
 
 
 def roi_compute(user, params):
@@ -434,18 +458,18 @@ def roi_compute(user, params):
 
 class SpendWithoutRequestForm(ScopedChoicesMixin, ReportForm):
     category = category_field()
-    date_from = date_field(_l("Booked from"))
-    date_to = date_field(_l("Booked until"))
+    date_from = date_field(gettext_lazy("Booked from"))
+    date_to = date_field(gettext_lazy("Booked until"))
 
 
 def spend_without_request_columns(params):
     return [
-        Column("date", _l("Date"), ColumnType.DATE),
-        Column("document", _l("Document")),
-        Column("vendor", _l("Vendor")),
-        Column("category", _l("Category")),
-        Column("request_number", _l("Request number found")),
-        Column("amount", _l("Amount"), ColumnType.MONEY),
+        Column("date", gettext_lazy("Date"), ColumnType.DATE),
+        Column("document", gettext_lazy("Document")),
+        Column("vendor", gettext_lazy("Vendor")),
+        Column("category", gettext_lazy("Category")),
+        Column("request_number", gettext_lazy("Request number found")),
+        Column("amount", gettext_lazy("Amount"), ColumnType.MONEY),
     ]
 
 
@@ -490,8 +514,8 @@ def register_reports() -> None:
     register(
         Report(
             slug="campaign-status",
-            title=_l("Campaign status"),
-            description=_l("Campaigns counted and their planned cost, by status, team or channel."),
+            title=gettext_lazy("Campaign status"),
+            description=gettext_lazy("Campaigns counted and their planned cost, by status, team or channel."),
             form_class=CampaignStatusForm,
             columns=campaign_status_columns,
             compute=campaign_status_compute,
@@ -501,8 +525,8 @@ def register_reports() -> None:
     register(
         Report(
             slug="budget-vs-actual",
-            title=_l("Budget vs actual"),
-            description=_l(
+            title=gettext_lazy("Budget vs actual"),
+            description=gettext_lazy(
                 "Allocated, requested, approved, committed and actual money by period, team or category, with "
                 "remaining budget and variance."
             ),
@@ -515,8 +539,8 @@ def register_reports() -> None:
     register(
         Report(
             slug="cost-structure",
-            title=_l("Cost structure"),
-            description=_l("Actual spend by expense category, channel and period, with each part's share."),
+            title=gettext_lazy("Cost structure"),
+            description=gettext_lazy("Actual spend by expense category, channel and period, with each part's share."),
             form_class=CostStructureForm,
             columns=cost_structure_columns,
             compute=cost_structure_compute,
@@ -526,8 +550,8 @@ def register_reports() -> None:
     register(
         Report(
             slug="roi",
-            title=_l("ROI by campaign and channel"),
-            description=_l("Actual cost against actual revenue and leads: ROI and cost per lead."),
+            title=gettext_lazy("ROI by campaign and channel"),
+            description=gettext_lazy("Actual cost against actual revenue and leads: ROI and cost per lead."),
             form_class=ROIForm,
             columns=roi_columns,
             compute=roi_compute,
@@ -537,8 +561,8 @@ def register_reports() -> None:
     register(
         Report(
             slug="approval-cycle-times",
-            title=_l("Approval cycle times"),
-            description=_l("How long each approval stage takes to decide, and its SLA breaches."),
+            title=gettext_lazy("Approval cycle times"),
+            description=gettext_lazy("How long each approval stage takes to decide, and its SLA breaches."),
             form_class=ApprovalCycleForm,
             columns=approval_cycle_columns,
             compute=approval_cycle_compute,
@@ -548,8 +572,8 @@ def register_reports() -> None:
     register(
         Report(
             slug="spend-without-request",
-            title=_l("Spend without a request"),
-            description=_l(
+            title=gettext_lazy("Spend without a request"),
+            description=gettext_lazy(
                 "Accounting lines no approved funding request covers. It must be zero: the proof that spend control "
                 "works."
             ),

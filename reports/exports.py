@@ -165,20 +165,37 @@ class ExternalResourceRefused(ValueError):
 
 
 def local_static_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint's URL fetcher: only ``/static/…`` files found by Django's finders; everything else is refused.
+    """Only ``/static/…`` files found by Django's finders; everything else is refused.
 
     No network access while rendering: a report's PDF never reaches out to
-    another host, whatever its data contains.
+    another host or reads another file, whatever its data contains.
     """
-    from weasyprint.urls import default_url_fetcher
+    import mimetypes
 
-    prefix = "file://" + settings.STATIC_URL if not settings.STATIC_URL.startswith("http") else settings.STATIC_URL
-    for start in (settings.STATIC_URL, prefix):
+    from weasyprint.urls import URLFetcherResponse
+
+    for start in (settings.STATIC_URL, "file://" + settings.STATIC_URL):
         if url.startswith(start):
-            found = finders.find(url[len(start) :].split("?")[0])
+            relative = url[len(start) :].split("?")[0].split("#")[0]
+            if ".." in relative.split("/"):
+                break
+            found = finders.find(relative)
             if found:
-                return default_url_fetcher(Path(found).resolve().as_uri())
+                body = Path(found).read_bytes()
+                content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
     raise ExternalResourceRefused(f"refused to fetch {url!r} while rendering a report")
+
+
+def _fetcher():
+    """WeasyPrint's URL fetcher object, answering through :func:`local_static_fetcher`."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalStaticFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return local_static_fetcher(url)
+
+    return LocalStaticFetcher()
 
 
 def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
@@ -194,5 +211,6 @@ def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
     )
     if progress:
         progress(50)
-    stylesheet = CSS(filename=finders.find("css/reports-print.css"), url_fetcher=local_static_fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=local_static_fetcher).write_pdf(stylesheets=[stylesheet])
+    fetcher = _fetcher()
+    stylesheet = CSS(filename=finders.find("css/reports-print.css"), url_fetcher=fetcher)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
