@@ -71,6 +71,14 @@ class User(AbstractUser):
     teams = models.ManyToManyField(
         Team, through="Membership", related_name="members", blank=True, verbose_name=_("teams")
     )
+    last_seen_at = models.DateTimeField(
+        _("last seen"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("When the user last used MRM (browser or API), to the hour."),
+    )
 
     objects = UserManager()
 
