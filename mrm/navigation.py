@@ -26,6 +26,7 @@ MAIN_NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Budgets"), "budgets:index"),
     NavItem(_("Approvals"), "approvals:inbox"),
     NavItem(_("Reports"), "reports:index"),
+    NavItem(_("Change requests"), "changes:list"),
     NavItem(_("Help"), "help:index"),
 )
 

@@ -41,4 +41,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.tasks.purge_report_files_task",
         "schedule": timedelta(days=1),
     },
+    # change requests (PRODUCT.md §7): the same "still needed, why?" as approvals, idempotent
+    "changes-stale-requests": {
+        "task": "changes.tasks.ask_stale_change_requests_task",
+        "schedule": timedelta(hours=6),
+    },
+    "changes-withdraw-unconfirmed": {
+        "task": "changes.tasks.withdraw_unconfirmed_change_requests_task",
+        "schedule": timedelta(hours=6),
+    },
 }

@@ -23,6 +23,7 @@ from campaigns.api.views import (
     KPIViewSet,
     TaskViewSet,
 )
+from changes.api.views import ChangeRequestViewSet
 from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
@@ -51,6 +52,7 @@ router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportViewSet, basename="report")
 router.register("report-runs", ReportRunViewSet, basename="report-run")
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -65,6 +67,7 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("approvals/", include("approvals.urls")),
     path("notifications/", include("notifications.urls")),
+    path("changes/", include("changes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "materials",
     "budgets",
     "reports",
+    "changes",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,12 @@ MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
 # Files of background exports are deleted this many days after they were made.
 MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
+
+# --- change requests (PRODUCT.md §7): the same "still needed, why?" as approvals ---
+# Open change requests idle this many days ask their requester to confirm they are still needed...
+MRM_CHANGE_REQUEST_STALE_DAYS = env.get_int("MRM_CHANGE_REQUEST_STALE_DAYS", 30)
+# ...and are withdrawn when unconfirmed this many days after the question.
+MRM_CHANGE_REQUEST_WITHDRAW_DAYS = env.get_int("MRM_CHANGE_REQUEST_WITHDRAW_DAYS", 14)
 
 # --- Celery -----------------------------------------------------------------
 # With REDIS_URL set, tasks go to Redis and run on workers, schedules on beat.
