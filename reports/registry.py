@@ -11,6 +11,7 @@ e-mail (rendered with each recipient's own permissions).
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -67,6 +68,11 @@ class Chart:
                 for d in self.datasets
             ],
         }
+
+    @property
+    def json_text(self) -> str:
+        """The chart as JSON for a ``data-chart`` attribute (htmx swaps drop script blocks, attributes stay)."""
+        return json.dumps(self.as_json(), ensure_ascii=False)
 
     @property
     def is_empty(self) -> bool:
@@ -213,6 +219,13 @@ class Report:
             totals=totals,
             chart=chart,
             notes=notes,
+        )
+
+    def query_string(self, params: Mapping[str, str]) -> str:
+        """``params`` in the form's field order: one link per view, whatever order they were stored in."""
+        order = list(self.form_class.base_fields)
+        return urlencode(
+            sorted(params.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
         )
 
     def parameters(self) -> list[dict]:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.choices import Role
 from accounts.models import User
-from mrm.htmx import page_or_fragment
+from mrm.htmx import is_fragment_request, page_or_fragment
 from reports import exports, selectors, services
 from reports.choices import ExportFormat
 from reports.forms import SavedViewForm, SubscriptionForm, params_from_query
@@ -169,7 +169,12 @@ def report_detail(request, slug):
         + urlencode({"report": slug, "filters": result.query_string if result else ""}),
     }
     template = page_or_fragment(request, "reports/report.html", "reports/partials/_report_body.html")
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if result is not None and is_fragment_request(request):
+        # The address bar shows the canonical view (no empty filters): the link to share.
+        url = reverse("reports:detail", args=[slug])
+        response["HX-Push-Url"] = f"{url}?{result.query_string}" if result.query_string else url
+    return response
 
 
 @login_required
@@ -263,9 +268,9 @@ def saved_view_create(request, slug):
 def saved_view(request, slug):
     """Open a saved view: the report with its filters, as the person opening it may see it."""
     view = get_object_or_404(SavedReportView.objects.visible_to(request.user), slug=slug)
-    _report_or_404(view.report, request.user)
+    report = _report_or_404(view.report, request.user)
     url = reverse("reports:detail", args=[view.report])
-    return HttpResponseRedirect(f"{url}?{urlencode(view.params)}" if view.params else url)
+    return HttpResponseRedirect(f"{url}?{report.query_string(view.params)}" if view.params else url)
 
 
 @login_required

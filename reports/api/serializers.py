@@ -37,13 +37,6 @@ class ReportSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class ReportListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.CharField(allow_null=True)
-    previous = serializers.CharField(allow_null=True)
-    results = ReportSerializer(many=True)
-
-
 class FilterSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.CharField()

@@ -19,12 +19,13 @@ from rest_framework.response import Response
 
 from mrm.api import ScopedCreateReadViewSet
 from mrm.exceptions import StateConflict
+from mrm.pagination import Pagination
 from reports import exports, services
 from reports.api.serializers import (
     ReportDataSerializer,
-    ReportListSerializer,
     ReportRunCreateSerializer,
     ReportRunSerializer,
+    ReportSerializer,
     result_data,
 )
 from reports.choices import ExportFormat
@@ -77,7 +78,14 @@ class ReportViewSet(viewsets.ViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-z0-9]+"
+    pagination_class = Pagination  # a list like every other: count/next/previous/results
     renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        # The list of reports is JSON whatever ``?format=`` says: only a report itself comes as a file.
+        if self.action == "list":
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON whatever file format was asked for.
@@ -86,7 +94,7 @@ class ReportViewSet(viewsets.ViewSet):
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 
-    @extend_schema(responses={200: ReportListSerializer}, parameters=[])
+    @extend_schema(responses={200: ReportSerializer(many=True)})
     def list(self, request):
         results = []
         for report in reports_for(request.user):
@@ -100,7 +108,9 @@ class ReportViewSet(viewsets.ViewSet):
                     "url": request.build_absolute_uri(f"{request.path}{report.slug}/"),
                 }
             )
-        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(results, request, view=self)
+        return paginator.get_paginated_response(ReportSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[

@@ -1,5 +1,5 @@
-// Reports: draws every chart whose data sits in a <script type="application/json"> block
-// (the strict CSP allows no inline code), after page load and after htmx swaps; copies share links.
+// Reports: draws every chart whose data sits in its canvas's data-chart attribute (JSON data, no inline
+// code under the strict CSP; htmx swaps keep attributes), after page load and after swaps; copies share links.
 (function () {
   "use strict";
   var PALETTE = ["#206bc4", "#2fb344", "#f76707", "#ae3ec9", "#d63939", "#17a2b8", "#f59f00", "#667382"];
@@ -19,9 +19,8 @@
 
   function draw(canvas) {
     if (canvas.dataset.drawn || typeof window.Chart === "undefined") { return; }
-    var source = document.getElementById(canvas.getAttribute("data-report-chart"));
-    if (!source) { return; }
-    var spec = JSON.parse(source.textContent);
+    var spec = JSON.parse(canvas.getAttribute("data-chart") || "null");
+    if (!spec) { return; }
     var stacked = spec.kind === "stacked_bar";
     var format = formatter(spec.value_type);
     var datasets = spec.datasets.map(function (d, i) {

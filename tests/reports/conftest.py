@@ -56,7 +56,8 @@ def evt(db):
 
 
 def channel(code):
-    return Channel.objects.get(code=code)
+    """A built-in channel (seeded by a migration; browser tests flush it, so made again when missing)."""
+    return Channel.objects.get_or_create(code=code, defaults={"name": code})[0]
 
 
 @pytest.fixture

@@ -33,4 +33,4 @@ def test_every_report_and_dashboard_shows_demo_figures(client):
         response = client.get("/")
         assert response.status_code == 200
     client.force_login(User.objects.get(username="cmo"))
-    assert 'data-report-chart="campaigns-by-status-data"' in client.get("/").content.decode()
+    assert 'data-report-chart="campaigns-by-status"' in client.get("/").content.decode()

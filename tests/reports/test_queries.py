@@ -21,6 +21,7 @@ from tests.budgets.factories import (
     ExpenseCategoryFactory,
     ExpenseFactory,
     FiscalPeriodFactory,
+    FiscalYearFactory,
     FundingRequestFactory,
     ImportSourceFactory,
 )
@@ -39,10 +40,11 @@ def money_row(team, marketer):
         n = next(counter)
         row_team = TeamFactory(name=f"Team {n:03d}")
         category = ExpenseCategoryFactory(code=f"Q-{n:03d}")
-        period = FiscalPeriodFactory(name=f"P {n:03d}")
+        # periods of one year never overlap (a PostgreSQL constraint): each row has its own year
+        period = FiscalPeriodFactory(name=f"P {n:03d}", year=FiscalYearFactory(name=f"FY-{n:03d}"))
         BudgetAllocationFactory(period=period, team=row_team, category=category, amount=Decimal("1000.00"))
         campaign = CampaignFactory(team=row_team, owner=marketer, code=f"Q-{n:03d}")
-        campaign.channels.set([Channel.objects.order_by("pk")[n % 5]])
+        campaign.channels.set([Channel.objects.get_or_create(code=f"ch-{n % 5}", defaults={"name": f"Ch {n % 5}"})[0]])
         request = FundingRequestFactory(
             campaign=campaign,
             category=category,
