@@ -50,4 +50,9 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "changes.tasks.withdraw_unconfirmed_change_requests_task",
         "schedule": timedelta(hours=6),
     },
+    # help (PRODUCT.md §7): each unanswered question escalates to the admins once
+    "help-escalate-questions": {
+        "task": "help.tasks.escalate_unanswered_questions_task",
+        "schedule": timedelta(minutes=30),
+    },
 }

@@ -24,6 +24,7 @@ from campaigns.api.views import (
     TaskViewSet,
 )
 from changes.api.views import ChangeRequestViewSet
+from help.api.views import QuestionViewSet
 from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
@@ -52,6 +53,7 @@ router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportViewSet, basename="report")
 router.register("report-runs", ReportRunViewSet, basename="report-run")
+router.register("questions", QuestionViewSet, basename="question")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 
 api_urlpatterns = [
@@ -68,6 +70,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("notifications/", include("notifications.urls")),
     path("changes/", include("changes.urls")),
+    path("help/", include("help.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "materials",
     "budgets",
     "reports",
+    "help",
     "changes",
 ]
 
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "mrm.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
+                "help.context_processors.page_help",
             ],
         },
     },
@@ -203,6 +205,10 @@ MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
 # Files of background exports are deleted this many days after they were made.
 MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
+
+# --- help (PRODUCT.md §7) -----------------------------------------------------
+# Questions no champion answered within this many hours escalate to the admins.
+MRM_QUESTION_ESCALATE_HOURS = env.get_int("MRM_QUESTION_ESCALATE_HOURS", 24)
 
 # --- change requests (PRODUCT.md §7): the same "still needed, why?" as approvals ---
 # Open change requests idle this many days ask their requester to confirm they are still needed...

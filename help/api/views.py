@@ -1,0 +1,55 @@
+"""Question endpoints (PRODUCT.md §8): ``/api/v1/questions/`` with ``{id}/answer/`` and ``{id}/publish/``."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from help import services
+from help.api.filters import QuestionFilter
+from help.api.serializers import AnswerSerializer, QuestionSerializer
+from help.models import Question
+from mrm.api import ScopedCreateReadViewSet
+
+
+class QuestionViewSet(ScopedCreateReadViewSet):
+    """Questions to champions. You see your own questions, your teams' questions if you are a champion,
+    every published FAQ, and everything if you are an admin. Asking (POST) notifies the champions of your
+    teams; ``{id}/answer/`` answers (a champion of the asker's team or an admin; 409 once answered);
+    ``{id}/publish/`` publishes an answered question as FAQ (its answerer or an admin)."""
+
+    queryset = Question.objects.all()
+    serializer_class = QuestionSerializer
+    filterset_class = QuestionFilter
+    search_fields = ["body", "answer"]
+    ordering_fields = ["created_at", "answered_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_list_data()
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        question = services.question_ask(
+            by=self.request.user, body=data["body"], page_url=data["page_url"], page_title=data["page_title"]
+        )
+        serializer.instance = self.get_queryset().get(pk=question.pk)
+
+    @extend_schema(request=AnswerSerializer, responses={200: QuestionSerializer})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Answer the question; the asker is notified (403 if you may not answer it, 409 once answered)."""
+        question = self.get_object()
+        data = AnswerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.question_answer(question=question, body=data.validated_data["body"], by=request.user)
+        fresh = self.get_queryset().get(pk=question.pk)
+        return Response(QuestionSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: QuestionSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish the answered question as FAQ, searchable in help by everyone (409 unless answered, or if done)."""
+        question = self.get_object()
+        services.question_publish(question=question, by=request.user)
+        fresh = self.get_queryset().get(pk=question.pk)
+        return Response(QuestionSerializer(fresh, context=self.get_serializer_context()).data)

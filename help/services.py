@@ -1,0 +1,256 @@
+"""Every write on help (PRODUCT.md §7): ask, answer, publish as FAQ, escalate.
+
+Asking notifies the champions of the asker's teams first (admins at once
+when those teams have no champion). An unanswered question escalates to the
+admins after ``MRM_QUESTION_ESCALATE_HOURS``, once: the row is locked and
+its status checked, so two scheduler runs escalate it a single time. The
+asker is told when an answer arrives. Notifications are written in the same
+transaction; their e-mails leave after commit (``notifications.services``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.models import Membership, User
+from help import permissions
+from help.choices import UNANSWERED, AnswererRole, QuestionStatus
+from help.models import Question
+from mrm.exceptions import StateConflict
+from notifications.choices import NotificationKind
+from notifications.services import notify
+
+BODY_MAX = 4000
+ANSWER_MAX = 10000
+PAGE_URL_MAX = 500
+PAGE_TITLE_MAX = 200
+
+
+def _text(value, *, field: str, limit: int, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError({field: _("This field is required.")})
+    if len(text) > limit:
+        raise ValidationError({field: _("Keep it under %(limit)s characters.") % {"limit": limit}})
+    if "\x00" in text:
+        raise ValidationError({field: _("Remove the null characters from the text.")})
+    return text
+
+
+def clean_page_url(value) -> str:
+    """A path of this site (``/campaigns/12/``), never another site's address."""
+    url = _text(value, field="page_url", limit=PAGE_URL_MAX)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if (
+        not url.startswith("/")
+        or url.startswith("//")
+        or parts.scheme
+        or parts.netloc
+        or any(ch.isspace() or ord(ch) < 32 for ch in url)
+    ):
+        raise ValidationError({"page_url": _("Give the address of an MRM page, starting with /.")})
+    return url
+
+
+def page_view_name(page_url: str) -> str:
+    """The URL name of the page a question was asked from (``campaigns:detail``), or empty."""
+    if not page_url:
+        return ""
+    try:
+        return resolve(urlsplit(page_url).path).view_name or ""
+    except (Resolver404, ValueError):
+        return ""
+
+
+def admins():
+    """Active admins (the ``admin`` role or superusers): who escalations reach."""
+    return User.objects.filter(is_active=True).filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True)).distinct()
+
+
+def champions_of(team_ids) -> list:
+    users = User.objects.filter(
+        is_active=True, pk__in=Membership.objects.filter(team_id__in=team_ids, is_champion=True).values("user_id")
+    ).order_by("pk")
+    return list(users)
+
+
+def _question_title(question: Question):
+    return lambda: _("Question from %(name)s") % {"name": question.asked_by.full_name}
+
+
+@transaction.atomic
+def question_ask(*, by, body: str, page_url: str = "", page_title: str = "") -> Question:
+    """Ask a question from a page; the champions of the asker's teams hear of it first (§7).
+
+    The question remembers the asker's teams at that moment: their champions
+    answer it even if the asker changes team later. With no champion to ask,
+    it goes to the admins at once (escalated), rather than waiting for nobody.
+    """
+    if not getattr(by, "is_authenticated", False) or not by.is_active:
+        raise PermissionDenied(_("Sign in to ask a question."))
+    url = clean_page_url(page_url)
+    question = Question(
+        asked_by=by,
+        body=_text(body, field="body", limit=BODY_MAX, required=True),
+        page_url=url,
+        page_view_name=page_view_name(url),
+        page_title=_text(page_title, field="page_title", limit=PAGE_TITLE_MAX),
+    )
+    team_ids = sorted(Membership.objects.filter(user=by).values_list("team_id", flat=True))
+    champions = [user for user in champions_of(team_ids) if user.pk != by.pk]
+    if not champions:
+        question.status = QuestionStatus.ESCALATED
+        question.escalated_at = timezone.now()
+    question._history_user = by
+    question.save()
+    question.teams.set(team_ids)
+    link = question.get_absolute_url()
+    if champions:
+        notify(
+            recipients=champions,
+            kind=NotificationKind.OTHER,
+            title=_question_title(question),
+            body=question.body,
+            url=link,
+            actor=by,
+        )
+    else:
+        notify(
+            recipients=admins(),
+            kind=NotificationKind.ESCALATION,
+            title=lambda: _("Question without a champion from %(name)s") % {"name": by.full_name},
+            body=question.body,
+            url=link,
+            actor=by,
+            dedupe_key=f"help-question-escalated:{question.pk}",
+        )
+    return question
+
+
+def _locked(question: Question) -> Question:
+    return Question.objects.select_for_update().select_related("asked_by").get(pk=question.pk)
+
+
+@transaction.atomic
+def question_answer(*, question: Question, body: str, by) -> Question:
+    """Answer a question (a champion of its teams or an admin, never one's own unless admin); the asker is told.
+
+    A question is answered once: a second answer (two champions at the same
+    moment) is a conflict, the row lock makes sure only the first one wins.
+    """
+    text = _text(body, field="body", limit=ANSWER_MAX, required=True)
+    locked = _locked(question)
+    team_ids = frozenset(locked.teams.values_list("pk", flat=True))
+    if not permissions.may_answer(by, locked, team_ids):
+        if locked.asked_by_id == getattr(by, "pk", None):
+            raise PermissionDenied(_("You cannot answer your own question; a champion of your team will."))
+        raise PermissionDenied(_("Only a champion of the asker's team or an administrator can answer this question."))
+    if locked.status not in UNANSWERED:
+        raise StateConflict(_("This question has already been answered."))
+    locked.status = QuestionStatus.ANSWERED
+    locked.answer = text
+    locked.answered_by = by
+    locked.answered_as = AnswererRole.CHAMPION if by.champion_team_ids.intersection(team_ids) else AnswererRole.ADMIN
+    locked.answered_at = timezone.now()
+    locked._history_user = by
+    locked.save()
+    notify(
+        recipients=[locked.asked_by],
+        kind=NotificationKind.OTHER,
+        title=lambda: _("Your question was answered by %(name)s") % {"name": by.full_name},
+        body=text,
+        url=locked.get_absolute_url(),
+        actor=by,
+    )
+    return locked
+
+
+@transaction.atomic
+def question_publish(*, question: Question, by) -> Question:
+    """Publish an answered question as FAQ (its answerer or an admin): every user can then find it in help."""
+    locked = _locked(question)
+    if not permissions.may_publish(by, locked):
+        raise PermissionDenied(_("Only the person who answered or an administrator can publish this as FAQ."))
+    if locked.status != QuestionStatus.ANSWERED:
+        raise StateConflict(_("Only an answered question can be published as FAQ."))
+    if locked.is_faq:
+        raise StateConflict(_("This question is already published as FAQ."))
+    locked.is_faq = True
+    locked.published_at = timezone.now()
+    locked._history_user = by
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def question_unpublish(*, question: Question, by) -> Question:
+    """Withdraw an answer from the FAQ (an admin, e.g. once it is outdated); the question stays answered."""
+    locked = _locked(question)
+    if not getattr(by, "is_mrm_admin", False):
+        raise PermissionDenied(_("Only an administrator can withdraw an answer from the FAQ."))
+    if locked.is_faq:
+        locked.is_faq = False
+        locked.published_at = None
+        locked._history_user = by
+        locked.save()
+    return locked
+
+
+def _escalation_title() -> str:
+    return _("Question unanswered for %(hours)s h") % {"hours": settings.MRM_QUESTION_ESCALATE_HOURS}
+
+
+def escalation_delay() -> dt.timedelta:
+    return dt.timedelta(hours=settings.MRM_QUESTION_ESCALATE_HOURS)
+
+
+def questions_escalate_overdue(*, now: dt.datetime | None = None) -> int:
+    """Escalate to the admins every question left unanswered past the delay; returns how many.
+
+    Safe to run twice, even at the same moment: each question is locked and
+    re-checked (still open, never escalated) before it moves, and the
+    notification carries a per-question key, so admins hear of it once.
+    """
+    now = now or timezone.now()
+    cutoff = now - escalation_delay()
+    due = list(
+        Question.objects.filter(status=QuestionStatus.OPEN, escalated_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    escalated = 0
+    for pk in due:
+        with transaction.atomic():
+            question = (
+                Question.objects.select_for_update()
+                .select_related("asked_by")
+                .filter(pk=pk, status=QuestionStatus.OPEN, escalated_at__isnull=True)
+                .first()
+            )
+            if question is None:
+                continue
+            question.status = QuestionStatus.ESCALATED
+            question.escalated_at = now
+            question.save(update_fields=["status", "escalated_at"])
+            notify(
+                recipients=admins(),
+                kind=NotificationKind.ESCALATION,
+                title=_escalation_title,
+                body=question.body,
+                url=question.get_absolute_url(),
+                dedupe_key=f"help-question-escalated:{question.pk}",
+            )
+            escalated += 1
+    return escalated

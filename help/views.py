@@ -1,0 +1,200 @@
+"""Help pages: the index with search, articles, asking, my questions, the champions' inbox.
+
+Views are thin: reads go through ``visible_to`` and ``help.selectors``,
+writes through ``help.services``; refusals become messages or form errors
+(403/404/409 statuses), never a 500.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from help import permissions, selectors, services
+from help.choices import QuestionStatus
+from help.forms import AnswerForm, AskForm
+from help.models import HelpArticle, Question
+from mrm.exceptions import StateConflict
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _tabs(request, current: str) -> dict:
+    return {
+        "tab": current,
+        "counts": selectors.question_counts_for(request.user),
+        "can_answer_questions": permissions.can_answer_questions(request.user),
+    }
+
+
+@login_required
+def index(request):
+    """Every published article, the latest FAQ, and search across both (``?q=``)."""
+    query = request.GET.get("q", "").strip()[:200]
+    context = _tabs(request, "index")
+    if query:
+        context["results"] = selectors.help_search(request.user, query)
+    else:
+        context["articles"] = list(HelpArticle.objects.visible_to(request.user).order_by("title"))
+        context["faq"] = list(
+            Question.objects.visible_to(request.user).faq().with_list_data().order_by("-published_at", "-pk")[:20]
+        )
+    context["query"] = query
+    return render(request, "help/index.html", context)
+
+
+@login_required
+def article(request, slug):
+    """One article, rendered from Markdown and sanitised."""
+    item = get_object_or_404(HelpArticle.objects.visible_to(request.user), slug=slug)
+    return render(request, "help/article.html", {"article": item, **_tabs(request, "index")})
+
+
+def _safe_from(value: str) -> str:
+    """The page a question is asked from: a local path only (never an open redirect)."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if not value.startswith("/") or value.startswith("//") or parts.scheme or parts.netloc or len(value) > 500:
+        return ""
+    return value
+
+
+@login_required
+def ask(request):
+    """Ask a question from a page (``?from=<path>&title=<page title>``); the champions are notified."""
+    initial = {
+        "page_url": _safe_from(request.GET.get("from", "")),
+        "page_title": request.GET.get("title", "").strip()[:200],
+    }
+    form = AskForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_ask(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            if question.status == QuestionStatus.OPEN:
+                messages.success(request, _("Your question was sent to your team's champions."))
+            else:
+                messages.success(
+                    request, _("Your team has no champion yet: your question was sent to the administrators.")
+                )
+            return HttpResponseRedirect(question.get_absolute_url())
+    page_url = form["page_url"].value() or ""
+    page_title = form["page_title"].value() or ""
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "help/ask.html",
+        {"form": form, "page_url": _safe_from(page_url), "page_title": page_title, **_tabs(request, "ask")},
+        status=status,
+    )
+
+
+def _question_list(request, queryset, template_tab: str, title: str):
+    page = Paginator(queryset.with_list_data().order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "help/questions.html", {"page": page, "title": title, **_tabs(request, template_tab)})
+
+
+@login_required
+def my_questions(request):
+    """The questions I asked, newest first, with their status."""
+    return _question_list(request, Question.objects.filter(asked_by=request.user), "mine", _("My questions"))
+
+
+@login_required
+def inbox(request):
+    """Questions waiting on me: my champion teams' unanswered questions (admins: all), oldest escalations too."""
+    if not permissions.can_answer_questions(request.user):
+        raise PermissionDenied(_("Only champions and administrators answer questions."))
+    return _question_list(request, Question.objects.to_answer_by(request.user), "inbox", _("Questions to answer"))
+
+
+def _visible_question(request, pk) -> Question:
+    return get_object_or_404(
+        Question.objects.visible_to(request.user).with_list_data().prefetch_related("teams"), pk=pk
+    )
+
+
+def _question_page(request, question, *, answer_form=None, status=200):
+    context = {
+        "question": question,
+        "actions": permissions.available_actions(question, request.user),
+        "answer_form": answer_form or AnswerForm(),
+        "teams": list(question.teams.all()),
+        **_tabs(request, ""),
+    }
+    return render(request, "help/question.html", context, status=status)
+
+
+@login_required
+def question_detail(request, pk):
+    """A question with its answer, and the answer form for those who may answer it."""
+    return _question_page(request, _visible_question(request, pk))
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    """Answer a question (a champion of the asker's team or an admin)."""
+    question = _visible_question(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _question_page(request, question, answer_form=form, status=400)
+    try:
+        services.question_answer(question=question, body=form.cleaned_data["body"], by=request.user)
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return _question_page(request, question, answer_form=form, status=400)
+    except StateConflict as exc:
+        messages.error(request, str(exc))
+        return _question_page(request, question, status=409)
+    messages.success(request, _("Your answer was sent to the asker."))
+    return HttpResponseRedirect(question.get_absolute_url())
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    """Publish an answered question as FAQ (its answerer or an admin)."""
+    question = _visible_question(request, pk)
+    try:
+        services.question_publish(question=question, by=request.user)
+    except StateConflict as exc:
+        messages.error(request, str(exc))
+        return _question_page(request, question, status=409)
+    messages.success(request, _("Published: everyone now finds this answer in help."))
+    return HttpResponseRedirect(question.get_absolute_url())
+
+
+@login_required
+def champions(request):
+    """Champions and how they answer: numbers of answers and median time to answer."""
+    if not permissions.can_answer_questions(request.user):
+        raise PermissionDenied(_("Only champions and administrators see the champions' figures."))
+    context = {
+        "stats": selectors.champion_answer_stats(),
+        "by_role": selectors.questions_answered_by_role(),
+        **_tabs(request, "champions"),
+    }
+    return render(request, "help/champions.html", context)

@@ -1,0 +1,33 @@
+"""Help fixtures, named by who they are: an asker of team Brand and its champion."""
+
+import pytest
+from django.core.cache import cache
+
+from help.pages import CACHE_KEY
+from tests.help.factories import make_champion, team_member
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_map():
+    """Each test starts with the page → article map rebuilt from its own data; the map is put back after."""
+    before = cache.get(CACHE_KEY)
+    cache.delete(CACHE_KEY)
+    yield
+    cache.set(CACHE_KEY, before if before is not None else {}, timeout=None)
+
+
+@pytest.fixture
+def asker(team):
+    return team_member(team, "asker")
+
+
+@pytest.fixture
+def champion(team, marketer):
+    """The ``marketer`` of team Brand, flagged its champion."""
+    return make_champion(marketer, team)
+
+
+@pytest.fixture
+def other_champion(other_team, other_team_marketer):
+    """The champion of team Events."""
+    return make_champion(other_team_marketer, other_team)
