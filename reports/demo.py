@@ -1,7 +1,15 @@
-"""Demo of reports: a shared saved view and a subscription (the figures come from the other apps' demo data).
+"""Demo of reports: shared saved views, a subscription, and recent activity for the adoption dashboard.
+
+The figures come from the other apps' demo data; activity is what people's
+sign-ins would have recorded: most used MRM this week, the northern region
+not for over a month (an idle team on the adoption dashboard).
 
 Safe to run again: both are found by their names and updated in place.
 """
+
+import datetime
+
+from django.utils import timezone
 
 from accounts.models import User
 from reports.choices import Frequency, SubscriptionFormat
@@ -47,4 +55,15 @@ def seed(stdout) -> None:
         },
     )
     subscription.recipients.set([finance, cmo])
-    stdout.write("reports: 2 shared saved views, 1 weekly subscription (finance → finance, CMO)")
+    now = timezone.now()
+    for username, days_ago in ACTIVITY.items():
+        User.objects.filter(username=username, last_seen_at__isnull=True).update(
+            last_seen_at=now - datetime.timedelta(days=days_ago)
+        )
+    stdout.write(
+        "reports: 2 shared saved views, 1 weekly subscription (finance → finance, CMO), recent activity of the demo users"
+    )
+
+
+# Days since each demo user last used MRM (only where nothing was recorded yet).
+ACTIVITY = {"marketer": 0, "cmo": 1, "finance": 2, "legal": 4, "events": 12, "north": 45, "admin": 0}

@@ -35,6 +35,7 @@ DASHBOARDS = {
     "cmo": gettext_lazy("Overview"),
     "finance": gettext_lazy("Finance"),
     "marketer": gettext_lazy("My work"),
+    "adoption": gettext_lazy("Adoption"),
 }
 
 
@@ -47,6 +48,8 @@ def dashboards_for(user) -> list[str]:
         kinds.append("finance")
     if user.has_role(Role.MARKETER):
         kinds.append("marketer")
+    if user.is_mrm_admin or user.has_role(Role.APPROVER):
+        kinds.append("adoption")  # §7: is MRM used? for admins and the CMO
     return kinds
 
 
@@ -74,6 +77,14 @@ def _dashboard_context(user, kind: str) -> dict:
             "spend_by_category": _widget(user, "budget-vs-actual", group_by="category"),
             "cost_structure": _widget(user, "cost-structure"),
             "spend_without_request": _widget(user, "spend-without-request"),
+        }
+    if kind == "adoption":
+        return {
+            "active_by_team": _widget(user, "active-users", group_by="team"),
+            "active_by_role": _widget(user, "active-users", group_by="role"),
+            "spend_coverage": _widget(user, "spend-coverage"),
+            "cycle_times": _widget(user, "cycle-times"),
+            "stale_items": _widget(user, "stale-items"),
         }
     if kind == "marketer":
         return {
