@@ -6,6 +6,8 @@ makes the configuration change itself.
 """
 
 from django.contrib import admin
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from changes.models import AffectedTeam, ChangeRequest
@@ -26,6 +28,7 @@ class AffectedTeamInline(admin.TabularInline):
 class ChangeRequestAdmin(SimpleHistoryAdmin):
     list_display = [
         "id",
+        "summary",
         "target_kind",
         "workflow_template",
         "expense_category",
@@ -55,8 +58,15 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
         "decision_note",
         "overridden",
     ]
-    fields = ["what", "why", *readonly_fields]
+    readonly_fields = ["what", "why", *readonly_fields]
     inlines = [AffectedTeamInline]
+
+    @admin.display(description=_("the change wanted"))
+    def summary(self, obj) -> str:
+        return Truncator(obj.what).chars(80)
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record is kept (§7): a request nobody needs is withdrawn, not deleted

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Membership
+from accounts.choices import Role
+from accounts.models import Membership, User
 from changes import permissions
 from changes.affected import compute_affected
 from changes.choices import AnswerStatus, ChangeStatus, ConfigurableField, TargetKind
@@ -61,6 +63,28 @@ def _speakers(team_ids) -> list:
         .order_by("pk")
     )
     return [m.user for m in memberships]
+
+
+def _tell_admins_it_is_ready(change: ChangeRequest, *, actor) -> None:
+    """Once no affected team is waiting or objecting, the administrators are told it can be applied (once)."""
+    if permissions.blocking_teams(change):
+        return
+    admins = User.objects.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True), is_active=True).distinct()
+    notify(
+        recipients=list(admins),
+        kind=NotificationKind.REQUEST_SUBMITTED,
+        title=lambda: _("Ready to apply: %(target)s") % {"target": change.target_label},
+        body=lambda: (
+            _(
+                "Every affected team has acknowledged the change request: %(what)s. Make the change in the "
+                "administration, then mark it as applied."
+            )
+            % {"what": change.what}
+        ),
+        url=change.get_absolute_url(),
+        actor=actor,
+        dedupe_key=f"changes:ready:{change.pk}",
+    )
 
 
 def _target(target_kind, workflow_template, expense_category, field_name) -> tuple:
@@ -132,6 +156,7 @@ def change_request_create(
         actor=by,
         dedupe_key=f"changes:created:{change.pk}",
     )
+    _tell_admins_it_is_ready(change, actor=by)
     return change
 
 
@@ -184,6 +209,7 @@ def change_request_answer(*, change_request: ChangeRequest, by, answer: str, not
         url=locked.get_absolute_url(),
         actor=by,
     )
+    _tell_admins_it_is_ready(locked, actor=by)
     change_request.refresh_from_db()
     return rows
 

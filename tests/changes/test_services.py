@@ -313,3 +313,29 @@ def test_only_the_requester_confirms_and_it_resets_the_idle_clock(open_change, m
     open_change.refresh_from_db()
     assert open_change.stale_confirmation == "Still blocks our reports"
     assert open_change.last_activity_at > before
+
+
+def test_the_admins_are_told_once_every_team_acknowledged(open_change, champion, admin_user):
+    # given the change waits for Brand: no admin is told yet
+    assert not Notification.objects.filter(recipient=admin_user).exists()
+    # when Brand's champion acknowledges, twice (a changed note)
+    services.change_request_answer(change_request=open_change, by=champion, answer=AnswerStatus.ACKNOWLEDGED)
+    services.change_request_answer(
+        change_request=open_change, by=champion, answer=AnswerStatus.ACKNOWLEDGED, note="Still fine"
+    )
+    # then the admin is told once that it is ready to apply
+    ready = Notification.objects.filter(recipient=admin_user, title__startswith="Ready to apply")
+    assert ready.count() == 1
+    assert ready.get().url == open_change.get_absolute_url()
+
+
+def test_a_request_affecting_nobody_is_ready_at_once(marketer, admin_user):
+    change = services.change_request_create(
+        by=marketer,
+        target_kind=TargetKind.FIELD,
+        field_name=ConfigurableField.KPI_METRIC,
+        what="Add pipeline value",
+        why="ROI by stage",
+    )
+    assert change.affected_teams.count() == 0
+    assert Notification.objects.filter(recipient=admin_user, title__startswith="Ready to apply").count() == 1
