@@ -16,10 +16,10 @@ def test_every_page_links_to_its_help_article_or_to_help(client, marketer):
     client.force_login(marketer)
     # a page with an article shows "Help for this page"
     page = client.get(reverse("campaigns:list")).content.decode()
-    assert "Help for this page" in page and reverse("help:article", args=["campaign-list"]) in page
+    assert 'data-testid="page-help"' in page and reverse("help:article", args=["campaign-list"]) in page
     # a page without one (or with a draft only) links to the help index
     other = client.get(reverse("approvals:inbox")).content.decode()
-    assert "Help for this page" not in other and 'data-testid="help-index-link"' in other
+    assert 'data-testid="page-help"' not in other and 'data-testid="help-index-link"' in other
     # and the navigation has its Help entry
     assert f'href="{reverse("help:index")}"' in other
 
@@ -45,11 +45,11 @@ def test_saving_an_article_updates_the_page_map(client, marketer, django_capture
     client.force_login(marketer)
     with django_capture_on_commit_callbacks(execute=True):
         article = HelpArticleFactory(slug="dash", context_key="dashboard")
-    assert "Help for this page" in client.get("/").content.decode()
+    assert 'data-testid="page-help"' in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         article.published = False
         article.save()
-    assert "Help for this page" not in client.get("/").content.decode()
+    assert 'data-testid="page-help"' not in client.get("/").content.decode()
 
 
 def test_search_finds_articles_and_published_faq_only(client, marketer, asker, champion):

@@ -1,0 +1,57 @@
+"""Journey (issue 8): a marketer asks a question from a campaign page; Brand's champion answers it from
+the inbox and publishes it as FAQ; anyone then finds it in help search."""
+
+import pytest
+from playwright.sync_api import expect
+
+from help.choices import QuestionStatus
+from help.models import Question
+from tests.campaigns.factories import CampaignFactory
+from tests.help.factories import HelpArticleFactory, make_champion, team_member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_question_asked_from_a_campaign_is_answered_by_the_champion_and_found_in_help(
+    page, live_server, sign_in, screenshot, marketer, approver, team
+):
+    champion = make_champion(marketer, team)
+    asker = team_member(team, "asker")
+    campaign = CampaignFactory(code="BR-808", name="Autumn fair", team=team, owner=champion, sponsor=approver)
+    HelpArticleFactory(title="The campaign page", slug="campaign-page", context_key="campaigns:detail")
+
+    # the asker opens the campaign: its help is one click away, and so is "Ask a question"
+    sign_in(page, asker, next_path=campaign.get_absolute_url())
+    page.get_by_test_id("help-menu").click()
+    expect(page.get_by_test_id("page-help")).to_have_text("Help for this page")
+    page.get_by_test_id("ask-question").click()
+    expect(page.get_by_test_id("ask-context")).to_contain_text("BR-808 · Autumn fair")
+    page.get_by_label("Your question").fill("How do I move the fair to next quarter without losing the budget?")
+    page.get_by_role("button", name="Send the question").click()
+    expect(page.get_by_test_id("question-status")).to_have_text("Waiting for a champion")
+    question = Question.objects.get()
+    assert question.page_url == campaign.get_absolute_url() and question.page_view_name == "campaigns:detail"
+
+    # the champion finds it in the inbox, answers and publishes it
+    page.context.clear_cookies()
+    sign_in(page, champion, next_path="/help/questions/to-answer/")
+    page.get_by_role("link", name="How do I move the fair").click()
+    page.get_by_label("Answer").fill("Edit the dates on the campaign; the **approved funding request** stays.")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_test_id("question-status")).to_have_text("Answered")
+    expect(page.get_by_test_id("answer-body").locator("strong")).to_have_text("approved funding request")
+    page.get_by_role("button", name="Publish as FAQ").click()
+    expect(page.get_by_test_id("question-faq")).to_be_visible()
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED and question.is_faq
+
+    # anyone signed in finds it in help search
+    page.context.clear_cookies()
+    sign_in(page, approver, next_path="/help/")
+    page.get_by_label("Search articles and answered questions").fill("next quarter")
+    page.get_by_role("button", name="Search").click()
+    result = page.get_by_test_id("result-faq")
+    expect(result).to_contain_text("How do I move the fair to next quarter")
+    screenshot(page, "help")
+    result.get_by_role("link").click()
+    expect(page.get_by_test_id("answer-body")).to_contain_text("approved funding request")
