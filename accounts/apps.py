@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +15,11 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self):
+        from accounts.models import User
         from accounts.roles import sync_role_groups
+        from accounts.services import refuse_deactivation_with_holdings
 
         # After every migrate: role groups exist and hold their permissions.
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+        # §7: nobody who still holds campaigns, stages or requests turns inactive, whatever the path.
+        pre_save.connect(refuse_deactivation_with_holdings, sender=User, dispatch_uid="accounts.refuse_deactivation")

@@ -25,6 +25,11 @@ USERS = [
 ]
 
 
+# A former employee (PRODUCT.md §7): campaigns' demo gives them a campaign and then deactivates
+# them the way a directory sync would, around MRM, so the orphans report has something to show.
+FORMER_EMPLOYEE = ("former", "Фёдор Уволенный", "Brand")
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, what they are) for the README and the start banner."""
     return [(username, DEMO_PASSWORD, ", ".join(roles)) for username, _name, roles, _teams in USERS]
@@ -44,4 +49,13 @@ def seed(stdout) -> None:
         user_set_roles(user=user, roles=list(roles))
         for team_name, champion in memberships.items():
             membership_set(user=user, team=teams[team_name], is_champion=champion)
-    stdout.write(f"  accounts: {len(teams)} teams, {len(USERS)} users")
+    username, display_name, team_name = FORMER_EMPLOYEE
+    former, created = User.objects.get_or_create(
+        username=username, defaults={"display_name": display_name, "email": f"{username}@example.com"}
+    )
+    if created:
+        former.set_unusable_password()
+        former.save()
+        user_set_roles(user=former, roles=[Role.MARKETER])
+        membership_set(user=former, team=teams[team_name])
+    stdout.write(f"  accounts: {len(teams)} teams, {len(USERS)} users and a former employee")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from accounts.holdings import Holding, holdings_of, holdings_providers
 from accounts.models import Membership, Team, User
 
 
@@ -51,3 +55,213 @@ def membership_set(*, user: User, team: Team, is_champion: bool = False, is_lead
     )
     user.__dict__.pop("team_ids", None)
     return membership
+
+
+# --- ownership: deactivation and handover (PRODUCT.md §7) -------------------------------------
+
+HOLDING_ITEMS_SHOWN = 5
+
+
+def describe_holdings(holdings: list[Holding]) -> str:
+    """ "Campaigns owned: 2 (CMP-1, CMP-2); Open approval stages: 1 (…)": counts and the first few items."""
+    parts = []
+    for holding in holdings:
+        shown = ", ".join(str(item) for item in holding.items[:HOLDING_ITEMS_SHOWN])
+        if holding.count > HOLDING_ITEMS_SHOWN:
+            shown += ", …"
+        parts.append(
+            _("%(kind)s: %(count)s (%(items)s)") % {"kind": holding.label, "count": holding.count, "items": shown}
+        )
+    return "; ".join(parts)
+
+
+def deactivation_refusal(user: User, holdings: list[Holding]) -> str:
+    return _("%(user)s still holds %(holdings)s. Hand these over to someone else before deactivating.") % {
+        "user": user.full_name,
+        "holdings": describe_holdings(holdings),
+    }
+
+
+def _require_admin(by) -> None:
+    if by is None or not getattr(by, "is_authenticated", False) or not by.is_mrm_admin:
+        raise PermissionDenied(_("Only administrators may deactivate users or hand their work over."))
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by) -> User:
+    """Deactivate a user who holds nothing any more (§7).
+
+    A departing owner, sponsor, approver or requester would leave campaigns
+    and requests without anyone answerable for them: while any holdings
+    provider still finds something, the deactivation is refused with the
+    list, and the handover (``user_handover``) is the way out.
+    """
+    _require_admin(by)
+    if by.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        return locked
+    held = holdings_of(locked)
+    if held:
+        raise ValidationError(deactivation_refusal(locked, held), code="holds_things")
+    locked.is_active = False
+    locked._holdings_checked = True
+    locked.save(update_fields=["is_active"])
+    user.is_active = False
+    return locked
+
+
+@dataclass
+class HandoverMove:
+    kind: str
+    label: str
+    to_user: User
+    items: list[str]
+    moved: int
+    url: str = ""
+
+
+@dataclass
+class HandoverSummary:
+    user: User
+    moves: list[HandoverMove] = field(default_factory=list)
+    deactivated: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(move.moved for move in self.moves)
+
+    def as_dict(self) -> dict:
+        return {
+            "user": self.user.pk,
+            "moved": [
+                {
+                    "kind": move.kind,
+                    "label": str(move.label),
+                    "to_user": move.to_user.pk,
+                    "count": move.moved,
+                    "items": move.items,
+                }
+                for move in self.moves
+            ],
+            "total": self.total,
+            "deactivated": self.deactivated,
+        }
+
+
+def _handover_target(target, user: User, *, field_name: str) -> User:
+    if target is None:
+        raise ValidationError({field_name: _("Choose who takes these over.")})
+    if not isinstance(target, User):
+        target = User.objects.filter(pk=target).first()
+        if target is None:
+            raise ValidationError({field_name: _("This user does not exist.")})
+    if target.pk == user.pk:
+        raise ValidationError({field_name: _("Choose someone other than the user handing over.")})
+    if not target.is_active:
+        raise ValidationError(
+            {field_name: _("%(user)s is inactive and cannot take anything over.") % {"user": target.full_name}}
+        )
+    return target
+
+
+def user_handover(
+    *,
+    user: User,
+    by,
+    to_user: User | int | None = None,
+    assignments: dict | None = None,
+    deactivate: bool = False,
+) -> HandoverSummary:
+    """Move everything ``user`` holds to new holders in one transaction, then optionally deactivate (§7).
+
+    ``to_user`` takes every kind; ``assignments`` (``{kind: user}``) names a
+    holder per kind and wins over ``to_user``. Each provider locks its rows
+    and records the change in the objects' history with ``by`` as its author;
+    if any move is impossible (an inactive or conflicting holder) nothing
+    moves. The new holders are told after the commit.
+    """
+    _require_admin(by)
+    assignments = dict(assignments or {})
+    known = {provider.key for provider in holdings_providers()}
+    unknown = sorted(set(assignments) - known)
+    if unknown:
+        raise ValidationError({"assignments": _("Unknown kinds: %(kinds)s") % {"kinds": ", ".join(unknown)}})
+    default = _handover_target(to_user, user, field_name="to_user") if to_user not in (None, "") else None
+    targets = {
+        kind: _handover_target(target, user, field_name="assignments")
+        for kind, target in assignments.items()
+        if target not in (None, "")
+    }
+    summary = HandoverSummary(user=user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        for holding in holdings_of(locked):
+            target = targets.get(holding.kind, default)
+            if target is None:
+                raise ValidationError({"to_user": _("Choose who takes over: %(kind)s.") % {"kind": holding.label}})
+            items = [str(item) for item in holding.items]
+            url = next((item.get_absolute_url() for item in holding.items if hasattr(item, "get_absolute_url")), "")
+            moved = holding.reassign(locked, target, by)
+            summary.moves.append(HandoverMove(holding.kind, holding.label, target, items, moved, url))
+        if deactivate:
+            remaining = holdings_of(locked)
+            if remaining:
+                raise ValidationError(deactivation_refusal(locked, remaining))
+            if locked.is_active and locked.pk != by.pk:
+                locked.is_active = False
+                locked._holdings_checked = True
+                locked.save(update_fields=["is_active"])
+                summary.deactivated = True
+        transaction.on_commit(lambda: _notify_new_holders(summary, by))
+    if summary.deactivated:
+        user.is_active = False
+    return summary
+
+
+def _notify_new_holders(summary: HandoverSummary, by) -> None:
+    """Tell each new holder what they took over, in their own language."""
+    # notifications is a generic engine that knows only users; imported here, at call time,
+    # so that accounts (the lowest floor) loads without it.
+    from notifications.choices import NotificationKind
+    from notifications.services import notify
+
+    by_target: dict[int, list[HandoverMove]] = {}
+    for move in summary.moves:
+        by_target.setdefault(move.to_user.pk, []).append(move)
+    for moves in by_target.values():
+        target = moves[0].to_user
+
+        def body(moves=moves):
+            return "\n".join(
+                _("%(kind)s: %(items)s") % {"kind": move.label, "items": ", ".join(move.items)} for move in moves
+            )
+
+        notify(
+            recipients=[target],
+            kind=NotificationKind.OTHER,
+            title=lambda: _("You took over the work of %(user)s") % {"user": summary.user.full_name},
+            body=body,
+            url=moves[0].url or reverse("accounts:profile"),
+            actor=by,
+        )
+
+
+def refuse_deactivation_with_holdings(sender, instance: User, **kwargs) -> None:
+    """Last line of defence (a ``pre_save`` receiver): no save turns a holder inactive.
+
+    ``user_deactivate`` and ``user_handover`` check first and mark the
+    instance; any other path (a shell, a form forgetting the service) that
+    would deactivate someone who still holds things is refused here.
+    """
+    if instance.is_active or instance.pk is None or getattr(instance, "_holdings_checked", False):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    if not User.objects.filter(pk=instance.pk, is_active=True).exists():
+        return
+    held = holdings_of(instance)
+    if held:
+        raise ValidationError(deactivation_refusal(instance, held), code="holds_things")

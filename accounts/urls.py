@@ -31,4 +31,7 @@ urlpatterns = [
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
+    path("users/", views.users, name="users"),
+    path("users/<int:pk>/handover/", views.user_handover, name="user_handover"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
 ]

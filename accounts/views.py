@@ -1,17 +1,24 @@
-"""Account pages: profile and language; login and passwords use Django's views."""
+"""Account pages: profile, language, and the admins' users list and handover; login uses Django's views."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.forms import LanguageForm, ProfileForm
+from accounts import services
+from accounts.forms import HandoverForm, LanguageForm, ProfileForm, UserFilterForm
+from accounts.holdings import holding_counts, holdings_of, holdings_providers
+from accounts.models import User
 from accounts.services import user_set_language
 
 
@@ -50,3 +57,100 @@ def set_language(request):
             httponly=True,
         )
     return response
+
+
+# --- users and handover (PRODUCT.md §7), administrators only ----------------------------------
+
+USERS_PER_PAGE = 50
+
+
+def _require_admin(request) -> None:
+    if not request.user.is_mrm_admin:
+        raise PermissionDenied(_("Only administrators manage users and handovers."))
+
+
+@login_required
+def users(request):
+    """Every user with what they still hold, so an admin sees who can leave and who needs a handover."""
+    _require_admin(request)
+    form = UserFilterForm(request.GET or None)
+    status, query = "active", ""
+    if form.is_valid():
+        status = form.cleaned_data["status"] or "active"
+        query = form.cleaned_data["q"].strip()
+    people = User.objects.with_roles_and_teams().order_by("username")
+    if status == "active":
+        people = people.filter(is_active=True)
+    elif status == "inactive":
+        people = people.filter(is_active=False)
+    if query:
+        people = people.filter(
+            Q(username__icontains=query)
+            | Q(display_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    page = Paginator(people, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = holding_counts(person.pk for person in page)
+    labels = {provider.key: provider.label for provider in holdings_providers()}
+    rows = [
+        {
+            "person": person,
+            "holdings": [(labels[kind], count) for kind, count in counts[person.pk].items()],
+            "total": sum(counts[person.pk].values()),
+        }
+        for person in page
+    ]
+    return render(
+        request,
+        "accounts/users.html",
+        {"form": form, "rows": rows, "page": page, "status": status, "query": query},
+    )
+
+
+@login_required
+def user_handover(request, pk: int):
+    """Everything the user holds, grouped by kind; the admin picks new holders and applies it in one step."""
+    _require_admin(request)
+    person = get_object_or_404(User.objects.with_roles_and_teams(), pk=pk)
+    held = holdings_of(person)
+    form = HandoverForm(request.POST if request.method == "POST" else None, user=person, holdings=held)
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = services.user_handover(
+                user=person,
+                by=request.user,
+                to_user=form.cleaned_data["to_user"],
+                assignments=form.assignments(),
+                deactivate=form.cleaned_data["deactivate"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)s item was handed over.", "%(count)s items were handed over.", summary.total)
+                % {"count": summary.total},
+            )
+            if summary.deactivated:
+                messages.success(request, _("%(user)s was deactivated.") % {"user": person.full_name})
+            return HttpResponseRedirect(reverse("accounts:user_handover", args=[person.pk]))
+    return render(request, "accounts/handover.html", {"person": person, "holdings": held, "form": form})
+
+
+@login_required
+@require_POST
+def user_deactivate(request, pk: int):
+    """Deactivate from the handover page; refused with the list of holdings while anything is held."""
+    _require_admin(request)
+    person = get_object_or_404(User, pk=pk)
+    try:
+        services.user_deactivate(user=person, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(reverse("accounts:user_handover", args=[person.pk]))
+    messages.success(request, _("%(user)s was deactivated.") % {"user": person.full_name})
+    return HttpResponseRedirect(reverse("accounts:users") + "?status=inactive")

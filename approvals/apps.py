@@ -21,3 +21,9 @@ class ApprovalsConfig(AppConfig):
         "approver": _READ + ["add_comment", "add_decision", "view_delegation", "add_delegation"],
         "finance": _READ + ["add_comment", "add_decision", "view_delegation", "add_delegation"],
     }
+
+    def ready(self):
+        from approvals import holdings
+
+        # §7: open stages, stand-ins and open requests are handed over before their holder leaves.
+        holdings.register()

@@ -67,6 +67,10 @@ class BudgetsConfig(AppConfig):
         register_campaign_panel(CampaignPanel("budgets:campaign_money", _("Money"), order=10))
         # §2: approvers of a funding request's open approval see its confidential campaign.
         register_confidential_access(funding_approvers_see_campaign)
+        # §7: open funding requests are handed over before their requester leaves.
+        from budgets import holdings
+
+        holdings.register()
 
 
 def funding_approvers_see_campaign(user):

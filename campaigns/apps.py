@@ -37,3 +37,7 @@ class CampaignsConfig(AppConfig):
 
         # Campaign launch approval (§5) and approvers' view of confidential campaigns (§2).
         launch_approval.register()
+        # §7: open campaigns a user owns or sponsors are handed over before they leave.
+        from campaigns import holdings
+
+        holdings.register()

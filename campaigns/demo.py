@@ -136,6 +136,8 @@ CAMPAIGNS = [
     ("DEMO-13", "Old catalogue print run", "Brand", "marketer", "cmo", "cancelled", 10, 20, "250000", ["print"], False),
     ("DEMO-14", "Content hub", "Digital", "marketer", "cmo", "active", 0, 88, "0", ["content", "web"], False),
     ("DEMO-15", "Годовая программа бренда", "Brand", "marketer", "cmo", "active", 0, 89, "0", ["social", "pr"], False),
+    # Owned by the former employee (accounts demo), deactivated below: the orphans report shows it (§7).
+    ("DEMO-16", "Партнёрская выставка", "Brand", "former", "cmo", "planned", 60, 20, "0", ["events"], False),
 ]
 
 # Activities per campaign: name, type, channel, day offset from the campaign start, length, public, time
@@ -240,6 +242,8 @@ def seed(stdout) -> None:
             except StateConflict as refusal:
                 held_back.append(f"{code}: {refusal}")
                 break
+    # The former employee left without a handover (deactivated by a directory sync, around MRM).
+    User.objects.filter(username="former").update(is_active=False)
     stdout.write(f"  campaigns: {created} new demo campaigns ({Campaign.objects.count()} in total)")
     for line in held_back:
         stdout.write(f"    kept back: {line}")

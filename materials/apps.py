@@ -27,3 +27,7 @@ class MaterialsConfig(AppConfig):
         handler.register()
         # The campaign page lists its materials.
         register_campaign_panel(CampaignPanel("materials:campaign_materials", _("Materials"), order=20))
+        # §7: materials in review are handed over before their owner leaves.
+        from materials import holdings
+
+        holdings.register()

@@ -12,3 +12,11 @@ class ReportsConfig(AppConfig):
         from reports.definitions import register_reports
 
         register_reports()
+        from reports.adoption import register_adoption_reports
+
+        register_adoption_reports()
+        # §7: subscriptions are handed over before their owner leaves; the orphans report lists what was not.
+        from reports import holdings, orphans
+
+        holdings.register()
+        orphans.register_orphans_report()

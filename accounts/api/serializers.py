@@ -44,3 +44,48 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class HandoverRequestSerializer(serializers.Serializer):
+    """Who takes over: one person for everything (``to_user``) and/or one per kind (``assignments``)."""
+
+    to_user = serializers.IntegerField(required=False, allow_null=True, help_text=_("The new holder of every kind."))
+    assignments = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text=_('A new holder per kind of holding, e.g. {"campaigns.owned": 12}; wins over to_user.'),
+    )
+    deactivate = serializers.BooleanField(required=False, default=False, help_text=_("Deactivate the user afterwards."))
+
+    def validate(self, attrs):
+        if attrs.get("to_user") is None and not attrs.get("assignments"):
+            raise serializers.ValidationError({"to_user": [_("Name who takes over (to_user or assignments).")]})
+        return attrs
+
+
+class HandoverMoveSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    to_user = serializers.IntegerField()
+    count = serializers.IntegerField()
+    items = serializers.ListField(child=serializers.CharField())
+
+
+class HandoverSummarySerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    moved = HandoverMoveSerializer(many=True)
+    total = serializers.IntegerField()
+    deactivated = serializers.BooleanField()
+
+
+class HoldingSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    items = serializers.ListField(child=serializers.CharField())
+
+
+class UserHoldingsSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    total = serializers.IntegerField()
+    holdings = HoldingSerializer(many=True)

@@ -87,6 +87,9 @@ ACCOUNT_PAGES = [
     "password_reset_complete",
     "profile",
     "set_language",
+    "users",
+    "user_handover",
+    "user_deactivate",
 ]
 
 

@@ -1,8 +1,10 @@
 """Permission matrix rows of accounts: sign-in, passwords, profile, users and teams."""
 
-from tests.support.matrix import LOGIN, NOT_ALLOWED, PUBLIC, SIGNED_IN, Resource, Route, expect
+from tests.factories import UserFactory
+from tests.support.matrix import LOGIN, NOT_ALLOWED, PUBLIC, SIGNED_IN, Resource, Route, expect, only
 
 NOWHERE = expect(NOT_ALLOWED, anonymous=NOT_ALLOWED)
+ADMINS = only("admin")
 
 RESOURCES = [
     Resource(
@@ -45,5 +47,19 @@ RESOURCES = [
             "GET /api/v1/teams/{id}/": SIGNED_IN,
         },
         obj=lambda world: world.team,
+    ),
+    Resource(
+        "users and handover (admins only, PRODUCT.md §7)",
+        {
+            "accounts:users": ADMINS,
+            "accounts:user_handover": ADMINS,
+            "POST accounts:user_handover": Route(ADMINS, data=lambda world, obj: {"to_user": world.finance.pk}),
+            "accounts:user_deactivate": expect(NOT_ALLOWED, anonymous=LOGIN),
+            "POST accounts:user_deactivate": ADMINS,
+            "GET /api/v1/users/{id}/holdings/": ADMINS,
+            "POST /api/v1/users/{id}/handover/": Route(ADMINS, data=lambda world, obj: {"to_user": world.finance.pk}),
+            "POST /api/v1/users/{id}/deactivate/": ADMINS,
+        },
+        obj=lambda world: UserFactory(username="departing", roles=["marketer"], teams=[world.team]),
     ),
 ]
