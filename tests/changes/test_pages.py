@@ -114,3 +114,15 @@ def test_a_member_who_is_not_champion_gets_403(client, open_change, marketer):
     response = client.post(reverse("changes:object", args=[open_change.pk]), {"note": "No"})
     assert response.status_code == 403
     assert open_change.affected_teams.get().status == AnswerStatus.PENDING
+
+
+def test_the_pages_speak_russian(client, open_change, champion):
+    champion.language = "ru"
+    champion.save(update_fields=["language"])
+    client.force_login(champion)
+    form = client.get(reverse("changes:create"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Запрос на изменение настроек" in form and "Кого это затронет" in form
+    page = client.get(open_change.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Затронутые команды" in page and "Подтвердить" in page and "Ожидает" in page
+    listing = client.get(reverse("changes:list"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Запросы на изменение" in listing
