@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from help.choices import STATUS_BADGE, AnswererRole, QuestionStatus
+from help.pages import known_page_names
 from help.querysets import HelpArticleQuerySet, QuestionQuerySet
 from help.rendering import render_markdown
 
@@ -63,6 +64,13 @@ class HelpArticle(models.Model):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is taken by the help pages; choose another.")})
+        if self.context_key and self.context_key not in known_page_names():
+            raise ValidationError(
+                {
+                    "context_key": _("No page is named %(name)s; use a URL name such as campaigns:list.")
+                    % {"name": self.context_key}
+                }
+            )
 
     @property
     def body_html(self):

@@ -9,7 +9,10 @@ is rebuilt when an article is saved or deleted (``help.signals``) and after
 
 from __future__ import annotations
 
+from functools import cache as memoize
+
 from django.core.cache import cache
+from django.urls import URLPattern, URLResolver, get_resolver
 
 CACHE_KEY = "help:page-articles:v1"
 
@@ -49,3 +52,20 @@ def article_for_page(view_name: str | None) -> tuple[str, str] | None:
     if not view_name:
         return None
     return page_articles().get(view_name)
+
+
+@memoize
+def known_page_names() -> frozenset[str]:
+    """Every URL name of the site, namespaced (``campaigns:list``): what ``context_key`` may name."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return frozenset(names)
