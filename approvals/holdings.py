@@ -5,7 +5,9 @@ Registered with :mod:`accounts.holdings` in ``ApprovalsConfig.ready()``:
 - open stages where the user is an assigned approver who has not decided yet
   (directly: group members are expanded into assignments when a stage starts);
 - current and future delegations where the user is the stand-in;
-- open approval requests the user submitted (they answer the approvers).
+- open approval requests the user submitted (they answer the approvers);
+- stages of active workflow templates naming the user as approver or
+  escalation contact (otherwise future requests would find nobody to ask).
 
 Segregation of duties (§2) holds through a handover: nobody takes over a
 stage of a request they submitted, nor a request on whose open stage they
@@ -17,14 +19,14 @@ both people).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.holdings import register_holdings_provider
 from approvals.choices import RequestStatus, StageMode, StageStatus
-from approvals.models import ApprovalRequest, Delegation, StageAssignment
+from approvals.models import ApprovalRequest, Delegation, Stage, StageAssignment
 
 
 def open_assignments():
@@ -142,6 +144,54 @@ def reassign_submitted(from_user, to_user, by) -> int:
     return moved
 
 
+# --- workflow template stages -------------------------------------------------------------------
+
+
+def template_stages_of(user):
+    return (
+        Stage.objects.filter(template__is_active=True)
+        .filter(Q(approvers=user) | Q(escalation_contact=user))
+        .select_related("template")
+        .distinct()
+        .order_by("template__name", "order")
+    )
+
+
+def count_template_stages(user_ids: list[int]) -> dict[int, int]:
+    """Stages per user, each stage once even when it names the user twice (approver and escalation contact)."""
+    rows = (
+        Stage.objects.filter(template__is_active=True)
+        .filter(Q(approvers__in=user_ids) | Q(escalation_contact__in=user_ids))
+        .values_list("pk", "approvers", "escalation_contact")
+    )
+    wanted = set(user_ids)
+    pairs = {(user, pk) for pk, approver, contact in rows for user in (approver, contact) if user in wanted}
+    counts: dict[int, int] = {}
+    for user, _pk in pairs:
+        counts[user] = counts.get(user, 0) + 1
+    return counts
+
+
+def reassign_template_stages(from_user, to_user, by) -> int:
+    """Name ``to_user`` instead of ``from_user`` on active templates' stages, recorded in each stage's history."""
+    ids = list(template_stages_of(from_user).values_list("pk", flat=True))
+    moved = 0
+    for stage in Stage.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        if stage.approvers.filter(pk=from_user.pk).exists():
+            stage.approvers.remove(from_user)
+            stage.approvers.add(to_user)
+        if stage.escalation_contact_id == from_user.pk:
+            stage.escalation_contact = to_user
+        stage._history_user = by
+        stage._change_reason = _("Approver %(old)s handed over to %(new)s") % {
+            "old": from_user.full_name,
+            "new": to_user.full_name,
+        }
+        stage.save()
+        moved += 1
+    return moved
+
+
 def register() -> None:
     register_holdings_provider(
         "approvals.stages",
@@ -167,3 +217,24 @@ def register() -> None:
         counts=lambda ids: _count_by(open_requests(), "submitted_by", ids),
         order=60,
     )
+    register_holdings_provider(
+        "approvals.template_stages",
+        gettext_lazy("Workflow stages naming them"),
+        lambda user: [_TemplateStage(stage) for stage in template_stages_of(user)],
+        reassign=reassign_template_stages,
+        counts=count_template_stages,
+        order=65,
+    )
+
+
+class _TemplateStage:
+    """A template's stage as a holding item: "Funding · 1. Finance review", linked to the template."""
+
+    def __init__(self, stage: Stage):
+        self.stage = stage
+
+    def __str__(self) -> str:
+        return f"{self.stage.template.name} · {self.stage}"
+
+    def get_absolute_url(self) -> str:
+        return self.stage.template.get_absolute_url()

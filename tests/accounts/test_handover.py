@@ -20,7 +20,7 @@ from accounts import holdings as holdings_registry
 from accounts.holdings import holding_counts, holdings_of
 from accounts.services import user_deactivate, user_handover
 from approvals.choices import SubjectKind
-from approvals.models import ApprovalRequest, Delegation, StageAssignment
+from approvals.models import ApprovalRequest, Delegation, Stage, StageAssignment
 from budgets import services as budget_services
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
@@ -41,6 +41,7 @@ EVERY_KIND = {
     "approvals.stages",
     "approvals.stand_ins",
     "approvals.submitted",
+    "approvals.template_stages",
     "budgets.funding_requests",
     "reports.subscriptions",
 }
@@ -157,7 +158,7 @@ def test_handover_moves_everything_and_deactivates(
     # then everything moved
     assert summary.deactivated
     assert {m.kind for m in summary.moves} == EVERY_KIND
-    assert summary.total == 9
+    assert summary.total == 10
     assert Campaign.objects.get(pk=h["owned"].pk).owner == successor
     assert Campaign.objects.get(pk=h["sponsored"].pk).sponsor == successor
     assert Campaign.objects.get(code="DONE-1").owner == leaver  # closed campaigns keep their history
@@ -173,6 +174,8 @@ def test_handover_moves_everything_and_deactivates(
     assert Delegation.objects.get(pk=h["delegation"].pk).stand_in == successor
     assert Material.objects.get(pk=h["material"].pk).owner == successor
     assert ReportSubscription.objects.get(pk=h["subscription"].pk).owner == successor
+    review = Stage.objects.get(name="Review")
+    assert set(review.approvers.values_list("username", flat=True)) == {"finance", "successor"}
     leaver.refresh_from_db()
     assert not leaver.is_active
     assert holdings_of(leaver) == []
@@ -190,6 +193,9 @@ def test_handover_is_audited_with_the_admin_as_author(holdings_of_leaver, leaver
     stage_change = their_approval.stage_states.get().history.latest()
     assert stage_change.history_user == admin_user
     assert stage_change.history_change_reason == "Approver Lev Leaving handed over to Sasha Next"
+    template_stage_change = Stage.objects.get(name="Review").history.latest()
+    assert template_stage_change.history_user == admin_user
+    assert template_stage_change.history_change_reason == "Approver Lev Leaving handed over to Sasha Next"
 
 
 def test_new_holders_are_notified(
@@ -277,7 +283,7 @@ def test_an_inactive_users_orphans_can_still_be_handed_over(holdings_of_leaver, 
     # when an admin hands over their campaigns
     summary = user_handover(user=leaver, by=admin_user, to_user=successor)
     # then the orphans have an active holder again
-    assert summary.total == 9
+    assert summary.total == 10
     assert Campaign.objects.get(code="OWN-1").owner == successor
 
 
@@ -295,3 +301,18 @@ def test_funding_amount_is_untouched_by_a_handover(holdings_of_leaver, leaver, s
     user_handover(user=leaver, by=admin_user, to_user=successor)
     holdings_of_leaver["mine"].refresh_from_db()
     assert holdings_of_leaver["mine"].amount == Decimal("10000.00")
+
+
+def test_template_stages_naming_the_user_are_held_once_and_move(leaver, successor, admin_user):
+    # given an active template whose stage names the leaver as approver and as escalation contact
+    stage = StageFactory(name="Legal", approvers=[leaver], escalation_contact=leaver)
+    StageFactory(name="Retired", approvers=[leaver], template=WorkflowTemplateFactory(is_active=False))
+    # then it is one holding (inactive templates do not count)
+    held = {h.kind: h for h in holdings_of(leaver)}
+    assert held["approvals.template_stages"].count == 1
+    assert holding_counts([leaver.pk])[leaver.pk] == {"approvals.template_stages": 1}
+    # and the handover names the successor in both places
+    user_handover(user=leaver, by=admin_user, to_user=successor)
+    stage.refresh_from_db()
+    assert list(stage.approvers.all()) == [successor]
+    assert stage.escalation_contact == successor
