@@ -183,6 +183,8 @@ def user_handover(
     moves. The new holders are told after the commit.
     """
     _require_admin(by)
+    if deactivate and by.pk == user.pk:
+        raise ValidationError({"deactivate": _("You cannot deactivate yourself.")})
     assignments = dict(assignments or {})
     known = {provider.key for provider in holdings_providers()}
     unknown = sorted(set(assignments) - known)
@@ -209,7 +211,7 @@ def user_handover(
             remaining = holdings_of(locked)
             if remaining:
                 raise ValidationError(deactivation_refusal(locked, remaining))
-            if locked.is_active and locked.pk != by.pk:
+            if locked.is_active:
                 locked.is_active = False
                 locked._holdings_checked = True
                 locked.save(update_fields=["is_active"])

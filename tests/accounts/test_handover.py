@@ -316,3 +316,12 @@ def test_template_stages_naming_the_user_are_held_once_and_move(leaver, successo
     stage.refresh_from_db()
     assert list(stage.approvers.all()) == [successor]
     assert stage.escalation_contact == successor
+
+
+def test_an_admin_never_deactivates_themselves(admin_user, successor):
+    with pytest.raises(ValidationError):
+        user_deactivate(user=admin_user, by=admin_user)
+    with pytest.raises(ValidationError):
+        user_handover(user=admin_user, by=admin_user, to_user=successor, deactivate=True)
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
