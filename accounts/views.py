@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services
+from accounts.choices import Role
 from accounts.forms import HandoverForm, LanguageForm, ProfileForm, UserFilterForm
 from accounts.holdings import holding_counts, holdings_of, holdings_providers
 from accounts.models import User
@@ -97,6 +98,7 @@ def users(request):
     rows = [
         {
             "person": person,
+            "roles": [Role(role).label for role in sorted(person.roles)],
             "holdings": [(labels[kind], count) for kind, count in counts[person.pk].items()],
             "total": sum(counts[person.pk].values()),
         }
