@@ -7,7 +7,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.reports.conftest import evt, money_world, q1, sea  # noqa: F401 - fixtures of the report tests
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +19,7 @@ def test_the_cmo_sees_who_uses_mrm_and_opens_the_full_report(
     marketer,
     other_team,
     other_team_marketer,
-    money_world,  # noqa: F811
+    money_world,
     screenshot,
 ):
     # given the marketer used MRM yesterday and the other team not for six weeks

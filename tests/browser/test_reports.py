@@ -7,8 +7,6 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.reports.conftest import evt, money_world, q1, sea  # noqa: F401 - fixtures of the report tests
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -18,7 +16,7 @@ def test_the_cmo_opens_the_dashboard_filters_a_report_and_downloads_the_pdf(
     sign_in,
     approver,
     money_world,
-    screenshot,  # noqa: F811
+    screenshot,
 ):
     # given the CMO signs in
     sign_in(page, approver)
@@ -61,7 +59,7 @@ def test_finance_exports_xlsx_and_runs_a_background_export(
     sign_in,
     finance_user,
     money_world,
-    screenshot,  # noqa: F811
+    screenshot,
 ):
     # given finance on their dashboard
     sign_in(page, finance_user)
@@ -94,7 +92,7 @@ def test_a_marketer_saves_a_shared_view_and_subscribes(
     marketer,
     approver,
     money_world,
-    screenshot,  # noqa: F811
+    screenshot,
 ):
     sign_in(page, marketer)
     expect(page.get_by_role("heading", name="My campaigns")).to_be_visible()
