@@ -272,7 +272,6 @@ def cycle_times_compute(user, params, *, now=None):
             ApprovalRequest.objects.filter(status=RequestStatus.IN_PROGRESS).count(),
         ),
     ]
-    notes = []
     if apps.is_installed("help"):
         rows.extend(_question_rows(since))
     chart = Chart(
@@ -282,7 +281,7 @@ def cycle_times_compute(user, params, *, now=None):
         value_type=ColumnType.DECIMAL,
         title=_("Median cycle time in days"),
     )
-    notes.append(_("Over the last %(days)s days; open items are counted today.") % {"days": params.get("days") or 90})
+    notes = [_("Over the last %(days)s days; open items are counted today.") % {"days": params.get("days") or 90}]
     return rows, None, chart, notes
 
 

@@ -186,3 +186,22 @@ def test_the_adoption_dashboard_costs_the_same_for_1_and_50_teams(assert_constan
 
     client.force_login(admin_user)
     assert_constant_queries(lambda: client.get("/?view=adoption"), one_more)
+
+
+def test_a_bad_period_is_a_clear_error_not_a_500(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/api/v1/reports/cycle-times/", {"days": "0"})
+    assert response.status_code == 400
+    assert "days" in response.json()
+    page = client.get("/reports/spend-coverage/", {"date_from": "2027-03-01", "date_to": "2027-01-01"})
+    assert page.status_code == 400
+    assert "The end date cannot be before the start date." in page.content.decode()
+
+
+def test_the_adoption_dashboard_in_russian(client, approver):
+    approver.language = "ru"
+    approver.save(update_fields=["language"])
+    client.force_login(approver)
+    body = client.get("/?view=adoption", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Активные за неделю пользователи по командам" in body
+    assert "Застывшие элементы" in body
