@@ -2,8 +2,8 @@
 
 Each job is safe to run twice: it selects only rows without its marker
 (``reminded_at``, ``escalated_at``, ``stale_asked_at``), sets the marker in
-the same transaction, locks the row while doing so, and passes a dedupe key
-to ``notify`` as a second guard. Delays come from settings (``.env.example``).
+the same transaction, locks the row while doing so (``mrm.jobs.each_locked``),
+and passes a dedupe key to ``notify`` as a second guard. Delays come from settings (``.env.example``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from approvals.choices import RequestStatus, StageStatus
 from approvals.models import ApprovalRequest, Delegation, StageState
 from mrm.exceptions import StateConflict
+from mrm.jobs import each_locked
 from notifications.choices import NotificationKind
 from notifications.services import notify
 
@@ -30,44 +30,33 @@ def _due(value) -> str:
 def send_stage_reminders(*, now=None) -> int:
     """Remind the approvers (and stand-ins) of every open stage past its due time, once per stage."""
     now = now or timezone.now()
-    ids = list(
-        StageState.objects.filter(
-            status=StageStatus.IN_PROGRESS,
-            request__status=RequestStatus.IN_PROGRESS,
-            due_at__lt=now,
-            reminded_at__isnull=True,
-        ).values_list("pk", flat=True)
-    )
+    overdue = StageState.objects.filter(
+        status=StageStatus.IN_PROGRESS,
+        request__status=RequestStatus.IN_PROGRESS,
+        due_at__lt=now,
+        reminded_at__isnull=True,
+    ).select_related("request")
     sent = 0
-    for pk in ids:
-        with transaction.atomic():
-            state = (
-                StageState.objects.select_for_update(of=("self",))
-                .select_related("request")
-                .filter(pk=pk, reminded_at__isnull=True, status=StageStatus.IN_PROGRESS)
-                .first()
-            )
-            if state is None:
-                continue
-            request = state.request
-            waiting = [a.user for a in state.assignments.filter(decided=False).select_related("user")]
-            stand_ins = [
-                d.stand_in for d in Delegation.objects.current().filter(approver__in=waiting).select_related("stand_in")
-            ]
-            notify(
-                recipients=[*waiting, *stand_ins],
-                kind=NotificationKind.REMINDER,
-                title=lambda r=request: _("Reminder: overdue approval — %(subject)s") % {"subject": r.subject_title},
-                body=lambda s=state: (
-                    _("The stage “%(stage)s” was due %(due)s and still waits for your decision.")
-                    % {"stage": s.name, "due": _due(s.due_at)}
-                ),
-                url=request.get_absolute_url(),
-                dedupe_key=f"approvals:reminder:{state.pk}",
-            )
-            state.reminded_at = now
-            state.save(update_fields=["reminded_at"])
-            sent += 1
+    for state in each_locked(overdue):
+        request = state.request
+        waiting = [a.user for a in state.assignments.filter(decided=False).select_related("user")]
+        stand_ins = [
+            d.stand_in for d in Delegation.objects.current().filter(approver__in=waiting).select_related("stand_in")
+        ]
+        notify(
+            recipients=[*waiting, *stand_ins],
+            kind=NotificationKind.REMINDER,
+            title=lambda r=request: _("Reminder: overdue approval — %(subject)s") % {"subject": r.subject_title},
+            body=lambda s=state: (
+                _("The stage “%(stage)s” was due %(due)s and still waits for your decision.")
+                % {"stage": s.name, "due": _due(s.due_at)}
+            ),
+            url=request.get_absolute_url(),
+            dedupe_key=f"approvals:reminder:{state.pk}",
+        )
+        state.reminded_at = now
+        state.save(update_fields=["reminded_at"])
+        sent += 1
     return sent
 
 
@@ -75,47 +64,34 @@ def escalate_overdue_stages(*, now=None) -> int:
     """Tell a stage's escalation contact once it is overdue by more than the escalation delay."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.MRM_APPROVAL_ESCALATION_DAYS)
-    ids = list(
-        StageState.objects.filter(
-            status=StageStatus.IN_PROGRESS,
-            request__status=RequestStatus.IN_PROGRESS,
-            due_at__lt=limit,
-            escalated_at__isnull=True,
-            stage__escalation_contact__isnull=False,
-        ).values_list("pk", flat=True)
-    )
+    overdue = StageState.objects.filter(
+        status=StageStatus.IN_PROGRESS,
+        request__status=RequestStatus.IN_PROGRESS,
+        due_at__lt=limit,
+        escalated_at__isnull=True,
+        stage__escalation_contact__isnull=False,
+    ).select_related("request", "stage__escalation_contact")
     sent = 0
-    for pk in ids:
-        with transaction.atomic():
-            state = (
-                StageState.objects.select_for_update(of=("self",))
-                .select_related("request", "stage__escalation_contact")
-                .filter(pk=pk, escalated_at__isnull=True, status=StageStatus.IN_PROGRESS)
-                .first()
-            )
-            if state is None:
-                continue
-            request = state.request
-            waiting = ", ".join(
-                a.user.full_name for a in state.assignments.filter(decided=False).select_related("user")
-            )
-            notify(
-                recipients=[state.stage.escalation_contact],
-                kind=NotificationKind.ESCALATION,
-                title=lambda r=request: _("Escalation: approval overdue — %(subject)s") % {"subject": r.subject_title},
-                body=lambda s=state, w=waiting: (
-                    _(
-                        "The stage “%(stage)s” was due %(due)s and still waits for: %(waiting)s. "
-                        "You are its escalation contact."
-                    )
-                    % {"stage": s.name, "due": _due(s.due_at), "waiting": w or "—"}
-                ),
-                url=request.get_absolute_url(),
-                dedupe_key=f"approvals:escalation:{state.pk}",
-            )
-            state.escalated_at = now
-            state.save(update_fields=["escalated_at"])
-            sent += 1
+    for state in each_locked(overdue):
+        request = state.request
+        waiting = ", ".join(a.user.full_name for a in state.assignments.filter(decided=False).select_related("user"))
+        notify(
+            recipients=[state.stage.escalation_contact],
+            kind=NotificationKind.ESCALATION,
+            title=lambda r=request: _("Escalation: approval overdue — %(subject)s") % {"subject": r.subject_title},
+            body=lambda s=state, w=waiting: (
+                _(
+                    "The stage “%(stage)s” was due %(due)s and still waits for: %(waiting)s. "
+                    "You are its escalation contact."
+                )
+                % {"stage": s.name, "due": _due(s.due_at), "waiting": w or "—"}
+            ),
+            url=request.get_absolute_url(),
+            dedupe_key=f"approvals:escalation:{state.pk}",
+        )
+        state.escalated_at = now
+        state.save(update_fields=["escalated_at"])
+        sent += 1
     return sent
 
 
@@ -123,40 +99,29 @@ def ask_stale_requests(*, now=None) -> int:
     """Ask the submitter of each idle open request whether it is still needed, and why (PRODUCT.md §1)."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.MRM_APPROVAL_STALE_DAYS)
-    ids = list(
-        ApprovalRequest.objects.filter(
-            status=RequestStatus.IN_PROGRESS, last_activity_at__lt=limit, stale_asked_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
+    idle = ApprovalRequest.objects.filter(
+        status=RequestStatus.IN_PROGRESS, last_activity_at__lt=limit, stale_asked_at__isnull=True
+    ).select_related("submitted_by")
     sent = 0
-    for pk in ids:
-        with transaction.atomic():
-            request = (
-                ApprovalRequest.objects.select_for_update(of=("self",))
-                .select_related("submitted_by")
-                .filter(pk=pk, stale_asked_at__isnull=True, status=RequestStatus.IN_PROGRESS)
-                .first()
-            )
-            if request is None:
-                continue
-            withdraw_on = now + datetime.timedelta(days=settings.MRM_APPROVAL_WITHDRAW_DAYS)
-            notify(
-                recipients=[request.submitted_by],
-                kind=NotificationKind.STALE_CHECK,
-                title=lambda r=request: _("Still needed? %(subject)s") % {"subject": r.subject_title},
-                body=lambda w=withdraw_on: (
-                    _(
-                        "Your approval request has had no activity for %(days)s days. Confirm it is still needed "
-                        "and say why, or it will be withdrawn on %(date)s."
-                    )
-                    % {"days": settings.MRM_APPROVAL_STALE_DAYS, "date": _due(w)[:10]}
-                ),
-                url=reverse("approvals:confirm", args=[request.pk]),
-                dedupe_key=f"approvals:stale:{request.pk}:{request.last_activity_at:%Y%m%d%H%M%S}",
-            )
-            request.stale_asked_at = now
-            request.save(update_fields=["stale_asked_at"])
-            sent += 1
+    for request in each_locked(idle):
+        withdraw_on = now + datetime.timedelta(days=settings.MRM_APPROVAL_WITHDRAW_DAYS)
+        notify(
+            recipients=[request.submitted_by],
+            kind=NotificationKind.STALE_CHECK,
+            title=lambda r=request: _("Still needed? %(subject)s") % {"subject": r.subject_title},
+            body=lambda w=withdraw_on: (
+                _(
+                    "Your approval request has had no activity for %(days)s days. Confirm it is still needed "
+                    "and say why, or it will be withdrawn on %(date)s."
+                )
+                % {"days": settings.MRM_APPROVAL_STALE_DAYS, "date": _due(w)[:10]}
+            ),
+            url=reverse("approvals:confirm", args=[request.pk]),
+            dedupe_key=f"approvals:stale:{request.pk}:{request.last_activity_at:%Y%m%d%H%M%S}",
+        )
+        request.stale_asked_at = now
+        request.save(update_fields=["stale_asked_at"])
+        sent += 1
     return sent
 
 
@@ -166,30 +131,26 @@ def withdraw_unconfirmed_requests(*, now=None) -> int:
 
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.MRM_APPROVAL_WITHDRAW_DAYS)
-    ids = list(
-        ApprovalRequest.objects.filter(status=RequestStatus.IN_PROGRESS, stale_asked_at__lt=limit).values_list(
-            "pk", flat=True
-        )
-    )
+    unconfirmed = ApprovalRequest.objects.filter(
+        status=RequestStatus.IN_PROGRESS, stale_asked_at__lt=limit
+    ).select_related("submitted_by")
     withdrawn = 0
-    for pk in ids:
-        with transaction.atomic():
-            request = ApprovalRequest.objects.select_related("submitted_by").get(pk=pk)
-            try:
-                approval_cancel(
-                    request=request,
-                    by=None,
-                    note=_("Withdrawn automatically: nobody confirmed it was still needed."),
-                )
-            except StateConflict:
-                continue
-            notify(
-                recipients=[request.submitted_by],
-                kind=NotificationKind.WITHDRAWN,
-                title=lambda r=request: _("Withdrawn: %(subject)s") % {"subject": r.subject_title},
-                body=lambda: _("Your approval request was withdrawn because nobody confirmed it was still needed."),
-                url=request.get_absolute_url(),
-                dedupe_key=f"approvals:withdrawn:{request.pk}",
+    for request in each_locked(unconfirmed):
+        try:
+            approval_cancel(
+                request=request,
+                by=None,
+                note=_("Withdrawn automatically: nobody confirmed it was still needed."),
             )
-            withdrawn += 1
+        except StateConflict:
+            continue
+        notify(
+            recipients=[request.submitted_by],
+            kind=NotificationKind.WITHDRAWN,
+            title=lambda r=request: _("Withdrawn: %(subject)s") % {"subject": r.subject_title},
+            body=lambda: _("Your approval request was withdrawn because nobody confirmed it was still needed."),
+            url=request.get_absolute_url(),
+            dedupe_key=f"approvals:withdrawn:{request.pk}",
+        )
+        withdrawn += 1
     return withdrawn
