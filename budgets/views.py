@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from accounts.models import Team
 from budgets import selectors, services
@@ -117,8 +118,11 @@ def allocation_cell(request, period_pk, team_pk, category_pk):
         allocation=allocation,
         history=selectors.history_of(allocation) if allocation and not is_fragment_request(request) else [],
     )
-    template = page_or_fragment(request, "budgets/allocation_cell.html", "budgets/partials/_cell_form.html")
-    return render(request, template, context, status=400 if form.errors else 200)
+    if is_fragment_request(request):
+        # htmx swaps only successful responses: a refused amount comes back as the cell's form with its error.
+        response = render(request, "budgets/partials/_cell_form.html", context)
+        return reswap(retarget(response, "closest td"), "innerHTML") if form.errors else response
+    return render(request, "budgets/allocation_cell.html", context, status=400 if form.errors else 200)
 
 
 # --- fiscal years and periods ---------------------------------------------------

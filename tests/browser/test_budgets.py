@@ -89,6 +89,12 @@ def test_finance_edits_an_allocation_in_place(page, live_server, sign_in, financ
     # when the cell is opened and a new amount saved
     page.get_by_role("link", name="Edit the allocation of Brand for MKT-PR").click()
     amount = page.get_by_label("Brand, MKT-PR")
+    # a negative amount is refused in place, with its reason
+    amount.fill("-5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("greater than or equal to 0")
+    assert BudgetAllocation.objects.get().amount == Decimal("1500.00")
+    amount = page.get_by_label("Brand, MKT-PR")
     amount.fill("2750.50")
     page.get_by_role("button", name="Save").click()
     # then the grid comes back with the new total, without leaving the page

@@ -129,13 +129,17 @@ def test_a_bad_amount_is_a_translated_error_and_changes_nothing(client, finance_
     category = ExpenseCategory.objects.get(code="MKT-PR")
     url = reverse("budgets:allocation_cell", args=[grid.pk, team.pk, category.pk])
     response = client.post(url, {"amount": "-5"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
+    # htmx swaps only successful responses: the cell's form comes back into the cell with its error
+    assert response.status_code == 200
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("closest td", "innerHTML")
     assert "greater than or equal to 0" in response.content.decode()
     assert BudgetAllocation.objects.get(team=team, category=category).amount == Decimal("1500.00")
     finance_user.language = "ru"
     finance_user.save()
     response = client.post(url, {"amount": "много"}, HTTP_HX_REQUEST="true")
     assert "Введите число" in response.content.decode()
+    # without htmx the page says 400
+    assert client.post(url, {"amount": "-5"}).status_code == 400
 
 
 def test_an_empty_amount_removes_the_allocation_without_htmx(client, finance_user, grid, team):
