@@ -31,6 +31,7 @@ from budgets.models import ActualLine, Commitment, Expense, ExpenseCategory, Fis
 from budgets.permissions import (
     available_actions,
     can_ask_for_money,
+    can_read_team_budget,
     can_request_funding,
     can_review_funding,
     funding_request_actions,
@@ -163,6 +164,8 @@ def _position_for(request, form, funding_request):
     category = chosen("category", ExpenseCategory)
     if not (campaign and period and category):
         return None
+    if not can_read_team_budget(request.user, campaign.team):
+        return None  # another team's budget is not this marketer's to see (§2)
     position = selectors.budget_position(
         period=period, team=campaign.team, category=category, exclude_request=funding_request
     )

@@ -23,6 +23,20 @@ def can_maintain_budgets(user) -> bool:
     return bool(user.is_authenticated and (user.is_mrm_admin or user.has_role(Role.FINANCE)))
 
 
+def can_read_team_budget(user, team) -> bool:
+    """Whose budget figures a user may see: the same rule as ``BudgetAllocation.objects.visible_to``.
+
+    Finance, admins and approvers read every team's budget (they decide
+    across teams); a marketer reads only their own teams' — so the request
+    form's live budget panel never shows another team's money.
+    """
+    if not _active(user):
+        return False
+    if user.is_mrm_admin or user.has_role(Role.FINANCE, Role.APPROVER):
+        return True
+    return user.has_role(Role.MARKETER) and team.pk in user.team_ids
+
+
 def can_import_actuals(user) -> bool:
     """Accounting exports and the unmapped queue are finance's work (§4)."""
     return can_maintain_budgets(user)

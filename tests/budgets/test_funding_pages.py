@@ -64,6 +64,23 @@ def test_live_budget_info_shows_what_is_left(client, marketer, campaign, categor
     assert "400,000.00" in body
 
 
+def test_live_budget_info_does_not_show_another_teams_budget_to_a_marketer(
+    client, other_team_marketer, campaign, category, q1, team, finance_user
+):
+    # given: Brand's allocation, which an Events marketer may not read (§2)
+    BudgetAllocationFactory(period=q1, team=team, category=category, amount=Decimal("500000.00"))
+    query = {"campaign": campaign.pk, "period": q1.pk, "category": category.pk}
+    # when the Events marketer points the form at Brand's campaign
+    client.force_login(other_team_marketer)
+    body = client.get("/budgets/requests/budget-info/", query, headers={"HX-Request": "true"}).content.decode()
+    # then nothing of Brand's budget is shown
+    assert "500,000.00" not in body and 'data-testid="budget-info"' not in body
+    # while finance sees it
+    client.force_login(finance_user)
+    body = client.get("/budgets/requests/budget-info/", query, headers={"HX-Request": "true"}).content.decode()
+    assert "500,000.00" in body
+
+
 def test_expense_over_the_remainder_is_refused_on_the_page(client, marketer, approved_request):
     client.force_login(marketer)
     url = f"/budgets/requests/{approved_request.pk}/expense/new/"
