@@ -282,13 +282,14 @@ def _cell_total(model_queryset, *, via: str, field: str, filter_q=None, cell_pre
 def utilisation(*, user, period=None, team=None, category=None):
     """Budget utilisation per period × team × category (PRODUCT.md §4), every figure computed in SQL.
 
-    Returns ``(rows, totals)``: rows are allocations annotated with
+    Returns ``(rows, unallocated, totals)``: rows are allocations annotated with
     ``requested`` (waiting + approved), ``approved``, ``committed``,
     ``actual`` (expenses), ``remaining`` (allocated − approved: what can
     still be requested) and ``variance`` (allocated − actual: under budget
-    when positive, overspent when negative); cells where money was approved
-    without any allocation appear too (allocated 0). ``totals`` sums each
-    column in one query per source.
+    when positive, overspent when negative); cells where money was requested
+    without any allocation come as ``unallocated`` with the same figures
+    (allocated 0, so their spend is all variance) — the rows add up to the
+    totals. ``totals`` sums each column in one query per source.
     """
     from budgets.choices import FUNDED_STATUSES
     from budgets.models import Commitment, Expense, FundingRequest
@@ -322,15 +323,18 @@ def utilisation(*, user, period=None, team=None, category=None):
     allocated_cells = BudgetAllocation.objects.filter(
         period=OuterRef("period"), team=OuterRef("campaign__team"), category=OuterRef("category")
     )
+    # Their spend counts like any other: nothing allocated, so all of it is variance.
     unallocated = (
-        requests.filter(requested_q)
-        .exclude(Exists(allocated_cells))
+        with_spend(requests.filter(requested_q).exclude(Exists(allocated_cells)))
         .order_by()
         .values("period", "period__name", "campaign__team", "campaign__team__name", "category", "category__code")
         .annotate(
             requested=Sum("amount"),
             approved=Coalesce(Sum("approved_amount", filter=funded), ZERO),
+            committed=Sum("committed"),
+            actual=Sum("spent"),
         )
+        .annotate(remaining=ZERO - F("approved"), variance=ZERO - F("actual"))
         .order_by("period__name", "campaign__team__name", "category__code")
     )
     spend_of = Q(funding_request__in=requests.values("pk"))

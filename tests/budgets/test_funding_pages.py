@@ -132,6 +132,38 @@ def test_utilisation_sums_each_column(client, finance_user, approved_request, q1
     assert response.context["totals"]["actual"] == Decimal("30000.00")
 
 
+def test_utilisation_shows_the_spend_of_a_cell_without_allocation(client, finance_user, approved_request, q1, marketer):
+    # given: money approved and spent where finance allocated nothing
+    from budgets import services
+
+    services.commitment_create(
+        funding_request=approved_request, by=marketer, vendor="V", amount=Decimal("40000.00"), date=q1.start_date
+    )
+    services.expense_create(
+        funding_request=approved_request, by=marketer, vendor="V", amount=Decimal("30000.00"), date=q1.start_date
+    )
+    client.force_login(finance_user)
+    # when
+    response = client.get("/budgets/utilisation/", {"period": q1.pk})
+    # then: the cell has every figure, overspent by what was spent, and it adds up to the totals
+    cell = response.context["unallocated"].get()
+    assert (cell["requested"], cell["approved"], cell["committed"], cell["actual"]) == (
+        Decimal("100000.00"),
+        Decimal("100000.00"),
+        Decimal("40000.00"),
+        Decimal("30000.00"),
+    )
+    assert (cell["remaining"], cell["variance"]) == (Decimal("-100000.00"), Decimal("-30000.00"))
+    totals = response.context["totals"]
+    assert (totals["committed"], totals["actual"], totals["variance"]) == (
+        cell["committed"],
+        cell["actual"],
+        cell["variance"],
+    )
+    row = response.content.decode().split('data-testid="utilisation-unallocated"')[1].split("</tr>")[0]
+    assert "30,000.00" in row and "overspent" in row
+
+
 def test_utilisation_page_costs_the_same_for_1_and_50_cells(assert_constant_queries, client, finance_user, q1):
     client.force_login(finance_user)
 
