@@ -392,6 +392,7 @@ def campaign_money(*, campaign, requests) -> dict:
 
     ROI = (actual revenue − actual cost) / actual cost; cost per lead = actual cost / actual leads.
     """
+    from budgets.choices import REQUESTED_STATUSES
     from campaigns.choices import KPIMetric
     from campaigns.models import KPI
 
@@ -409,7 +410,8 @@ def campaign_money(*, campaign, requests) -> dict:
     cost_per_lead = (spent / leads).quantize(Decimal("0.01")) if leads and spent > 0 else None
     return {
         "planned": campaign.planned_cost,
-        "requested": sum((r.amount for r in requests if r.status != FundingRequestStatus.WITHDRAWN), Decimal("0")),
+        # Requested as on the utilisation page: waiting or funded, not drafts nor turned-down requests.
+        "requested": sum((r.amount for r in requests if r.status in REQUESTED_STATUSES), Decimal("0")),
         "approved": approved,
         "committed": committed,
         "spent": spent,

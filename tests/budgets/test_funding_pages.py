@@ -1,6 +1,7 @@
 """Funding request pages: form with live budget info, request page, spend forms, review queue,
 utilisation, the campaign's money section (PRODUCT.md §4)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from tests.budgets.factories import BudgetAllocationFactory, ExpenseFactory, Fun
 from tests.campaigns.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
+DAY = datetime.date(2027, 2, 3)
 
 
 def test_marketer_asks_for_money_on_the_form(client, marketer, campaign, category, q1, funding_workflow):
@@ -213,6 +215,36 @@ def test_campaign_money_section(client, marketer, approved_request, campaign, ot
     confidential = CampaignFactory(team=campaign.team, confidential=True)
     client.force_login(other_team_marketer)
     assert client.get(f"/budgets/campaigns/{confidential.pk}/money/").status_code == 404
+
+
+def test_campaign_money_counts_what_is_asked_and_shows_roi_from_the_kpis(
+    client, marketer, approved_request, make_request, campaign
+):
+    # given: 100 000 approved and 40 000 spent, a draft of 5 000 not yet asked; KPIs 100 000 revenue and 80 leads
+    from budgets import services
+    from campaigns.choices import KPIMetric
+    from tests.campaigns.factories import KPIFactory
+
+    make_request("5000.00")
+    services.expense_create(
+        funding_request=approved_request, by=marketer, vendor="V", amount=Decimal("40000.00"), date=DAY
+    )
+    KPIFactory(campaign=campaign, metric=KPIMetric.REVENUE, actual=Decimal("100000.00"))
+    KPIFactory(campaign=campaign, metric=KPIMetric.LEADS, actual=Decimal("80"))
+    client.force_login(marketer)
+    # when
+    response = client.get(f"/budgets/campaigns/{campaign.pk}/money/")
+    # then: ROI = (100 000 − 40 000) / 40 000 = 150 %, a lead cost 500
+    money = response.context["money"]
+    assert (money["requested"], money["approved"], money["spent"], money["left"]) == (
+        Decimal("100000.00"),
+        Decimal("100000.00"),
+        Decimal("40000.00"),
+        Decimal("60000.00"),
+    )
+    assert (money["roi_percent"], money["cost_per_lead"]) == (Decimal("150.0"), Decimal("500.00"))
+    body = response.content.decode()
+    assert "150.0 %" in body and "500.00" in body
 
 
 @pytest.fixture
