@@ -23,6 +23,7 @@ from help.choices import QuestionStatus
 from help.forms import AnswerForm, AskForm
 from help.models import HelpArticle, Question
 from mrm.exceptions import StateConflict
+from mrm.htmx import is_fragment_request
 
 PAGE_SIZE = 25
 
@@ -77,7 +78,12 @@ def _safe_from(value: str) -> str:
 
 @login_required
 def ask(request):
-    """Ask a question from a page (``?from=<path>&title=<page title>``); the champions are notified."""
+    """Ask a question from a page (``?from=<path>&title=<page title>``); the champions are notified.
+
+    From any page's help menu the form opens in a dialog (htmx) so the asker stays where the question
+    arose; without JavaScript it is a page of its own.
+    """
+    in_dialog = is_fragment_request(request)
     initial = {
         "page_url": _safe_from(request.GET.get("from", "")),
         "page_title": request.GET.get("title", "").strip()[:200],
@@ -92,21 +98,24 @@ def ask(request):
             form.add_error(None, str(exc))
         else:
             if question.status == QuestionStatus.OPEN:
-                messages.success(request, _("Your question was sent to your team's champions."))
+                sent = _("Your question was sent to your team's champions.")
             else:
-                messages.success(
-                    request, _("Your team has no champion yet: your question was sent to the administrators.")
-                )
+                sent = _("Your team has no champion yet: your question was sent to the administrators.")
+            if in_dialog:
+                return render(request, "help/partials/_ask_sent.html", {"question": question, "sent_message": sent})
+            messages.success(request, sent)
             return HttpResponseRedirect(question.get_absolute_url())
-    page_url = form["page_url"].value() or ""
-    page_title = form["page_title"].value() or ""
+    context = {
+        "form": form,
+        "page_url": _safe_from(form["page_url"].value() or ""),
+        "page_title": form["page_title"].value() or "",
+        "in_dialog": in_dialog,
+    }
+    if in_dialog:
+        # htmx swaps only successful responses: a refused question comes back as the form with its errors.
+        return render(request, "help/partials/_ask_form.html", context)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "help/ask.html",
-        {"form": form, "page_url": _safe_from(page_url), "page_title": page_title, **_tabs(request, "ask")},
-        status=status,
-    )
+    return render(request, "help/ask.html", {**context, **_tabs(request, "ask")}, status=status)
 
 
 def _question_list(request, queryset, template_tab: str, title: str):

@@ -92,6 +92,26 @@ def test_asking_from_a_page_records_it(client, asker, champion):
     assert question.page_title == "Campaigns" and question.asked_by == asker
 
 
+def test_asking_in_the_dialog_keeps_the_asker_on_their_page(client, asker, champion):
+    client.force_login(asker)
+    # the dialog gets the form alone, not a page
+    form = client.get(reverse("help:ask"), {"from": "/campaigns/", "title": "Campaigns"}, HTTP_HX_REQUEST="true")
+    html = form.content.decode()
+    assert form.status_code == 200 and "<html" not in html and 'hx-post="/help/questions/ask/"' in html
+    # an empty question comes back into the dialog with its error (htmx swaps only 2xx)
+    refused = client.post(reverse("help:ask"), {"body": " ", "page_url": "/campaigns/"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and 'id="id_body-error"' in refused.content.decode()
+    assert not Question.objects.exists()
+    # a question is sent and the dialog says so, with a link to follow it
+    sent = client.post(
+        reverse("help:ask"), {"body": "Who approves PR?", "page_url": "/campaigns/"}, HTTP_HX_REQUEST="true"
+    )
+    question = Question.objects.get()
+    html = sent.content.decode()
+    assert sent.status_code == 200 and 'data-testid="ask-sent"' in html
+    assert "sent to your team&#x27;s champions" in html and question.get_absolute_url() in html
+
+
 def test_asking_refuses_another_sites_address_and_an_empty_question(client, asker):
     client.force_login(asker)
     form = client.get(reverse("help:ask"), {"from": "https://evil.example/"}).content.decode()
