@@ -1,18 +1,20 @@
 """PO and invoice attachments on commitments and expenses: what is accepted, and how it is served.
 
-Only the types finance works with are accepted, recognised by their first
-bytes (the name and the browser's content type can lie): PDF, PNG, JPEG,
-and XLSX/DOCX (a ZIP holding the Office parts). Files larger than
+The same upload rules as materials (:mod:`materials.files`), on purpose —
+one way the application decides what a file is: the type is recognised by
+its first bytes and, for Office documents, by the parts inside the ZIP (the
+name and the browser's content type can lie); the name's extension must
+agree with the content; an empty file is refused. Of the types materials
+accept, a PO or an invoice is only ever a PDF, a scan (PNG, JPEG) or an
+Office document (XLSX, DOCX). Files larger than
 ``MRM_SPEND_ATTACHMENT_MAX_MB`` are refused. The stored name is random and
 outside any public URL; the original (made safe) is kept for the download,
-which only :func:`budgets.views.spend_attachment` serves, to those who may
-read the record, always as an attachment.
+which only :func:`budgets.funding_views.spend_attachment` serves, to those
+who may read the record, always as an attachment.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import PurePath
 
 from django.conf import settings
@@ -21,81 +23,55 @@ from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-EXTENSIONS = {"pdf": {".pdf"}, "png": {".png"}, "jpg": {".jpg", ".jpeg"}, "xlsx": {".xlsx"}, "docx": {".docx"}}
+from materials import files
+
+# The material file types a commitment or an expense may carry.
+ACCEPTED = ("pdf", "png", "jpeg", "xlsx", "docx")
 
 
 def max_bytes() -> int:
     return int(settings.MRM_SPEND_ATTACHMENT_MAX_MB) * 1024 * 1024
 
 
-def sniff(content: bytes) -> str | None:
-    """The file's real type from its bytes, or ``None`` when it is none of the accepted ones."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names:
-            if any(name.startswith("xl/") for name in names):
-                return "xlsx"
-            if any(name.startswith("word/") for name in names):
-                return "docx"
-    return None
-
-
-def safe_name(name: str, kind: str) -> str:
-    """A file name safe to store and to send back: letters, digits, ``-_.``; the right extension."""
-    stem = get_valid_filename(PurePath(name or "").stem)[:100] or "attachment"
-    suffix = PurePath(name or "").suffix.lower()
-    if suffix not in EXTENSIONS[kind]:
-        suffix = sorted(EXTENSIONS[kind])[0] if kind != "jpg" else ".jpg"
-    return f"{stem}{suffix}"
+def _refuse(message) -> None:
+    raise ValidationError({"attachment": message})
 
 
 def checked_attachment(upload) -> tuple[ContentFile, str]:
-    """Read an upload and accept it only if it is small enough and really of an allowed type."""
+    """Read an upload and accept it only if small enough, really of an accepted type, and named accordingly."""
     size = getattr(upload, "size", None)
     limit = max_bytes()
+    too_large = _("The file is larger than %(mb)s MB.") % {"mb": settings.MRM_SPEND_ATTACHMENT_MAX_MB}
     if size is not None and size > limit:
-        raise ValidationError(
-            {"attachment": _("The file is larger than %(mb)s MB.") % {"mb": settings.MRM_SPEND_ATTACHMENT_MAX_MB}}
-        )
+        _refuse(too_large)
+    if size == 0:
+        _refuse(_("The file is empty."))
+    file_type = files.sniff(upload)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise ValidationError(
-            {"attachment": _("The file is larger than %(mb)s MB.") % {"mb": settings.MRM_SPEND_ATTACHMENT_MAX_MB}}
+        _refuse(too_large)
+    if file_type is None or file_type.code not in ACCEPTED:
+        _refuse(_("Attach a PDF, PNG, JPEG, XLSX or DOCX file."))
+    name = (getattr(upload, "name", "") or "").replace("\\", "/")
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in file_type.extensions:
+        _refuse(
+            _("The file's name ends in “%(suffix)s” but its content is %(type)s. Rename it to %(ext)s.")
+            % {"suffix": suffix or _("no extension"), "type": file_type.label, "ext": file_type.extensions[0]}
         )
-    kind = sniff(content)
-    if kind is None:
-        raise ValidationError({"attachment": _("Attach a PDF, PNG, JPEG, XLSX or DOCX file.")})
-    suffix = PurePath(getattr(upload, "name", "") or "").suffix.lower()
-    if suffix and suffix not in EXTENSIONS[kind]:
-        raise ValidationError(
-            {
-                "attachment": _("The file's name says %(suffix)s but its content is %(kind)s.")
-                % {"suffix": suffix, "kind": kind.upper()}
-            }
-        )
-    return ContentFile(content), safe_name(getattr(upload, "name", ""), kind)
+    return ContentFile(content), safe_name(name, suffix)
+
+
+def safe_name(name: str, suffix: str) -> str:
+    """The original name made safe to store and send back (letters, digits, ``-_.``), as materials do."""
+    stem = PurePath(name).stem
+    stem = get_valid_filename(stem)[:100] if stem.strip(". ") else ""
+    return f"{stem or 'attachment'}{suffix}"
 
 
 def content_type_of(name: str) -> str:
     suffix = PurePath(name).suffix.lower()
-    for kind, suffixes in EXTENSIONS.items():
-        if suffix in suffixes:
-            return CONTENT_TYPES[kind]
+    for code in ACCEPTED:
+        if suffix in files.TYPES[code].extensions:
+            return files.TYPES[code].content_type
     return "application/octet-stream"
