@@ -86,7 +86,7 @@ def _common(extra: dict | None = None) -> dict:
 def campaign_list(request):
     """Campaigns the user may see, filtered, searched, ordered and paginated."""
     base = Campaign.objects.visible_to(request.user).with_list_data()
-    filterset = CampaignFilter(request.GET or None, queryset=base)
+    filterset = CampaignFilter(request.GET or None, queryset=base, request=request)
     campaigns = filterset.qs if filterset.is_bound else base
     if filterset.is_bound and not filterset.is_valid():
         campaigns = base.none()
@@ -473,7 +473,7 @@ def _launch_notice(campaign) -> str | None:
 
 def _board_context(request, *, error=None, error_campaign=None, notice=None) -> dict:
     base = Campaign.objects.visible_to(request.user).with_list_data()
-    filterset = CampaignFilter(request.GET or None, queryset=base)
+    filterset = CampaignFilter(request.GET or None, queryset=base, request=request)
     campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     # Closed campaigns of long ago would bury the board: show the last 90 days of them.
     recent = timezone.localdate() - dt.timedelta(days=90)
@@ -524,7 +524,7 @@ def campaign_timeline(request):
         error = _("Choose an end after the start, at most two years later.")
         start, end = default_start, default_end
     base = Campaign.objects.visible_to(request.user).with_list_data()
-    filterset = CampaignFilter(request.GET or None, queryset=base)
+    filterset = CampaignFilter(request.GET or None, queryset=base, request=request)
     campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     campaigns = campaigns.overlapping(start, end).order_by("start_date", "code")[:200]
     return render(

@@ -47,6 +47,20 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SafeModelMultipleChoiceField
 
 
+# Filters naming a campaign or an activity accept only ids the user may see:
+# an unscoped choice list would answer "not a valid choice" for a missing id
+# but an empty list for another team's confidential campaign, telling an
+# outsider that it exists (PRODUCT.md §2).
+def visible_campaigns(request):
+    user = getattr(request, "user", None)
+    return Campaign.objects.visible_to(user) if user is not None else Campaign.objects.none()
+
+
+def visible_activities(request):
+    user = getattr(request, "user", None)
+    return Activity.objects.visible_to(user) if user is not None else Activity.objects.none()
+
+
 class CampaignFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices, label=_("Status"))
@@ -57,7 +71,7 @@ class CampaignFilter(django_filters.FilterSet):
     starts_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
     ends_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
     confidential = django_filters.BooleanFilter(label=_("Confidential"))
-    parent = IdFilter(queryset=Campaign.objects.all(), label=_("Parent programme"))
+    parent = IdFilter(queryset=visible_campaigns, label=_("Parent programme"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("code", "code"),
@@ -91,7 +105,7 @@ class CampaignFilter(django_filters.FilterSet):
 
 class ActivityFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    campaign = IdFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
     type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label=_("Type"))
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
     channel = IdsFilter(queryset=Channel.objects.all(), label=_("Channel"))
@@ -115,8 +129,8 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 class TaskFilter(django_filters.FilterSet):
-    campaign = IdFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
-    activity = IdFilter(queryset=Activity.objects.all(), label=_("Activity"))
+    campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
+    activity = IdFilter(queryset=visible_activities, label=_("Activity"))
     assignee = IdFilter(queryset=User.objects.all(), label=_("Assignee"))
     done = django_filters.BooleanFilter(label=_("Done"))
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
@@ -128,7 +142,7 @@ class TaskFilter(django_filters.FilterSet):
 
 
 class KPIFilter(django_filters.FilterSet):
-    campaign = IdFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
     metric = django_filters.MultipleChoiceFilter(choices=KPIMetric.choices, label=_("Metric"))
     ordering = django_filters.OrderingFilter(fields=(("metric", "metric"),))
 

@@ -145,3 +145,44 @@ def test_tasks_and_kpis_follow_their_campaign(api_as, marketer, other_team_confi
     assert api.get(f"/api/v1/tasks/{task.pk}/").status_code == 404
     assert api.get("/api/v1/tasks/").json()["count"] == 0
     assert api.get("/api/v1/kpis/").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/campaigns/?parent={campaign}",
+        "/api/v1/activities/?campaign={campaign}",
+        "/api/v1/tasks/?campaign={campaign}",
+        "/api/v1/tasks/?activity={activity}",
+        "/api/v1/kpis/?campaign={campaign}",
+    ],
+)
+def test_filtering_by_a_hidden_campaign_answers_like_a_missing_one(
+    api_as, marketer, other_team_confidential_campaign, path
+):
+    # given an outsider and ids of another team's confidential campaign and its activity
+    api = api_as(marketer)
+    hidden = {
+        "campaign": other_team_confidential_campaign.pk,
+        "activity": other_team_confidential_campaign.activities.get().pk,
+    }
+    missing = {"campaign": 2**31 - 1, "activity": 2**31 - 1}
+    # when they filter by the hidden ids and by ids that do not exist
+    probe = api.get(path.format(**hidden))
+    absent = api.get(path.format(**missing))
+    # then both answers are the same: its existence does not leak
+    assert probe.status_code == absent.status_code == 400
+    assert probe.json().keys() == absent.json().keys()
+
+
+def test_the_list_page_cannot_be_probed_with_a_parent_filter(client, marketer, other_team_confidential_campaign):
+    client.force_login(marketer)
+    probe = client.get(reverse("campaigns:list"), {"parent": other_team_confidential_campaign.pk}).content.decode()
+    absent = client.get(reverse("campaigns:list"), {"parent": 2**31 - 1}).content.decode()
+    assert "Select a valid choice" in probe and "Select a valid choice" in absent
+
+
+def test_filtering_by_a_visible_campaign_still_works(api_as, other_team_marketer, other_team_confidential_campaign):
+    api = api_as(other_team_marketer)
+    response = api.get(f"/api/v1/activities/?campaign={other_team_confidential_campaign.pk}")
+    assert response.status_code == 200 and response.json()["count"] == 1
