@@ -215,3 +215,36 @@ def test_money_is_a_decimal_string(api_as, finance_user, approved_request):
     assert row["amount"] == "100000.00"
     assert row["spent"] == "0.00"
     assert FundingRequest.objects.get().amount == Decimal("100000.00")
+
+
+def test_an_approver_without_the_finance_role_decides_only_their_stage_and_spends_nothing(
+    api_as, client, approver, finance_user, marketer, make_request, funding_workflow
+):
+    # given: 750 000 asked, so finance reviews first and the CMO (an approver, not finance) signs off after
+    from budgets import services
+
+    big = make_request("750000.00")
+    services.funding_request_submit(funding_request=big, by=marketer)
+    approval = ApprovalRequest.objects.for_subject(big).get()
+    cmo = api_as(approver)
+    decide = f"/api/v1/approval-requests/{approval.pk}/decide/"
+    # then: finance's queue is not the CMO's, nor is finance's stage, nor the request before it reaches him
+    client.force_login(approver)
+    assert client.get("/budgets/requests/review/").status_code == 403
+    early = cmo.post(decide, {"outcome": "approve"}, format="json")
+    assert early.status_code == 403, early.content
+    big.refresh_from_db()
+    assert big.status == "submitted"
+    # when finance approved its stage, the CMO decides his
+    assert api_as(finance_user).post(decide, {"outcome": "approve"}, format="json").status_code == 201
+    cmo = api_as(approver)  # one API client: authenticate as the CMO again
+    assert cmo.get(f"/api/v1/funding-requests/{big.pk}/").status_code == 200
+    late = cmo.post(decide, {"outcome": "approve", "note": "go"}, format="json")
+    assert late.status_code == 201, late.content
+    big.refresh_from_db()
+    assert (big.status, big.approved_amount) == ("approved", Decimal("750000.00"))
+    # but recording money is not an approver's work
+    spend = {"funding_request": big.pk, "vendor": "Agency", "amount": "1000.00", "date": "2027-02-03"}
+    refused = cmo.post("/api/v1/expenses/", spend, format="json")
+    assert refused.status_code == 403, refused.content
+    assert not Expense.objects.exists()
