@@ -83,6 +83,25 @@ def test_live_budget_info_does_not_show_another_teams_budget_to_a_marketer(
     assert "500,000.00" in body
 
 
+def test_the_request_page_shows_who_recorded_each_expense_and_when(client, marketer, finance_user, approved_request):
+    # given: an expense recorded by the marketer (commitments and expenses are never edited, only added)
+    from django.utils import formats, timezone
+
+    from budgets import services
+
+    expense = services.expense_create(
+        funding_request=approved_request, by=marketer, vendor="Agency", amount=Decimal("100.00"), date=DAY
+    )
+    assert expense.history.get().history_user == marketer
+    # when finance opens the request
+    client.force_login(finance_user)
+    body = client.get(approved_request.get_absolute_url()).content.decode()
+    # then the expense's row says who recorded it and when
+    row = body.split(f'id="expense-{expense.pk}"')[1].split("</tr>")[0]
+    assert marketer.full_name in row
+    assert formats.date_format(timezone.localtime(expense.created_at), "SHORT_DATETIME_FORMAT") in row
+
+
 def test_expense_over_the_remainder_is_refused_on_the_page(client, marketer, approved_request):
     client.force_login(marketer)
     url = f"/budgets/requests/{approved_request.pk}/expense/new/"
