@@ -8,8 +8,11 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir -e .
 COPY . .
-RUN DJANGO_SETTINGS_MODULE=mrm.settings.local python manage.py collectstatic --noinput \
-    && python manage.py compilemessages --ignore=.venv
+# Static files are collected with the production storage (hashed names + manifest),
+# which is what the web process serves; the key and host exist only for this step.
+RUN DJANGO_SETTINGS_MODULE=mrm.settings.production DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+    DJANGO_ALLOWED_HOSTS=build.invalid MRM_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput \
+    && python manage.py compilemessages --ignore=.venv --ignore=node_modules
 RUN useradd --create-home mrm && mkdir -p /data && chown mrm /data
 USER mrm
 EXPOSE 8000
