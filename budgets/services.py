@@ -777,6 +777,23 @@ def on_funding_approved(approval, approved_amount) -> None:
     request.approved_amount = amount
     status = FundingRequestStatus.APPROVED if amount == request.amount else FundingRequestStatus.PARTIALLY_APPROVED
     _record_decision(request, approval, status)
+    _match_waiting_lines(request)
+
+
+def _match_waiting_lines(funding_request) -> int:
+    """Accounting lines that quoted this request's number before it was approved now become its expenses.
+
+    An invoice often reaches accounting before finance decides; its line
+    waited in the unmapped queue ("FR-… is submitted"). Once the request is
+    funded the same matcher as at import takes it, under the same spend
+    control — a line that would pass the limit stays queued with the reason.
+    """
+    lines = (
+        ActualLine.objects.filter(status=ActualLineStatus.UNMAPPED, request_number__iexact=funding_request.number)
+        .select_related("batch__uploaded_by")
+        .order_by("date", "line_number", "pk")
+    )
+    return match_actual_lines(list(lines))
 
 
 def on_funding_rejected(approval) -> None:

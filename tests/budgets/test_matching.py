@@ -78,6 +78,40 @@ def test_lines_of_unknown_or_unapproved_requests_stay_queued(
     assert notes[4] == ""
 
 
+def test_lines_waiting_for_their_request_become_its_expenses_once_it_is_approved(
+    make_request, approve, accounting_source, accounting_csv, finance_user
+):
+    # given: the invoice of FR-2027-0001 reached accounting before finance decided
+    first = make_request("200000.00")
+    import_sample(accounting_source, accounting_csv, finance_user)
+    assert ActualLine.objects.filter(request_number="FR-2027-0001", status=ActualLineStatus.UNMAPPED).count() == 2
+    # when finance approves it
+    approve(first)
+    # then its payment and its refund are its expenses now; the other lines still wait
+    assert Expense.objects.filter(funding_request=first).total() == Decimal("138000.00")
+    assert set(ActualLine.objects.filter(request_number="FR-2027-0001").values_list("status", "status_note")) == {
+        (ActualLineStatus.MAPPED, "")
+    }
+    assert ActualLine.objects.filter(status=ActualLineStatus.UNMAPPED).count() == 2
+    without = selectors.spend_without_request(user=finance_user)
+    assert without["total"] == Decimal("1248500.00")  # 1 200 000 without a request + 48 500 of an unknown FR-2027-0002
+
+
+def test_a_waiting_line_over_the_approved_amount_stays_queued_with_the_reason(
+    make_request, approve, accounting_source, accounting_csv, finance_user
+):
+    # given: FR-2027-0001's 150 000 payment waits, then finance approves only 100 000
+    first = make_request("200000.00")
+    import_sample(accounting_source, accounting_csv, finance_user)
+    # when
+    approve(first, approved_amount="100000.00")
+    # then the refund maps (it only lowers the sum), the payment waits with what is left
+    payment = ActualLine.objects.get(request_number="FR-2027-0001", amount=Decimal("150000.00"))
+    assert payment.status == ActualLineStatus.UNMAPPED
+    assert "is left to spend" in payment.status_note
+    assert Expense.objects.filter(funding_request=first).total() == Decimal("-12000.00")
+
+
 def test_finance_maps_a_queued_line_by_hand_under_the_same_rule(
     sample_requests, accounting_source, accounting_csv, finance_user
 ):
