@@ -373,18 +373,39 @@ def spend_without_request(*, user, date_from=None, date_to=None, category=None) 
     }
 
 
-def team_spend_history(team_ids) -> dict:
-    """Per team: approved, spent and the number of funded requests, for finance's review queue (one query)."""
+def team_spend_history(team_ids, *, periods: int = 4) -> dict:
+    """Per team, what finance approved and what the team spent, period by period — for the review queue.
+
+    Finance decides better knowing how a team used its earlier money: per
+    team ``{"approved_total", "spent_total", "funded_count", "periods"}``,
+    ``periods`` being the latest ``periods`` fiscal periods with funded
+    requests (newest first) and their approved, spent and count. One query
+    for every team, summed by the database.
+    """
     from budgets.choices import FUNDED_STATUSES
     from budgets.models import FundingRequest
 
     rows = (
         with_spend(FundingRequest.objects.filter(campaign__team_id__in=list(team_ids), status__in=FUNDED_STATUSES))
         .order_by()
-        .values("campaign__team")
-        .annotate(approved_total=Sum("approved_amount"), spent_total=Sum("spent"), funded_count=Count("pk"))
+        .values("campaign__team", "period", "period__name", "period__start_date")
+        .annotate(approved=Sum("approved_amount"), spent=Sum("spent"), count=Count("pk"))
+        .order_by("campaign__team", "-period__start_date", "period__name")
     )
-    return {row["campaign__team"]: row for row in rows}
+    history: dict = {}
+    for row in rows:
+        team = history.setdefault(
+            row["campaign__team"],
+            {"approved_total": Decimal("0.00"), "spent_total": Decimal("0.00"), "funded_count": 0, "periods": []},
+        )
+        team["approved_total"] += row["approved"]
+        team["spent_total"] += row["spent"]
+        team["funded_count"] += row["count"]
+        if len(team["periods"]) < periods:
+            team["periods"].append(
+                {"name": row["period__name"], "approved": row["approved"], "spent": row["spent"], "count": row["count"]}
+            )
+    return history
 
 
 def campaign_money(*, campaign, requests) -> dict:

@@ -128,6 +128,40 @@ def test_review_queue_lists_submitted_requests_oldest_first_with_decide_buttons(
     assert 'name="approved_amount"' in body
 
 
+def test_review_queue_shows_the_teams_spend_period_by_period(
+    client, finance_user, marketer, approved_request, make_request, fiscal_year, category
+):
+    # given: Q1 approved 100 000 and spent 25 000; Q2 approved 50 000, nothing spent; a new request waits
+    from budgets import services
+    from tests.budgets.factories import FiscalPeriodFactory
+
+    services.expense_create(
+        funding_request=approved_request, by=marketer, vendor="V", amount=Decimal("25000.00"), date=DAY
+    )
+    q2 = FiscalPeriodFactory(
+        year=fiscal_year, name="Q2 2027", start_date=datetime.date(2027, 4, 1), end_date=datetime.date(2027, 6, 30)
+    )
+    FundingRequestFactory(
+        campaign=approved_request.campaign,
+        category=category,
+        period=q2,
+        amount=Decimal("50000.00"),
+        status="approved",
+        approved_amount=Decimal("50000.00"),
+    )
+    waiting = make_request("9000.00")
+    services.funding_request_submit(funding_request=waiting, by=marketer)
+    client.force_login(finance_user)
+    # when
+    body = client.get("/budgets/requests/review/").content.decode()
+    # then: the totals, and each period newest first
+    history = body.split('data-testid="team-history"')[1].split("</dd>")[0]
+    assert "2 funded request(s): approved 150,000.00" in " ".join(history.replace("₽", "").split())
+    periods = [cell.split("</th>")[0] for cell in history.split('class="fw-normal">')[1:]]
+    assert periods == ["Q2 2027", "Q1 2027"]
+    assert "25,000.00" in history.split("Q1 2027")[1]
+
+
 def test_review_queue_is_finance_only(client, marketer):
     client.force_login(marketer)
     assert client.get("/budgets/requests/review/").status_code == 403
