@@ -150,7 +150,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Channels are kept in the history too (a record per change of the set).
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["channels"])
     objects = CampaignQuerySet.as_manager()
 
     class Meta:

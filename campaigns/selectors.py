@@ -16,7 +16,7 @@ from campaigns.choices import (
     CalendarEventKind,
     CampaignStatus,
 )
-from campaigns.models import KPI, Activity, Campaign, Task
+from campaigns.models import KPI, Activity, Campaign, Channel, Task
 
 MAX_CALENDAR_DAYS = 400
 
@@ -381,12 +381,66 @@ def _diff(previous, current, fields) -> list[dict]:
     return changes
 
 
+def _channels_diff(previous, current, verbose) -> list[dict]:
+    """A change of the campaign's channels, as two readable lists."""
+    if previous is None or previous.channel_ids == current.channel_ids:
+        return []
+    return [
+        {
+            "field": verbose,
+            "old": _name_list(previous.channel_ids, previous.channel_names),
+            "new": _name_list(current.channel_ids, current.channel_names),
+        }
+    ]
+
+
+def _name_list(ids, names) -> str | None:
+    # A channel deleted since keeps its place in the record under its old id.
+    return ", ".join(sorted(names.get(pk, f"#{pk}") for pk in ids)) if ids else None
+
+
+def _readable(changes: list[dict], related: dict) -> None:
+    """Ids of people, teams, channels, campaigns and activities become their names; yes/no for flags."""
+    for change in changes:
+        lookup = related.get(change["field"])
+        for key in ("old", "new"):
+            value = change[key]
+            if isinstance(value, bool):
+                change[key] = _("yes") if value else _("no")
+            elif lookup is not None and value is not None:
+                model, names = lookup
+                change[key] = names.get(value, _("%(model)s #%(id)s") % {"model": model, "id": value})
+
+
+def _related_names(model, ids) -> dict:
+    if not ids:
+        return {}
+    objects = model._default_manager.filter(pk__in=ids)
+    return {obj.pk: getattr(obj, "full_name", None) or str(obj) for obj in objects}
+
+
+def _channel_history_rows():
+    """The recorded channel sets of campaign history records (django-simple-history's m2m table)."""
+    from django.apps import apps
+
+    return apps.get_model("campaigns", "HistoricalCampaign_channels").objects
+
+
 def campaign_history(campaign: Campaign, limit: int = 100) -> list[dict]:
     """Who changed what and when: the campaign, its activities, tasks and KPIs (PRODUCT.md §8 audit).
 
     Diffs are computed in memory from each object's ordered history, so the
-    page costs four queries however long the history is.
+    page costs the same few queries however long the history is: one per
+    kind of object, one for the campaign's channels over time, and one per
+    kind of related object (people, teams...) whose change is on record,
+    shown by name rather than by id.
     """
+    channel_names = {channel.pk: str(channel) for channel in Channel.objects.all()}
+    channels_by_record = defaultdict(set)
+    for history_id, channel_id in (
+        _channel_history_rows().filter(history__id=campaign.pk).values_list("history_id", "channel_id")
+    ):
+        channels_by_record[history_id].add(channel_id)
     sources = [
         (Campaign.history.filter(id=campaign.pk), Campaign, _("Campaign")),
         (Activity.history.filter(campaign_id=campaign.pk), Activity, _("Activity")),
@@ -394,19 +448,35 @@ def campaign_history(campaign: Campaign, limit: int = 100) -> list[dict]:
         (KPI.history.filter(campaign_id=campaign.pk), KPI, _("KPI")),
     ]
     entries = []
+    wanted: dict[type, set] = defaultdict(set)
     for records, model, kind in sources:
         fields = [
             (f.attname, str(f.verbose_name), dict(f.flatchoices) if f.choices else {})
             for f in model._meta.concrete_fields
             if f.name not in {"id", "campaign", "created_at", "updated_at", "created_by", "done_at"}
         ]
+        foreign = {
+            str(f.verbose_name): f.related_model
+            for f in model._meta.concrete_fields
+            if f.many_to_one and f.name not in {"campaign", "created_by"}
+        }
         previous_by_object = {}
         for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            if model is Campaign:
+                record.channel_ids = frozenset(channels_by_record.get(record.history_id, ()))
+                record.channel_names = channel_names
             previous = previous_by_object.get(record.id)
             changes = _diff(previous, record, fields) if record.history_type == "~" and previous is not None else []
+            if model is Campaign and record.history_type == "~":
+                changes += _channels_diff(previous, record, str(Campaign._meta.get_field("channels").verbose_name))
             previous_by_object[record.id] = record
             if record.history_type == "~" and previous is not None and not changes:
                 continue
+            for change in changes:
+                if change["field"] in foreign:
+                    wanted[foreign[change["field"]]].update(
+                        v for v in (change["old"], change["new"]) if v is not None and not isinstance(v, bool)
+                    )
             entries.append(
                 {
                     "at": record.history_date,
@@ -416,7 +486,14 @@ def campaign_history(campaign: Campaign, limit: int = 100) -> list[dict]:
                     "action": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type],
                     "changes": changes,
                     "reason": record.history_change_reason or "",
+                    "foreign": foreign,
                 }
             )
+    names = {model: _related_names(model, ids) for model, ids in wanted.items()}
     entries.sort(key=lambda entry: entry["at"], reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    for entry in entries:
+        foreign = entry.pop("foreign")
+        related = {field: (str(model._meta.verbose_name), names.get(model, {})) for field, model in foreign.items()}
+        _readable(entry["changes"], related)
+    return entries
