@@ -78,5 +78,9 @@ urlpatterns = [
     path("health/", platform_views.health, name="health"),
 ]
 
+# Unknown addresses and failures under /api/ answer in JSON, pages with the friendly templates.
+handler404 = "mrm.views.page_not_found"
+handler500 = "mrm.views.server_error"
+
 admin.site.site_header = "MRM"
 admin.site.site_title = "MRM"

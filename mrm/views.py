@@ -1,11 +1,15 @@
-"""Platform pages: health check."""
+"""Platform pages: health check, and error pages that answer the API in JSON."""
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from mrm.tasks import HEARTBEAT_KEY
+
+API_PREFIX = "/api/"
 
 
 @require_GET
@@ -14,3 +18,17 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "scheduler_heartbeat": cache.get(HEARTBEAT_KEY)})
+
+
+def page_not_found(request, exception):
+    """An unknown address: the friendly page, or JSON for an API client (PRODUCT.md §8)."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """An unexpected failure: the friendly page, or JSON for an API client, never a traceback."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return defaults.server_error(request)

@@ -31,6 +31,43 @@ def test_friendly_500_page(client, marketer):
     assert "Something went wrong" in response.content.decode()
 
 
+def test_friendly_403_page(client, marketer):
+    # given a marketer, who is not an administrator
+    client.force_login(marketer)
+    # when they open the admins' users page
+    response = client.get("/accounts/users/")
+    # then they read why, on the friendly page
+    assert response.status_code == 403
+    assert "You are not allowed to do this" in response.content.decode()
+
+
+def test_unknown_api_address_is_a_json_404(api_as, marketer):
+    response = api_as(marketer).get("/api/v1/no-such-resource/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+@override_settings(DEBUG=False)
+def test_api_server_error_is_json_and_pages_keep_the_friendly_page(rf):
+    from django.urls import get_resolver
+
+    handler = get_resolver().resolve_error_handler(500)
+    api = handler(rf.get("/api/v1/campaigns/"))
+    assert api.status_code == 500
+    assert api["Content-Type"] == "application/json"
+    assert b"A server error occurred." in api.content
+    page = handler(rf.get("/campaigns/"))
+    assert page.status_code == 500
+    assert "Something went wrong" in page.content.decode()
+
+
+def test_api_errors_are_translated(api_as, marketer):
+    response = api_as(marketer).get("/api/v1/no-such-resource/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 404
+    assert "не найден" in response.json()["detail"].lower()
+
+
 def test_pages_refuse_to_be_framed_and_carry_a_strict_csp(client):
     response = client.get("/accounts/login/")
     assert response["X-Frame-Options"] == "DENY"
