@@ -750,11 +750,11 @@ def _last_decision(approval):
     return approval.decisions.select_related("decider").order_by("-created_at", "-pk").first()
 
 
-def _record_decision(request, approval, status: str) -> None:
+def _record_decision(request, approval, status: str, *, note_from=None) -> None:
     decision = _last_decision(approval)
     request.status = status
     request.decided_at = timezone.now()
-    request.decision_note = decision.note if decision else ""
+    request.decision_note = (note_from or decision).note if decision else ""
     request._history_user = decision.decider if decision else None
     request.save()
 
@@ -776,7 +776,12 @@ def on_funding_approved(approval, approved_amount) -> None:
         raise ValidationError({"approved_amount": _("To approve nothing, reject the request instead.")})
     request.approved_amount = amount
     status = FundingRequestStatus.APPROVED if amount == request.amount else FundingRequestStatus.PARTIALLY_APPROVED
-    _record_decision(request, approval, status)
+    # Approved for less: the note kept is the one of whoever cut the amount (finance's why), even when
+    # a later stage (the CMO) approved after them.
+    cut = None
+    if status == FundingRequestStatus.PARTIALLY_APPROVED:
+        cut = approval.decisions.filter(approved_amount=amount).exclude(note="").order_by("-created_at", "-pk").first()
+    _record_decision(request, approval, status, note_from=cut)
     _match_waiting_lines(request)
 
 

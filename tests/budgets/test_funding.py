@@ -116,6 +116,32 @@ def test_partial_approval(make_request, approve):
     assert request.approved_amount == Decimal("60000.00")
 
 
+def test_a_cut_keeps_finances_note_when_the_cmo_approves_after(
+    make_request, funding_workflow, marketer, finance_user, approver
+):
+    # given 750 000 asked: finance reviews, then the CMO
+    request = make_request("750000.00")
+    services.funding_request_submit(funding_request=request, by=marketer)
+    approval = ApprovalRequest.objects.for_subject(request).get()
+    # when finance approves 600 000 saying why, and the CMO approves with a note of his own
+    approval_decide(
+        request=approval,
+        by=finance_user,
+        outcome=Outcome.APPROVE,
+        approved_amount="600000.00",
+        note="The exhibition stand is priced at 600 000.",
+    )
+    approval_decide(request=approval, by=approver, outcome=Outcome.APPROVE, note="Fine.")
+    # then the request is partially approved and tells the marketer why it got less
+    request.refresh_from_db()
+    assert (request.status, request.approved_amount) == (
+        FundingRequestStatus.PARTIALLY_APPROVED,
+        Decimal("600000.00"),
+    )
+    assert request.decision_note == "The exhibition stand is priced at 600 000."
+    assert request.history.first().history_user == approver
+
+
 def test_approving_more_than_asked_is_refused(make_request, funding_workflow, marketer, finance_user):
     request = make_request("100000.00")
     services.funding_request_submit(funding_request=request, by=marketer)
