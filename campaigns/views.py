@@ -245,7 +245,12 @@ def campaign_transition(request, pk):
             request,
             _("%(code)s is now %(status)s.") % {"code": campaign.code, "status": campaign.get_status_display()},
         )
-    target = request.POST.get("from") == "board" and reverse("campaigns:board") or campaign.get_absolute_url()
+    if request.POST.get("from") == "board":
+        # Back to the board as it was filtered (the filters travel in the query string).
+        query = request.GET.urlencode()
+        target = reverse("campaigns:board") + (f"?{query}" if query else "")
+    else:
+        target = campaign.get_absolute_url()
     return HttpResponseRedirect(target)
 
 

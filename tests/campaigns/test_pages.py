@@ -163,6 +163,31 @@ def test_board_moves_a_card_with_htmx_and_refuses_illegal_moves_in_place(client,
     assert Campaign.objects.get(pk=planned_campaign.pk).status == CampaignStatus.ACTIVE
 
 
+def test_a_move_on_a_filtered_board_keeps_its_filters(client, marketer, team, sponsor, planned_campaign):
+    # given the board filtered by a search that leaves one other campaign out
+    CampaignFactory(code="BR-OTHER", name="Unrelated", team=team, sponsor=sponsor, status=CampaignStatus.PLANNED)
+    client.force_login(marketer)
+    board = client.get(reverse("campaigns:board"), {"search": "summer"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "BR-OTHER" not in board
+    # the card's move is posted with the board's filters
+    assert f"/campaigns/{planned_campaign.pk}/transition/?search=summer" in board
+    # when the card is moved with htmx
+    response = client.post(
+        reverse("campaigns:transition", args=[planned_campaign.pk]) + "?search=summer",
+        {"status": "active", "from": "board"},
+        HTTP_HX_REQUEST="true",
+    )
+    # then the board comes back still filtered
+    body = response.content.decode()
+    assert "BR-002" in body and "BR-OTHER" not in body
+    # and without JavaScript the redirect keeps the filters too
+    response = client.post(
+        reverse("campaigns:transition", args=[planned_campaign.pk]) + "?search=summer",
+        {"status": "completed", "from": "board"},
+    )
+    assert response["Location"] == reverse("campaigns:board") + "?search=summer"
+
+
 def test_transition_from_the_page_redirects_with_a_message(client, marketer, draft_campaign):
     client.force_login(marketer)
     response = client.post(
