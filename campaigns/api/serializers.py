@@ -144,7 +144,13 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    campaign = VisibleCampaignField()
+    """A deliverable on a campaign or on one of its activities (§3).
+
+    A task of an activity may name just the activity: its campaign is the
+    activity's.
+    """
+
+    campaign = VisibleCampaignField(required=False)
     activity = VisibleActivityField(allow_null=True, required=False)
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
@@ -154,6 +160,16 @@ class TaskSerializer(serializers.ModelSerializer):
         model = Task
         fields = ["id", "campaign", "activity", "title", "assignee", "due_date", "done", "done_at", "created_at"]
         read_only_fields = ["done_at", "created_at"]
+
+    def validate(self, attrs):
+        if self.instance is None and attrs.get("campaign") is None:
+            activity = attrs.get("activity")
+            if activity is None:
+                raise serializers.ValidationError(
+                    {"campaign": [_("Name the campaign, or the activity the task belongs to.")]}
+                )
+            attrs["campaign"] = activity.campaign
+        return attrs
 
 
 class KPISerializer(serializers.ModelSerializer):

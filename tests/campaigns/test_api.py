@@ -199,6 +199,25 @@ def test_a_task_activity_must_belong_to_the_campaign(api_as, marketer, team, dra
     assert "activity" in response.json()
 
 
+def test_a_task_of_an_activity_may_name_just_the_activity(api_as, marketer, other_team_marketer, draft_campaign):
+    # given an activity of the marketer's campaign
+    activity = ActivityFactory(campaign=draft_campaign)
+    api = api_as(marketer)
+    # when a task names only the activity, it lands on the activity's campaign
+    created = api.post("/api/v1/tasks/", {"activity": activity.pk, "title": "Print badges"}, format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["campaign"], created.json()["activity"]) == (draft_campaign.pk, activity.pk)
+    # a task naming neither is refused with a field message
+    response = api.post("/api/v1/tasks/", {"title": "Orphan"}, format="json")
+    assert response.status_code == 400 and "campaign" in response.json()
+    # and another team's marketer cannot hang a task on the activity
+    response = api_as(other_team_marketer).post(
+        "/api/v1/tasks/", {"activity": activity.pk, "title": "Sneak"}, format="json"
+    )
+    assert response.status_code == 403
+    assert Task.objects.filter(activity=activity).count() == 1
+
+
 def test_kpis_with_targets_actuals_and_custom_metrics(api_as, marketer, draft_campaign):
     api = api_as(marketer)
     leads = api.post(
