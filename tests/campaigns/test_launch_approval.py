@@ -144,3 +144,29 @@ def test_approvers_of_an_open_launch_request_see_the_confidential_campaign(
     approval_decide(request=request, by=launch_approver, outcome="reject", note="No")
     fresh = type(launch_approver).objects.get(pk=launch_approver.pk)
     assert not Campaign.objects.visible_to(fresh).filter(pk=campaign.pk).exists()
+
+
+def test_a_launch_guard_objecting_at_approval_time_refuses_the_approval_with_its_reason(
+    free_campaign, marketer, launch_workflow, launch_approver
+):
+    from campaigns.launch import register_launch_guard, unregister_launch_guard
+
+    # given a launch request opened while nothing objected
+    request = campaign_transition(campaign=free_campaign, to_status=CampaignStatus.ACTIVE, by=marketer).launch_request
+
+    # and a guard that objects by the time the approver decides (e.g. the funding was withdrawn)
+    def money_gone(campaign):
+        return "An approved funding request is needed."
+
+    register_launch_guard(money_gone)
+    try:
+        # when the approver approves, the guards are asked again and the refusal says why
+        with pytest.raises(StateConflict, match="approved funding request"):
+            approval_decide(request=request, by=launch_approver, outcome="approve")
+    finally:
+        unregister_launch_guard(money_gone)
+    # then nothing moved: the request still waits, the campaign is still planned
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_PROGRESS
+    assert not request.decisions.exists()
+    assert Campaign.objects.get(pk=free_campaign.pk).status == CampaignStatus.PLANNED
