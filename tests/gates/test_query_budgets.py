@@ -1,13 +1,45 @@
-"""Gate 4: query budgets of the lists that exist so far (docs/TESTING.md, "Query budgets").
+"""Gate 4: query budgets of every list (docs/TESTING.md, "Query budgets").
 
-Every app's list tests use the same ``assert_constant_queries`` fixture.
+Every list page and list endpoint costs the same number of queries for 1 row
+and for 50, measured with the shared ``assert_constant_queries`` fixture. Most
+lists are held by their app's own tests (``tests/<app>/test_queries.py`` and
+others); this module holds the lists no app test measured with the shared
+helper, so that the gate covers every list: accounts, the calendar and board,
+channels, approvals' secondary lists, stand-ins, templates, notifications,
+reports' index and subscriptions, imports and sources, and the lists inside a
+campaign's or a funding request's page.
 """
 
-import pytest
+import datetime as dt
+import itertools
+from decimal import Decimal
 
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals.choices import SubjectKind
+from approvals.models import Delegation
+from approvals.services import approval_comment, approval_submit
+from budgets.choices import FundingRequestStatus
+from budgets.models import ImportBatch
+from campaigns.choices import CampaignStatus
+from campaigns.models import Channel
+from notifications.services import notify
+from reports.models import ReportSubscription, SavedReportView
+from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
+from tests.budgets.factories import ExpenseFactory, FundingRequestFactory, ImportSourceFactory
+from tests.campaigns.factories import ActivityFactory, CalendarFeedFactory, CampaignFactory, KPIFactory, TaskFactory
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+WINDOW = {"start": (TODAY - dt.timedelta(days=3)).isoformat(), "end": (TODAY + dt.timedelta(days=10)).isoformat()}
+numbers = itertools.count(1)
+
+
+# --- accounts -------------------------------------------------------------------------------
 
 
 def test_users_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer, team):
@@ -24,3 +56,262 @@ def test_users_list_queries_do_not_grow_with_rows(assert_constant_queries, api_a
 def test_teams_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer):
     client = api_as(marketer)
     assert_constant_queries(lambda: client.get("/api/v1/teams/?page_size=100"), TeamFactory)
+
+
+# --- campaigns: calendar, board, timeline, feeds, channels ----------------------------------------
+
+
+@pytest.fixture
+def campaign_row(team, marketer):
+    """A campaign of team A in this week with a public activity on a channel, a task and a KPI."""
+
+    def make():
+        channel = Channel.objects.order_by("pk").first() or Channel.objects.create(code="email", name="E-mail")
+        campaign = CampaignFactory(
+            team=team,
+            owner=marketer,
+            status=CampaignStatus.PLANNED,
+            start_date=TODAY,
+            end_date=TODAY + dt.timedelta(days=5),
+            channels=[channel],
+        )
+        ActivityFactory(campaign=campaign, channel=channel, start_date=TODAY, end_date=TODAY, public=True)
+        TaskFactory(campaign=campaign, assignee=marketer)
+        KPIFactory(campaign=campaign)
+        return campaign
+
+    return make
+
+
+@pytest.mark.parametrize("kind", ["activity", "campaign"])
+def test_calendar_events_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer, campaign_row, kind):
+    # one event of the kind per row, so the list's length proves every row is shown
+    client = api_as(marketer)
+    assert_constant_queries(lambda: client.get("/api/v1/calendar/events/", {**WINDOW, "kind": kind}), campaign_row)
+
+
+def test_public_calendar_events_queries_do_not_grow_with_rows(assert_constant_queries, client, campaign_row):
+    assert_constant_queries(lambda: client.get(reverse("campaigns:embed_events"), WINDOW), campaign_row)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("campaigns:board", {}), ("campaigns:timeline", WINDOW), ("campaigns:calendar", {})],
+)
+def test_campaign_views_queries_do_not_grow_with_rows(
+    assert_constant_queries, client, marketer, campaign_row, name, params
+):
+    client.force_login(marketer)
+    assert_constant_queries(lambda: client.get(reverse(name), params), campaign_row)
+
+
+def test_calendar_feeds_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer):
+    client.force_login(marketer)
+    assert_constant_queries(
+        lambda: client.get(reverse("campaigns:feeds")),
+        lambda: CalendarFeedFactory(owner=marketer, name=f"Feed {next(numbers)}"),
+    )
+
+
+def test_channels_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer):
+    client = api_as(marketer)
+
+    def channel():
+        n = next(numbers)
+        Channel.objects.create(code=f"channel-{n}", name=f"Channel {n}")
+
+    assert_constant_queries(lambda: client.get("/api/v1/channels/"), channel)
+
+
+def test_campaign_materials_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer, team):
+    from tests.materials.factories import make_material
+
+    campaign = CampaignFactory(team=team, owner=marketer)
+    client.force_login(marketer)
+    assert_constant_queries(
+        lambda: client.get(reverse("materials:campaign_materials", args=[campaign.pk])),
+        lambda: make_material(by=marketer, campaign=campaign, title=f"Banner {next(numbers)}", previews=False),
+        rows=20,
+    )
+
+
+# --- approvals: requests page, comments, templates, stand-ins --------------------------------------
+
+
+@pytest.fixture
+def launch_workflow(approver):
+    workflow = WorkflowTemplateFactory(subject_kind=SubjectKind.CAMPAIGN_LAUNCH, name="Budget launch approval")
+    StageFactory(template=workflow, order=1, name="Approver", approvers=[approver])
+    return workflow
+
+
+@pytest.fixture
+def launch_request(team, marketer, launch_workflow):
+    def make():
+        campaign = CampaignFactory(team=team, owner=marketer, status=CampaignStatus.PLANNED)
+        return approval_submit(subject=campaign, kind=SubjectKind.CAMPAIGN_LAUNCH, by=marketer, reason="launch")
+
+    return make
+
+
+def test_approval_requests_page_queries_do_not_grow_with_rows(
+    assert_constant_queries, client, marketer, launch_request
+):
+    client.force_login(marketer)
+    assert_constant_queries(lambda: client.get(reverse("approvals:list")), launch_request, rows=20)
+
+
+def test_approval_comments_list_queries_do_not_grow_with_rows(
+    assert_constant_queries, api_as, marketer, approver, launch_request
+):
+    request = launch_request()
+    client = api_as(marketer)
+    authors = itertools.cycle([marketer, approver])
+    assert_constant_queries(
+        lambda: client.get(f"/api/v1/approval-requests/{request.pk}/comments/?page_size=100"),
+        lambda: approval_comment(request=request, by=next(authors), body="A point"),
+    )
+
+
+@pytest.fixture
+def workflow_row(approver):
+    def make():
+        n = next(numbers)
+        workflow = WorkflowTemplateFactory(
+            subject_kind=SubjectKind.MATERIAL_VERSION, name=f"Review {n}", is_active=False
+        )
+        StageFactory(template=workflow, order=1, approvers=[approver, UserFactory(roles=["approver"])])
+        StageFactory(template=workflow, order=2, approvers=[approver])
+        return workflow
+
+    return make
+
+
+def test_workflow_templates_list_queries_do_not_grow_with_rows(
+    assert_constant_queries, api_as, admin_user, workflow_row
+):
+    client = api_as(admin_user)
+    assert_constant_queries(lambda: client.get("/api/v1/workflow-templates/?page_size=100"), workflow_row)
+
+
+def test_workflow_templates_page_queries_do_not_grow_with_rows(
+    assert_constant_queries, client, admin_user, workflow_row
+):
+    client.force_login(admin_user)
+    assert_constant_queries(lambda: client.get(reverse("approvals:templates")), workflow_row)
+
+
+@pytest.fixture
+def stand_in(approver):
+    """Another absence of the approver, each with its own stand-in."""
+
+    def make():
+        start = timezone.localdate() + dt.timedelta(days=next(numbers))
+        return Delegation.objects.create(
+            approver=approver, stand_in=UserFactory(roles=["approver"]), starts_on=start, ends_on=start
+        )
+
+    return make
+
+
+def test_stand_ins_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, approver, stand_in):
+    client = api_as(approver)
+    assert_constant_queries(lambda: client.get("/api/v1/delegations/?page_size=100"), stand_in)
+
+
+def test_stand_ins_page_queries_do_not_grow_with_rows(assert_constant_queries, client, approver, stand_in):
+    client.force_login(approver)
+    assert_constant_queries(lambda: client.get(reverse("approvals:delegations")), stand_in)
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+def test_notifications_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer, approver):
+    client.force_login(marketer)
+    assert_constant_queries(
+        lambda: client.get(reverse("notifications:list")),
+        lambda: notify(recipients=[marketer], kind="comment", title="A comment", actor=approver, email=False),
+    )
+
+
+# --- reports ------------------------------------------------------------------------------------------
+
+
+def test_reports_index_queries_do_not_grow_with_saved_views(assert_constant_queries, client, finance_user):
+    client.force_login(finance_user)
+
+    def saved_view():
+        n = next(numbers)
+        SavedReportView.objects.create(report="roi", name=f"ROI {n}", slug=f"roi-{n}", owner=finance_user)
+
+    assert_constant_queries(lambda: client.get(reverse("reports:index")), saved_view)
+
+
+def test_report_subscriptions_page_queries_do_not_grow_with_rows(assert_constant_queries, client, finance_user):
+    client.force_login(finance_user)
+
+    def subscription():
+        item = ReportSubscription.objects.create(report="roi", name=f"ROI {next(numbers)}", owner=finance_user)
+        item.recipients.set([finance_user, UserFactory(roles=["finance"])])
+
+    assert_constant_queries(lambda: client.get(reverse("reports:subscriptions")), subscription)
+
+
+# --- budgets: imports, sources, a campaign's money, a request's spend ---------------------------------------
+
+
+def test_import_sources_page_queries_do_not_grow_with_rows(assert_constant_queries, client, finance_user):
+    client.force_login(finance_user)
+    assert_constant_queries(
+        lambda: client.get(reverse("budgets:sources")), lambda: ImportSourceFactory(name=f"Export {next(numbers)}")
+    )
+
+
+def test_imports_page_queries_do_not_grow_with_rows(assert_constant_queries, client, finance_user):
+    client.force_login(finance_user)
+    source = ImportSourceFactory()
+
+    def batch():
+        n = next(numbers)
+        ImportBatch.objects.create(
+            kind="actuals",
+            source=source,
+            file_name=f"export-{n}.csv",
+            content=b"",
+            sha256=f"{n:064d}",
+            uploaded_by=UserFactory(roles=["finance"]),
+        )
+
+    assert_constant_queries(lambda: client.get(reverse("budgets:imports")), batch)
+
+
+def test_campaign_money_section_queries_do_not_grow_with_requests(assert_constant_queries, client, marketer, team):
+    campaign = CampaignFactory(team=team, owner=marketer)
+    client.force_login(marketer)
+
+    def request_with_spend():
+        funding = FundingRequestFactory(
+            campaign=campaign, status=FundingRequestStatus.APPROVED, approved_amount=Decimal("1000.00")
+        )
+        ExpenseFactory(funding_request=funding)
+
+    assert_constant_queries(
+        lambda: client.get(reverse("budgets:campaign_money", kwargs={"campaign_pk": campaign.pk})),
+        request_with_spend,
+    )
+
+
+def test_funding_request_page_queries_do_not_grow_with_spend(assert_constant_queries, client, marketer, team):
+    funding = FundingRequestFactory(
+        campaign=CampaignFactory(team=team, owner=marketer),
+        status=FundingRequestStatus.APPROVED,
+        amount=Decimal("1000000.00"),
+        approved_amount=Decimal("1000000.00"),
+    )
+    client.force_login(marketer)
+    recorders = itertools.cycle([marketer, UserFactory(roles=["finance"])])
+    assert_constant_queries(
+        lambda: client.get(reverse("budgets:request_detail", args=[funding.pk])),
+        lambda: ExpenseFactory(funding_request=funding, recorded_by=next(recorders), amount=Decimal("1.00")),
+    )
