@@ -1,14 +1,31 @@
-"""Journey: every demo role signs in, sees the layout, and switches to Russian."""
+"""Journey: every demo user signs in, sees the layout, and switches to Russian."""
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.choices import Role
+from accounts.demo import DEMO_PASSWORD, demo_logins
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROLES = {"marketer": "Marketer", "cmo": "Approver", "finance": "Finance", "admin": "Administrator"}
+# The main navigation of the issue, in English and in Russian.
+NAVIGATION = {
+    "Dashboard": "Обзор",
+    "Campaigns": "Кампании",
+    "Calendar": "Календарь",
+    "Budgets": "Бюджеты",
+    "Approvals": "Согласования",
+    "Reports": "Отчёты",
+    "Help": "Справка",
+}
+ROLE_LABELS = {
+    Role.MARKETER: "Marketer",
+    Role.APPROVER: "Approver",
+    Role.FINANCE: "Finance",
+    Role.ADMIN: "Administrator",
+}
 
 
 @pytest.fixture
@@ -17,40 +34,56 @@ def demo_users(live_server):
     return User.objects.all()
 
 
-@pytest.mark.parametrize("username", list(ROLES))
-def test_each_demo_user_signs_in_and_sees_the_layout(page, live_server, demo_users, username, screenshot):
-    # given
+def sign_in_through_the_form(page, live_server, username):
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
-    if username == "marketer":
-        screenshot(page, "login")
-    # when
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("mrm-demo")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # then
-    expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    expect(page.get_by_test_id("role")).to_have_text(ROLES[username])
-    expect(page.get_by_role("main")).to_be_visible()
-    if username == "marketer":
-        screenshot(page, "dashboard")
 
 
-def test_switching_to_russian_translates_the_interface(page, live_server, demo_users):
+def test_every_demo_login_signs_in_sees_the_layout_and_switches_to_russian(page, live_server, demo_users, screenshot):
+    logins = demo_logins()
+    assert {role for _username, _password, role in logins} == set(Role.values)  # one user per role at least
+    for username, _password, role in logins:
+        # given a fresh browser at the sign-in page
+        page.context.clear_cookies()
+        # when the demo user signs in with the printed password
+        sign_in_through_the_form(page, live_server, username)
+        # then they see the layout: the main navigation, the bell, their role, the user menu
+        navigation = page.get_by_role("navigation", name="Main navigation")
+        expect(navigation, username).to_be_visible()
+        for label in NAVIGATION:
+            expect(navigation.get_by_role("link", name=label, exact=True), f"{username}: {label}").to_be_visible()
+        expect(page.get_by_role("heading", level=1), username).to_contain_text("Welcome")
+        expect(page.get_by_test_id("role"), username).to_have_text(ROLE_LABELS[role])
+        expect(page.get_by_test_id("notification-bell"), username).to_be_visible()
+        expect(page.get_by_role("main"), username).to_be_visible()
+        if username == "marketer":
+            screenshot(page, "dashboard")
+        # when they switch to Russian in the user menu
+        page.get_by_test_id("current-user").click()
+        page.get_by_test_id("language-ru").click()
+        # then the interface speaks Russian
+        expect(page.locator("html"), username).to_have_attribute("lang", "ru")
+        expect(page.get_by_role("heading", name="Ваши роли"), username).to_be_visible()
+        russian_navigation = page.get_by_role("navigation", name="Главное меню")
+        for label in NAVIGATION.values():
+            expect(
+                russian_navigation.get_by_role("link", name=label, exact=True), f"{username}: {label}"
+            ).to_be_visible()
+        # and the choice stays with the user
+        assert User.objects.get(username=username).language == "ru", username
+        page.get_by_test_id("current-user").click()
+        page.get_by_role("button", name="Выйти").click()
+        expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+
+
+def test_the_login_page(page, live_server, demo_users, screenshot):
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("marketer")
-    page.get_by_label("Password").fill("mrm-demo")
-    page.get_by_role("button", name="Sign in").click()
-    # when
-    page.get_by_test_id("current-user").click()
-    page.get_by_test_id("language-ru").click()
-    # then
-    expect(page.locator("html")).to_have_attribute("lang", "ru")
-    expect(page.get_by_role("heading", name="Ваши роли")).to_be_visible()
-    expect(page.get_by_role("navigation", name="Главное меню")).to_be_visible()
-    # and the choice stays with the user on the next visit
-    assert User.objects.get(username="marketer").language == "ru"
+    expect(page.get_by_label("Username")).to_be_visible()
+    expect(page.get_by_role("link", name="Forgot your password?")).to_be_visible()
+    screenshot(page, "login")
 
 
 def test_lockout_message_in_the_browser(page, live_server, demo_users, settings):
