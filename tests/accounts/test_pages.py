@@ -76,6 +76,29 @@ def test_admin_lists_with_search_and_filters(client, admin_user, marketer, url):
     assert response.status_code == 200
 
 
+def test_admin_search_and_filters_narrow_the_lists(client, admin_user, marketer, approver, other_team):
+    from django.contrib.auth.models import Group
+
+    client.force_login(admin_user)
+    # users: searched by name, filtered by role (group) and by team
+    found = client.get("/admin/accounts/user/", {"q": "marketer"}).context["cl"].result_list
+    assert list(found) == [marketer]
+    approvers = Group.objects.get(name="approver")
+    by_role = client.get("/admin/accounts/user/", {"groups__id__exact": approvers.pk}).context["cl"].result_list
+    assert list(by_role) == [approver]
+    by_team = client.get("/admin/accounts/user/", {"memberships__team__id__exact": marketer.teams.get().pk})
+    assert list(by_team.context["cl"].result_list) == [marketer]
+    # teams: searched and filtered by whether they are active
+    other_team.is_active = False
+    other_team.save()
+    assert [t.name for t in client.get("/admin/accounts/team/", {"q": "Brand"}).context["cl"].result_list] == ["Brand"]
+    inactive = client.get("/admin/accounts/team/", {"is_active__exact": "0"}).context["cl"].result_list
+    assert list(inactive) == [other_team]
+    # roles: the four groups, searchable by name
+    roles = client.get("/admin/auth/group/", {"q": "fin"}).context["cl"].result_list
+    assert [g.name for g in roles] == ["finance"]
+
+
 def test_admin_is_closed_to_non_staff(client, marketer):
     client.force_login(marketer)
     response = client.get("/admin/accounts/user/")

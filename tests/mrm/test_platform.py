@@ -68,6 +68,37 @@ def test_api_errors_are_translated(api_as, marketer):
     assert "не найден" in response.json()["detail"].lower()
 
 
+@pytest.mark.parametrize(
+    ("headers", "fragment"),
+    [
+        ({}, False),  # a plain visit
+        ({"HTTP_HX_REQUEST": "true"}, True),  # an htmx swap
+        ({"HTTP_HX_REQUEST": "true", "HTTP_HX_BOOSTED": "true"}, False),  # a boosted navigation wants the page
+    ],
+)
+def test_one_view_serves_the_page_and_its_fragment(client, marketer, headers, fragment):
+    # given a list page built on mrm.htmx.page_or_fragment
+    client.force_login(marketer)
+    # when it is asked for, with or without htmx
+    response = client.get("/notifications/", **headers)
+    # then htmx swaps get the fragment alone, everything else the whole page
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert ("<html" not in body) is fragment
+    assert ('aria-label="Main navigation"' not in body) is fragment
+
+
+def test_the_main_navigation_has_every_section(client, marketer):
+    from mrm.navigation import MAIN_NAVIGATION, resolved_navigation
+
+    # Entries hide while their page does not exist; by now every section exists.
+    assert len(resolved_navigation("/")) == len(MAIN_NAVIGATION)
+    client.force_login(marketer)
+    body = client.get("/").content.decode()
+    for label in ("Dashboard", "Campaigns", "Calendar", "Budgets", "Approvals", "Reports", "Help"):
+        assert f">{label}</a>" in body, label
+
+
 def test_pages_refuse_to_be_framed_and_carry_a_strict_csp(client):
     response = client.get("/accounts/login/")
     assert response["X-Frame-Options"] == "DENY"
