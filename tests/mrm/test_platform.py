@@ -237,3 +237,22 @@ def test_seed_demo_is_idempotent():
     assert cmo.roles == {"approver"}
     assert cmo.check_password("mrm-demo")
     assert User.objects.get(username="admin").is_staff
+
+
+@pytest.mark.parametrize(("ci", "expected"), [("true", 1), ("", 0)])
+def test_a_skipped_test_fails_ci(tmp_path, ci, expected):
+    # given a test that skips itself
+    (tmp_path / "test_skipping.py").write_text("import pytest\n\ndef test_skipped():\n    pytest.skip('no server')\n")
+    (tmp_path / "conftest.py").write_text("from tests.conftest import pytest_sessionfinish  # noqa: F401\n")
+    # when pytest runs it with the project's configuration and hooks, in CI or on a laptop
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", "pyproject.toml", "-q", str(tmp_path)],
+        env={"PATH": "/usr/bin:/bin", "CI": ci, "MRM_DATA_DIR": str(tmp_path / "data")},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # then CI fails and names the test, a laptop only reports the skip
+    assert result.returncode == expected, result.stdout + result.stderr
+    assert ("did not run: " in result.stdout) is bool(ci)
