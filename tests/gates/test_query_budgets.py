@@ -315,3 +315,166 @@ def test_funding_request_page_queries_do_not_grow_with_spend(assert_constant_que
         lambda: client.get(reverse("budgets:request_detail", args=[funding.pk])),
         lambda: ExpenseFactory(funding_request=funding, recorded_by=next(recorders), amount=Decimal("1.00")),
     )
+
+
+def test_the_reports_catalogue_costs_the_same_whatever_its_filter_choices(
+    api_as, finance_user, django_assert_num_queries
+):
+    # the catalogue's rows are the report definitions (code); its parameters list teams, periods, categories
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.budgets.factories import ExpenseCategoryFactory, FiscalPeriodFactory
+
+    client = api_as(finance_user)
+
+    def choices():
+        n = next(numbers)
+        TeamFactory()
+        ExpenseCategoryFactory()
+        day = dt.date(2030, 1, 1) + dt.timedelta(days=n)
+        FiscalPeriodFactory(name=f"Day {n}", kind="month", start_date=day, end_date=day)
+
+    choices()
+    assert client.get("/api/v1/reports/?page_size=100").status_code == 200  # warm-up
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/reports/?page_size=100").status_code == 200
+    for _ in range(49):
+        choices()
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/api/v1/reports/?page_size=100").status_code == 200
+    assert len(one) == len(many), "\n".join(q["sql"][:200] for q in many.captured_queries)
+
+
+# --- the gate covers every list ----------------------------------------------------------------------------------
+
+#: List pages (no object in the URL) that must have a budget test. API lists are found in the schema.
+LIST_PAGES = [
+    "dashboard",
+    "accounts:users",
+    "campaigns:list",
+    "campaigns:board",
+    "campaigns:timeline",
+    "campaigns:calendar",
+    "campaigns:feeds",
+    "campaigns:embed_events",
+    "materials:list",
+    "budgets:index",
+    "budgets:years",
+    "budgets:categories",
+    "budgets:imports",
+    "budgets:sources",
+    "budgets:actuals",
+    "budgets:requests",
+    "budgets:review_queue",
+    "budgets:utilisation",
+    "approvals:inbox",
+    "approvals:list",
+    "approvals:delegations",
+    "approvals:templates",
+    "notifications:list",
+    "reports:index",
+    "reports:subscriptions",
+    "changes:list",
+    "help:index",
+    "help:questions",
+    "help:inbox",
+    "help:champions",
+]
+#: API lists whose rows are not data, with the test that holds them instead.
+NOT_DATA_LISTS = {
+    "/api/v1/reports/": "the catalogue of report definitions (code): "
+    "test_the_reports_catalogue_costs_the_same_whatever_its_filter_choices",
+}
+
+
+def budget_test_sources() -> str:
+    """The source of every test that calls the shared query-budget helper.
+
+    Each test function is taken with its decorators (parametrized paths) and
+    the module-level constants it names (``BASE = "/api/v1/..."``), so a path
+    mentioned elsewhere in the same module does not count.
+    """
+    import ast
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    texts = []
+    for path in sorted((Path(settings.BASE_DIR) / "tests").rglob("test_*.py")):
+        source = path.read_text(encoding="utf-8")
+        if "assert_constant_queries(" not in source or path.name == "test_gates_bite.py":
+            continue
+        tree = ast.parse(source)
+        constants = {
+            target.id: ast.get_source_segment(source, node)
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            body = ast.get_source_segment(source, node)
+            if "assert_constant_queries(" not in body:
+                continue
+            decorators = [ast.get_source_segment(source, d) for d in node.decorator_list]
+            text = "\n".join([*decorators, body])
+            used = [value for name, value in constants.items() if re.search(rf"\b{name}\b", text)]
+            texts.append("\n".join([text, *used]))
+    return "\n".join(texts)
+
+
+def list_operations() -> list[str]:
+    """API paths whose GET answers a list (paginated or a plain array), from the OpenAPI schema."""
+    from tests.support.fuzz import openapi_document
+
+    found = []
+    for path, operations in openapi_document()["paths"].items():
+        schema = (
+            operations.get("get", {}).get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+        ).get("schema", {})
+        if schema.get("type") == "array" or "Paginated" in schema.get("$ref", ""):
+            found.append(path)
+    return found
+
+
+def mentioned(path: str, text: str) -> bool:
+    """The path in a string literal of the text: ``"/api/v1/x/`` or, with ``{id}``, ``f"/api/v1/x/{...}/y/``."""
+    import re
+
+    pattern = r"[\"']" + r"\{[^}]+\}".join(re.escape(part) for part in re.split(r"\{[^}]+\}", path))
+    return re.search(pattern + r"(?:[\"'?]|$)", text, re.MULTILINE) is not None
+
+
+def test_every_list_has_a_query_budget_test():
+    # given the text of every test that measures a list with the shared helper
+    text = budget_test_sources()
+    # when looking for each API list of the schema and each list page
+    missing = [
+        f"GET {path}"
+        for path in list_operations()
+        if path not in NOT_DATA_LISTS
+        and not mentioned(path.replace("{id}", "{pk}"), text)
+        and not mentioned(path, text)
+    ]
+    missing += [
+        f"page {name} ({reverse(name)})"
+        for name in LIST_PAGES
+        if f'"{name}"' not in text and not mentioned(reverse(name), text)
+    ]
+    # then each is measured somewhere
+    assert not missing, (
+        "Lists without a query-budget test (assert_constant_queries, docs/TESTING.md 'Query budgets'):\n"
+        + "\n".join(f"  {m}" for m in missing)
+    )
+
+
+def test_the_coverage_check_finds_literal_and_templated_paths():
+    text = 'client.get("/api/v1/campaigns/?page_size=100")\nclient.get(f"/api/v1/materials/{material.pk}/versions/")'
+    assert mentioned("/api/v1/campaigns/", text)
+    assert mentioned("/api/v1/materials/{id}/versions/", text)
+    assert not mentioned("/api/v1/tasks/", text)
+    assert not mentioned("/api/v1/materials/", text)  # only as the prefix of another list
