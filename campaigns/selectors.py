@@ -119,7 +119,8 @@ class CalendarQuery:
         return not (kind == CalendarEventKind.CAMPAIGN and self.type)
 
 
-def _team_colour(team_id: int) -> str:
+def team_colour(team_id: int) -> str:
+    """A team's colour on the calendar (the same on every page and in the legend)."""
     return TEAM_PALETTE[team_id % len(TEAM_PALETTE)]
 
 
@@ -163,7 +164,7 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
             campaign = activity.campaign
             channel = activity.channel
             color = (
-                _team_colour(campaign.team_id)
+                team_colour(campaign.team_id)
                 if query.color_by == CalendarColourBy.TEAM or channel is None
                 else channel.color
             )
@@ -196,7 +197,7 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
             color = (
                 channels[0].color
                 if query.color_by == CalendarColourBy.CHANNEL and channels
-                else _team_colour(campaign.team_id)
+                else team_colour(campaign.team_id)
             )
             events.append(
                 {

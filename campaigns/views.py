@@ -51,6 +51,7 @@ from campaigns.selectors import (
     board_columns,
     campaign_page_data,
     public_events,
+    team_colour,
     timeline,
 )
 from mrm.exceptions import StateConflict
@@ -554,11 +555,14 @@ def campaign_timeline(request):
 @calendar_styles
 def calendar(request):
     """Month, week and list views; events come from /api/v1/calendar/events/."""
+    teams = list(Team.objects.filter(is_active=True))
+    for team in teams:
+        team.colour = team_colour(team.pk)
     return render(
         request,
         "campaigns/calendar.html",
         {
-            "teams": Team.objects.filter(is_active=True),
+            "teams": teams,
             "channels": Channel.objects.filter(is_active=True),
             "types": ActivityType.choices,
             "statuses": CampaignStatus.choices,

@@ -45,6 +45,14 @@
     });
   }
 
+  // The legend of the colours in use: by channel or by team, as the filter says.
+  function showLegend(form) {
+    var colourBy = form.elements.color_by ? form.elements.color_by.value : "channel";
+    Array.prototype.forEach.call(document.querySelectorAll("[data-legend]"), function (legend) {
+      legend.classList.toggle("d-none", legend.dataset.legend !== colourBy);
+    });
+  }
+
   function start(element) {
     var form = document.getElementById(element.dataset.filtersForm || "calendar-filters");
     var errorBox = document.getElementById("calendar-error");
@@ -112,7 +120,8 @@
     patchToolbar(element);
     element.mrmCalendar = calendar;
     if (form && !isEmbed) {
-      form.addEventListener("change", function () { calendar.refetchEvents(); });
+      showLegend(form);
+      form.addEventListener("change", function () { showLegend(form); calendar.refetchEvents(); });
       form.addEventListener("submit", function (event) { event.preventDefault(); calendar.refetchEvents(); });
     }
   }

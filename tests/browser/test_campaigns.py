@@ -100,6 +100,12 @@ def test_marketer_creates_a_campaign_with_an_activity_launches_it_on_the_board_a
     # and filtering by another activity type hides it
     page.get_by_label("Activity type").select_option(ActivityType.EVENT.value)
     expect(calendar.get_by_text("Webinar: winter trends")).to_have_count(0)
+    # and colouring by team swaps the legend
+    legend = page.get_by_test_id("calendar-legend")
+    expect(legend.get_by_text("Colours by channel:")).to_be_visible()
+    page.get_by_label("Colour by").select_option("team")
+    expect(legend.get_by_text("Colours by team:")).to_be_visible()
+    expect(legend.get_by_text("Colours by channel:")).to_be_hidden()
     assert csp_errors == [], csp_errors
 
 

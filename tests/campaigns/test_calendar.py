@@ -161,6 +161,20 @@ def test_the_calendar_page_loads_fullcalendar_with_a_style_nonce_not_unsafe_inli
     assert "frame-ancestors 'none'" in policy
 
 
+def test_the_calendar_page_has_a_legend_of_the_colours_it_uses(client, marketer, team, api_as, calendar_data):
+    # given the calendar page
+    client.force_login(marketer)
+    body = client.get(reverse("campaigns:calendar")).content.decode()
+    legend = body.split('data-testid="calendar-legend"')[1].split("</div>\n  </div>")[0]
+    # then each channel and each team is listed with the colour its events get
+    email = Channel.objects.get(code="email")
+    assert f'fill="{email.color}"' in legend and str(email) in legend
+    by_team = api_as(marketer).get("/api/v1/calendar/events/", window(color_by="team", team=team.pk)).json()
+    assert f'fill="{by_team[0]["color"]}"' in legend.split('data-legend="team"')[1] and team.name in legend
+    # and the team legend waits hidden until the colours are by team
+    assert 'class="calendar-legend d-none" data-legend="team"' in legend
+
+
 # --- ICS feeds -------------------------------------------------------------------------------
 
 
