@@ -18,6 +18,50 @@ from campaigns.models import (
     Task,
 )
 
+# Activities, tasks and KPIs saved or deleted in the admin (on their own pages
+# or inline on a campaign) go through the same services as everywhere else:
+# same checks, same history with the acting user, same derived fields.
+PART_SERVICES = {
+    Activity: (services.activity_create, services.activity_update, services.activity_delete, "activity"),
+    Task: (services.task_create, services.task_update, services.task_delete, "task"),
+    KPI: (services.kpi_create, services.kpi_update, services.kpi_delete, "kpi"),
+}
+PART_FIELDS = {Activity: services.ACTIVITY_FIELDS, Task: services.TASK_FIELDS, KPI: services.KPI_FIELDS}
+
+
+def save_part(obj, by):
+    create, update, _delete, name = PART_SERVICES[type(obj)]
+    data = {field: getattr(obj, field) for field in PART_FIELDS[type(obj)]}
+    creating = obj.pk is None
+    saved = create(campaign=obj.campaign, by=by, **data) if creating else update(**{name: obj}, by=by, **data)
+    # The admin goes on with its own object (log entry, message, redirect).
+    obj.pk = saved.pk
+    obj._state.adding = False
+    return saved
+
+
+def delete_part(obj, by):
+    _create, _update, delete, name = PART_SERVICES[type(obj)]
+    delete(**{name: obj}, by=by)
+
+
+class PartAdmin(SimpleHistoryAdmin):
+    """An activity, task or KPI: written through its service; it never moves to another campaign."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["campaign"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        save_part(obj, request.user)
+
+    def delete_model(self, request, obj):
+        delete_part(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("campaign"):
+            delete_part(obj, request.user)
+
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
@@ -93,9 +137,21 @@ class CampaignAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
         form.instance = Campaign.objects.get(pk=form.instance.pk)
         super().save_related(request, form, formsets, change)
 
+    def save_formset(self, request, form, formset, change):
+        """Inline activities, tasks and KPIs go through their services too."""
+        if formset.model not in PART_SERVICES:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            delete_part(obj, request.user)
+        for obj in instances:
+            obj.campaign = form.instance
+            save_part(obj, request.user)
+        formset.save_m2m()
+
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(PartAdmin):
     list_display = ["name", "campaign", "type", "channel", "start_date", "end_date", "status", "public"]
     list_filter = ["type", "status", "public", "channel", "campaign__team"]
     search_fields = ["name", "location", "campaign__code", "campaign__name"]
@@ -104,7 +160,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(PartAdmin):
     list_display = ["title", "campaign", "assignee", "due_date", "done"]
     list_filter = ["done", "campaign__team"]
     search_fields = ["title", "campaign__code", "campaign__name"]
@@ -113,7 +169,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KPI)
-class KPIAdmin(SimpleHistoryAdmin):
+class KPIAdmin(PartAdmin):
     list_display = ["campaign", "metric", "custom_name", "target", "actual"]
     list_filter = ["metric"]
     search_fields = ["campaign__code", "campaign__name", "custom_name"]
