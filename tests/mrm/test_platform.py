@@ -256,3 +256,33 @@ def test_a_skipped_test_fails_ci(tmp_path, ci, expected):
     # then CI fails and names the test, a laptop only reports the skip
     assert result.returncode == expected, result.stdout + result.stderr
     assert ("did not run: " in result.stdout) is bool(ci)
+
+
+def test_the_embedded_scheduler_runs_its_jobs_in_its_own_process(client):
+    """`make start` without REDIS_URL runs `celery beat` alone: a due job runs right there, no worker needed."""
+    from celery.beat import Scheduler
+    from django.core.cache import cache
+
+    from mrm.celery import app
+    from mrm.tasks import HEARTBEAT_KEY
+
+    # given the embedded default (tasks in-process) and no heartbeat yet
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    cache.delete(HEARTBEAT_KEY)
+    scheduler = Scheduler(app, lazy=True)
+    scheduler.setup_schedule()
+    # when beat finds the heartbeat job due and applies it
+    scheduler.apply_entry(scheduler.schedule["record-heartbeat"], producer=None)
+    # then the job ran in the scheduler's process and the health page shows it
+    assert client.get("/health/").json()["scheduler_heartbeat"]
+
+
+def test_make_start_runs_a_scheduler_and_with_redis_a_worker_and_beat():
+    script = (settings.BASE_DIR / "scripts" / "start.sh").read_text()
+    embedded = script.split('if [ -n "${REDIS_URL:-}" ]; then')[1].split("else")[1].split("fi")[0]
+    stack = script.split('if [ -n "${REDIS_URL:-}" ]; then')[1].split("else")[0]
+    assert "celery -A mrm beat" in embedded
+    assert "celery -A mrm worker" in stack
+    assert "celery -A mrm beat" in stack
+    for step in ("scripts/bootstrap.sh", "manage.py migrate", "compilemessages", "manage.py seed_demo", "demo_logins"):
+        assert step in script, step
