@@ -61,7 +61,11 @@ def test_password_change(client, marketer, password):
     client.force_login(marketer)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "a-much-longer-secret-7", "new_password2": "a-much-longer-secret-7"},
+        {
+            "old_password": password,
+            "new_password1": "a-much-longer-secret-7",
+            "new_password2": "a-much-longer-secret-7",
+        },
     )
     assert response.status_code == 302
     marketer.refresh_from_db()
@@ -73,6 +77,29 @@ def test_password_reset_sends_a_link(client, marketer):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_password_reset_link_sets_a_new_password(client, marketer):
+    import re
+
+    # given a reset link sent by e-mail
+    client.post(reverse("accounts:password_reset"), {"email": marketer.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    # when the user follows it and chooses a new password
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    assert "new_password1" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-fresh-secret-2026", "new_password2": "a-fresh-secret-2026"},
+        follow=True,
+    )
+    # then the completion page says so and the new password signs in
+    assert done.redirect_chain[-1][0] == reverse("accounts:password_reset_complete")
+    marketer.refresh_from_db()
+    assert marketer.check_password("a-fresh-secret-2026")
+    # and the link does not work twice
+    assert "new_password1" not in client.get(link, follow=True).content.decode()
 
 
 def test_password_reset_for_unknown_address_reveals_nothing(client):

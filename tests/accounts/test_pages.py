@@ -29,6 +29,19 @@ def test_language_switch_is_saved_on_the_user(client, marketer):
     translation.activate("en")
 
 
+def test_saved_language_follows_the_user_to_a_new_browser(client, marketer, password):
+    # given a user who chose Russian earlier
+    marketer.language = "ru"
+    marketer.save(update_fields=["language"])
+    # when they sign in from a browser that asks for English and has no language cookie
+    client.post(reverse("accounts:login"), {"username": "marketer", "password": password}, HTTP_ACCEPT_LANGUAGE="en")
+    body = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # then the interface is in Russian
+    assert '<html lang="ru">' in body
+    assert "Ваши роли" in body
+    translation.activate("en")
+
+
 def test_language_switch_refuses_foreign_redirects(client, marketer):
     client.force_login(marketer)
     response = client.post(reverse("accounts:set_language"), {"language": "ru", "next": "https://evil.example/"})
