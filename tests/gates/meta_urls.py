@@ -2,7 +2,8 @@
 
 ``teams-of-mine`` is scoped (a user sees only the teams they belong to), its
 ``leaky`` twin forgets the scope; ``guarded-page`` checks the login, its
-``open-page`` twin forgets to; ``divide`` answers 500 for one input; ``vanishing`` creates what it cannot show.
+``open-page`` twin forgets to; ``divide`` answers 500 for one input; ``vanishing`` creates what it cannot show;
+``admin-renames`` lets only admins rename a team, its ``anyone-renames`` twin lost that permission check.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -51,6 +52,26 @@ class VanishingTeamsViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, 
         return Team.objects.none()
 
 
+class AdminWrites(permissions.BasePermission):
+    """Reads for everyone signed in, writes for admins only (403 for the others)."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.has_role("admin")
+
+
+class AdminRenamesViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = NewTeamSerializer
+    queryset = Team.objects.order_by("pk")
+    permission_classes = [permissions.IsAuthenticated, AdminWrites]
+    http_method_names = ["get", "patch"]
+
+
+class AnyoneRenamesViewSet(AdminRenamesViewSet):
+    """The same endpoint with its permission check removed."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+
 class QuotientSerializer(serializers.Serializer):
     quotient = serializers.IntegerField()
 
@@ -77,6 +98,8 @@ router.register("teams-of-mine", TeamsOfMineViewSet, basename="mine")
 router.register("leaky", LeakyTeamsViewSet, basename="leaky")
 router.register("divide", DivideViewSet, basename="divide")
 router.register("vanishing", VanishingTeamsViewSet, basename="vanishing")
+router.register("admin-renames", AdminRenamesViewSet, basename="admin-renames")
+router.register("anyone-renames", AnyoneRenamesViewSet, basename="anyone-renames")
 
 
 @login_required

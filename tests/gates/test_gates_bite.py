@@ -6,21 +6,32 @@ an N+1 - and checks that the gate reports it, while the right twin passes.
 The accessibility gate's own checks are in ``tests/browser/test_accessibility.py``.
 """
 
+import re
+
 import pytest
 
 from accounts.models import Team
 from tests.factories import TeamFactory, UserFactory
-from tests.support.fuzz import FuzzFailure, InProcessWSGI, fuzz_operation, run_stateful, schemathesis_schema
+from tests.support.fuzz import (
+    FuzzFailure,
+    InProcessWSGI,
+    examples_per_operation,
+    fuzz_operation,
+    run_stateful,
+    schemathesis_schema,
+)
 from tests.support.matrix import (
     NOT_FOUND,
     OK,
     SIGNED_IN,
     Resource,
+    Route,
     RouteKey,
     all_rows,
     check_route,
     expect,
     missing_rows,
+    only,
     stale_rows,
 )
 from tests.support.pip_audit import read_ignore_file, summarise
@@ -61,6 +72,11 @@ def test_discovery_reports_an_endpoint_and_a_page_without_a_row():
             "GET /api/v1/divide/words/": SIGNED_IN,
             "POST /api/v1/vanishing/": SIGNED_IN,
             "GET /api/v1/vanishing/{id}/": SIGNED_IN,
+            **{
+                f"{method} /api/v1/{prefix}/{{id}}/": SIGNED_IN
+                for method in ("GET", "PATCH")
+                for prefix in ("admin-renames", "anyone-renames")
+            },
             "api:api-root": SIGNED_IN,
             "guarded-page": SIGNED_IN,
             "dashboard": SIGNED_IN,
@@ -143,6 +159,37 @@ def test_a_page_without_its_login_check_fails_the_matrix(matrix_client, world):
     assert problems == ["anonymous   expected login    got allowed  /open/"]
 
 
+def admins_rename(prefix: str) -> Resource:
+    """Any signed-in user reads a team; only an admin renames it."""
+    return Resource(
+        "team names",
+        {
+            f"GET /api/v1/{prefix}/{{id}}/": SIGNED_IN,
+            f"PATCH /api/v1/{prefix}/{{id}}/": Route(only("admin"), data={"name": "Renamed"}),
+        },
+        obj=lambda world: world.team,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(META)
+def test_an_endpoint_without_its_role_check_fails_the_matrix(matrix_client, world):
+    # given the same rows for the endpoint with and without its permission class
+    guarded = {
+        str(key): check_route(matrix_client, world, r, key, row)
+        for _m, r, key, row in rows_of(admins_rename("admin-renames"))
+    }
+    careless = {
+        str(key): check_route(matrix_client, world, r, key, row)
+        for _m, r, key, row in rows_of(admins_rename("anyone-renames"))
+    }
+    # then the guarded one holds and the careless one is reported for every role that may not write
+    assert guarded == {"GET /api/v1/admin-renames/{id}/": [], "PATCH /api/v1/admin-renames/{id}/": []}
+    problems = careless["PATCH /api/v1/anyone-renames/{id}/"]
+    assert [p.split()[0] for p in problems] == ["marketer", "approver", "finance", "other_team"]
+    assert all("expected 403      got allowed" in p for p in problems)
+
+
 # --- API fuzzing ----------------------------------------------------------------------------
 
 
@@ -175,6 +222,42 @@ def test_stateful_fuzzing_finds_a_created_resource_that_cannot_be_read(world):
     # then the missing resource is reported
     with pytest.raises(FuzzFailure, match=r"created /api/v1/vanishing/\d+/ \(201\), but GET"):
         run_stateful(schema, app=InProcessWSGI(), headers=headers, scenarios=20)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(META)
+def test_fuzzing_calls_an_operation_as_many_times_as_the_budget_says(world, monkeypatch):
+    # given the CI budget (.ci/run exports MRM_FUZZ_EXAMPLES=50)
+    monkeypatch.setenv("MRM_FUZZ_EXAMPLES", "50")
+    calls = []
+
+    class CountingWSGI(InProcessWSGI):
+        def __call__(self, environ, start_response):
+            calls.append(environ["QUERY_STRING"])
+            return super().__call__(environ, start_response)
+
+    # when an operation with a wide input space is fuzzed with it
+    operation = schemathesis_schema(META)["/api/v1/teams-of-mine/"]["GET"]
+    headers = {"Authorization": f"Token {world.token('marketer')}"}
+    fuzz_operation(operation, app=CountingWSGI(), headers=headers, examples=examples_per_operation())
+    # then it is called at least that many times, with varied input
+    assert examples_per_operation() == 50
+    assert len(calls) >= 50
+    assert len(set(calls)) > 10
+
+
+def test_ci_runs_the_postgresql_suite_with_fifty_examples_per_operation():
+    # given the CI script
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / ".ci" / "run").read_text(encoding="utf-8")
+    # then the budget is exported before the PostgreSQL run of the suite, and never lowered for it
+    postgres_run = script.index("make test", script.index("DATABASE_URL=postgres"))
+    budgets = [(m.start(), int(m.group(1))) for m in re.finditer(r"MRM_FUZZ_EXAMPLES=(\d+)", script)]
+    before = [value for position, value in budgets if position < postgres_run]
+    assert before and before[-1] >= 50, f"MRM_FUZZ_EXAMPLES before the PostgreSQL run: {before}"
 
 
 # --- security: templates -------------------------------------------------------------------
