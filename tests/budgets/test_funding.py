@@ -152,6 +152,22 @@ def test_approving_more_than_asked_is_refused(make_request, funding_workflow, ma
     assert request.status == FundingRequestStatus.SUBMITTED
 
 
+def test_approving_nothing_is_refused_reject_instead(make_request, funding_workflow, marketer, finance_user):
+    # given a submitted request
+    request = make_request("100000.00")
+    services.funding_request_submit(funding_request=request, by=marketer)
+    approval = ApprovalRequest.objects.for_subject(request).get()
+    # when finance "approves" 0
+    with pytest.raises(ValidationError) as refused:
+        approval_decide(request=approval, by=finance_user, outcome=Outcome.APPROVE, approved_amount="0.00")
+    # then it is refused, and nothing moved: no decision, the request still waits
+    assert "reject the request instead" in refused.value.message_dict["approved_amount"][0]
+    request.refresh_from_db()
+    approval.refresh_from_db()
+    assert (request.status, approval.status) == (FundingRequestStatus.SUBMITTED, RequestStatus.IN_PROGRESS)
+    assert not approval.decisions.exists()
+
+
 def test_rejection_and_request_changes(make_request, funding_workflow, marketer, finance_user):
     rejected, sent_back = make_request(), make_request()
     for request, outcome in ((rejected, Outcome.REJECT), (sent_back, Outcome.REQUEST_CHANGES)):
