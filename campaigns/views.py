@@ -58,6 +58,7 @@ from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
 
 LIST_PAGE_SIZE = 25
+TIMELINE_LIMIT = 200  # bars beyond this make the chart unreadable; the page says so
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -532,7 +533,9 @@ def campaign_timeline(request):
     base = Campaign.objects.visible_to(request.user).with_list_data()
     filterset = CampaignFilter(request.GET or None, queryset=base, request=request)
     campaigns = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    campaigns = campaigns.overlapping(start, end).order_by("start_date", "code")[:200]
+    campaigns = list(campaigns.overlapping(start, end).order_by("start_date", "code")[: TIMELINE_LIMIT + 1])
+    truncated = len(campaigns) > TIMELINE_LIMIT
+    campaigns = campaigns[:TIMELINE_LIMIT]
     return render(
         request,
         "campaigns/timeline.html",
@@ -543,6 +546,8 @@ def campaign_timeline(request):
                 "error": error,
                 "start": start,
                 "end": end,
+                "truncated": truncated,
+                "limit": TIMELINE_LIMIT,
             }
         ),
     )

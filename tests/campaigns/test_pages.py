@@ -219,6 +219,32 @@ def test_timeline_draws_campaigns_and_activities(client, marketer, planned_campa
     assert bad.status_code == 200 and "Choose an end after the start" in bad.content.decode()
 
 
+def test_timeline_filters_by_team_and_status_and_says_when_it_stops_drawing(
+    client, marketer, team, other_team, sponsor, planned_campaign, monkeypatch
+):
+    # given campaigns of two teams in the same window
+    CampaignFactory(code="EV-T1", name="Events fair", team=other_team, sponsor=sponsor, status=CampaignStatus.ACTIVE)
+    client.force_login(marketer)
+    window = {
+        "start": (planned_campaign.start_date - dt.timedelta(days=3)).isoformat(),
+        "end": (planned_campaign.start_date + dt.timedelta(days=60)).isoformat(),
+    }
+    # when filtered by team, then by status, only the matching campaigns are drawn
+    by_team = client.get(reverse("campaigns:timeline"), {**window, "team": team.pk}).content.decode()
+    assert "Brand summer" in by_team and "Events fair" not in by_team
+    by_status = client.get(reverse("campaigns:timeline"), {**window, "status": "active"}).content.decode()
+    assert "Events fair" in by_status and "Brand summer" not in by_status
+    assert 'id="tl-team"' in by_team and 'id="tl-status"' in by_team
+    # and past the drawing limit the page says so instead of dropping campaigns silently
+    monkeypatch.setattr("campaigns.views.TIMELINE_LIMIT", 1)
+    capped = client.get(reverse("campaigns:timeline"), window).content.decode()
+    assert 'data-testid="timeline-truncated"' in capped
+    assert (
+        'data-testid="timeline-truncated"'
+        not in client.get(reverse("campaigns:timeline"), window | {"team": team.pk}).content.decode()
+    )
+
+
 def test_activity_task_and_kpi_forms(client, marketer, draft_campaign):
     client.force_login(marketer)
     response = client.post(
