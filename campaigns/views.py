@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Team, User
 from campaigns import permissions, services
@@ -612,7 +612,7 @@ def feed_revoke(request, pk):
     return HttpResponseRedirect(reverse("campaigns:feeds"))
 
 
-@require_GET
+@require_safe  # calendar apps may check the address with HEAD before subscribing
 def feed_ics(request, token):
     """The iCalendar feed behind a secret token; a revoked or unknown token is a 404.
 
@@ -632,14 +632,14 @@ def feed_ics(request, token):
 # --- the embeddable public calendar -------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @embeddable
 def embed(request):
     """The public calendar for an <iframe> on the corporate website (public activities only)."""
     return render(request, "campaigns/embed.html", {"events_url": reverse("campaigns:embed_events")})
 
 
-@require_GET
+@require_safe
 def embed_events(request):
     """The public calendar's events as JSON: public activities, public fields only."""
     today = timezone.localdate()

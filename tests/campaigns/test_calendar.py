@@ -223,8 +223,10 @@ def test_revoking_a_feed_makes_its_url_404(client, marketer, calendar_data):
     feed = calendar_feed_create(owner=marketer, name="Everything", filters={}, by=marketer)
     url = reverse("campaigns:feed_ics", args=[feed.token])
     assert client.get(url).status_code == 200
+    assert client.head(url).status_code == 200  # calendar apps may check the address first
     calendar_feed_revoke(feed=feed, by=marketer)
     assert client.get(url).status_code == 404
+    assert client.head(url).status_code == 404
     assert client.get(reverse("campaigns:feed_ics", args=["not-a-token"])).status_code == 404
 
 
