@@ -3,11 +3,12 @@
 ``teams-of-mine`` is scoped (a user sees only the teams they belong to), its
 ``leaky`` twin forgets the scope; ``guarded-page`` checks the login, its
 ``open-page`` twin forgets to; ``divide`` answers 500 for one input; ``vanishing`` creates what it cannot show;
-``admin-renames`` lets only admins rename a team, its ``anyone-renames`` twin lost that permission check.
+``admin-renames`` lets only admins rename a team, its ``anyone-renames`` twin lost that permission check;
+``my-team-events`` lists the caller's teams as calendar-like events (``"id": "team-7"``), ``all-team-events`` every team.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -112,10 +113,27 @@ def open_page(request):
     return HttpResponse("<p>for signed-in users</p>")
 
 
+def _team_events(teams):
+    return JsonResponse([{"id": f"team-{team.pk}", "title": team.name} for team in teams], safe=False)
+
+
+@login_required
+def my_team_events(request):
+    return _team_events(Team.objects.filter(memberships__user=request.user).order_by("pk"))
+
+
+@login_required
+def all_team_events(request):
+    """The same feed with its scope removed: ids are strings, so only the object's marker shows the leak."""
+    return _team_events(Team.objects.order_by("pk"))
+
+
 urlpatterns = [
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("guarded/", guarded_page, name="guarded-page"),
     path("open/", open_page, name="open-page"),
+    path("my-team-events/", my_team_events, name="my-team-events"),
+    path("all-team-events/", all_team_events, name="all-team-events"),
     path("accounts/", include("accounts.urls")),
     path("", dashboard, name="dashboard"),  # the error pages link to the dashboard
 ]

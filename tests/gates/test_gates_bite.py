@@ -79,6 +79,8 @@ def test_discovery_reports_an_endpoint_and_a_page_without_a_row():
             },
             "api:api-root": SIGNED_IN,
             "guarded-page": SIGNED_IN,
+            "my-team-events": SIGNED_IN,
+            "all-team-events": SIGNED_IN,
             "dashboard": SIGNED_IN,
             **{f"accounts:{name}": SIGNED_IN for name in ACCOUNT_PAGES},
         },
@@ -188,6 +190,25 @@ def test_an_endpoint_without_its_role_check_fails_the_matrix(matrix_client, worl
     problems = careless["PATCH /api/v1/anyone-renames/{id}/"]
     assert [p.split()[0] for p in problems] == ["marketer", "approver", "finance", "other_team"]
     assert all("expected 403      got allowed" in p for p in problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(META)
+def test_a_list_showing_a_confidential_object_by_its_marker_fails_the_matrix(matrix_client, world):
+    # given event feeds whose ids are strings ("team-7"), one scoped, one not
+    def feed(name):
+        return Resource("events", {name: SIGNED_IN}, confidential=lambda w: w.team)
+
+    # when the matrix checks them as another team
+    scoped = check_route(
+        matrix_client, world, feed("my-team-events"), RouteKey.parse("my-team-events"), Route(SIGNED_IN)
+    )
+    leaky = check_route(
+        matrix_client, world, feed("all-team-events"), RouteKey.parse("all-team-events"), Route(SIGNED_IN)
+    )
+    # then the unscoped feed is reported, naming what gave the object away
+    assert scoped == []
+    assert leaky == [f"confidential: other_team finds 'team-{world.team.pk}' in /all-team-events/"]
 
 
 # --- API fuzzing ----------------------------------------------------------------------------

@@ -529,6 +529,19 @@ def _listed_ids(response) -> set:
     return {item.get("id") for item in items if isinstance(item, dict)}
 
 
+def secret_markers(secret) -> list[tuple[str, re.Pattern]]:
+    """What shows a confidential object in a list, besides its id: its own URL, or an id like ``"activity-7"``.
+
+    Each is matched as a whole quoted value (an ``href``, a JSON string), so
+    ``/campaigns/5/`` does not match ``/campaigns/55/``.
+    """
+    values = [f"{secret._meta.model_name}-{secret.pk}"]
+    get_url = getattr(secret, "get_absolute_url", None)
+    if get_url is not None:
+        values.append(get_url())
+    return [(value, re.compile(rf"[\"']{re.escape(value)}[\"']")) for value in values]
+
+
 def detail_pages(resource: Resource, *, urlconf=None) -> list[RouteKey]:
     keys = [RouteKey.parse(key) for key, _row in resource.rows()]
     return [k for k in keys if not k.is_api and k.method == "GET" and needs_object(k, urlconf=urlconf)]
@@ -559,11 +572,15 @@ def check_confidential(client, world, resource, key, row, *, urlconf=None) -> li
         response, error = call_safely(client, key, url, "other_team", world, None)
         if error:
             return [f"confidential list: other_team got {error} on {url}"]
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        content = raw.decode(errors="replace")
+        for value, marker in secret_markers(secret):
+            if marker.search(content):
+                problems.append(f"confidential: other_team finds {value!r} in {url}")
         if key.is_api:
             if secret.pk in _listed_ids(response):
                 problems.append(f"confidential: other_team finds object id={secret.pk} in {url}")
         else:
-            content = response.content.decode(errors="replace")
             for page in detail_pages(resource, urlconf=urlconf):
                 try:
                     link = build_url(page, Route(expect=row.expect), world, secret, urlconf=urlconf)

@@ -13,7 +13,7 @@ import datetime
 from django.utils import timezone
 
 from approvals.choices import SubjectKind
-from approvals.models import Delegation
+from approvals.models import Delegation, WorkflowTemplate
 from approvals.services import approval_submit
 from campaigns.choices import CampaignStatus
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
@@ -23,9 +23,19 @@ from tests.support.matrix import FORBIDDEN, NOT_FOUND, OK, SIGNED_IN, Resource, 
 HIDDEN = {"other_team": NOT_FOUND}
 
 
+def launch_workflow(world):
+    """The active launch template, made once per test: the request and its confidential twin share it."""
+    workflow = WorkflowTemplate.objects.filter(
+        subject_kind=SubjectKind.CAMPAIGN_LAUNCH, is_active=True, name="Matrix launch approval"
+    ).first()
+    if workflow is None:
+        workflow = WorkflowTemplateFactory(subject_kind=SubjectKind.CAMPAIGN_LAUNCH, name="Matrix launch approval")
+        StageFactory(template=workflow, order=1, name="Approver", approvers=[world.approver])
+    return workflow
+
+
 def approval_request(world):
-    workflow = WorkflowTemplateFactory(subject_kind=SubjectKind.CAMPAIGN_LAUNCH, name="Matrix launch approval")
-    StageFactory(template=workflow, order=1, name="Approver", approvers=[world.approver])
+    launch_workflow(world)
     campaign = CampaignFactory(team=world.team, owner=world.marketer, confidential=True, status=CampaignStatus.PLANNED)
     return approval_submit(subject=campaign, kind=SubjectKind.CAMPAIGN_LAUNCH, by=world.marketer, reason="matrix")
 
@@ -84,6 +94,8 @@ RESOURCES = [
             "POST approvals:confirm": Route(expect(FORBIDDEN, marketer=OK, **HIDDEN), data={"note": "Still needed"}),
         },
         obj=approval_request,
+        # the request is itself on a confidential campaign: the other team must not find it in any list either
+        confidential=approval_request,
     ),
     Resource(
         "workflow templates",

@@ -209,17 +209,17 @@ def confidential_request(world):
     return FundingRequestFactory(campaign=campaign_of_team_a(world, confidential=True), requested_by=world.marketer)
 
 
-def approved_request(world):
+def approved_request(world, confidential=False):
     return FundingRequestFactory(
-        campaign=campaign_of_team_a(world),
+        campaign=campaign_of_team_a(world, confidential=confidential),
         requested_by=world.marketer,
         status=FundingRequestStatus.APPROVED,
         approved_amount="10000.00",
     )
 
 
-def expense(world):
-    record = ExpenseFactory(funding_request=approved_request(world), recorded_by=world.marketer)
+def expense(world, confidential=False):
+    record = ExpenseFactory(funding_request=approved_request(world, confidential), recorded_by=world.marketer)
     record.attachment_name = "invoice.pdf"
     record.attachment.save("invoice.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     return record
@@ -272,8 +272,6 @@ RESOURCES += [
     Resource(
         "commitments and expenses",
         {
-            "GET /api/v1/commitments/": SIGNED_IN,
-            "POST /api/v1/commitments/": Route(SIGNED_IN, data=expense_body),
             "GET /api/v1/expenses/": SIGNED_IN,
             "POST /api/v1/expenses/": Route(SIGNED_IN, data=expense_body),
             "GET /api/v1/expenses/{id}/": TEAM_A,
@@ -286,11 +284,17 @@ RESOURCES += [
             "budgets:spend_attachment": Route(TEAM_A, kwargs={"kind": "expense"}),
         },
         obj=expense,
+        confidential=lambda world: expense(world, confidential=True),
     ),
     Resource(
         "commitments",
-        {"GET /api/v1/commitments/{id}/": TEAM_A},
+        {
+            "GET /api/v1/commitments/": SIGNED_IN,
+            "POST /api/v1/commitments/": Route(SIGNED_IN, data=expense_body),
+            "GET /api/v1/commitments/{id}/": TEAM_A,
+        },
         obj=lambda world: _commitment(world),
+        confidential=lambda world: _commitment(world, confidential=True),
     ),
     Resource(
         "campaign money section",
@@ -301,7 +305,7 @@ RESOURCES += [
 ]
 
 
-def _commitment(world):
+def _commitment(world, confidential=False):
     from tests.budgets.factories import CommitmentFactory
 
-    return CommitmentFactory(funding_request=approved_request(world), recorded_by=world.marketer)
+    return CommitmentFactory(funding_request=approved_request(world, confidential), recorded_by=world.marketer)

@@ -169,6 +169,10 @@ RESOURCES = [
             "campaigns:embed_events": Route(PUBLIC, query=WINDOW),
             "campaigns:embed_snippet": only("admin"),
         },
+        # a public activity of a confidential campaign: on nobody's calendar but its team's, never on the public one
+        confidential=lambda w: ActivityFactory(
+            campaign=confidential_campaign(w), start_date=TODAY, end_date=TODAY, public=True
+        ),
     ),
     Resource(
         "calendar feeds",
