@@ -114,6 +114,7 @@ class TestApiToken:
     def test_token_for_valid_credentials(self, api_client, marketer, password):
         response = api_client.post(self.url, {"username": "marketer", "password": password}, format="json")
         assert response.status_code == 200
+        assert set(response.json()) == {"token"}  # the integration contract: {"token": ...}
         token = response.json()["token"]
         # and the token authenticates later calls
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
