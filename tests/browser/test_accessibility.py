@@ -3,22 +3,36 @@
 Every page any browser test visits is audited by the ``page`` fixture
 (``tests/browser/conftest.py``); this test makes sure the main pages are
 visited at all: the sign-in and password pages, the 404 page, the profile,
-and every entry of the main navigation, so a new section is checked as soon
-as it appears in the menu.
+every entry of the main navigation (so a new section is checked as soon as it
+appears in the menu), the lists one click away and a campaign's page.
 """
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from mrm.navigation import resolved_navigation
+from tests.campaigns.factories import ActivityFactory, CampaignFactory, TaskFactory
 from tests.support.axe import AccessibilityError, PageAuditor, assert_accessible, audit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/accounts/password/reset/done/"]
 SIGNED_IN_PAGES = ["/accounts/profile/", "/accounts/password/change/", "/no-such-page/"]
+#: Lists one click away from the navigation, visited in both languages too.
+SECTION_PAGES = [
+    "campaigns:board",
+    "campaigns:timeline",
+    "campaigns:feeds",
+    "materials:list",
+    "budgets:requests",
+    "approvals:list",
+    "approvals:delegations",
+    "notifications:list",
+    "help:questions",
+]
 
 
 def sign_in_by_cookie(page, live_server, user) -> None:
@@ -45,10 +59,14 @@ def test_main_pages_have_no_serious_accessibility_violations(page, live_server, 
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("html")).to_have_attribute("lang", language)
         found += audit(page)
-    # and, signed in, the navigation's sections and the account pages
+    # and, signed in, the navigation's sections, their lists, a campaign's page and the account pages
     sign_in_by_cookie(page, live_server, marketer)
+    campaign = CampaignFactory(team=marketer.memberships.first().team, owner=marketer)
+    ActivityFactory(campaign=campaign)
+    TaskFactory(campaign=campaign, assignee=marketer)
+    sections = [reverse(name) for name in SECTION_PAGES]
     visited = []
-    for path in [*navigation_urls(), *SIGNED_IN_PAGES]:
+    for path in [*navigation_urls(), *sections, campaign.get_absolute_url(), *SIGNED_IN_PAGES]:
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("html")).to_have_attribute("lang", language)
         found += audit(page)
