@@ -34,7 +34,7 @@ from tests.support.matrix import (
     only,
     stale_rows,
 )
-from tests.support.pip_audit import read_ignore_file, summarise
+from tests.support.pip_audit import audit_command, read_ignore_file, summarise
 from tests.support.queries import QueryBudgetExceeded, measure_constant_queries
 from tests.support.template_scan import scan_templates, template_files
 
@@ -379,3 +379,10 @@ def test_an_accepted_vulnerability_needs_a_reason(tmp_path):
     ignore.write_text("GHSA-1234-5678-9abc\n")
     with pytest.raises(ValueError, match="write 'ID  # reason'"):
         read_ignore_file(ignore)
+
+
+def test_an_accepted_vulnerability_is_the_only_one_pip_audit_skips():
+    command = audit_command([("GHSA-1234-5678-9abc", "MySQL only; MRM runs PostgreSQL")])
+    assert command[command.index("--ignore-vuln") + 1] == "GHSA-1234-5678-9abc"
+    assert command.count("--ignore-vuln") == 1
+    assert "--ignore-vuln" not in audit_command([])
