@@ -102,6 +102,35 @@ def test_the_request_page_shows_who_recorded_each_expense_and_when(client, marke
     assert formats.date_format(timezone.localtime(expense.created_at), "SHORT_DATETIME_FORMAT") in row
 
 
+def test_ids_past_999_stay_plain_numbers_in_links_filters_and_anchors(client, finance_user, marketer, team, category):
+    # given objects whose ids the locale would group (7,777 in English, 7 777 in Russian)
+    from tests.budgets.factories import FiscalPeriodFactory
+
+    period = FiscalPeriodFactory(
+        pk=7777, name="Q3 2027", start_date=datetime.date(2027, 7, 1), end_date=datetime.date(2027, 9, 30)
+    )
+    BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("1000.00"))
+    fr = FundingRequestFactory(
+        pk=123456,
+        campaign=CampaignFactory(team=team, owner=marketer),
+        category=category,
+        period=period,
+        status="approved",
+        amount=Decimal("1000.00"),
+        approved_amount=Decimal("1000.00"),
+    )
+    expense = ExpenseFactory(pk=654321, funding_request=fr, campaign=fr.campaign)
+    client.force_login(finance_user)
+    # then the request page's anchors, and the utilisation's filters and drill-down, carry plain ids
+    detail = client.get(fr.get_absolute_url()).content.decode()
+    assert 'id="expense-654321"' in detail and expense.get_absolute_url().endswith("#expense-654321")
+    utilisation = client.get("/budgets/utilisation/", {"period": period.pk}).content.decode()
+    assert '<option value="7777" selected>' in utilisation
+    assert f"?period=7777&amp;team={team.pk}&amp;category={category.pk}" in utilisation
+    listed = client.get("/budgets/requests/", {"period": period.pk}).content.decode()
+    assert '<option value="7777" selected>' in listed
+
+
 def test_expense_over_the_remainder_is_refused_on_the_page(client, marketer, approved_request):
     client.force_login(marketer)
     url = f"/budgets/requests/{approved_request.pk}/expense/new/"
