@@ -16,3 +16,5 @@ RUN DJANGO_SETTINGS_MODULE=mrm.settings.production DJANGO_SECRET_KEY=collectstat
 RUN useradd --create-home mrm && mkdir -p /data && chown mrm /data
 USER mrm
 EXPOSE 8000
+# docker-compose.yml gives each service its command; alone, the image serves the web app.
+CMD ["gunicorn", "mrm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

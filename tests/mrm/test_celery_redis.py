@@ -20,8 +20,20 @@ def test_a_worker_consumes_the_redis_queue(tmp_path):
         "MRM_DATA_DIR": str(tmp_path),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mrm", "worker", "--pool=solo", "--loglevel=WARNING",
-         "-Q", "mrm-test", "-n", f"test-{os.getpid()}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mrm",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            "mrm-test",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
         cwd=settings.BASE_DIR,
         env=env,
     )
