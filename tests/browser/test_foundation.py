@@ -93,3 +93,16 @@ def test_lockout_message_in_the_browser(page, live_server, demo_users, settings)
         page.get_by_label("Password").fill("wrong")
         page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("lockout-message")).to_contain_text("Too many failed sign-in attempts")
+
+
+def test_on_a_phone_the_navigation_folds_behind_a_button(page, live_server, demo_users):
+    # given a phone-sized screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_through_the_form(page, live_server, "marketer")
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    expect(navigation.get_by_role("link", name="Campaigns", exact=True)).to_be_hidden()
+    # when the menu button is pressed
+    page.get_by_role("button", name="Toggle navigation").click()
+    # then every section is reachable
+    for label in NAVIGATION:
+        expect(navigation.get_by_role("link", name=label, exact=True)).to_be_visible()
