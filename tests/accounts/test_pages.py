@@ -71,6 +71,10 @@ def test_profile_saves_time_zone_and_rejects_unknown_ones(client, marketer):
     assert response.status_code == 302
     marketer.refresh_from_db()
     assert marketer.time_zone == "Asia/Yekaterinburg"
+    # and the next page says so in the layout's flash messages, announced politely
+    page = client.get(response["Location"]).content.decode()
+    assert 'role="status"' in page.split('id="messages"')[1].split("</div>")[0]
+    assert "Your profile was saved." in page
     response = client.post(
         reverse("accounts:profile"), {"display_name": "Maria", "language": "en", "time_zone": "Mars/Olympus"}
     )
