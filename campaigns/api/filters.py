@@ -65,8 +65,9 @@ class CampaignFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices, label=_("Status"))
     team = IdsFilter(queryset=Team.objects.all(), label=_("Team"))
-    owner = IdFilter(queryset=User.objects.filter(is_active=True), label=_("Owner"))
-    sponsor = IdFilter(queryset=User.objects.filter(is_active=True), label=_("Sponsor"))
+    # Former employees too: "what did the person who left own?" is a question people ask (§7).
+    owner = IdFilter(queryset=User.objects.all(), label=_("Owner"))
+    sponsor = IdFilter(queryset=User.objects.all(), label=_("Sponsor"))
     channel = IdsFilter(field_name="channels", queryset=Channel.objects.all(), distinct=True, label=_("Channel"))
     starts_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
     ends_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
@@ -270,3 +271,19 @@ def test_dates_are_iso(api_as, marketer, draft_campaign):
 def test_task_factory_default_campaign_is_visible_to_finance(api_as, finance_user):
     TaskFactory()
     assert api_as(finance_user).get("/api/v1/tasks/").json()["count"] == 1
+
+
+def test_campaigns_of_a_former_employee_can_still_be_found_by_owner(api_as, client, marketer, team, sponsor):
+    # given a campaign whose owner has left
+    former = UserFactory(username="gone", display_name="Gone Person", roles=["marketer"], teams=[team])
+    campaign = CampaignFactory(team=team, owner=former, sponsor=sponsor)
+    type(former).objects.filter(pk=former.pk).update(is_active=False)  # left without a handover (directory sync)
+    # when someone looks for what they owned, the API and the list page find it
+    response = api_as(marketer).get("/api/v1/campaigns/", {"owner": former.pk})
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [campaign.pk]
+    client.force_login(marketer)
+    page = client.get(reverse("campaigns:list"), {"owner": former.pk}).content.decode()
+    assert campaign.code in page and ">Gone Person</option>" in page
+    # but the owner dropdown does not offer people who left unless they are the chosen filter
+    assert ">Gone Person</option>" not in client.get(reverse("campaigns:list")).content.decode()
