@@ -7,6 +7,7 @@ import pytest
 
 from tests.reports.conftest import evt, money_world, q1, sea  # noqa: F401 - the money world of the report journeys
 from tests.support.axe import PageAuditor
+from tests.support.csp import CSPWatcher
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,12 +40,16 @@ def page(page):
     """Playwright's page, audited by axe-core after every load and at the end of the test.
 
     A serious or critical accessibility violation on any page the test visited
-    fails the test, listing each (docs/TESTING.md, "Accessibility").
+    fails the test, listing each (docs/TESTING.md, "Accessibility"); so does
+    anything the Content-Security-Policy blocked (an inline script, a style).
     """
     auditor = PageAuditor()
+    csp = CSPWatcher()
     page.on("load", auditor.on_load)
+    page.on("console", csp.on_console)
     yield page
     auditor.finish(page)
+    csp.finish()
 
 
 def pytest_collection_modifyitems(items):

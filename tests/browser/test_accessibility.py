@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from mrm.navigation import resolved_navigation
 from tests.campaigns.factories import ActivityFactory, CampaignFactory, TaskFactory
 from tests.support.axe import AccessibilityError, PageAuditor, assert_accessible, audit
+from tests.support.csp import CSPViolationError, CSPWatcher
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,3 +120,28 @@ def test_every_page_a_test_loads_is_audited(context):
     with pytest.raises(AccessibilityError, match=r"http://localhost/broken/: \[critical\] image-alt"):
         auditor.finish(watched)
     assert auditor.audited
+
+
+def test_an_inline_script_blocked_by_the_csp_fails_the_test(context):
+    # given a page served with MRM's script policy, watched like every browser test's page
+    watched = context.new_page()
+    csp = CSPWatcher()
+    watched.on("console", csp.on_console)
+
+    def serve(body):
+        return lambda route: route.fulfill(
+            content_type="text/html",
+            headers={"Content-Security-Policy": "default-src 'self'; script-src 'self'"},
+            body=f'<html lang="en"><head><title>t</title></head><body><main>{body}</main></body></html>',
+        )
+
+    watched.route("http://localhost/clean/", serve("<p>fine</p>"))
+    watched.route("http://localhost/inline/", serve("<script>document.title = 'x'</script>"))
+    # when a test opens a clean page, nothing is reported
+    watched.goto("http://localhost/clean/")
+    csp.finish()
+    # and when it opens one with an inline script, the end of the test reports it
+    watched.goto("http://localhost/inline/")
+    watched.wait_for_timeout(200)
+    with pytest.raises(CSPViolationError, match="inline script"):
+        csp.finish()
