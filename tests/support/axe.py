@@ -29,6 +29,7 @@ async () => {
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+    detail: (v.nodes[0] && v.nodes[0].any.concat(v.nodes[0].all, v.nodes[0].none).map(c => c.message)[0]) || "",
   }));
 }
 """
@@ -47,9 +48,11 @@ class Violation:
     impact: str
     help: str
     targets: tuple[str, ...]
+    detail: str = ""  # axe's message for the first element (e.g. the contrast ratio and both colours)
 
     def __str__(self) -> str:
-        return f"{self.url}: [{self.impact}] {self.rule}: {self.help} at {', '.join(self.targets)}"
+        line = f"{self.url}: [{self.impact}] {self.rule}: {self.help} at {', '.join(self.targets)}"
+        return f"{line} ({self.detail})" if self.detail else line
 
 
 class AccessibilityError(AssertionError):
@@ -64,7 +67,7 @@ def audit(page) -> list[Violation]:
     page.evaluate(axe_source())
     found = page.evaluate(RUN_AXE)
     return [
-        Violation(page.url, v["id"], v["impact"], v["help"], tuple(v["targets"]))
+        Violation(page.url, v["id"], v["impact"], v["help"], tuple(v["targets"]), v.get("detail", ""))
         for v in found
         if v["impact"] in FAILING_IMPACTS
     ]
