@@ -220,7 +220,7 @@ def approval_decide(*, request: ApprovalRequest, by, outcome: str, note: str = "
     submitter, ``approve`` completes an ``any`` stage at once and an ``all``
     stage when every assigned approver approved; the last stage approved
     approves the request. ``approved_amount`` (a lower amount approved, for
-    funding requests) is kept on the decision; the handler receives the
+    funding requests, with a note saying why) is kept on the decision; the handler receives the
     lowest amount approved across the request.
     """
     locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
@@ -238,6 +238,8 @@ def approval_decide(*, request: ApprovalRequest, by, outcome: str, note: str = "
                     % {"amount": locked.amount}
                 }
             )
+        if locked.amount is not None and 0 < amount < locked.amount and not note:
+            raise ValidationError({"note": _("Say why you approve less than asked: the requester sees this note.")})
     if locked.status != RequestStatus.IN_PROGRESS or locked.current_stage_id is None:
         raise StateConflict(
             _("This request is already closed (%(status)s): no more decisions.")

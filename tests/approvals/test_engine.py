@@ -244,9 +244,20 @@ def test_an_amount_condition_adds_a_stage_only_above_it(subjects, team, other_te
 
 def test_approved_amount_reaches_the_handler_as_the_lowest_approved(subjects, submit, legal, approver):
     request = submit(amount="120000.00")
-    approval_decide(request=request, by=legal, outcome="approve", approved_amount="90000.00")
+    approval_decide(request=request, by=legal, outcome="approve", approved_amount="90000.00", note="Print run halved.")
     approval_decide(request=request, by=approver, outcome="approve")
     assert subjects.calls == [("approved", request.pk, Decimal("90000.00"))]
+
+
+def test_approving_less_than_asked_needs_a_note_saying_why(submit, legal):
+    request = submit(amount="120000.00")
+    with pytest.raises(ValidationError) as refused:
+        approval_decide(request=request, by=legal, outcome="approve", approved_amount="90000.00", note="  ")
+    assert "Say why you approve less" in refused.value.message_dict["note"][0]
+    assert not Decision.objects.exists()
+    # approving the whole amount needs no note
+    approval_decide(request=request, by=legal, outcome="approve", approved_amount="120000.00")
+    assert Decision.objects.count() == 1
 
 
 @pytest.mark.parametrize(
