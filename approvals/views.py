@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -160,7 +161,11 @@ def decide(request, pk):
             request,
             _("Your decision is recorded: %(outcome)s.") % {"outcome": OUTCOME_PAST[decision.outcome]},
         )
-        return HttpResponseRedirect(approval.get_absolute_url())
+        # a queue that offers the decision (finance's review queue) gets the decider back to the next item
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = approval.get_absolute_url()
+        return HttpResponseRedirect(back)
     messages.error(request, error or _("The decision was not recorded."))
     approval.refresh_from_db()
     return render(

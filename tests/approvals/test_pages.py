@@ -105,6 +105,20 @@ def test_deciding_on_the_request_page(client, open_request, legal):
     assert open_request.current_stage.name == "CMO"
 
 
+@pytest.mark.parametrize(
+    "next_url, lands_on",
+    [("/budgets/requests/review/", "/budgets/requests/review/"), ("https://evil.example/", None), ("", None)],
+)
+def test_a_decision_from_a_queue_returns_to_it_and_never_to_another_site(
+    client, open_request, legal, next_url, lands_on
+):
+    client.force_login(legal)
+    url = reverse("approvals:decide", args=[open_request.pk])
+    response = client.post(url, {"outcome": "approve", "note": "ok", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == (lands_on or open_request.get_absolute_url())
+
+
 def test_a_refused_decision_on_the_page_says_why_and_changes_nothing(client, open_request, marketer, team):
     teammate = UserFactory(username="teammate", roles=["marketer"], teams=[team])
     client.force_login(teammate)  # sees the subject, but is no approver

@@ -77,8 +77,10 @@ def test_finance_approves_a_lower_amount_in_the_queue(
     item.get_by_label("Approved amount").fill("60000.00")
     item.get_by_label("Note").fill("Start with 60 000, more after the first month's results.")
     item.get_by_role("button", name="Approve").click()
-    # then the decision is recorded and the request is partially approved
+    # then the decision is recorded, finance is back in the queue (now empty), and the request is partially approved
     expect(page.get_by_text("Your decision is recorded")).to_be_visible()
+    assert page.url.endswith("/budgets/requests/review/")
+    expect(page.get_by_text("No submitted requests wait for review.")).to_be_visible()
     page.goto(f"{live_server.url}{request.get_absolute_url()}")
     expect(page.get_by_test_id("fr-status")).to_have_text("Partially approved")
     expect(page.get_by_test_id("fr-approved")).to_contain_text("60,000.00")
@@ -100,6 +102,7 @@ def test_expense_over_the_remainder_is_refused_with_what_is_left(
         by=finance_user,
         outcome=Outcome.APPROVE,
         approved_amount="60000.00",
+        note="Start with 60 000.",
     )
     sign_in(page, marketer, next_path=request.get_absolute_url())
     # when the marketer records an expense of 70 000
