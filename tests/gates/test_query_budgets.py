@@ -514,3 +514,36 @@ def test_the_coverage_check_finds_literal_and_templated_paths():
     assert mentioned("/api/v1/materials/{id}/versions/", text)
     assert not mentioned("/api/v1/tasks/", text)
     assert not mentioned("/api/v1/materials/", text)  # only as the prefix of another list
+
+
+def test_import_preview_queries_do_not_grow_with_file_rows(assert_constant_queries, client, finance_user):
+    # given an accounting export kept for its dry run, one more line each time
+    from budgets import services
+    from budgets.choices import ImportKind
+    from tests.budgets.factories import ExpenseCategoryFactory
+
+    header = "Дата;Номер документа;Контрагент;Сумма;Счет;Статья;Комментарий\n"
+    batch, _plan = services.import_upload(
+        kind=ImportKind.ACTUALS,
+        file_name="export.csv",
+        content=header.encode("cp1251"),
+        source=ImportSourceFactory(),
+        by=finance_user,
+    )
+    client.force_login(finance_user)
+
+    def line():
+        n = next(numbers)
+        category = ExpenseCategoryFactory(code=f"P-{n}", name=f"Статья {n}", gl_account=f"44.{n:02d}")
+        row = f'03.02.2027;DOC-{n:06d};ООО "Поставщик {n}";1 000,00;{category.gl_account};{category.name};FR-2099-{n:04d}\n'
+        batch.content = bytes(batch.content) + row.encode("cp1251")
+        batch.save(update_fields=["content"])
+        return f"DOC-{n:06d}"
+
+    # then the preview costs the same for 1 line and 50, and lists them
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("budgets:import_preview", args=[batch.pk])),
+        line,
+        shows=lambda document: document,
+    )
