@@ -547,3 +547,17 @@ def test_import_preview_queries_do_not_grow_with_file_rows(assert_constant_queri
         line,
         shows=lambda document: document,
     )
+
+
+def test_material_page_queries_do_not_grow_with_versions(assert_constant_queries, client, marketer, team):
+    from materials.services import material_version_upload
+    from tests.materials.factories import make_material
+    from tests.materials.samples import png_upload
+
+    material = make_material(by=marketer, campaign=CampaignFactory(team=team, owner=marketer), previews=False)
+    client.force_login(marketer)
+    assert_constant_queries(
+        lambda: client.get(reverse("materials:detail", args=[material.pk])),
+        lambda: material_version_upload(material=material, file=png_upload(), by=marketer),
+        rows=20,
+    )
