@@ -561,3 +561,30 @@ def test_material_page_queries_do_not_grow_with_versions(assert_constant_queries
         lambda: material_version_upload(material=material, file=png_upload(), by=marketer),
         rows=20,
     )
+
+
+def test_change_request_page_queries_do_not_grow_with_affected_teams(
+    assert_constant_queries, client, marketer, admin_user, team
+):
+    from changes.models import AffectedTeam
+    from tests.changes.factories import make_change
+
+    # given a change request that more and more teams' work depends on
+    change = make_change(by=marketer, team=team)
+    client.force_login(admin_user)
+    names = (f"Affected team {n}" for n in itertools.count(1))
+
+    def affected_team():
+        other = TeamFactory(name=next(names))
+        AffectedTeam.objects.create(change_request=change, team=other)
+        change.affected_users.add(UserFactory(roles=["marketer"], teams=[other]))
+        return other.name
+
+    # then its page costs the same for 1 affected team and 30, and names them
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(change.get_absolute_url()),
+        affected_team,
+        rows=30,
+        shows=lambda name: name,
+    )
