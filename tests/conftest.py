@@ -39,6 +39,11 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+def _did_not_run(outcome: str) -> bool:
+    """Skipped, or marked as expected to fail (pytest files those as "x..." outcomes, passing or not)."""
+    return outcome == "skipped" or outcome.startswith("x")
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI (``CI`` set, as ``.ci/run`` does) a test that did not run fails the run.
 
@@ -48,7 +53,13 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if not os.environ.get("CI") or reporter is None or session.exitstatus != pytest.ExitCode.OK:
         return
-    not_run = [report.nodeid for key in ("skipped", "xfailed", "xpassed") for report in reporter.stats.get(key, [])]
+    not_run = [
+        report.nodeid
+        for outcome, reports in reporter.stats.items()
+        if _did_not_run(outcome)
+        for report in reports
+        if getattr(report, "nodeid", None)
+    ]
     if not_run:
         reporter.write_line(f"CI runs every test, but these did not run: {', '.join(not_run)}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

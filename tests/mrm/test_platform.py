@@ -241,8 +241,10 @@ def test_seed_demo_is_idempotent():
 
 @pytest.mark.parametrize(("ci", "expected"), [("true", 1), ("", 0)])
 def test_a_skipped_test_fails_ci(tmp_path, ci, expected):
-    # given a test that skips itself
-    (tmp_path / "test_skipping.py").write_text("import pytest\n\ndef test_skipped():\n    pytest.skip('no server')\n")
+    # given a test that skips itself (the unittest way: any skip counts, not only pytest's own)
+    (tmp_path / "test_skipping.py").write_text(
+        "import unittest\n\ndef test_needs_a_server():\n    raise unittest.SkipTest('no server')\n"
+    )
     (tmp_path / "conftest.py").write_text("from tests.conftest import pytest_sessionfinish  # noqa: F401\n")
     # when pytest runs it with the project's configuration and hooks, in CI or on a laptop
     result = subprocess.run(
