@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     role_permissions = {
         "marketer": ["view_team", "view_user"],
         "approver": ["view_team", "view_user"],
+        "leadership": ["view_team", "view_user"],
         "finance": ["view_team", "view_user"],
     }
 

@@ -3,9 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """The four roles of PRODUCT.md §2; each is a Django group of the same name."""
+    """The roles of PRODUCT.md §2; each is a Django group of the same name.
+
+    ``leadership`` (the CMO, marketing directors) reads every campaign and all
+    money and changes nothing; it decides approvals only where it is an
+    assigned approver, which is why the demo CMO also holds ``approver``.
+    """
 
     MARKETER = "marketer", _("Marketer")
     APPROVER = "approver", _("Approver")
     FINANCE = "finance", _("Finance")
+    LEADERSHIP = "leadership", _("Leadership")
     ADMIN = "admin", _("Administrator")

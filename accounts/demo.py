@@ -18,7 +18,8 @@ USERS = [
     ("marketer", "Мария Иванова", [Role.MARKETER], {"Brand": True, "Digital": False}),
     ("events", "Paul Smith", [Role.MARKETER], {"Events": True}),
     ("north", "Илья Северов", [Role.MARKETER], {"Регион Север": False}),
-    ("cmo", "Олег Петров", [Role.APPROVER], {"Brand": False}),
+    # The CMO decides where assigned (approver) and reads every team's campaigns and money (leadership).
+    ("cmo", "Олег Петров", [Role.APPROVER, Role.LEADERSHIP], {"Brand": False}),
     ("legal", "Lena Ortiz", [Role.APPROVER], {}),
     ("finance", "Анна Кузнецова", [Role.FINANCE], {}),
     ("admin", "Admin", [Role.ADMIN], {}),

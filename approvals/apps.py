@@ -19,6 +19,7 @@ class ApprovalsConfig(AppConfig):
     role_permissions = {
         "marketer": _READ + ["add_comment", "view_delegation", "add_delegation"],
         "approver": _READ + ["add_comment", "add_decision", "view_delegation", "add_delegation"],
+        "leadership": _READ + ["add_comment", "add_decision", "view_delegation", "add_delegation"],
         "finance": _READ + ["add_comment", "add_decision", "view_delegation", "add_delegation"],
     }
 

@@ -91,6 +91,23 @@ class ApprovalRequestQuerySet(models.QuerySet):
             condition |= Q(subject_kind=handler.kind, object_id__in=handler.visible_ids(user))
         return self.filter(condition)
 
+    def in_scope(self, scope):
+        """Requests whose subject lies in a viewer's report scope (:mod:`accounts.scope`).
+
+        The engine knows no team: each subject kind's handler says which of
+        its subjects are in the scope. A kind without ``scope_ids`` counts
+        only for viewers of every team.
+        """
+        if scope.all_teams:
+            return self.all()
+        from approvals.registry import registered_handlers
+
+        condition = Q(pk__in=[])
+        for handler in registered_handlers():
+            if handler.scope_ids is not None:
+                condition |= Q(subject_kind=handler.kind, object_id__in=handler.scope_ids(scope))
+        return self.filter(condition)
+
     def open(self):
         from approvals.choices import RequestStatus
 

@@ -11,6 +11,7 @@ subjects registers one :class:`SubjectHandler` per subject kind in its
         describe=lambda fr: SubjectInfo(title=fr.number, url=fr.get_absolute_url(),
                                         team_ids=[fr.campaign.team_id], amount=fr.amount),
         visible_ids=lambda user: FundingRequest.objects.visible_to(user).values("pk"),
+        scope_ids=lambda scope: FundingRequest.objects.in_scope(scope).values("pk"),
         on_approved=mark_funded,              # (request, approved_amount) -> None
         on_rejected=mark_rejected,            # (request) -> None
         on_changes_requested=back_to_draft,   # (request) -> None
@@ -57,6 +58,9 @@ class SubjectHandler:
     # Ids (a values("pk") queryset or a list) of the subjects the user may see;
     # those users see the subject's approval requests too.
     visible_ids: Callable[[object], object]
+    # Ids of the subjects inside a viewer's report scope (accounts.scope.ViewerScope):
+    # reports of approvals add up only those, like every other report.
+    scope_ids: Callable[[object], object] | None = None
     on_approved: Callable[..., None] = _noop  # (request, approved_amount)
     on_rejected: Callable[..., None] = _noop  # (request)
     on_changes_requested: Callable[..., None] = _noop  # (request)

@@ -25,6 +25,8 @@ class BudgetsConfig(AppConfig):
         + [f"view_{model}" for model in _SPEND],
         "marketer": [f"view_{model}" for model in _STRUCTURE + _SPEND],
         "approver": [f"view_{model}" for model in _STRUCTURE + _SPEND],
+        # Leadership reads all money, accounting actuals included, and changes none of it.
+        "leadership": [f"view_{model}" for model in _STRUCTURE + _SPEND + ["actualline"]],
     }
 
     def ready(self):
@@ -53,6 +55,7 @@ class BudgetsConfig(AppConfig):
                 model=FundingRequest,
                 describe=describe,
                 visible_ids=lambda user: FundingRequest.objects.visible_to(user).values("pk"),
+                scope_ids=lambda scope: FundingRequest.objects.in_scope(scope).values("pk"),
                 on_approved=services.on_funding_approved,
                 on_rejected=services.on_funding_rejected,
                 on_changes_requested=services.on_funding_changes_requested,

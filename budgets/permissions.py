@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
+from accounts.scope import sees_all_teams
 
 
 def can_view_budgets(user) -> bool:
@@ -26,15 +27,15 @@ def can_maintain_budgets(user) -> bool:
 def can_read_team_budget(user, team) -> bool:
     """Whose budget figures a user may see: the same rule as ``BudgetAllocation.objects.visible_to``.
 
-    Finance, admins and approvers read every team's budget (they decide
-    across teams); a marketer reads only their own teams' — so the request
-    form's live budget panel never shows another team's money.
+    Finance, leadership and admins read every team's budget; anyone else
+    with a role reads only their own teams' — so the request form's live
+    budget panel never shows another team's money.
     """
     if not _active(user):
         return False
-    if user.is_mrm_admin or user.has_role(Role.FINANCE, Role.APPROVER):
+    if sees_all_teams(user):
         return True
-    return user.has_role(Role.MARKETER) and team.pk in user.team_ids
+    return can_view_budgets(user) and team.pk in user.team_ids
 
 
 def can_import_actuals(user) -> bool:

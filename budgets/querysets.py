@@ -2,11 +2,17 @@
 
 - Fiscal years, periods and expense categories are the organisation's
   shared vocabulary: every user holding an MRM role reads them.
-- Budget allocations: finance, admins and approvers read all of them (they
-  decide on money across teams); a marketer reads only the allocations of
-  their own teams. Another team's allocation is a 404 for a marketer.
-- Import sources, imports and accounting lines are finance's working
-  material: finance and admins only.
+- Budget allocations, funding requests, commitments and expenses: finance,
+  leadership and admins read all of them (:func:`accounts.scope.sees_all_teams`);
+  everyone else with a role reads their own teams' (a marketer plans with
+  them, an approver of the team sees what the team spends). Another team's
+  allocation is a 404 for them. An approver also reads the funding requests
+  he is asked to decide, and everyone reads what he requested himself.
+- Import sources and imports are finance's working material: finance and
+  admins only. Accounting lines are actual spend: leadership reads them too.
+
+Reports add these up over one scope per viewer (``in_scope``, see
+:mod:`accounts.scope`), always inside what ``visible_to`` allows.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from django.db import models
 from django.db.models import Q, Sum
 
 from accounts.choices import Role
+from accounts.scope import sees_all_teams
 
 
 def _holds_any_role(user) -> bool:
@@ -37,14 +44,24 @@ class FinanceOnlyQuerySet(models.QuerySet):
         return self.all() if _is_finance(user) else self.none()
 
 
-class BudgetAllocationQuerySet(models.QuerySet):
+class TeamScopedQuerySet(models.QuerySet):
+    """Money rows that belong to a team through ``team_path``; ``in_scope`` keeps a viewer's teams."""
+
+    team_path = "team"
+
+    def in_scope(self, scope):
+        """The rows a report adds up for a viewer of ``scope`` (:mod:`accounts.scope`)."""
+        return scope.restrict(self, self.team_path)
+
+
+class BudgetAllocationQuerySet(TeamScopedQuerySet):
     def visible_to(self, user):
-        """All allocations for finance, admins and approvers; own teams' for marketers."""
-        if not user.is_authenticated:
+        """All allocations for finance, leadership and admins; their own teams' for anyone else with a role."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if _is_finance(user) or user.has_role(Role.APPROVER):
+        if sees_all_teams(user):
             return self.all()
-        if user.has_role(Role.MARKETER):
+        if _holds_any_role(user):
             return self.filter(team_id__in=user.team_ids)
         return self.none()
 
@@ -55,7 +72,13 @@ class BudgetAllocationQuerySet(models.QuerySet):
         return self.aggregate(total=Sum("amount"))["total"]
 
 
-class ActualLineQuerySet(FinanceOnlyQuerySet):
+class ActualLineQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Accounting lines are actual spend: finance and admins work them, leadership reads them."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.all() if sees_all_teams(user) else self.none()
+
     def with_related(self):
         return self.select_related("source", "batch", "category")
 
@@ -72,21 +95,23 @@ def _approver_request_ids(user):
     ).values("stage_state__request__object_id")
 
 
-class FundingRequestQuerySet(models.QuerySet):
+class FundingRequestQuerySet(TeamScopedQuerySet):
+    team_path = "campaign__team"
+
     def visible_to(self, user):
         """Who reads which funding request (PRODUCT.md §2).
 
-        Finance and admins read every request (money is theirs to oversee);
-        marketers read their own teams' campaigns' requests; approvers read
-        the requests they were asked to decide; everybody reads what they
-        requested themselves. Anything else is a 404.
+        Finance, leadership and admins read every request (money is theirs
+        to oversee); anyone with a role reads their own teams' campaigns'
+        requests; approvers read the requests they were asked to decide;
+        everybody reads what they requested themselves. Anything else is a 404.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if _is_finance(user):
+        if sees_all_teams(user):
             return self.all()
         condition = Q(requested_by_id=user.pk)
-        if user.has_role(Role.MARKETER):
+        if _holds_any_role(user):
             condition |= Q(campaign__team_id__in=user.team_ids)
         if user.has_role(Role.APPROVER):
             condition |= Q(pk__in=_approver_request_ids(user))
@@ -101,12 +126,14 @@ class FundingRequestQuerySet(models.QuerySet):
         return self.filter(status__in=FUNDED_STATUSES)
 
 
-class SpendQuerySet(models.QuerySet):
+class SpendQuerySet(TeamScopedQuerySet):
+    team_path = "campaign__team"
+
     def visible_to(self, user):
         """Commitments and expenses are read by whoever reads their funding request."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if _is_finance(user):
+        if sees_all_teams(user):
             return self.all()
         from budgets.models import FundingRequest
 

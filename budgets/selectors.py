@@ -27,11 +27,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from accounts.models import Team
+from accounts.scope import viewer_scope
 from budgets.choices import ActualLineStatus, FundingRequestStatus
 from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod
-from budgets.permissions import can_maintain_budgets
 from mrm.templatetags.money import format_money
 
 
@@ -71,10 +70,11 @@ def default_period(periods, today: datetime.date | None = None):
 
 
 def grid_teams(user):
-    """Columns of the grid: every active team for finance, admins and approvers; a marketer's own teams."""
+    """Columns of the grid: the teams of the viewer's scope (every active team for finance, leadership, admins)."""
     teams = Team.objects.visible_to(user).filter(is_active=True)
-    if not (can_maintain_budgets(user) or user.has_role(Role.APPROVER)):
-        teams = teams.filter(pk__in=user.team_ids)
+    scope = viewer_scope(user)
+    if not scope.all_teams:
+        teams = teams.filter(pk__in=scope.team_ids)
     return list(teams.order_by("name"))
 
 
@@ -289,13 +289,16 @@ def utilisation(*, user, period=None, team=None, category=None):
     when positive, overspent when negative); cells where money was requested
     without any allocation come as ``unallocated`` with the same figures
     (allocated 0, so their spend is all variance) — the rows add up to the
-    totals. ``totals`` sums each column in one query per source.
+    totals. ``totals`` sums each column in one query per source. Every
+    figure covers the viewer's one scope (:mod:`accounts.scope`), as the
+    budget-vs-actual report does.
     """
     from budgets.choices import FUNDED_STATUSES
     from budgets.models import Commitment, Expense, FundingRequest
 
-    allocations = BudgetAllocation.objects.visible_to(user).select_related("period", "team", "category")
-    requests = FundingRequest.objects.visible_to(user)
+    scope = viewer_scope(user)
+    allocations = BudgetAllocation.objects.in_scope(scope).select_related("period", "team", "category")
+    requests = FundingRequest.objects.in_scope(scope)
     if period is not None:
         allocations = allocations.filter(period=period)
         requests = requests.filter(period=period)
@@ -305,7 +308,7 @@ def utilisation(*, user, period=None, team=None, category=None):
     if category is not None:
         allocations = allocations.filter(category=category)
         requests = requests.filter(category=category)
-    visible = FundingRequest.objects.visible_to(user)
+    visible = FundingRequest.objects.in_scope(scope)
     funded = Q(status__in=FUNDED_STATUSES)
     requested_q = Q(status__in=[FundingRequestStatus.SUBMITTED, *FUNDED_STATUSES])
     rows = allocations.annotate(

@@ -29,6 +29,7 @@ class CampaignsConfig(AppConfig):
     role_permissions = {
         "marketer": _READ + _WRITE,
         "approver": _READ,
+        "leadership": _READ,
         "finance": _READ,
     }
 

@@ -45,6 +45,12 @@ def visible_ids(user):
     return Campaign.objects.visible_to(user).values("pk")
 
 
+def scope_ids(scope):
+    from campaigns.models import Campaign
+
+    return Campaign.objects.in_scope(scope).values("pk")
+
+
 def on_approved(request, approved_amount=None) -> None:
     """The last stage approved: the campaign goes active, if it still can."""
     from campaigns.models import Campaign
@@ -76,6 +82,7 @@ def register() -> None:
             model=Campaign,
             describe=describe,
             visible_ids=visible_ids,
+            scope_ids=scope_ids,
             on_approved=on_approved,
         )
     )

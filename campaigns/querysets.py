@@ -4,8 +4,10 @@ Every list, page, board, timeline, calendar, ICS feed, embed feed and API
 endpoint reads campaigns (and their activities, tasks and KPIs) through
 ``visible_to(user)``. Confidential campaigns are visible only to the team's
 members, the owner, the sponsor, users or groups granted ``view_campaign`` on
-the object (django-guardian, direct foreign-key tables), finance and admins —
-plus whatever the registered confidential-access grants add (see below).
+the object (django-guardian, direct foreign-key tables), finance, leadership
+and admins — plus whatever the registered confidential-access grants add (see
+below). Reports add campaigns up over the viewer's one scope (``in_scope``,
+:mod:`accounts.scope`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.choices import Role
+from accounts.scope import sees_all_teams
 
 # Higher floors may widen who sees a confidential campaign without this module
 # knowing them. Each grant takes a user and returns a Q over Campaign, e.g.
@@ -44,10 +47,10 @@ def confidential_access_grants() -> tuple[ConfidentialAccessGrant, ...]:
 def campaign_visibility_q(user, prefix: str = "") -> Q | None:
     """The condition a campaign (reached through ``prefix``) must meet to be visible.
 
-    ``None`` means "everything" (finance and admins). Anonymous and inactive
-    users see nothing, which callers express with ``.none()``.
+    ``None`` means "everything" (finance, leadership and admins). Anonymous
+    and inactive users see nothing, which callers express with ``.none()``.
     """
-    if user.is_superuser or user.has_role(Role.ADMIN, Role.FINANCE):
+    if sees_all_teams(user):
         return None
     from campaigns.models import CampaignGroupObjectPermission, CampaignUserObjectPermission
 
@@ -102,6 +105,10 @@ class CampaignQuerySet(models.QuerySet):
         """Campaigns the user may read (PRODUCT.md §2)."""
         return _visible(self, user, "")
 
+    def in_scope(self, scope):
+        """The campaigns a report counts for a viewer of ``scope``: all, or those of the viewer's teams."""
+        return scope.restrict(self, "team")
+
     def with_list_data(self):
         """What lists, the board and the API show per row, fetched up front."""
         return self.select_related("team", "owner", "sponsor", "parent").prefetch_related("channels")
@@ -116,6 +123,9 @@ class CampaignPartQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return _visible(self, user, "campaign__")
+
+    def in_scope(self, scope):
+        return scope.restrict(self, "campaign__team")
 
 
 class ActivityQuerySet(CampaignPartQuerySet):

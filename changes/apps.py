@@ -14,5 +14,6 @@ class ChangesConfig(AppConfig):
     role_permissions = {
         "marketer": ["view_changerequest", "add_changerequest"],
         "approver": ["view_changerequest", "add_changerequest"],
+        "leadership": ["view_changerequest", "add_changerequest"],
         "finance": ["view_changerequest", "add_changerequest"],
     }

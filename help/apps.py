@@ -16,6 +16,7 @@ class HelpConfig(AppConfig):
     role_permissions = {
         "marketer": ["view_helparticle"],
         "approver": ["view_helparticle"],
+        "leadership": ["view_helparticle"],
         "finance": ["view_helparticle"],
     }
 

@@ -16,6 +16,7 @@ class MaterialsConfig(AppConfig):
     role_permissions = {
         "marketer": _READ + ["add_material", "change_material", "add_materialversion"],
         "approver": _READ,
+        "leadership": _READ,
         "finance": _READ,
     }
 

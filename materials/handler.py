@@ -31,6 +31,12 @@ def visible_ids(user):
     return MaterialVersion.objects.visible_to(user).values("pk")
 
 
+def scope_ids(scope):
+    from materials.models import MaterialVersion
+
+    return MaterialVersion.objects.in_scope(scope).values("pk")
+
+
 def approvers_of_open_material_requests(user) -> Q:
     """Approvers of a material version's open request see its (confidential) campaign (§2)."""
     from approvals.models import ApprovalRequest
@@ -50,6 +56,7 @@ def register() -> None:
             model=MaterialVersion,
             describe=describe,
             visible_ids=visible_ids,
+            scope_ids=scope_ids,
             on_approved=services.on_material_approved,
             on_rejected=services.on_material_rejected,
             on_changes_requested=services.on_material_changes_requested,

@@ -25,6 +25,9 @@ class MaterialQuerySet(models.QuerySet):
         """Materials of the campaigns the user may read."""
         return _visible(self, user, "campaign__")
 
+    def in_scope(self, scope):
+        return scope.restrict(self, "campaign__team")
+
     def with_list_data(self):
         """What lists and the API show per row, fetched up front."""
         return self.select_related("campaign", "campaign__team", "owner", "latest_version")
@@ -34,6 +37,9 @@ class MaterialVersionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Versions of the materials the user may read."""
         return _visible(self, user, "material__campaign__")
+
+    def in_scope(self, scope):
+        return scope.restrict(self, "material__campaign__team")
 
     def with_list_data(self):
         return self.select_related("material", "uploaded_by")

@@ -16,5 +16,6 @@ class NotificationsConfig(AppConfig):
     role_permissions = {
         "marketer": ["view_notification"],
         "approver": ["view_notification"],
+        "leadership": ["view_notification"],
         "finance": ["view_notification"],
     }

@@ -44,8 +44,8 @@ STALE_DRAFT_DAYS = 30
 
 
 def admins_and_cmo(user) -> bool:
-    """The adoption dashboard is for admins and the CMO (approver role), §7."""
-    return signed_in_with_role(user) and (user.is_mrm_admin or user.has_role(Role.APPROVER))
+    """The adoption dashboard is for admins and the CMO (leadership), §7: figures across every team."""
+    return signed_in_with_role(user) and (user.is_mrm_admin or user.has_role(Role.LEADERSHIP))
 
 
 def _days(duration: datetime.timedelta | None) -> Decimal | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
+from accounts.scope import viewer_scope
 from approvals.choices import SubjectKind
 from budgets.models import ExpenseCategory, FiscalPeriod
 from campaigns.choices import CampaignStatus
@@ -27,8 +28,8 @@ from reports.registry import (
     Dataset,
     Report,
     ReportForm,
-    finance_or_admin,
     register,
+    sees_all_money,
 )
 
 # --- parameter fields --------------------------------------------------------------------------
@@ -69,13 +70,17 @@ def date_field(label):
 
 
 class ScopedChoicesMixin:
-    """Choice lists are what the reader may see: teams, periods, categories, channels."""
+    """Choice lists are what the reader may see: the teams of their scope, periods, categories, channels."""
 
     def scope(self, user) -> None:
         if user is None:
             return
+        teams = Team.objects.visible_to(user)
+        viewer = viewer_scope(user)
+        if not viewer.all_teams:
+            teams = teams.filter(pk__in=viewer.team_ids)
         querysets = {
-            "team": Team.objects.visible_to(user).order_by("name"),
+            "team": teams.order_by("name"),
             "period": FiscalPeriod.objects.visible_to(user).select_related("year").order_by("start_date", "name"),
             "category": ExpenseCategory.objects.visible_to(user).order_by("code"),
             "channel": Channel.objects.visible_to(user).order_by("name"),
@@ -580,7 +585,7 @@ def register_reports() -> None:
             form_class=SpendWithoutRequestForm,
             columns=spend_without_request_columns,
             compute=spend_without_request_compute,
-            available_to=finance_or_admin,
+            available_to=sees_all_money,
             order=60,
         )
     )

@@ -45,9 +45,9 @@ KIND_LABELS = {
 }
 
 
-def admins_and_approvers(user) -> bool:
-    """Admins fix orphans; the CMO (approver role) watches that nothing is left behind (§7)."""
-    return signed_in_with_role(user) and (user.is_mrm_admin or user.has_role(Role.APPROVER))
+def admins_and_leadership(user) -> bool:
+    """Admins fix orphans; the CMO (leadership) watches that nothing is left behind (§7), across every team."""
+    return signed_in_with_role(user) and (user.is_mrm_admin or user.has_role(Role.LEADERSHIP))
 
 
 class OrphansForm(ScopedChoicesMixin, ReportForm):
@@ -207,7 +207,7 @@ def register_orphans_report() -> None:
             form_class=OrphansForm,
             columns=orphans_columns,
             compute=orphans_compute,
-            available_to=admins_and_approvers,
+            available_to=admins_and_leadership,
             order=70,
         )
     )

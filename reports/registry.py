@@ -2,10 +2,11 @@
 
 A report is a slug, a title and description, a parameter form (validated
 filters, scoped to the reader), typed columns and a function computing rows,
-totals and a chart for a user. The function reads only through the models'
-``visible_to(user)``, so a report never shows what its reader may not see —
-in the browser, in the API, in a background export or in a subscriber's
-e-mail (rendered with each recipient's own permissions).
+totals and a chart for a user. The function adds up only the reader's one
+scope (:mod:`accounts.scope`), so a report never shows what its reader may
+not see and its parts add up — in the browser, in the API, in a background
+export or in a subscriber's e-mail (rendered with each recipient's own
+scope). Every result carries that scope, to be printed with the figures.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.scope import ViewerScope, sees_all_teams, viewer_scope
 from reports.choices import ChartKind, ColumnType
 
 
@@ -87,6 +88,7 @@ class ReportResult:
     columns: list[Column]
     rows: list[dict]
     totals: dict | None
+    scope: ViewerScope
     chart: Chart | None = None
     notes: list[str] = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
@@ -179,8 +181,9 @@ def signed_in_with_role(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active and (user.is_superuser or bool(user.roles))
 
 
-def finance_or_admin(user) -> bool:
-    return signed_in_with_role(user) and (user.is_mrm_admin or user.has_role(Role.FINANCE))
+def sees_all_money(user) -> bool:
+    """Finance, leadership and admins: reports over every team's money (accounting lines included)."""
+    return signed_in_with_role(user) and sees_all_teams(user)
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class Report:
             columns=columns,
             rows=rows,
             totals=totals,
+            scope=viewer_scope(user),
             chart=chart,
             notes=notes,
         )

@@ -1,7 +1,11 @@
-"""The figures of reports and dashboards, read through every model's ``visible_to(user)``.
+"""The figures of reports and dashboards, each added up over the viewer's one scope.
 
 Reports stand on the top floor: they read campaigns, approvals and budgets
-and nothing imports them. Every figure here is summed, counted or averaged
+and nothing imports them. Every figure of a report comes from the same
+scope (:func:`accounts.scope.viewer_scope`: all teams for finance,
+leadership and admins, one's own teams otherwise), applied by the models'
+``in_scope(scope)``, so the parts of a page add up and finance and
+leadership see the same totals. Every figure here is summed, counted or averaged
 by the database (``values().annotate()``, ``aggregate()``, subqueries);
 Python only merges the few grouped rows of different sources by key and
 computes ratios of a row. The number of queries never depends on the
@@ -33,6 +37,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Team
+from accounts.scope import viewer_scope
 from approvals.choices import RequestStatus, StageStatus
 from approvals.models import ApprovalRequest, StageState
 from budgets.choices import FUNDED_STATUSES, REQUESTED_STATUSES, FundingRequestStatus
@@ -69,8 +74,8 @@ def cost_per_lead(cost, leads) -> Decimal | None:
 
 
 def campaigns_for(user, *, team=None, channel=None, status=None, start_from=None, start_to=None):
-    """The visible campaigns a campaign report covers."""
-    campaigns = Campaign.objects.visible_to(user)
+    """The campaigns a campaign report covers: those of the viewer's scope, filtered."""
+    campaigns = Campaign.objects.in_scope(viewer_scope(user))
     if team is not None:
         campaigns = campaigns.filter(team=team)
     if channel is not None:
@@ -131,7 +136,7 @@ def approval_cycle_times(user, *, date_from=None, date_to=None, subject_kind=Non
     """
     now = now or timezone.now()
     states = StageState.objects.filter(
-        request__in=ApprovalRequest.objects.visible_to(user).values("pk"), started_at__isnull=False
+        request__in=ApprovalRequest.objects.in_scope(viewer_scope(user)).values("pk"), started_at__isnull=False
     ).exclude(status__in=[StageStatus.CANCELLED, StageStatus.WAITING])
     if date_from is not None:
         states = states.filter(started_at__date__gte=date_from)
@@ -190,17 +195,19 @@ def _grouped(queryset, dims, source: str, **sums) -> dict[tuple, dict]:
 def budget_vs_actual(user, *, group_by="cell", period=None, team=None, category=None):
     """Allocated, requested, approved, committed and actual money per period, team, category or cell.
 
-    Every source is read through its own scoping (a marketer sees their
-    teams' allocations and requests) and summed by the database, one query
-    per source; the grouped rows are merged by key. Remaining = allocated −
-    approved (what can still be requested); variance = allocated − actual
-    (negative: overspent); utilisation = actual / allocated.
+    Every source is read over the viewer's one scope (a marketer: their
+    teams' allocations, requests and spend; finance and leadership: every
+    team's) and summed by the database, one query per source; the grouped
+    rows are merged by key. Remaining = allocated − approved (what can still
+    be requested); variance = allocated − actual (negative: overspent);
+    utilisation = actual / allocated.
     """
     dims = BUDGET_GROUPINGS[group_by]
-    allocations = BudgetAllocation.objects.visible_to(user)
-    requests = FundingRequest.objects.visible_to(user)
-    commitments = Commitment.objects.visible_to(user)
-    expenses = Expense.objects.visible_to(user)
+    scope = viewer_scope(user)
+    allocations = BudgetAllocation.objects.in_scope(scope)
+    requests = FundingRequest.objects.in_scope(scope)
+    commitments = Commitment.objects.in_scope(scope)
+    expenses = Expense.objects.in_scope(scope)
     for dim, value in (("period", period), ("team", team), ("category", category)):
         if value is None:
             continue
@@ -297,7 +304,7 @@ def cost_structure(user, *, period=None, team=None, category=None, channel=None,
     An expense of a campaign in several channels is split equally between
     them, so the cells add up to the total.
     """
-    expenses = Expense.objects.visible_to(user)
+    expenses = Expense.objects.in_scope(viewer_scope(user))
     if period is not None:
         expenses = expenses.filter(funding_request__period=period)
     if team is not None:
@@ -369,9 +376,9 @@ def unmapped_spend(user, *, date_from=None, date_to=None, category=None):
 
 
 def money_campaigns(user, *, team=None, channel=None, status=None):
-    """Campaigns whose money the user may see: visible campaigns with a funding request the user reads."""
+    """The campaigns of the viewer's scope that asked for money (those with a funding request)."""
     campaigns = campaigns_for(user, team=team, channel=channel, status=status)
-    return campaigns.filter(pk__in=FundingRequest.objects.visible_to(user).values("campaign"))
+    return campaigns.filter(pk__in=FundingRequest.objects.values("campaign"))
 
 
 def _kpi_actual(metric):
@@ -385,8 +392,7 @@ def roi_by_campaign(user, **filters):
     """Per campaign: actual cost (its expenses), actual revenue and leads (its KPIs), ROI and cost per lead."""
     campaigns = money_campaigns(user, **filters)
     spent = (
-        Expense.objects.visible_to(user)
-        .filter(campaign=OuterRef("pk"))
+        Expense.objects.filter(campaign=OuterRef("pk"))
         .order_by()
         .values("campaign")
         .annotate(s=Sum("amount"))
@@ -422,8 +428,7 @@ def roi_by_channel(user, **filters):
     campaigns = money_campaigns(user, **filters)
     costs = {
         row["campaign__channels__code"]: row["cost"]
-        for row in Expense.objects.visible_to(user)
-        .filter(campaign__in=campaigns.values("pk"))
+        for row in Expense.objects.filter(campaign__in=campaigns.values("pk"))
         .annotate(channel_share=_split("amount"))
         .order_by()
         .values("campaign__channels__code")
@@ -464,7 +469,7 @@ def roi_by_channel(user, **filters):
 
 
 def _roi_totals(user, campaigns) -> dict:
-    cost = Expense.objects.visible_to(user).filter(campaign__in=campaigns.values("pk")).aggregate(t=Sum("amount"))["t"]
+    cost = Expense.objects.filter(campaign__in=campaigns.values("pk")).aggregate(t=Sum("amount"))["t"]
     kpis = KPI.objects.filter(campaign__in=campaigns.values("pk")).aggregate(
         revenue=Sum("actual", filter=Q(metric=KPIMetric.REVENUE)),
         leads=Sum("actual", filter=Q(metric=KPIMetric.LEADS)),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.choices import Role
 from accounts.models import User
+from accounts.scope import viewer_scope
 from mrm.htmx import is_fragment_request, page_or_fragment
 from reports import exports, selectors, services
 from reports.choices import ExportFormat
@@ -40,23 +41,28 @@ DASHBOARDS = {
 
 
 def dashboards_for(user) -> list[str]:
-    """The dashboards a user's roles open, the landing one first: admins and approvers get the CMO's view."""
+    """The dashboards a user's roles open, the landing one first: leadership, approvers and admins get the overview."""
     kinds = []
-    if user.is_mrm_admin or user.has_role(Role.APPROVER):
+    if user.is_mrm_admin or user.has_role(Role.LEADERSHIP, Role.APPROVER):
         kinds.append("cmo")
     if user.has_role(Role.FINANCE):
         kinds.append("finance")
     if user.has_role(Role.MARKETER):
         kinds.append("marketer")
-    if user.is_mrm_admin or user.has_role(Role.APPROVER):
+    if user.is_mrm_admin or user.has_role(Role.LEADERSHIP):
         kinds.append("adoption")  # §7: is MRM used? for admins and the CMO
     return kinds
 
 
 def _widget(user, slug: str, **params):
-    """A report computed for a dashboard card (its chart and table), or ``None`` when not available."""
+    """A report computed for a dashboard card (its chart and table), or ``None`` when not available.
+
+    Every card is computed over the viewer's one scope; a viewer whose scope
+    holds no team (an approver in no team) gets no figure cards at all
+    rather than cards of zeros.
+    """
     report = get_report(slug)
-    if report is None or not report.available_to(user):
+    if report is None or not report.available_to(user) or viewer_scope(user).is_empty:
         return None
     return report.run(user, params)
 
@@ -110,6 +116,7 @@ def dashboard(request):
         "memberships": memberships,
         "dashboard_kind": kind,
         "dashboard_tabs": [(k, DASHBOARDS[k]) for k in kinds] if len(kinds) > 1 else [],
+        "scope": viewer_scope(user),
         **(_dashboard_context(user, kind) if kind else {}),
     }
     return render(request, "reports/dashboard.html", context)

@@ -96,6 +96,18 @@ def approver(db):
 
 
 @pytest.fixture
+def cmo(db):
+    """The CMO as the demo has him: an approver who also reads everything (leadership)."""
+    return UserFactory(username="the-cmo", roles=["approver", "leadership"])
+
+
+@pytest.fixture
+def leadership_user(db):
+    """A marketing director: reads every campaign and all money, changes nothing (PRODUCT.md §2)."""
+    return UserFactory(username="director", roles=["leadership"])
+
+
+@pytest.fixture
 def finance_user(db):
     return UserFactory(username="finance", roles=["finance"])
 

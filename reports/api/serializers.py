@@ -69,9 +69,20 @@ class RowField(serializers.DictField):
     pass
 
 
+class ScopeSerializer(serializers.Serializer):
+    """Whose figures a report holds (PRODUCT.md §6)."""
+
+    all_teams = serializers.BooleanField(help_text="True when the figures cover every team.")
+    teams = serializers.ListField(
+        child=serializers.CharField(), help_text="The teams covered when not all of them; empty for all teams."
+    )
+    label = serializers.CharField(help_text="The scope in words, in the reader's language.")
+
+
 class ReportDataSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
+    scope = ScopeSerializer()
     params = serializers.DictField(child=serializers.CharField())
     filters = FilterSerializer(many=True)
     columns = ColumnSerializer(many=True)
@@ -104,6 +115,7 @@ def result_data(result) -> dict:
     return {
         "slug": result.report.slug,
         "title": str(result.report.title),
+        "scope": result.scope.as_json(),
         "params": result.params,
         "filters": [{"label": label, "value": value} for label, value in result.filters],
         "columns": [{"key": c.key, "label": str(c.label), "type": str(c.type)} for c in result.columns],

@@ -123,16 +123,17 @@ def test_closed_campaigns_are_no_orphans(admin_user, team):
     assert result.notes == ["Nothing is orphaned: every open item has an active holder."]
 
 
-def test_orphans_report_is_for_admins_and_approvers(orphans, admin_user, approver, marketer, finance_user, client):
+def test_orphans_report_is_for_admins_and_leadership(orphans, admin_user, cmo, approver, marketer, finance_user, client):
     assert "orphans" in {r.slug for r in reports_for(admin_user)}
-    assert "orphans" in {r.slug for r in reports_for(approver)}
+    assert "orphans" in {r.slug for r in reports_for(cmo)}
+    assert "orphans" not in {r.slug for r in reports_for(approver)}
     assert "orphans" not in {r.slug for r in reports_for(marketer)}
     assert "orphans" not in {r.slug for r in reports_for(finance_user)}
     # the CMO sees the campaigns but neither subscriptions nor handover links
-    rows = get_report("orphans").run(approver, {}).rows
+    rows = get_report("orphans").run(cmo, {}).rows
     assert rows and all("holder" not in row["_links"] for row in rows)
     assert "Report subscription" not in {row["kind"] for row in rows}
-    client.force_login(approver)
+    client.force_login(cmo)
     assert client.get(reverse("reports:detail", args=["orphans"])).status_code == 200
     client.force_login(marketer)
     assert client.get(reverse("reports:detail", args=["orphans"])).status_code in (403, 404)

@@ -87,10 +87,15 @@ def test_allocations_are_money_strings_and_marketers_see_their_own_teams_only(ap
     assert api_as(marketer).get(f"/api/v1/budget-allocations/{theirs.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("fixture", ["approver", "finance_user", "admin_user"])
-def test_approvers_finance_and_admins_read_every_team(request, api_as, fixture, two_teams_allocations):
+@pytest.mark.parametrize("fixture", ["leadership_user", "cmo", "finance_user", "admin_user"])
+def test_leadership_finance_and_admins_read_every_team(request, api_as, fixture, two_teams_allocations):
     user = request.getfixturevalue(fixture)
     assert api_as(user).get("/api/v1/budget-allocations/").json()["count"] == 2
+
+
+def test_an_approver_in_no_team_reads_no_allocation(api_as, approver, two_teams_allocations):
+    # approvers who are not leadership see their own teams' money only (one scope per viewer, §2)
+    assert api_as(approver).get("/api/v1/budget-allocations/").json()["count"] == 0
 
 
 def test_allocations_filter_and_order(api_as, finance_user, two_teams_allocations, other_team):
@@ -125,7 +130,7 @@ def test_finance_writes_allocations_and_bad_input_is_a_400(api_as, finance_user,
     assert not BudgetAllocation.objects.exists()
 
 
-@pytest.mark.parametrize("fixture", ["marketer", "approver"])
+@pytest.mark.parametrize("fixture", ["marketer", "leadership_user"])
 def test_others_cannot_write_403(request, api_as, fixture, two_teams_allocations, q1, team):
     user = request.getfixturevalue(fixture)
     client = api_as(user)

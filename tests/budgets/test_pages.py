@@ -70,14 +70,28 @@ def test_a_marketer_sees_only_their_teams_column_and_cannot_edit(client, markete
         assert client.get(reverse(name)).status_code == 403
 
 
-def test_an_approver_reads_every_team_but_edits_nothing(client, approver, grid):
-    client.force_login(approver)
+@pytest.mark.parametrize("fixture", ["leadership_user", "cmo"])
+def test_leadership_reads_every_team_but_edits_nothing(request, client, fixture, grid):
+    # given the CMO or a marketing director (leadership reads all money, read-only)
+    client.force_login(request.getfixturevalue(fixture))
+    # when they open the allocations grid, then every team's money is there
     response = client.get(reverse("budgets:index"), {"period": grid.pk})
     assert response.context["grid"].total == Decimal("3000.25")
+    # and they can change none of it
     url = reverse("budgets:allocation_cell", args=[grid.pk, 1, 1])
     assert client.post(url, {"amount": "1"}).status_code == 403
     for name in FINANCE_PAGES:
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_an_approver_outside_leadership_reads_only_his_teams(client, grid, team):
+    # given an approver who is not leadership, a member of one team only
+    approver = UserFactory(username="brand-approver", roles=["approver"], teams=[team])
+    client.force_login(approver)
+    # when he opens the grid, then only his team's column and money are there
+    grid_shown = client.get(reverse("budgets:index"), {"period": grid.pk}).context["grid"]
+    assert [t.pk for t in grid_shown.teams] == [team.pk]
+    assert grid_shown.total == Decimal("2000.25")
 
 
 def test_an_unknown_period_is_404(client, finance_user, grid):

@@ -7,7 +7,9 @@ from tests.support.matrix import World
 
 
 @pytest.fixture
-def world(request, team, other_team, marketer, approver, finance_user, admin_user, other_team_marketer):
+def world(
+    request, team, other_team, marketer, approver, finance_user, leadership_user, admin_user, other_team_marketer
+):
     """Team A (``team``) with its marketer, team B with its own, and one user per team-less role."""
     return World(
         team=team,
@@ -16,6 +18,7 @@ def world(request, team, other_team, marketer, approver, finance_user, admin_use
             "marketer": marketer,
             "approver": approver,
             "finance": finance_user,
+            "leadership": leadership_user,
             "admin": admin_user,
             "other_team": other_team_marketer,
         },

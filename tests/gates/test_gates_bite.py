@@ -188,7 +188,7 @@ def test_an_endpoint_without_its_role_check_fails_the_matrix(matrix_client, worl
     # then the guarded one holds and the careless one is reported for every role that may not write
     assert guarded == {"GET /api/v1/admin-renames/{id}/": [], "PATCH /api/v1/admin-renames/{id}/": []}
     problems = careless["PATCH /api/v1/anyone-renames/{id}/"]
-    assert [p.split()[0] for p in problems] == ["marketer", "approver", "finance", "other_team"]
+    assert [p.split()[0] for p in problems] == ["marketer", "approver", "finance", "leadership", "other_team"]
     assert all("expected 403      got allowed" in p for p in problems)
 
 

@@ -80,11 +80,11 @@ def unmapped_line(by, amount, date):
     )
 
 
-def test_share_of_spend_covered_by_approved_requests(money_world, approver, finance_user):
+def test_share_of_spend_covered_by_approved_requests(money_world, cmo, finance_user):
     # given expenses of 55 000 in February and 10 000 in March 2027 (money_world), and 5 000 unmapped in February
     unmapped_line(finance_user, Decimal("5000.00"), dt.date(2027, 2, 20))
     # when the CMO opens the report
-    result = get_report("spend-coverage").run(approver, {})
+    result = get_report("spend-coverage").run(cmo, {})
     # then February is 55 000 / 60 000 covered, March all of it, 65 000 / 70 000 overall
     february, march = result.rows
     assert (february["covered"], february["uncovered"], february["share"]) == (
@@ -95,10 +95,10 @@ def test_share_of_spend_covered_by_approved_requests(money_world, approver, fina
     assert march["share"] == Decimal("100.0")
     assert result.totals["share"] == Decimal("92.9")
     # and a date filter narrows it to March
-    assert len(get_report("spend-coverage").run(approver, {"date_from": "2027-03-01"}).rows) == 1
+    assert len(get_report("spend-coverage").run(cmo, {"date_from": "2027-03-01"}).rows) == 1
 
 
-def test_cycle_times_of_requests_approvals_and_questions(money_world, marketer, approver, admin_user):
+def test_cycle_times_of_requests_approvals_and_questions(money_world, marketer, cmo, admin_user):
     # given two funding requests decided in 1 and 3 days, and one still submitted (money_world's autumn)
     decided = FundingRequest.objects.filter(status__in=["approved", "partially_approved"]).order_by("pk")
     for request, days in zip(decided, (1, 3), strict=True):
@@ -113,7 +113,7 @@ def test_cycle_times_of_requests_approvals_and_questions(money_world, marketer, 
         )
     Question.objects.create(asked_by=marketer, body="Anyone?")
     # when computing cycle times over 90 days
-    rows, _totals, chart, _notes = cycle_times_compute(approver, {"days": 90}, now=NOW)
+    rows, _totals, chart, _notes = cycle_times_compute(cmo, {"days": 90}, now=NOW)
     by_what = rows_by(rows, "what")
     # then funding requests took 2 days on average and at the median, one is still open
     funding = by_what["Funding requests: submitted to decided"]
@@ -143,9 +143,9 @@ def test_stale_items_are_counted_with_the_oldest_date(marketer, team):
 
 
 @pytest.mark.parametrize("slug", ["active-users", "spend-coverage", "cycle-times", "stale-items"])
-def test_adoption_reports_are_for_admins_and_the_cmo(client, slug, marketer, approver, finance_user, admin_user):
+def test_adoption_reports_are_for_admins_and_the_cmo(client, slug, marketer, approver, cmo, finance_user, admin_user):
     url = reverse("reports:detail", args=[slug])
-    for user, expected in ((marketer, 403), (finance_user, 403), (approver, 200), (admin_user, 200)):
+    for user, expected in ((marketer, 403), (finance_user, 403), (approver, 403), (cmo, 200), (admin_user, 200)):
         client.force_login(user)
         assert client.get(url).status_code == expected, user
     # and the API answers the same way, and exports like every report
@@ -156,8 +156,8 @@ def test_adoption_reports_are_for_admins_and_the_cmo(client, slug, marketer, app
     assert client.get(f"/api/v1/reports/{slug}/?format=xlsx").status_code == 200
 
 
-def test_the_adoption_dashboard_is_a_tab_for_admins_and_the_cmo(client, marketer, approver, admin_user):
-    client.force_login(approver)
+def test_the_adoption_dashboard_is_a_tab_for_admins_and_the_cmo(client, marketer, cmo, admin_user):
+    client.force_login(cmo)
     landing = client.get("/").content.decode()
     assert "?view=adoption" in landing
     body = client.get("/?view=adoption").content.decode()
@@ -198,10 +198,10 @@ def test_a_bad_period_is_a_clear_error_not_a_500(client, admin_user):
     assert "The end date cannot be before the start date." in page.content.decode()
 
 
-def test_the_adoption_dashboard_in_russian(client, approver):
-    approver.language = "ru"
-    approver.save(update_fields=["language"])
-    client.force_login(approver)
+def test_the_adoption_dashboard_in_russian(client, cmo):
+    cmo.language = "ru"
+    cmo.save(update_fields=["language"])
+    client.force_login(cmo)
     body = client.get("/?view=adoption", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Активные за неделю пользователи по командам" in body
     assert "Застывшие элементы" in body

@@ -19,9 +19,9 @@ def chart_data(body: str, chart_id: str) -> dict:
     return json.loads(html.unescape(body[start : body.index('"', start)]))
 
 
-def test_the_cmo_lands_on_the_overview_dashboard(client, money_world, approver):
-    # given the CMO (an approver)
-    client.force_login(approver)
+def test_the_cmo_lands_on_the_overview_dashboard(client, money_world, cmo):
+    # given the CMO (an approver who is also leadership)
+    client.force_login(cmo)
     # when they open the landing page
     body = client.get(reverse("dashboard")).content.decode()
     # then they see campaigns by status, approvals waiting on them, overdue approvals, spend vs budget, ROI by channel

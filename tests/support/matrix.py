@@ -43,9 +43,9 @@ _REFUSED = "refused"  # placeholder: the anonymous default, LOGIN for a page and
 
 # --- roles ----------------------------------------------------------------------
 #: Who calls every route. ``marketer`` belongs to team A (the team of the row's
-#: object); ``other_team`` is a marketer of team B; approver, finance and admin
-#: belong to no team.
-ROLES = ("anonymous", "marketer", "approver", "finance", "admin", "other_team")
+#: object); ``other_team`` is a marketer of team B; approver, finance,
+#: leadership (reads everything, changes nothing) and admin belong to no team.
+ROLES = ("anonymous", "marketer", "approver", "finance", "leadership", "admin", "other_team")
 SIGNED_IN_ROLES = ROLES[1:]
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -192,6 +192,10 @@ class World:
     @property
     def finance(self):
         return self.users["finance"]
+
+    @property
+    def leadership(self):
+        return self.users["leadership"]
 
     @property
     def admin(self):

@@ -70,7 +70,7 @@ def new_delegation(world, obj):
 
 SEES_REQUEST = SIGNED_IN | HIDDEN
 ONLY_APPROVER = expect(FORBIDDEN, approver=OK, **HIDDEN)
-ONLY_SUBMITTER_OR_ADMIN = expect(OK, approver=FORBIDDEN, finance=FORBIDDEN, **HIDDEN)
+ONLY_SUBMITTER_OR_ADMIN = expect(OK, approver=FORBIDDEN, finance=FORBIDDEN, leadership=FORBIDDEN, **HIDDEN)
 
 RESOURCES = [
     Resource(
@@ -118,11 +118,15 @@ RESOURCES = [
         {
             "GET /api/v1/delegations/": SIGNED_IN,
             "POST /api/v1/delegations/": Route(SIGNED_IN, data=new_delegation),
-            "GET /api/v1/delegations/{id}/": expect(OK, marketer=NOT_FOUND, other_team=NOT_FOUND),
-            "DELETE /api/v1/delegations/{id}/": expect(OK, marketer=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN),
+            "GET /api/v1/delegations/{id}/": expect(OK, marketer=NOT_FOUND, other_team=NOT_FOUND, leadership=NOT_FOUND),
+            "DELETE /api/v1/delegations/{id}/": expect(
+                OK, marketer=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN, leadership=NOT_FOUND
+            ),
             "approvals:delegations": SIGNED_IN,
             "POST approvals:delegations": Route(SIGNED_IN, data=new_delegation),
-            "POST approvals:delegation_end": expect(OK, marketer=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN),
+            "POST approvals:delegation_end": expect(
+                OK, marketer=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN, leadership=NOT_FOUND
+            ),
         },
         obj=delegation,
     ),

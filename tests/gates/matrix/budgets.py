@@ -136,12 +136,12 @@ RESOURCES = [
         {
             "GET /api/v1/budget-allocations/": SIGNED_IN,
             "POST /api/v1/budget-allocations/": FINANCE,
-            "GET /api/v1/budget-allocations/{id}/": SIGNED_IN | {"other_team": NOT_FOUND},
-            "PUT /api/v1/budget-allocations/{id}/": FINANCE | {"other_team": NOT_FOUND},
+            "GET /api/v1/budget-allocations/{id}/": SIGNED_IN | {"approver": NOT_FOUND, "other_team": NOT_FOUND},
+            "PUT /api/v1/budget-allocations/{id}/": FINANCE | {"approver": NOT_FOUND, "other_team": NOT_FOUND},
             "PATCH /api/v1/budget-allocations/{id}/": Route(
-                FINANCE | {"other_team": NOT_FOUND}, data={"amount": "2500.00"}
+                FINANCE | {"approver": NOT_FOUND, "other_team": NOT_FOUND}, data={"amount": "2500.00"}
             ),
-            "DELETE /api/v1/budget-allocations/{id}/": FINANCE | {"other_team": NOT_FOUND},
+            "DELETE /api/v1/budget-allocations/{id}/": FINANCE | {"approver": NOT_FOUND, "other_team": NOT_FOUND},
             "budgets:index": SIGNED_IN,
             "budgets:allocation_cell": Route(
                 FINANCE | {"other_team": FORBIDDEN},
@@ -240,8 +240,9 @@ def expense_body(world, obj):
 
 
 TEAM_A = expect(OK, approver=NOT_FOUND, other_team=NOT_FOUND)
-TEAM_A_WRITES = expect(OK, approver=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN)
-ASKERS = expect(OK, approver=FORBIDDEN, finance=FORBIDDEN)
+# Leadership reads every request and changes none (PRODUCT.md §2).
+TEAM_A_WRITES = expect(OK, approver=NOT_FOUND, other_team=NOT_FOUND, finance=FORBIDDEN, leadership=FORBIDDEN)
+ASKERS = expect(OK, approver=FORBIDDEN, finance=FORBIDDEN, leadership=FORBIDDEN)
 
 RESOURCES += [
     Resource(
@@ -273,13 +274,15 @@ RESOURCES += [
         "commitments and expenses",
         {
             "GET /api/v1/expenses/": SIGNED_IN,
-            "POST /api/v1/expenses/": Route(SIGNED_IN, data=expense_body),
+            "POST /api/v1/expenses/": Route(SIGNED_IN | {"leadership": FORBIDDEN}, data=expense_body),
             "GET /api/v1/expenses/{id}/": TEAM_A,
             "budgets:spend_create": Route(
-                TEAM_A, kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"}
+                TEAM_A | {"leadership": FORBIDDEN},
+                kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"},
             ),
             "POST budgets:spend_create": Route(
-                TEAM_A, kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"}
+                TEAM_A | {"leadership": FORBIDDEN},
+                kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"},
             ),
             "budgets:spend_attachment": Route(TEAM_A, kwargs={"kind": "expense"}),
         },
@@ -290,7 +293,7 @@ RESOURCES += [
         "commitments",
         {
             "GET /api/v1/commitments/": SIGNED_IN,
-            "POST /api/v1/commitments/": Route(SIGNED_IN, data=expense_body),
+            "POST /api/v1/commitments/": Route(SIGNED_IN | {"leadership": FORBIDDEN}, data=expense_body),
             "GET /api/v1/commitments/{id}/": TEAM_A,
         },
         obj=lambda world: _commitment(world),

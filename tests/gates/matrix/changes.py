@@ -15,7 +15,7 @@ from changes.choices import ConfigurableField
 from tests.changes.factories import make_champion, make_change
 from tests.support.matrix import FORBIDDEN, NOT_FOUND, OK, SIGNED_IN, Resource, Route, expect
 
-HIDDEN = {"approver": NOT_FOUND, "finance": NOT_FOUND, "other_team": NOT_FOUND}
+HIDDEN = {"approver": NOT_FOUND, "finance": NOT_FOUND, "leadership": NOT_FOUND, "other_team": NOT_FOUND}
 READERS = expect(OK, **HIDDEN)
 CHAMPION = expect(FORBIDDEN, marketer=OK, **HIDDEN)
 ADMINS = expect(FORBIDDEN, admin=OK, **HIDDEN)
