@@ -4,9 +4,10 @@ import django_filters
 
 from approvals.choices import RequestStatus, SubjectKind
 from approvals.models import ApprovalRequest
+from mrm.filters import FilterSet
 
 
-class ApprovalRequestFilter(django_filters.FilterSet):
+class ApprovalRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
     subject_kind = django_filters.ChoiceFilter(choices=SubjectKind.choices)
     pending_for_me = django_filters.BooleanFilter(method="filter_pending_for_me", label="pending for me")

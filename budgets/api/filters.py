@@ -4,9 +4,10 @@ import django_filters
 
 from budgets.choices import FundingRequestStatus
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
+from mrm.filters import FilterSet, IdNumberFilter
 
 
-class FiscalPeriodFilter(django_filters.FilterSet):
+class FiscalPeriodFilter(FilterSet):
     contains_date = django_filters.DateFilter(method="filter_contains_date", label="contains date")
 
     class Meta:
@@ -17,7 +18,7 @@ class FiscalPeriodFilter(django_filters.FilterSet):
         return queryset.filter(start_date__lte=value, end_date__gte=value)
 
 
-class ExpenseCategoryFilter(django_filters.FilterSet):
+class ExpenseCategoryFilter(FilterSet):
     root = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="root")
 
     class Meta:
@@ -25,17 +26,17 @@ class ExpenseCategoryFilter(django_filters.FilterSet):
         fields = ["parent", "is_active", "gl_account", "code"]
 
 
-class BudgetAllocationFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="period__year")
+class BudgetAllocationFilter(FilterSet):
+    year = IdNumberFilter(field_name="period__year")
 
     class Meta:
         model = BudgetAllocation
         fields = ["period", "team", "category", "year"]
 
 
-class FundingRequestFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="campaign__team")
-    year = django_filters.NumberFilter(field_name="period__year")
+class FundingRequestFilter(FilterSet):
+    team = IdNumberFilter(field_name="campaign__team")
+    year = IdNumberFilter(field_name="period__year")
     status = django_filters.MultipleChoiceFilter(choices=FundingRequestStatus.choices)
 
     class Meta:
@@ -43,7 +44,7 @@ class FundingRequestFilter(django_filters.FilterSet):
         fields = ["campaign", "category", "period", "status", "team", "year", "requested_by"]
 
 
-class SpendFilter(django_filters.FilterSet):
+class SpendFilter(FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 

@@ -3,48 +3,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters import fields as filter_fields
 
 from accounts.models import Team, User
 from campaigns.choices import ActivityStatus, ActivityType, CampaignStatus, KPIMetric
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
-
-MAX_ID = 2**63 - 1  # the largest id a database integer holds
-
-
-def _check_id(field, value) -> None:
-    """Refuse ids no row can have before they reach the database (SQLite overflows on them)."""
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        number = 0
-    if not 0 < number <= MAX_ID:
-        raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
-
-
-class SafeModelChoiceField(filter_fields.ModelChoiceField):
-    def to_python(self, value):
-        if value not in self.empty_values:
-            _check_id(self, value)
-        return super().to_python(value)
-
-
-class SafeModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for item in value:
-            _check_id(self, item)
-        return super()._check_values(value)
-
-
-class IdFilter(django_filters.ModelChoiceFilter):
-    field_class = SafeModelChoiceField
-
-
-class IdsFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = SafeModelMultipleChoiceField
+from mrm.filters import FilterSet, IdFilter, IdsFilter
 
 
 # Filters naming a campaign or an activity accept only ids the user may see:
@@ -61,7 +26,7 @@ def visible_activities(request):
     return Activity.objects.visible_to(user) if user is not None else Activity.objects.none()
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices, label=_("Status"))
     team = IdsFilter(queryset=Team.objects.all(), label=_("Team"))
@@ -104,7 +69,7 @@ class CampaignFilter(django_filters.FilterSet):
         )
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
     type = django_filters.MultipleChoiceFilter(choices=ActivityType.choices, label=_("Type"))
@@ -129,7 +94,7 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(location__icontains=value))
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(FilterSet):
     campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
     activity = IdFilter(queryset=visible_activities, label=_("Activity"))
     assignee = IdFilter(queryset=User.objects.all(), label=_("Assignee"))
@@ -142,7 +107,7 @@ class TaskFilter(django_filters.FilterSet):
         fields = ["campaign", "activity", "assignee", "done"]
 
 
-class KPIFilter(django_filters.FilterSet):
+class KPIFilter(FilterSet):
     campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
     metric = django_filters.MultipleChoiceFilter(choices=KPIMetric.choices, label=_("Metric"))
     ordering = django_filters.OrderingFilter(fields=(("metric", "metric"),))

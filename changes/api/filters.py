@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from changes.choices import ChangeStatus, TargetKind
 from changes.models import ChangeRequest
+from mrm.filters import FilterSet
 
 
 class Scope:
@@ -14,7 +15,7 @@ class Scope:
     CHOICES = [(MINE, _("Asked by me")), (MY_TEAMS, _("Affecting my teams"))]
 
 
-class ChangeRequestFilter(django_filters.FilterSet):
+class ChangeRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ChangeStatus.choices, label=_("status"))
     target_kind = django_filters.MultipleChoiceFilter(choices=TargetKind.choices, label=_("what to change"))
     scope = django_filters.ChoiceFilter(choices=Scope.CHOICES, method="filter_scope", label=_("show"))

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from help.choices import QuestionStatus
 from help.models import Question
+from mrm.filters import FilterSet
 
 
-class QuestionFilter(django_filters.FilterSet):
+class QuestionFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=QuestionStatus.choices, label=_("status"))
     is_faq = django_filters.BooleanFilter(label=_("published as FAQ"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("asked by me"))

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from materials.choices import MaterialKind, ReviewStatus
 from materials.models import Material
+from mrm.filters import FilterSet, IdNumberFilter
 
 
-class MaterialFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="campaign", label=_("campaign"))
-    team = django_filters.NumberFilter(field_name="campaign__team", label=_("team"))
+class MaterialFilter(FilterSet):
+    campaign = IdNumberFilter(field_name="campaign", label=_("campaign"))
+    team = IdNumberFilter(field_name="campaign__team", label=_("team"))
     kind = django_filters.MultipleChoiceFilter(choices=MaterialKind.choices, label=_("kind"))
     status = django_filters.MultipleChoiceFilter(choices=ReviewStatus.choices, label=_("status"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"), max_length=100)

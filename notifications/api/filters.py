@@ -1,10 +1,11 @@
 import django_filters
 
+from mrm.filters import FilterSet
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="unread")
     kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
 

@@ -14,20 +14,27 @@ def test_the_cmo_opens_the_dashboard_filters_a_report_and_downloads_the_pdf(
     page,
     live_server,
     sign_in,
-    approver,
+    cmo,
     money_world,
     screenshot,
 ):
-    # given the CMO signs in
-    sign_in(page, approver)
+    # given the CMO (approver + leadership) signs in
+    sign_in(page, cmo)
     # then the landing page is the CMO's dashboard, each chart drawn with its table
     expect(page.get_by_role("heading", name="Campaigns by status")).to_be_visible()
     expect(page.get_by_role("heading", name="Waiting on my decision")).to_be_visible()
     expect(page.get_by_role("heading", name="Overdue approvals")).to_be_visible()
     chart = page.locator('canvas[data-report-chart="campaigns-by-status"]')
     expect(chart).to_have_attribute("data-drawn", "1")
-    # (active SPRING and draft AUTUMN; Events' confidential EXPO is not the CMO's to see)
+    # and it says whose figures they are: every team (leadership reads all, confidential EXPO included)
+    expect(page.get_by_test_id("dashboard-scope")).to_have_text("All teams")
     expect(page.get_by_test_id("campaigns-by-status").get_by_test_id("report-row")).to_have_count(2)
+    expect(page.get_by_test_id("campaigns-by-status").get_by_test_id("report-totals")).to_contain_text("3")
+    # and spend against budget holds the same money finance sees: 120 000 approved, 65 000 spent
+    spend = page.get_by_test_id("spend-vs-budget")
+    expect(spend.get_by_test_id("card-scope")).to_contain_text("All teams")
+    expect(spend.get_by_test_id("report-totals")).to_contain_text("₽120,000.00")
+    expect(spend.get_by_test_id("report-totals")).to_contain_text("₽65,000.00")
     screenshot(page, "dashboard-cmo")
     # when the CMO opens budget vs actual from the reports menu and groups it by category
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Reports").click()
@@ -51,6 +58,18 @@ def test_the_cmo_opens_the_dashboard_filters_a_report_and_downloads_the_pdf(
     # then it is the report's PDF
     assert download.suggested_filename.startswith("budget-vs-actual-") and download.suggested_filename.endswith(".pdf")
     assert Path(download.path()).read_bytes()[:4] == b"%PDF"
+    # when the CMO switches to Russian, then the same money reads the Russian way, with the scope in Russian
+    page.get_by_test_id("current-user").click()
+    page.get_by_test_id("language-ru").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.goto(f"{live_server.url}/reports/budget-vs-actual/?group_by=team")
+    expect(page.get_by_test_id("report-scope")).to_contain_text("Все команды")
+    totals = page.get_by_test_id("report-totals")
+    expect(totals).to_contain_text("120\xa0000,00\xa0₽")
+    expect(totals).to_contain_text("65\xa0000,00\xa0₽")
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_test_id("dashboard-scope")).to_have_text("Все команды")
+    expect(page.get_by_test_id("spend-vs-budget").get_by_test_id("report-totals")).to_contain_text("120\xa0000,00\xa0₽")
 
 
 def test_finance_exports_xlsx_and_runs_a_background_export(

@@ -234,7 +234,7 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", stdout=io.StringIO())
     assert (User.objects.count(), Team.objects.count()) == counts
     cmo = User.objects.get(username="cmo")
-    assert cmo.roles == {"approver"}
+    assert cmo.roles == {"approver", "leadership"}
     assert cmo.check_password("mrm-demo")
     assert User.objects.get(username="admin").is_staff
 
