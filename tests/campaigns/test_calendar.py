@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 import vobject
 from django.urls import reverse
+from django.utils import timezone
 from freezegun import freeze_time
 from icalendar import Calendar
 
@@ -424,3 +425,176 @@ def test_the_embed_snippet_page_is_for_admins(client, admin_user, marketer, sett
         or '&lt;iframe src="http://testserver/calendar/embed/"' in body
     )
     assert "https://www.example.com" in body
+
+
+# --- the public calendar opens where the next public events are ------------------------------
+
+
+def first_of_month(day: dt.date, months_ahead: int = 0) -> dt.date:
+    month = day.month - 1 + months_ahead
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def embed_opening_month(client) -> str:
+    body = client.get(reverse("campaigns:embed")).content.decode()
+    return body.split('data-initial-date="')[1].split('"')[0]
+
+
+@pytest.fixture
+def today():
+    """The organisation's today, as the public calendar counts it."""
+    return timezone.localdate()
+
+
+@pytest.fixture
+def committed_campaign(team, marketer, sponsor, today):
+    return CampaignFactory(
+        team=team,
+        owner=marketer,
+        sponsor=sponsor,
+        status=CampaignStatus.PLANNED,
+        start_date=today - dt.timedelta(days=60),
+        end_date=today + dt.timedelta(days=400),
+    )
+
+
+def test_the_public_calendar_opens_on_the_month_of_the_next_public_event_when_this_month_has_none(
+    client, today, committed_campaign, other_team_confidential_campaign
+):
+    # given nothing public ahead this month: a public event that is over, a private one and a
+    # confidential one next month, and the next public one in two months
+    later = first_of_month(today, 2) + dt.timedelta(days=9)
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Fair, already over",
+        public=True,
+        start_date=today - dt.timedelta(days=40),
+        end_date=today - dt.timedelta(days=40),
+    )
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Internal offsite",
+        public=False,
+        start_date=first_of_month(today, 1),
+        end_date=first_of_month(today, 1),
+    )
+    other_team_confidential_campaign.activities.update(
+        start_date=first_of_month(today, 1), end_date=first_of_month(today, 1)
+    )
+    ActivityFactory(
+        campaign=committed_campaign, name="Autumn conference", public=True, start_date=later, end_date=later
+    )
+    # when a visitor opens the public calendar
+    # then it opens on the conference's month
+    assert embed_opening_month(client) == later.replace(day=1).isoformat()
+    # and the JSON feed, asked for that month as the calendar asks, lists the conference
+    month = {"start": later.replace(day=1).isoformat(), "end": first_of_month(later, 1).isoformat()}
+    assert [e["title"] for e in client.get(reverse("campaigns:embed_events"), month).json()] == ["Autumn conference"]
+
+
+def test_the_public_calendar_stays_on_this_month_while_something_public_is_ahead_or_under_way(
+    client, today, committed_campaign
+):
+    # given a public exhibition that started last month and runs until tomorrow, and one next month
+    ActivityFactory(
+        campaign=committed_campaign,
+        public=True,
+        start_date=today - dt.timedelta(days=35),
+        end_date=today + dt.timedelta(days=1),
+    )
+    ActivityFactory(
+        campaign=committed_campaign, public=True, start_date=first_of_month(today, 1), end_date=first_of_month(today, 1)
+    )
+    # then the calendar opens on this month
+    assert embed_opening_month(client) == first_of_month(today).isoformat()
+
+
+def test_the_public_calendar_stays_on_this_month_when_nothing_public_is_planned(client, today, committed_campaign):
+    ActivityFactory(
+        campaign=committed_campaign,
+        public=False,
+        start_date=first_of_month(today, 3),
+        end_date=first_of_month(today, 3),
+    )
+    assert embed_opening_month(client) == first_of_month(today).isoformat()
+
+
+def test_the_embed_feed_lists_the_next_public_events_however_far_ahead(client, today, committed_campaign):
+    # given public events far ahead (beyond the default half-year window), a past and a private one
+    far = today + dt.timedelta(days=250)
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Gone",
+        public=True,
+        start_date=today - dt.timedelta(days=3),
+        end_date=today - dt.timedelta(days=3),
+    )
+    ActivityFactory(campaign=committed_campaign, name="Private", public=False, start_date=far, end_date=far)
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Summit day 2",
+        public=True,
+        start_date=far,
+        end_date=far,
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+    )
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Summit day 1",
+        public=True,
+        start_date=far,
+        end_date=far,
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Meetup",
+        public=True,
+        start_date=far + dt.timedelta(days=30),
+        end_date=far + dt.timedelta(days=30),
+    )
+    # when the website asks for the next two
+    response = client.get(reverse("campaigns:embed_events"), {"upcoming": "2"})
+    # then it gets them in order, with public fields only, readable by any site
+    assert response.status_code == 200
+    events = response.json()
+    assert [e["title"] for e in events] == ["Summit day 1", "Summit day 2"]
+    assert set(events[0]) == {"id", "title", "start", "end", "all_day", "type", "type_label", "location", "url"}
+    assert events[0]["start"].startswith(f"{far.isoformat()}T09:00:00")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    # and the default window alone would not have shown them
+    assert [e["title"] for e in client.get(reverse("campaigns:embed_events")).json()] == ["Gone"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"upcoming": "0"},
+        {"upcoming": "51"},
+        {"upcoming": "many"},
+        {"upcoming": ""},
+        {"upcoming": "5", "start": "2026-01-01", "end": "2026-02-01"},
+    ],
+)
+def test_the_embed_feed_refuses_bad_upcoming_requests_clearly(client, params):
+    response = client.get(reverse("campaigns:embed_events"), params)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_the_embed_reads_its_feed_at_the_address_the_visitor_used(client, settings):
+    # given the public calendar opened at its public name over HTTPS (through the proxy)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mrm.example.com"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.MRM_BASE_URL = "http://127.0.0.1:8000"
+    body = client.get(reverse("campaigns:embed"), HTTP_HOST="mrm.example.com", HTTP_X_FORWARDED_PROTO="https").content
+    # then its events come from that address, not the configured default
+    assert 'data-events-url="https://mrm.example.com/calendar/embed/events.json"' in body.decode()
+
+
+def test_the_embed_feed_explains_a_bad_request_in_the_visitors_language(client):
+    response = client.get(reverse("campaigns:embed_events"), {"upcoming": "0"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert response.json()["detail"] == ["Можно запросить от 1 до 50 ближайших событий."]
