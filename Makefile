@@ -19,7 +19,8 @@ check:  ## Django system checks, migrations and the production deploy check
 	.venv/bin/python manage.py check
 	.venv/bin/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=mrm.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-0123456789abcdefghij \
-	DJANGO_ALLOWED_HOSTS=mrm.example.com .venv/bin/python manage.py check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=mrm.example.com MRM_BASE_URL=https://mrm.example.com \
+	.venv/bin/python manage.py check --deploy --fail-level WARNING
 
 messages:  ## Refresh the translation catalogues after changing strings
 	.venv/bin/python manage.py makemessages -l ru --ignore=.venv --ignore=node_modules --ignore=staticfiles

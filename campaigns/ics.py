@@ -2,9 +2,17 @@
 
 A feed shows what its owner may see (``visible_to``), filtered by the saved
 filter, from 90 days back to a year ahead. UIDs are stable
-(``activity-<id>@<host>``) so calendar apps update events instead of
-duplicating them; all-day activities are DATE values; timed ones carry the
-organisation's time zone with its VTIMEZONE.
+(``activity-<id>@<host of MRM_BASE_URL>``, whatever address the app used) so
+calendar apps update events instead of duplicating them; links back to MRM
+come from the request the app made.
+
+Times are what every client reads alike: all-day activities and campaign
+spans are DATE values; timed activities are UTC (``DTSTART:20261025T083000Z``)
+— the organisation's wall time (``MRM_TIME_ZONE``) converted with the real
+zone rules here, once. A ``TZID`` with a VTIMEZONE leaves that conversion to
+each client: icalendar's VTIMEZONE (RDATEs 1970–2038) was read an hour off by
+vobject, and a repeated hour at the autumn change is resolved differently by
+different parsers. Calendar apps show UTC times in their user's own zone.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +43,16 @@ def feed_query(feed, today: dt.date | None = None) -> CalendarQuery:
     )
 
 
+def _instant(value: dt.datetime | dt.date) -> dt.datetime | dt.date:
+    """A timed start/end as a UTC instant; a date (all-day) stays a date."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    return value
+
+
 def feed_calendar(feed, *, base_url: str) -> bytes:
-    """The feed as iCalendar bytes."""
-    host = urlsplit(base_url).hostname or "mrm"
+    """The feed as iCalendar bytes; ``base_url`` is the address its links point to (from the request)."""
+    host = urlsplit(settings.MRM_BASE_URL).hostname or "mrm"
     try:
         query = feed_query(feed)
     except ValidationError:
@@ -58,8 +74,8 @@ def feed_calendar(feed, *, base_url: str) -> bytes:
             event.add("uid", f"activity-{activity.pk}@{host}")
             event.add("dtstamp", activity.updated_at)
             event.add("last-modified", activity.updated_at)
-            event.add("dtstart", activity.starts_at())
-            event.add("dtend", activity.ends_at())
+            event.add("dtstart", _instant(activity.starts_at()))
+            event.add("dtend", _instant(activity.ends_at()))
             event.add("summary", activity.name)
             campaign = activity.campaign
             lines = [f"{campaign.code} · {campaign.name}", f"{_('Type')}: {activity.get_type_display()}"]
@@ -89,5 +105,4 @@ def feed_calendar(feed, *, base_url: str) -> bytes:
             event.add("status", "CANCELLED" if campaign.status == CampaignStatus.CANCELLED else "CONFIRMED")
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()

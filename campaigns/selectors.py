@@ -225,11 +225,52 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
     return events
 
 
+MAX_UPCOMING_PUBLIC_EVENTS = 50
+
+
 def public_events(start: dt.date, end: dt.date) -> list[dict]:
     """The embeddable calendar: public activities only, public fields only (PRODUCT.md §3)."""
-    activities = (
-        Activity.objects.public().overlapping(start, end).select_related(None).order_by("start_date", "start_time")
+    activities = Activity.objects.public().overlapping(start, end).order_by("start_date", "start_time", "pk")
+    return _public_fields(activities)
+
+
+def upcoming_public_events(today: dt.date, *, limit: int) -> list[dict]:
+    """The next ``limit`` public activities not over before ``today``, however far ahead."""
+    activities = Activity.objects.public().filter(end_date__gte=today).order_by("start_date", "start_time", "pk")
+    return _public_fields(activities[:limit])
+
+
+def upcoming_limit(params) -> int:
+    """``?upcoming=N`` of the public JSON feed: 1 to MAX_UPCOMING_PUBLIC_EVENTS, and not with a window."""
+    if params.get("start") or params.get("end"):
+        raise ValidationError(_("Ask either for a window (start, end) or for upcoming events, not both."))
+    raw = (params.get("upcoming") or "").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_UPCOMING_PUBLIC_EVENTS:
+        raise ValidationError(
+            {"upcoming": _("Ask for 1 to %(max)s upcoming events.") % {"max": MAX_UPCOMING_PUBLIC_EVENTS}}
+        )
+    return int(raw)
+
+
+def public_calendar_month(today: dt.date) -> dt.date:
+    """The month the public calendar opens on (its first day).
+
+    A visitor of the corporate website comes for what is coming: this month
+    while a public activity is still ahead in it (or under way), else the month
+    of the next public activity — an empty month with events later would look
+    like nothing is planned. With nothing ahead at all, this month.
+    """
+    next_start = (
+        Activity.objects.public()
+        .filter(end_date__gte=today)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
     )
+    return max(next_start or today, today).replace(day=1)
+
+
+def _public_fields(activities) -> list[dict]:
     return [
         {
             "id": f"activity-{activity.pk}",

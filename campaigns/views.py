@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,12 +49,16 @@ from campaigns.selectors import (
     CalendarQuery,
     board_columns,
     campaign_page_data,
+    public_calendar_month,
     public_events,
     team_colour,
     timeline,
+    upcoming_limit,
+    upcoming_public_events,
 )
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
+from mrm.links import absolute_url, site_url
 
 LIST_PAGE_SIZE = 25
 TIMELINE_LIMIT = 200  # bars beyond this make the chart unreadable; the page says so
@@ -599,7 +602,7 @@ def feed_list(request):
     return render(
         request,
         "campaigns/feeds.html",
-        {"form": form, "feeds": feeds, "base_url": request.build_absolute_uri("/")[:-1]},
+        {"form": form, "feeds": feeds, "base_url": site_url(request)},
     )
 
 
@@ -622,7 +625,7 @@ def feed_ics(request, token):
     feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("owner").first()
     if feed is None or not feed.owner.is_active:
         raise Http404
-    body = feed_calendar(feed, base_url=settings.MRM_BASE_URL)
+    body = feed_calendar(feed, base_url=site_url(request))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="mrm-calendar.ics"'
     response["Cache-Control"] = "private, max-age=300"
@@ -635,23 +638,41 @@ def feed_ics(request, token):
 @require_safe
 @embeddable
 def embed(request):
-    """The public calendar for an <iframe> on the corporate website (public activities only)."""
-    return render(request, "campaigns/embed.html", {"events_url": reverse("campaigns:embed_events")})
+    """The public calendar for an <iframe> on the corporate website (public activities only).
+
+    It opens on the month of the next public activity when this month has none ahead.
+    """
+    return render(
+        request,
+        "campaigns/embed.html",
+        {
+            "events_url": absolute_url(reverse("campaigns:embed_events"), request=request),
+            "initial_date": public_calendar_month(timezone.localdate()),
+        },
+    )
 
 
 @require_safe
 def embed_events(request):
-    """The public calendar's events as JSON: public activities, public fields only."""
+    """The public calendar's events as JSON: public activities, public fields only.
+
+    ``?start=&end=`` asks for a window (as FullCalendar does); ``?upcoming=N``
+    for the next N public activities however far ahead (for a list on the website).
+    """
     today = timezone.localdate()
     try:
-        query = CalendarQuery.from_params(
-            request.GET,
-            start=None if request.GET.get("start") else today - dt.timedelta(days=31),
-            end=None if request.GET.get("end") else today + dt.timedelta(days=186),
-        )
+        if "upcoming" in request.GET:
+            events = upcoming_public_events(today, limit=upcoming_limit(request.GET))
+        else:
+            query = CalendarQuery.from_params(
+                request.GET,
+                start=None if request.GET.get("start") else today - dt.timedelta(days=31),
+                end=None if request.GET.get("end") else today + dt.timedelta(days=186),
+            )
+            events = public_events(query.start, query.end)
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages}, status=400)
-    response = JsonResponse(public_events(query.start, query.end), safe=False)
+    response = JsonResponse(events, safe=False)
     # Public data: the corporate website may read it directly too.
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
@@ -665,14 +686,14 @@ def embed_snippet(request):
         raise PermissionDenied(_("Only administrators manage the public calendar."))
     from campaigns.embed import frame_ancestors
 
-    embed_url = request.build_absolute_uri(reverse("campaigns:embed"))
+    embed_url = absolute_url(reverse("campaigns:embed"), request=request)
     public_count = Activity.objects.public().count()
     return render(
         request,
         "campaigns/embed_snippet.html",
         {
             "embed_url": embed_url,
-            "events_url": request.build_absolute_uri(reverse("campaigns:embed_events")),
+            "events_url": absolute_url(reverse("campaigns:embed_events"), request=request),
             "ancestors": frame_ancestors(),
             "public_count": public_count,
         },

@@ -188,8 +188,13 @@ else:
     # Embedded default: each mail lands as a file in the data directory.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
-# The address links in e-mails point to.
+# The site's address for work without a request: links in background e-mails
+# (notifications, reminders, report subscriptions) and the UIDs of calendar-feed
+# events. Links made while answering a request (feeds, the embed, pages) use the
+# request's own address (mrm.links). Production warns while it is unset (mrm.checks).
 MRM_BASE_URL = env.get_str("MRM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Set by the production settings: system checks then hold the deployment to more.
+MRM_PRODUCTION = False
 
 # --- approvals: reminder, escalation and stale-request delays (PRODUCT.md §5) ---
 # Overdue stages remind their approvers once; this many days past due they

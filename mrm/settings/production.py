@@ -8,6 +8,7 @@ from mrm import env
 from mrm.settings.base import *  # noqa: F403
 
 DEBUG = False
+MRM_PRODUCTION = True
 SECRET_KEY = env.require_str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

@@ -61,6 +61,8 @@
     var calendar = new FullCalendar.Calendar(element, {
       locale: lang,
       initialView: isEmbed ? "listMonth" : "dayGridMonth",
+      // The public calendar opens where the next public event is (the server decides).
+      initialDate: element.dataset.initialDate || undefined,
       firstDay: 1,
       height: "auto",
       headerToolbar: { left: "prev,next today", center: "title", right: isEmbed ? "listMonth,dayGridMonth" : "dayGridMonth,timeGridWeek,listMonth" },

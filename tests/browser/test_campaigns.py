@@ -193,6 +193,31 @@ def test_the_public_calendar_renders_inside_an_iframe_of_an_allowed_site(
     assert Activity.objects.public().count() == 1
 
 
+def test_the_public_calendar_opens_where_the_next_public_event_is(page, live_server, team, settings, other_origin):
+    # given a corporate site framing the calendar, nothing public this month, a conference in two months
+    origin, pages = other_origin
+    settings.MRM_EMBED_FRAME_ANCESTORS = [origin]
+    month = TODAY.month + 1  # two months ahead, counted from 0
+    later = dt.date(TODAY.year + month // 12, month % 12 + 1, 12)
+    campaign = CampaignFactory(
+        team=team, status=CampaignStatus.PLANNED, start_date=TODAY, end_date=later + dt.timedelta(days=10)
+    )
+    ActivityFactory(campaign=campaign, name="Partner conference", public=True, start_date=later, end_date=later)
+    ActivityFactory(campaign=campaign, name="Team offsite", public=False, start_date=TODAY, end_date=TODAY)
+    pages["/events.html"] = host_page(f"{live_server.url}/calendar/embed/")
+    # when a visitor opens the site's events page
+    page.goto(f"{origin}/events.html")
+    calendar = page.frame_locator("#mrm").get_by_test_id("public-calendar")
+    # then the calendar shows the conference's month, with the conference, not an empty month
+    expect(calendar.locator(".fc-toolbar-title")).to_have_text(later.strftime("%B %Y"))
+    expect(calendar.get_by_text("Partner conference")).to_be_visible()
+    # and "Today" still leads back to this month, where nothing public is planned
+    calendar.get_by_role("button", name="Today").click()
+    expect(calendar.locator(".fc-toolbar-title")).to_have_text(TODAY.strftime("%B %Y"))
+    expect(calendar.get_by_text("Partner conference")).to_have_count(0)
+    expect(calendar.get_by_text("Team offsite")).to_have_count(0)
+
+
 def test_a_site_not_on_the_allow_list_cannot_frame_it(page, live_server, team, settings, other_origin):
     origin, pages = other_origin
     settings.MRM_EMBED_FRAME_ANCESTORS = ["https://www.example.com"]

@@ -4,7 +4,10 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+import vobject
 from django.urls import reverse
+from django.utils import timezone, translation
+from freezegun import freeze_time
 from icalendar import Calendar
 
 from campaigns.choices import ActivityType, CampaignStatus
@@ -184,33 +187,59 @@ def parse(response):
     return Calendar.from_ical(response.content)
 
 
-def test_ics_feed_parses_back_with_stable_uids_all_day_dates_time_zones_and_urls(
+def test_ics_feed_parses_back_with_stable_uids_all_day_dates_utc_times_and_links(
     client, marketer, calendar_data, settings
 ):
+    # given a site configured at mrm.example.com, opened here as http://testserver
     settings.MRM_BASE_URL = "https://mrm.example.com"
     feed = calendar_feed_create(owner=marketer, name="Everything", filters={}, by=marketer)
-    calendar = parse(client.get(reverse("campaigns:feed_ics", args=[feed.token])))
+    # when the calendar app reads the feed
+    response = client.get(reverse("campaigns:feed_ics", args=[feed.token]))
+    calendar = parse(response)
+    # then the timed webinar is a UTC instant: no TZID, no VTIMEZONE left for the client to interpret
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     webinar = events[f"activity-{calendar_data['webinar'].pk}@mrm.example.com"]
     start = webinar.decoded("dtstart")
-    assert isinstance(start, dt.datetime) and start.tzinfo is not None
+    assert start.utcoffset() == dt.timedelta(0)
     assert start == dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    assert webinar["dtstart"].params["TZID"] == settings.TIME_ZONE
-    assert calendar.walk("VTIMEZONE"), "the time zone is described"
+    assert "TZID" not in webinar["dtstart"].params
+    assert not calendar.walk("VTIMEZONE")
+    assert b"TZID" not in response.content
+    assert webinar.decoded("dtend") - start == dt.timedelta(hours=1, minutes=30)
     assert str(webinar["summary"]) == "Launch webinar"
     assert str(webinar["location"]) == "Online"
+    # and its link goes back to MRM at the address the app asked, not the configured one
     assert (
         str(webinar["url"])
-        == f"https://mrm.example.com/campaigns/{calendar_data['brand'].pk}/#activity-{calendar_data['webinar'].pk}"
+        == f"http://testserver/campaigns/{calendar_data['brand'].pk}/#activity-{calendar_data['webinar'].pk}"
     )
+    # and all-day activities stay DATE values with an exclusive end
     expo = events[f"activity-{calendar_data['expo'].pk}@mrm.example.com"]
     assert expo.decoded("dtstart") == TODAY + dt.timedelta(days=2)
     assert not isinstance(expo.decoded("dtstart"), dt.datetime)
     assert expo.decoded("dtend") == TODAY + dt.timedelta(days=5)
     assert f"campaign-{calendar_data['brand'].pk}@mrm.example.com" in events
-    # the same feed twice: the same UIDs (calendar apps update rather than duplicate)
+    # and the same feed twice has the same UIDs (calendar apps update rather than duplicate)
     again = parse(client.get(reverse("campaigns:feed_ics", args=[feed.token])))
     assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(events)
+
+
+def test_ics_links_follow_the_address_the_app_used_and_uids_stay_put(client, marketer, calendar_data, settings):
+    # given the feed reached through the public name over HTTPS (the proxy sets X-Forwarded-Proto)
+    settings.MRM_BASE_URL = "https://mrm.example.com"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "calendar.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    feed = calendar_feed_create(owner=marketer, name="Everything", filters={}, by=marketer)
+    url = reverse("campaigns:feed_ics", args=[feed.token])
+    # when the app reads it there
+    calendar = parse(client.get(url, HTTP_HOST="calendar.example.org", HTTP_X_FORWARDED_PROTO="https"))
+    # then every link points there
+    links = {str(e["url"]) for e in calendar.walk("VEVENT")}
+    assert links and all(link.startswith("https://calendar.example.org/campaigns/") for link in links)
+    # and the UIDs are the ones the app saw from any other address
+    elsewhere = parse(client.get(url))
+    assert {str(e["uid"]) for e in calendar.walk("VEVENT")} == {str(e["uid"]) for e in elsewhere.walk("VEVENT")}
+    assert all(str(e["uid"]).endswith("@mrm.example.com") for e in calendar.walk("VEVENT"))
 
 
 def test_ics_feed_applies_its_saved_filter(client, marketer, calendar_data):
@@ -259,6 +288,90 @@ def test_a_feed_needs_a_name(client, marketer):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not CalendarFeed.objects.exists()
+
+
+# --- the same instants for every client ------------------------------------------------------
+
+
+def clock_changes(zone: str, start: dt.date, days: int) -> list[dt.date]:
+    """The days in [start, start + days) on which the zone's clocks change."""
+    tz = zoneinfo.ZoneInfo(zone)
+
+    def noon_offset(day):
+        return dt.datetime.combine(day, dt.time(12), tzinfo=tz).utcoffset()
+
+    return [
+        start + dt.timedelta(days=n)
+        for n in range(1, days)
+        if noon_offset(start + dt.timedelta(days=n)) != noon_offset(start + dt.timedelta(days=n - 1))
+    ]
+
+
+def wall_time(day: dt.date, time: dt.time, zone: str) -> dt.datetime:
+    """The instant of a wall time in the zone as RFC 5545 defines it: a time in the spring gap
+    takes the offset before the gap, a repeated autumn time its first occurrence."""
+    return dt.datetime.combine(day, time, tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def read_with_icalendar(body: bytes) -> dict[str, tuple]:
+    return {str(e["uid"]): (e.decoded("dtstart"), e.decoded("dtend")) for e in Calendar.from_ical(body).walk("VEVENT")}
+
+
+def read_with_vobject(body: bytes) -> dict[str, tuple]:
+    calendar = vobject.readOne(body.decode())
+    return {e.uid.value: (e.dtstart.value, e.dtend.value) for e in calendar.vevent_list}
+
+
+FEED_DAY = dt.date(2027, 1, 10)  # a year of feed ahead holds one spring and one autumn change
+
+
+@pytest.mark.parametrize("zone", ["Europe/Moscow", "Europe/Berlin", "America/New_York"])
+def test_two_independent_parsers_read_the_same_instants_from_the_feed(client, marketer, team, sponsor, settings, zone):
+    # given an organisation in a zone, and activities around the year: ordinary days, and on each
+    # day its clocks change, one in the spring gap or the repeated autumn hour, one across the change
+    settings.TIME_ZONE = zone
+    campaign = CampaignFactory(
+        team=team,
+        owner=marketer,
+        sponsor=sponsor,
+        status=CampaignStatus.ACTIVE,
+        start_date=FEED_DAY,
+        end_date=FEED_DAY + dt.timedelta(days=330),
+    )
+    days = [FEED_DAY + dt.timedelta(days=n) for n in (1, 100, 200)]
+    changes = clock_changes(zone, FEED_DAY, 330)
+    assert len(changes) == (0 if zone == "Europe/Moscow" else 2), changes
+    expected = {}
+    for day in days + changes:
+        for start, end_day, end in [
+            (dt.time(2, 30), day, dt.time(3, 45)),
+            (dt.time(1, 0), day, dt.time(4, 0)),
+            (dt.time(10, 0), day, dt.time(11, 30)),
+            (dt.time(22, 0), day + dt.timedelta(days=1), dt.time(1, 0)),
+        ]:
+            activity = ActivityFactory(
+                campaign=campaign, start_date=day, end_date=end_day, start_time=start, end_time=end
+            )
+            expected[activity.pk] = (wall_time(day, start, zone), wall_time(end_day, end, zone))
+    for day in changes or days[:1]:
+        activity = ActivityFactory(campaign=campaign, start_date=day, end_date=day + dt.timedelta(days=2))
+        expected[activity.pk] = (day, day + dt.timedelta(days=3))
+    feed = calendar_feed_create(owner=marketer, name="Everything", filters={}, by=marketer)
+    # when icalendar and vobject each read the feed
+    with freeze_time(dt.datetime.combine(FEED_DAY, dt.time(12), tzinfo=dt.UTC)):
+        body = client.get(reverse("campaigns:feed_ics", args=[feed.token])).content
+    by_icalendar = read_with_icalendar(body)
+    by_vobject = read_with_vobject(body)
+    # then both read every event, timed or all-day, as the same instants: the organisation's wall times
+    assert set(by_icalendar) == set(by_vobject)
+    assert len(by_icalendar) == len(expected) + 1  # and the campaign span
+    for pk, (start, end) in expected.items():
+        uid = next(uid for uid in by_icalendar if uid.startswith(f"activity-{pk}@"))
+        assert by_icalendar[uid] == by_vobject[uid] == (start, end), uid
+        for value in (*by_icalendar[uid], *by_vobject[uid]):
+            assert type(value) is type(start)  # a date stays a date, an instant stays an instant
+    span = next(uid for uid in by_icalendar if uid.startswith("campaign-"))
+    assert by_icalendar[span] == by_vobject[span] == (FEED_DAY, FEED_DAY + dt.timedelta(days=331))
 
 
 # --- the embeddable public calendar -----------------------------------------------------------
@@ -312,3 +425,177 @@ def test_the_embed_snippet_page_is_for_admins(client, admin_user, marketer, sett
         or '&lt;iframe src="http://testserver/calendar/embed/"' in body
     )
     assert "https://www.example.com" in body
+
+
+# --- the public calendar opens where the next public events are ------------------------------
+
+
+def first_of_month(day: dt.date, months_ahead: int = 0) -> dt.date:
+    month = day.month - 1 + months_ahead
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def embed_opening_month(client) -> str:
+    body = client.get(reverse("campaigns:embed")).content.decode()
+    return body.split('data-initial-date="')[1].split('"')[0]
+
+
+@pytest.fixture
+def today():
+    """The organisation's today, as the public calendar counts it."""
+    return timezone.localdate()
+
+
+@pytest.fixture
+def committed_campaign(team, marketer, sponsor, today):
+    return CampaignFactory(
+        team=team,
+        owner=marketer,
+        sponsor=sponsor,
+        status=CampaignStatus.PLANNED,
+        start_date=today - dt.timedelta(days=60),
+        end_date=today + dt.timedelta(days=400),
+    )
+
+
+def test_the_public_calendar_opens_on_the_month_of_the_next_public_event_when_this_month_has_none(
+    client, today, committed_campaign, other_team_confidential_campaign
+):
+    # given nothing public ahead this month: a public event that is over, a private one and a
+    # confidential one next month, and the next public one in two months
+    later = first_of_month(today, 2) + dt.timedelta(days=9)
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Fair, already over",
+        public=True,
+        start_date=today - dt.timedelta(days=40),
+        end_date=today - dt.timedelta(days=40),
+    )
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Internal offsite",
+        public=False,
+        start_date=first_of_month(today, 1),
+        end_date=first_of_month(today, 1),
+    )
+    other_team_confidential_campaign.activities.update(
+        start_date=first_of_month(today, 1), end_date=first_of_month(today, 1)
+    )
+    ActivityFactory(
+        campaign=committed_campaign, name="Autumn conference", public=True, start_date=later, end_date=later
+    )
+    # when a visitor opens the public calendar
+    # then it opens on the conference's month
+    assert embed_opening_month(client) == later.replace(day=1).isoformat()
+    # and the JSON feed, asked for that month as the calendar asks, lists the conference
+    month = {"start": later.replace(day=1).isoformat(), "end": first_of_month(later, 1).isoformat()}
+    assert [e["title"] for e in client.get(reverse("campaigns:embed_events"), month).json()] == ["Autumn conference"]
+
+
+def test_the_public_calendar_stays_on_this_month_while_something_public_is_ahead_or_under_way(
+    client, today, committed_campaign
+):
+    # given a public exhibition that started last month and runs until tomorrow, and one next month
+    ActivityFactory(
+        campaign=committed_campaign,
+        public=True,
+        start_date=today - dt.timedelta(days=35),
+        end_date=today + dt.timedelta(days=1),
+    )
+    ActivityFactory(
+        campaign=committed_campaign, public=True, start_date=first_of_month(today, 1), end_date=first_of_month(today, 1)
+    )
+    # then the calendar opens on this month
+    assert embed_opening_month(client) == first_of_month(today).isoformat()
+
+
+def test_the_public_calendar_stays_on_this_month_when_nothing_public_is_planned(client, today, committed_campaign):
+    ActivityFactory(
+        campaign=committed_campaign,
+        public=False,
+        start_date=first_of_month(today, 3),
+        end_date=first_of_month(today, 3),
+    )
+    assert embed_opening_month(client) == first_of_month(today).isoformat()
+
+
+def test_the_embed_feed_lists_the_next_public_events_however_far_ahead(client, today, committed_campaign):
+    # given public events far ahead (beyond the default half-year window), a past and a private one
+    far = today + dt.timedelta(days=250)
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Gone",
+        public=True,
+        start_date=today - dt.timedelta(days=3),
+        end_date=today - dt.timedelta(days=3),
+    )
+    ActivityFactory(campaign=committed_campaign, name="Private", public=False, start_date=far, end_date=far)
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Summit day 2",
+        public=True,
+        start_date=far,
+        end_date=far,
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+    )
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Summit day 1",
+        public=True,
+        start_date=far,
+        end_date=far,
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    ActivityFactory(
+        campaign=committed_campaign,
+        name="Meetup",
+        public=True,
+        start_date=far + dt.timedelta(days=30),
+        end_date=far + dt.timedelta(days=30),
+    )
+    # when the website asks for the next two
+    response = client.get(reverse("campaigns:embed_events"), {"upcoming": "2"})
+    # then it gets them in order, with public fields only, readable by any site
+    assert response.status_code == 200
+    events = response.json()
+    assert [e["title"] for e in events] == ["Summit day 1", "Summit day 2"]
+    assert set(events[0]) == {"id", "title", "start", "end", "all_day", "type", "type_label", "location", "url"}
+    assert events[0]["start"].startswith(f"{far.isoformat()}T09:00:00")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    # and the default window alone would not have shown them
+    assert [e["title"] for e in client.get(reverse("campaigns:embed_events")).json()] == ["Gone"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"upcoming": "0"},
+        {"upcoming": "51"},
+        {"upcoming": "many"},
+        {"upcoming": ""},
+        {"upcoming": "5", "start": "2026-01-01", "end": "2026-02-01"},
+    ],
+)
+def test_the_embed_feed_refuses_bad_upcoming_requests_clearly(client, params):
+    response = client.get(reverse("campaigns:embed_events"), params)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_the_embed_reads_its_feed_at_the_address_the_visitor_used(client, settings):
+    # given the public calendar opened at its public name over HTTPS (through the proxy)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mrm.example.com"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.MRM_BASE_URL = "http://127.0.0.1:8000"
+    body = client.get(reverse("campaigns:embed"), HTTP_HOST="mrm.example.com", HTTP_X_FORWARDED_PROTO="https").content
+    # then its events come from that address, not the configured default
+    assert 'data-events-url="https://mrm.example.com/calendar/embed/events.json"' in body.decode()
+
+
+def test_the_embed_feed_explains_a_bad_request_in_the_visitors_language(client):
+    with translation.override(translation.get_language()):  # the request's Russian stays with the request
+        response = client.get(reverse("campaigns:embed_events"), {"upcoming": "0"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert response.json()["detail"] == ["Можно запросить от 1 до 50 ближайших событий."]

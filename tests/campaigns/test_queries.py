@@ -50,6 +50,7 @@ WINDOW = {"start": (TODAY - dt.timedelta(days=3)).isoformat(), "end": (TODAY + d
         pytest.param(lambda c, a, f: a.get("/api/v1/calendar/events/", WINDOW), id="calendar events"),
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:feed_ics", args=[f.token])), id="ics feed"),
         pytest.param(lambda c, a, f: c.get(reverse("campaigns:embed_events"), WINDOW), id="embed feed"),
+        pytest.param(lambda c, a, f: c.get(reverse("campaigns:embed_events"), {"upcoming": 50}), id="embed upcoming"),
     ],
 )
 def test_one_row_and_fifty_rows_cost_the_same(client, api_as, marketer, team, sponsor, call):

@@ -105,6 +105,10 @@ def test_public_calendar_events_queries_do_not_grow_with_rows(assert_constant_qu
     assert_constant_queries(lambda: client.get(reverse("campaigns:embed_events"), WINDOW), campaign_row)
 
 
+def test_upcoming_public_events_queries_do_not_grow_with_rows(assert_constant_queries, client, campaign_row):
+    assert_constant_queries(lambda: client.get(reverse("campaigns:embed_events"), {"upcoming": 50}), campaign_row)
+
+
 @pytest.mark.parametrize(
     ("name", "params"),
     [("campaigns:board", {}), ("campaigns:timeline", WINDOW), ("campaigns:calendar", {})],

@@ -200,6 +200,7 @@ def test_production_passes_the_deploy_check(tmp_path):
             "DJANGO_SETTINGS_MODULE": "mrm.settings.production",
             "DJANGO_SECRET_KEY": "x" * 20 + "-production-check-0123456789-abcdefghijklmnop",
             "DJANGO_ALLOWED_HOSTS": "mrm.example.com",
+            "MRM_BASE_URL": "https://mrm.example.com",
             "MRM_DATA_DIR": str(tmp_path),
         },
         cwd=settings.BASE_DIR,
