@@ -16,11 +16,13 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self):
+        from accounts import messages
         from accounts.models import User
         from accounts.roles import sync_role_groups
         from accounts.services import refuse_deactivation_with_holdings
 
         # After every migrate: role groups exist and hold their permissions.
+        messages.register()  # handover notes and notices, rendered in each reader's language
         post_migrate.connect(sync_role_groups, dispatch_uid="accounts.sync_role_groups")
         # §7: nobody who still holds campaigns, stages or requests turns inactive, whatever the path.
         pre_save.connect(refuse_deactivation_with_holdings, sender=User, dispatch_uid="accounts.refuse_deactivation")

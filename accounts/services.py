@@ -226,6 +226,7 @@ def _notify_new_holders(summary: HandoverSummary, by) -> None:
     """Tell each new holder what they took over, in their own language."""
     # notifications is a generic engine that knows only users; imported here, at call time,
     # so that accounts (the lowest floor) loads without it.
+    from accounts.messages import TOOK_OVER
     from notifications.choices import NotificationKind
     from notifications.services import notify
 
@@ -233,18 +234,14 @@ def _notify_new_holders(summary: HandoverSummary, by) -> None:
     for move in summary.moves:
         by_target.setdefault(move.to_user.pk, []).append(move)
     for moves in by_target.values():
-        target = moves[0].to_user
-
-        def body(moves=moves):
-            return "\n".join(
-                _("%(kind)s: %(items)s") % {"kind": move.label, "items": ", ".join(move.items)} for move in moves
-            )
-
         notify(
-            recipients=[target],
+            recipients=[moves[0].to_user],
             kind=NotificationKind.OTHER,
-            title=lambda: _("You took over the work of %(user)s") % {"user": summary.user.full_name},
-            body=body,
+            message=TOOK_OVER,
+            params={
+                "user": summary.user.full_name,
+                "moves": [{"kind": move.kind, "items": move.items} for move in moves],
+            },
             url=moves[0].url or reverse("accounts:profile"),
             actor=by,
         )

@@ -24,7 +24,9 @@ class ApprovalsConfig(AppConfig):
     }
 
     def ready(self):
-        from approvals import holdings
+        from approvals import holdings, messages
 
+        # What the engine says, rendered in each reader's language (mrm.messages).
+        messages.register()
         # §7: open stages, stand-ins and open requests are handed over before their holder leaves.
         holdings.register()

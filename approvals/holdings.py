@@ -25,8 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.holdings import register_holdings_provider
+from accounts.messages import handed_over_reason, handover_reason
+from approvals import messages, notices
 from approvals.choices import RequestStatus, StageMode, StageStatus
 from approvals.models import ApprovalRequest, Delegation, Stage, StageAssignment
+from notifications.services import notifications_resolve
 
 
 def open_assignments():
@@ -82,11 +85,10 @@ def reassign_stages(from_user, to_user, by) -> int:
                     % {"user": to_user.full_name, "stage": state.name, "subject": request.subject_title}
                 )
         state._history_user = by
-        state._change_reason = _("Approver %(old)s handed over to %(new)s") % {
-            "old": from_user.full_name,
-            "new": to_user.full_name,
-        }
+        state._change_reason = handed_over_reason(from_user, to_user)
         state.save(update_fields=["status"])
+        # The leaving approver's (and their stand-ins') notices for the stage no longer wait on them.
+        notices.refresh_stage(state, reason=messages.RESOLVED_HANDED_OVER, params={"who": to_user.full_name})
         moved += 1
     return moved
 
@@ -101,6 +103,7 @@ def held_stand_ins():
 def reassign_stand_ins(from_user, to_user, by) -> int:
     """Make ``to_user`` the stand-in of the user's current and future delegations."""
     moved = 0
+    approvers = []
     for delegation in held_stand_ins().select_for_update().filter(stand_in=from_user).order_by("pk"):
         if delegation.approver_id == to_user.pk:
             raise ValidationError(
@@ -109,9 +112,12 @@ def reassign_stand_ins(from_user, to_user, by) -> int:
             )
         delegation.stand_in = to_user
         delegation._history_user = by
-        delegation._change_reason = _("Handover from %(user)s") % {"user": from_user.full_name}
+        delegation._change_reason = handover_reason(from_user)
         delegation.save(update_fields=["stand_in"])
+        approvers.append(delegation.approver_id)
         moved += 1
+    if approvers:
+        notices.refresh_stages_of(approvers, reason=messages.RESOLVED_HANDED_OVER, params={"who": to_user.full_name})
     return moved
 
 
@@ -138,8 +144,15 @@ def reassign_submitted(from_user, to_user, by) -> int:
             )
         request.submitted_by = to_user
         request._history_user = by
-        request._change_reason = _("Handover from %(user)s") % {"user": from_user.full_name}
+        request._change_reason = handover_reason(from_user)
         request.save(update_fields=["submitted_by"])
+        # A "still needed?" question to the leaver is now the new submitter's to answer.
+        notifications_resolve(
+            subject_key=notices.request_key(request.pk),
+            reason=messages.RESOLVED_HANDED_OVER,
+            params={"who": to_user.full_name},
+            recipients=[from_user.pk],
+        )
         moved += 1
     return moved
 
@@ -183,10 +196,7 @@ def reassign_template_stages(from_user, to_user, by) -> int:
         if stage.escalation_contact_id == from_user.pk:
             stage.escalation_contact = to_user
         stage._history_user = by
-        stage._change_reason = _("Approver %(old)s handed over to %(new)s") % {
-            "old": from_user.full_name,
-            "new": to_user.full_name,
-        }
+        stage._change_reason = handed_over_reason(from_user, to_user)
         stage.save()
         moved += 1
     return moved

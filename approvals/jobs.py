@@ -13,18 +13,15 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from approvals import messages, notices
 from approvals.choices import RequestStatus, StageStatus
 from approvals.models import ApprovalRequest, Delegation, StageState
 from mrm.exceptions import StateConflict
 from mrm.jobs import each_locked
+from mrm.messages import note
 from notifications.choices import NotificationKind
 from notifications.services import notify
-
-
-def _due(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def send_stage_reminders(*, now=None) -> int:
@@ -46,12 +43,10 @@ def send_stage_reminders(*, now=None) -> int:
         notify(
             recipients=[*waiting, *stand_ins],
             kind=NotificationKind.REMINDER,
-            title=lambda r=request: _("Reminder: overdue approval — %(subject)s") % {"subject": r.subject_title},
-            body=lambda s=state: (
-                _("The stage “%(stage)s” was due %(due)s and still waits for your decision.")
-                % {"stage": s.name, "due": _due(s.due_at)}
-            ),
+            message=messages.REMINDER,
+            params={"subject": request.subject_title, "stage": state.name, "due": state.due_at},
             url=request.get_absolute_url(),
+            subject_key=notices.stage_key(state.pk),
             dedupe_key=f"approvals:reminder:{state.pk}",
         )
         state.reminded_at = now
@@ -74,19 +69,19 @@ def escalate_overdue_stages(*, now=None) -> int:
     sent = 0
     for state in each_locked(overdue):
         request = state.request
-        waiting = ", ".join(a.user.full_name for a in state.assignments.filter(decided=False).select_related("user"))
+        waiting = [a.user.full_name for a in state.assignments.filter(decided=False).select_related("user")]
         notify(
             recipients=[state.stage.escalation_contact],
             kind=NotificationKind.ESCALATION,
-            title=lambda r=request: _("Escalation: approval overdue — %(subject)s") % {"subject": r.subject_title},
-            body=lambda s=state, w=waiting: (
-                _(
-                    "The stage “%(stage)s” was due %(due)s and still waits for: %(waiting)s. "
-                    "You are its escalation contact."
-                )
-                % {"stage": s.name, "due": _due(s.due_at), "waiting": w or "—"}
-            ),
+            message=messages.ESCALATION,
+            params={
+                "subject": request.subject_title,
+                "stage": state.name,
+                "due": state.due_at,
+                "waiting": waiting or ["—"],
+            },
             url=request.get_absolute_url(),
+            subject_key=notices.escalation_key(state.pk),
             dedupe_key=f"approvals:escalation:{state.pk}",
         )
         state.escalated_at = now
@@ -108,15 +103,14 @@ def ask_stale_requests(*, now=None) -> int:
         notify(
             recipients=[request.submitted_by],
             kind=NotificationKind.STALE_CHECK,
-            title=lambda r=request: _("Still needed? %(subject)s") % {"subject": r.subject_title},
-            body=lambda w=withdraw_on: (
-                _(
-                    "Your approval request has had no activity for %(days)s days. Confirm it is still needed "
-                    "and say why, or it will be withdrawn on %(date)s."
-                )
-                % {"days": settings.MRM_APPROVAL_STALE_DAYS, "date": _due(w)[:10]}
-            ),
+            message=messages.STALE_CHECK,
+            params={
+                "subject": request.subject_title,
+                "days": settings.MRM_APPROVAL_STALE_DAYS,
+                "date": timezone.localtime(withdraw_on).date(),
+            },
             url=reverse("approvals:confirm", args=[request.pk]),
+            subject_key=notices.request_key(request.pk),
             dedupe_key=f"approvals:stale:{request.pk}:{request.last_activity_at:%Y%m%d%H%M%S}",
         )
         request.stale_asked_at = now
@@ -137,18 +131,14 @@ def withdraw_unconfirmed_requests(*, now=None) -> int:
     withdrawn = 0
     for request in each_locked(unconfirmed):
         try:
-            approval_cancel(
-                request=request,
-                by=None,
-                note=_("Withdrawn automatically: nobody confirmed it was still needed."),
-            )
+            approval_cancel(request=request, by=None, system_note=note(messages.NOTE_WITHDRAWN_UNCONFIRMED))
         except StateConflict:
             continue
         notify(
             recipients=[request.submitted_by],
             kind=NotificationKind.WITHDRAWN,
-            title=lambda r=request: _("Withdrawn: %(subject)s") % {"subject": r.subject_title},
-            body=lambda: _("Your approval request was withdrawn because nobody confirmed it was still needed."),
+            message=messages.WITHDRAWN,
+            params={"subject": request.subject_title},
             url=request.get_absolute_url(),
             dedupe_key=f"approvals:withdrawn:{request.pk}",
         )

@@ -22,10 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import permissions
+from approvals import messages, notices, permissions
 from approvals.choices import (
     OPEN_STAGE_STATUSES,
-    OUTCOME_PAST,
     Outcome,
     RequestStatus,
     StageStatus,
@@ -101,26 +100,7 @@ def _start_stage(state: StageState, *, now, actor) -> None:
     state.save(update_fields=["status", "started_at", "due_at"])
     request.current_stage = state
     request.due_at = state.due_at
-    stand_ins = [
-        d.stand_in for d in Delegation.objects.current().filter(approver__in=approvers).select_related("stand_in")
-    ]
-    notify(
-        recipients=[*approvers, *stand_ins],
-        kind=NotificationKind.REQUEST_SUBMITTED,
-        title=lambda: _("Waiting for your decision: %(subject)s") % {"subject": request.subject_title},
-        body=lambda: (
-            _("%(who)s asks for approval (stage “%(stage)s”, due %(due)s).%(reason)s")
-            % {
-                "who": request.submitted_by.full_name,
-                "stage": state.name,
-                "due": timezone.localtime(state.due_at).strftime("%Y-%m-%d %H:%M"),
-                "reason": ("\n" + _("Reason: %(reason)s") % {"reason": request.reason}) if request.reason else "",
-            }
-        ),
-        url=request.get_absolute_url(),
-        actor=actor,
-        dedupe_key=f"approvals:stage-started:{state.pk}",
-    )
+    notices.tell_stage_started(state, approvers=approvers, actor=actor)
 
 
 # --- submit ---------------------------------------------------------------------
@@ -128,7 +108,13 @@ def _start_stage(state: StageState, *, now, actor) -> None:
 
 @transaction.atomic
 def approval_submit(
-    *, subject, kind: str, by, reason: str = "", template: WorkflowTemplate | None = None
+    *,
+    subject,
+    kind: str,
+    by,
+    reason: str = "",
+    template: WorkflowTemplate | None = None,
+    system_reason: str = "",
 ) -> ApprovalRequest:
     """Open an approval request for a subject under the kind's active template.
 
@@ -137,6 +123,8 @@ def approval_submit(
     stages whose condition fits the subject's amount are created; the first
     starts at once. The subject app decides *who* may submit; the engine
     insists only on an active user and a configured template.
+    ``system_reason`` is a reason the subject app writes itself (an encoded
+    message key, ``mrm.messages.note``), rendered in each reader's language.
     """
     if not getattr(by, "is_active", False):
         raise PermissionDenied(_("Only an active user can submit for approval."))
@@ -168,7 +156,7 @@ def approval_submit(
         subject_version=str(info.version or "")[:100],
         amount=info.amount,
         submitted_by=by,
-        reason=_clean_text(reason, field="reason"),
+        reason=system_reason or _clean_text(reason, field="reason"),
     )
     request._history_user = by
     try:
@@ -310,44 +298,10 @@ def approval_decide(*, request: ApprovalRequest, by, outcome: str, note: str = "
     locked.save()
     if callback is not None:
         callback()
-    _notify_decision(locked, decision, state)
+    notices.resolve_after_decision(locked, decision, state)
+    notices.tell_decision(locked, decision, state)
     request.refresh_from_db()
     return decision
-
-
-def _notify_decision(request: ApprovalRequest, decision: Decision, state: StageState) -> None:
-    """Tell the submitter: a *decision* (its e-mail subject says so, unlike a comment's)."""
-    decider = decision.decider
-    on_behalf = decision.on_behalf_of
-
-    def title():
-        return _("Decision: %(outcome)s — %(subject)s") % {
-            "outcome": OUTCOME_PAST[decision.outcome],
-            "subject": request.subject_title,
-        }
-
-    def body():
-        who = decider.full_name
-        if on_behalf is not None:
-            who = _("%(stand_in)s for %(approver)s") % {"stand_in": decider.full_name, "approver": on_behalf.full_name}
-        lines = [
-            _("%(who)s %(outcome)s at stage “%(stage)s”.")
-            % {"who": who, "outcome": OUTCOME_PAST[decision.outcome], "stage": state.name},
-            _("The request is now: %(status)s.") % {"status": RequestStatus(request.status).label.lower()},
-        ]
-        if decision.note:
-            lines.append(_("Note: %(note)s") % {"note": decision.note})
-        return "\n".join(lines)
-
-    notify(
-        recipients=[request.submitted_by],
-        kind=NotificationKind.DECISION,
-        title=title,
-        body=body,
-        url=request.get_absolute_url(),
-        actor=decider,
-        dedupe_key=f"approvals:decision:{decision.pk}",
-    )
 
 
 # --- comment, cancel, confirm -----------------------------------------------------------
@@ -401,8 +355,8 @@ def approval_comment(*, request: ApprovalRequest, by, body: str, page=None, x=No
     notify(
         recipients=recipients,
         kind=NotificationKind.COMMENT,
-        title=lambda: _("Comment (not a decision): %(subject)s") % {"subject": request.subject_title},
-        body=lambda: _("%(who)s wrote: %(body)s") % {"who": by.full_name, "body": text},
+        message=messages.COMMENTED,
+        params={"subject": request.subject_title, "who": by.full_name, "body": text},
         url=f"{request.get_absolute_url()}#comment-{comment.pk}",
         actor=by,
         dedupe_key=f"approvals:comment:{comment.pk}",
@@ -411,8 +365,14 @@ def approval_comment(*, request: ApprovalRequest, by, body: str, page=None, x=No
 
 
 @transaction.atomic
-def approval_cancel(*, request: ApprovalRequest, by, note: str = "") -> ApprovalRequest:
-    """Withdraw an open request: by its submitter or an admin, or by the system (``by=None``) for stale ones."""
+def approval_cancel(*, request: ApprovalRequest, by, note: str = "", system_note: str = "") -> ApprovalRequest:
+    """Withdraw an open request: by its submitter or an admin, or by the system (``by=None``) for stale ones.
+
+    ``system_note`` is the system's own note (an encoded message key, see
+    ``mrm.messages.note``), rendered in each reader's language; a person's
+    ``note`` is kept as written. Every notice that still asked for a
+    decision on it is resolved.
+    """
     locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestStatus.IN_PROGRESS:
         raise StateConflict(
@@ -421,15 +381,17 @@ def approval_cancel(*, request: ApprovalRequest, by, note: str = "") -> Approval
     if by is not None and not permissions.can_cancel(by, locked):
         raise PermissionDenied(_("Only the submitter or an administrator can withdraw this request."))
     now = timezone.now()
+    open_state_ids = list(locked.stage_states.filter(status__in=OPEN_STAGE_STATUSES).values_list("pk", flat=True))
     _close_rest(locked, now=now)
     locked.status = RequestStatus.CANCELLED
     locked.closed_at = now
     locked.current_stage = None
     locked.due_at = None
-    locked.close_note = _clean_text(note, field="note")
+    locked.close_note = system_note or _clean_text(note, field="note")
     locked._history_user = by
     locked.save()
     get_handler(locked.subject_kind).on_cancelled(locked)
+    notices.resolve_withdrawn(locked, open_state_ids=open_state_ids, by=by)
     request.refresh_from_db()
     return locked
 
@@ -452,6 +414,7 @@ def approval_confirm_needed(*, request: ApprovalRequest, by, note: str) -> Appro
     locked.last_activity_at = now
     locked._history_user = by
     locked.save()
+    notices.resolve_confirmed(locked)
     request.refresh_from_db()
     return locked
 
@@ -491,11 +454,8 @@ def delegation_create(*, by, stand_in, starts_on, ends_on, note: str = "", appro
     notify(
         recipients=[stand_in],
         kind=NotificationKind.OTHER,
-        title=lambda: (
-            _("You stand in for %(approver)s from %(start)s to %(end)s")
-            % {"approver": approver.full_name, "start": starts_on.isoformat(), "end": ends_on.isoformat()}
-        ),
-        body=lambda: _("Their approval stages route to you meanwhile."),
+        message=messages.STAND_IN,
+        params={"approver": approver.full_name, "start": starts_on, "end": ends_on},
         url=reverse("approvals:inbox"),
         actor=by,
         dedupe_key=f"approvals:delegation:{delegation.pk}",
@@ -505,17 +465,26 @@ def delegation_create(*, by, stand_in, starts_on, ends_on, note: str = "", appro
 
 @transaction.atomic
 def delegation_end(*, delegation: Delegation, by) -> None:
-    """End a stand-in period: one that has not started is removed, a running one ends yesterday."""
+    """End a stand-in period: one that has not started is removed, a running one ends yesterday.
+
+    The stand-in's "waiting for your decision" notices for the approver's
+    open stages are resolved: those stages no longer wait on them.
+    """
     if delegation.approver_id != by.pk and not by.is_mrm_admin:
         raise PermissionDenied(_("You can only end your own stand-in periods."))
     today = timezone.localdate()
     if delegation.starts_on >= today:
         delegation._history_user = by
         delegation.delete()
-        return
-    delegation.ends_on = max(delegation.starts_on, today - datetime.timedelta(days=1))
-    delegation._history_user = by
-    delegation.save(update_fields=["ends_on"])
+    else:
+        delegation.ends_on = max(delegation.starts_on, today - datetime.timedelta(days=1))
+        delegation._history_user = by
+        delegation.save(update_fields=["ends_on"])
+    notices.refresh_stages_of(
+        [delegation.approver_id],
+        reason=messages.RESOLVED_STAND_IN_ENDED,
+        params={"approver": delegation.approver.full_name},
+    )
 
 
 # --- templates ------------------------------------------------------------------------

@@ -9,10 +9,10 @@ own submitter, moved by the approvals provider.
 from __future__ import annotations
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.holdings import register_holdings_provider
+from accounts.messages import handover_reason
 from budgets.choices import FundingRequestStatus
 from budgets.models import FundingRequest
 
@@ -34,7 +34,7 @@ def reassign(from_user, to_user, by) -> int:
     for request in open_requests().select_for_update().filter(requested_by=from_user).order_by("pk"):
         request.requested_by = to_user
         request._history_user = by
-        request._change_reason = _("Handover from %(user)s") % {"user": from_user.full_name}
+        request._change_reason = handover_reason(from_user)
         request.save(update_fields=["requested_by", "updated_at"])
         moved += 1
     return moved

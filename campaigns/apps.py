@@ -34,7 +34,9 @@ class CampaignsConfig(AppConfig):
     }
 
     def ready(self):
-        from campaigns import launch_approval
+        from campaigns import launch_approval, messages
+
+        messages.register()  # notes campaigns write, rendered in each reader's language
 
         # Campaign launch approval (§5) and approvers' view of confidential campaigns (§2).
         launch_approval.register()

@@ -8,10 +8,10 @@ Closed campaigns keep their historical owner: nobody needs to answer for them.
 from __future__ import annotations
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.holdings import register_holdings_provider
+from accounts.messages import handover_reason
 from campaigns.choices import OPEN_STATUSES
 from campaigns.models import Campaign
 
@@ -35,7 +35,7 @@ def _reassign(field: str):
         for campaign in open_campaigns().select_for_update().filter(**{field: from_user}).order_by("pk"):
             setattr(campaign, field, to_user)
             campaign._history_user = by
-            campaign._change_reason = _("Handover from %(user)s") % {"user": from_user.full_name}
+            campaign._change_reason = handover_reason(from_user)
             campaign.save(update_fields=[field, "updated_at"])
             moved += 1
         return moved

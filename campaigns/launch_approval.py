@@ -17,7 +17,9 @@ from approvals.models import ApprovalRequest
 from approvals.registry import SubjectHandler, SubjectInfo, register_subject_handler
 from approvals.services import active_template_for, approval_submit
 from campaigns.choices import CampaignStatus
+from campaigns.messages import NOTE_LAUNCH_APPROVED
 from campaigns.querysets import register_confidential_access
+from mrm.messages import note
 
 
 def launch_approval_required() -> bool:
@@ -62,7 +64,7 @@ def on_approved(request, approved_amount=None) -> None:
     campaign_transition(
         campaign=campaign,
         to_status=CampaignStatus.ACTIVE,
-        note=_("Launch approved (approval request #%(id)s).") % {"id": request.pk},
+        system_note=note(NOTE_LAUNCH_APPROVED, limit=100, id=request.pk),
         by=request.submitted_by,
         launch_approved=True,
     )

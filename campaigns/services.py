@@ -143,7 +143,7 @@ def campaign_update(*, campaign: Campaign, by, channels=None, **data) -> Campaig
 
 @transaction.atomic
 def campaign_transition(
-    *, campaign: Campaign, to_status: str, note: str = "", by, launch_approved: bool = False
+    *, campaign: Campaign, to_status: str, note: str = "", by, launch_approved: bool = False, system_note: str = ""
 ) -> Campaign:
     """Move a campaign through its lifecycle (PRODUCT.md §3), or refuse with a 409.
 
@@ -183,6 +183,8 @@ def campaign_transition(
     note = (note or "").strip()
     if len(note) > 2000:
         raise ValidationError({"note": _("Keep the note under 2000 characters.")})
+    # The system's own note (an approved launch) is a message key, rendered in each reader's language.
+    note = system_note or note
     if to_status == CampaignStatus.ACTIVE and not launch_approved and launch_approval.launch_approval_required():
         locked.launch_request = launch_approval.open_launch_request(campaign=locked, by=by, reason=note)
         return locked

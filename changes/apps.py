@@ -17,3 +17,8 @@ class ChangesConfig(AppConfig):
         "leadership": ["view_changerequest", "add_changerequest"],
         "finance": ["view_changerequest", "add_changerequest"],
     }
+
+    def ready(self):
+        from changes import messages
+
+        messages.register()  # what change requests say, rendered in each reader's language

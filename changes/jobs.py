@@ -15,12 +15,13 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from changes import messages
 from changes.choices import ChangeStatus
 from changes.models import ChangeRequest
 from mrm.exceptions import StateConflict
 from mrm.jobs import each_locked
+from mrm.messages import note
 from notifications.choices import NotificationKind
 from notifications.services import notify
 
@@ -38,15 +39,14 @@ def ask_stale_change_requests(*, now=None) -> int:
         notify(
             recipients=[change.requested_by],
             kind=NotificationKind.STALE_CHECK,
-            title=lambda c=change: _("Still needed? %(target)s") % {"target": c.target_label},
-            body=lambda w=withdraw_on: (
-                _(
-                    "Your change request has had no activity for %(days)s days. Confirm it is still needed "
-                    "and say why, or it will be withdrawn on %(date)s."
-                )
-                % {"days": settings.MRM_CHANGE_REQUEST_STALE_DAYS, "date": w.date().isoformat()}
-            ),
+            message=messages.STALE_CHECK,
+            params={
+                **messages.target_params(change),
+                "days": settings.MRM_CHANGE_REQUEST_STALE_DAYS,
+                "date": withdraw_on.date(),
+            },
             url=f"{change.get_absolute_url()}#confirm",
+            subject_key=messages.stale_key(change.pk),
             dedupe_key=f"changes:stale:{change.pk}:{change.last_activity_at:%Y%m%d%H%M%S}",
         )
         change.stale_asked_at = now
@@ -68,17 +68,15 @@ def withdraw_unconfirmed_change_requests(*, now=None) -> int:
     for change in each_locked(unconfirmed):
         try:
             change_request_withdraw(
-                change_request=change,
-                by=None,
-                note=_("Withdrawn automatically: nobody confirmed it was still needed."),
+                change_request=change, by=None, system_note=note(messages.NOTE_WITHDRAWN_UNCONFIRMED)
             )
         except StateConflict:
             continue
         notify(
             recipients=[change.requested_by],
             kind=NotificationKind.WITHDRAWN,
-            title=lambda c=change: _("Withdrawn: %(target)s") % {"target": c.target_label},
-            body=lambda: _("Your change request was withdrawn because nobody confirmed it was still needed."),
+            message=messages.WITHDRAWN,
+            params=messages.target_params(change),
             url=change.get_absolute_url(),
             dedupe_key=f"changes:withdrawn:{change.pk}",
         )

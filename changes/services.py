@@ -22,13 +22,13 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import Role
 from accounts.models import Membership, User
-from changes import permissions
+from changes import messages, permissions
 from changes.affected import compute_affected
 from changes.choices import AnswerStatus, ChangeStatus, ConfigurableField, TargetKind
 from changes.models import AffectedTeam, ChangeRequest
 from mrm.exceptions import StateConflict
 from notifications.choices import NotificationKind
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 
 TEXT_MAX = 4000
 
@@ -73,16 +73,11 @@ def _tell_admins_it_is_ready(change: ChangeRequest, *, actor) -> None:
     notify(
         recipients=list(admins),
         kind=NotificationKind.REQUEST_SUBMITTED,
-        title=lambda: _("Ready to apply: %(target)s") % {"target": change.target_label},
-        body=lambda: (
-            _(
-                "Every affected team has acknowledged the change request: %(what)s. Make the change in the "
-                "administration, then mark it as applied."
-            )
-            % {"what": change.what}
-        ),
+        message=messages.READY,
+        params={**messages.target_params(change), "what": change.what},
         url=change.get_absolute_url(),
         actor=actor,
+        subject_key=messages.ready_key(change.pk),
         dedupe_key=f"changes:ready:{change.pk}",
     )
 
@@ -147,13 +142,11 @@ def change_request_create(
     notify(
         recipients=_speakers([team.pk for team in teams]),
         kind=NotificationKind.REQUEST_SUBMITTED,
-        title=lambda: _("Change request affecting your team: %(target)s") % {"target": change.target_label},
-        body=lambda: (
-            _("%(who)s asks: %(what)s — Why: %(why)s. Acknowledge it or object on its page.")
-            % {"who": by.full_name, "what": change.what, "why": change.why}
-        ),
+        message=messages.AFFECTS_TEAM,
+        params={**messages.target_params(change), "who": by.full_name, "what": change.what, "why": change.why},
         url=change.get_absolute_url(),
         actor=by,
+        subject_key=messages.request_key(change.pk),
         dedupe_key=f"changes:created:{change.pk}",
     )
     _tell_admins_it_is_ready(change, actor=by)
@@ -188,26 +181,27 @@ def change_request_answer(*, change_request: ChangeRequest, by, answer: str, not
     locked.stale_asked_at = None
     locked._history_user = by
     locked.save(update_fields=["last_activity_at", "stale_asked_at"])
-    teams = ", ".join(row.team.name for row in rows)
     acknowledged = answer == AnswerStatus.ACKNOWLEDGED
-
-    def title() -> str:
-        if acknowledged:
-            return _("Acknowledged: %(target)s") % {"target": locked.target_label}
-        return _("Objection: %(target)s") % {"target": locked.target_label}
-
-    def body() -> str:
-        if acknowledged:
-            return _("%(who)s acknowledged your change request for %(teams)s.") % {"who": by.full_name, "teams": teams}
-        return _("%(who)s objected for %(teams)s: %(note)s") % {"who": by.full_name, "teams": teams, "note": text}
-
     notify(
         recipients=[locked.requested_by],
         kind=NotificationKind.OTHER,
-        title=title,
-        body=body,
+        message=messages.ACKNOWLEDGED if acknowledged else messages.OBJECTED,
+        params={
+            **messages.target_params(locked),
+            "who": by.full_name,
+            "teams": [row.team.name for row in rows],
+            "note": text,
+        },
         url=locked.get_absolute_url(),
         actor=by,
+    )
+    # Speakers of teams that have answered have nothing left to do; those of teams still waiting do.
+    waiting = locked.affected_teams.filter(status=AnswerStatus.PENDING).values_list("team_id", flat=True)
+    notifications_resolve(
+        subject_key=messages.request_key(locked.pk),
+        reason=messages.RESOLVED_ANSWERED,
+        params={"who": by.full_name},
+        keep=[user.pk for user in _speakers(waiting)],
     )
     _tell_admins_it_is_ready(locked, actor=by)
     change_request.refresh_from_db()
@@ -222,22 +216,24 @@ def _decide(locked: ChangeRequest, *, status: str, by, note: str, overridden: bo
     locked.overridden = overridden
     locked._history_user = by
     locked.save()
-    label = ChangeStatus(status).label
+    _resolve_all(locked, by=by)
     notify(
         recipients=[locked.requested_by],
         kind=NotificationKind.DECISION,
-        title=lambda: (
-            _("Change request %(status)s: %(target)s")
-            % {"status": str(ChangeStatus(status).label).lower(), "target": locked.target_label}
-        ),
-        body=lambda: (
-            _("%(who)s decided: %(status)s. %(note)s") % {"who": by.full_name, "status": label, "note": note}
-        ).strip(),
+        message=messages.DECIDED,
+        params={**messages.target_params(locked), "status": status, "who": by.full_name, "note": note},
         url=locked.get_absolute_url(),
         actor=by,
         dedupe_key=f"changes:decision:{locked.pk}",
     )
     return locked
+
+
+def _resolve_all(locked: ChangeRequest, *, by) -> None:
+    """A closed change request asks nothing of anyone: its teams', admins' and requester's notices are resolved."""
+    params = {"status": locked.status, "who": by.full_name if by is not None else ""}
+    for key in (messages.request_key(locked.pk), messages.ready_key(locked.pk), messages.stale_key(locked.pk)):
+        notifications_resolve(subject_key=key, reason=messages.RESOLVED_CLOSED, params=params)
 
 
 @transaction.atomic
@@ -285,8 +281,14 @@ def change_request_decline(*, change_request: ChangeRequest, by, note: str) -> C
 
 
 @transaction.atomic
-def change_request_withdraw(*, change_request: ChangeRequest, by, note: str = "") -> ChangeRequest:
-    """The requester (or an admin) withdraws an open request; ``by=None`` is the stale-request job."""
+def change_request_withdraw(
+    *, change_request: ChangeRequest, by, note: str = "", system_note: str = ""
+) -> ChangeRequest:
+    """The requester (or an admin) withdraws an open request; ``by=None`` is the stale-request job.
+
+    ``system_note`` is the job's own note (a message key, rendered in each
+    reader's language); a person's ``note`` is kept as written.
+    """
     if by is not None and not permissions.can_withdraw(by, change_request):
         raise PermissionDenied(_("Only the requester or an administrator can withdraw this change request."))
     locked = _lock(change_request)
@@ -294,9 +296,10 @@ def change_request_withdraw(*, change_request: ChangeRequest, by, note: str = ""
     locked.status = ChangeStatus.WITHDRAWN
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked.decision_note = _text(note, field="note")
+    locked.decision_note = system_note or _text(note, field="note")
     locked._history_user = by
     locked.save()
+    _resolve_all(locked, by=by)
     change_request.refresh_from_db()
     return locked
 
@@ -320,5 +323,6 @@ def change_request_confirm(*, change_request: ChangeRequest, by, note: str) -> C
     locked.last_activity_at = now
     locked._history_user = by
     locked.save()
+    notifications_resolve(subject_key=messages.stale_key(locked.pk), reason=messages.RESOLVED_CONFIRMED)
     change_request.refresh_from_db()
     return locked

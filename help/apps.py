@@ -21,8 +21,9 @@ class HelpConfig(AppConfig):
     }
 
     def ready(self):
-        from help import signals
+        from help import messages, signals
 
+        messages.register()  # what help says, rendered in each reader's language
         signals.connect()
         # The page → article map is filled once the tables exist, so pages never wait on it.
         post_migrate.connect(signals.refresh_after_migrate, sender=self, dispatch_uid="help.refresh_page_articles")

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Membership, User
-from help import permissions
+from help import messages, permissions
 from help.choices import UNANSWERED, AnswererRole, QuestionStatus
 from help.models import Question
 from mrm.exceptions import StateConflict
 from notifications.choices import NotificationKind
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 
 BODY_MAX = 4000
 ANSWER_MAX = 10000
@@ -86,10 +86,6 @@ def champions_of(team_ids) -> list:
     return list(users)
 
 
-def _question_title(question: Question):
-    return lambda: _("Question from %(name)s") % {"name": question.asked_by.full_name}
-
-
 @transaction.atomic
 def question_ask(*, by, body: str, page_url: str = "", page_title: str = "") -> Question:
     """Ask a question from a page; the champions of the asker's teams hear of it first (§7).
@@ -117,23 +113,26 @@ def question_ask(*, by, body: str, page_url: str = "", page_title: str = "") -> 
     question.save()
     question.teams.set(team_ids)
     link = question.get_absolute_url()
+    params = {"name": by.full_name, "question": question.body}
     if champions:
         notify(
             recipients=champions,
             kind=NotificationKind.OTHER,
-            title=_question_title(question),
-            body=question.body,
+            message=messages.ASKED,
+            params=params,
             url=link,
             actor=by,
+            subject_key=messages.question_key(question.pk),
         )
     else:
         notify(
             recipients=admins(),
             kind=NotificationKind.ESCALATION,
-            title=lambda: _("Question without a champion from %(name)s") % {"name": by.full_name},
-            body=question.body,
+            message=messages.ASKED_NO_CHAMPION,
+            params=params,
             url=link,
             actor=by,
+            subject_key=messages.question_key(question.pk),
             dedupe_key=f"help-question-escalated:{question.pk}",
         )
     return question
@@ -166,11 +165,15 @@ def question_answer(*, question: Question, body: str, by) -> Question:
     locked.answered_at = timezone.now()
     locked._history_user = by
     locked.save()
+    # The other champions and the admins it was escalated to have nothing left to answer.
+    notifications_resolve(
+        subject_key=messages.question_key(locked.pk), reason=messages.RESOLVED_ANSWERED, params={"who": by.full_name}
+    )
     notify(
         recipients=[locked.asked_by],
         kind=NotificationKind.OTHER,
-        title=lambda: _("Your question was answered by %(name)s") % {"name": by.full_name},
-        body=text,
+        message=messages.ANSWERED,
+        params={"name": by.full_name, "answer": text},
         url=locked.get_absolute_url(),
         actor=by,
     )
@@ -208,10 +211,6 @@ def question_unpublish(*, question: Question, by) -> Question:
     return locked
 
 
-def _escalation_title() -> str:
-    return _("Question unanswered for %(hours)s h") % {"hours": settings.MRM_QUESTION_ESCALATE_HOURS}
-
-
 def escalation_delay() -> dt.timedelta:
     return dt.timedelta(hours=settings.MRM_QUESTION_ESCALATE_HOURS)
 
@@ -247,9 +246,10 @@ def questions_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             notify(
                 recipients=admins(),
                 kind=NotificationKind.ESCALATION,
-                title=_escalation_title,
-                body=question.body,
+                message=messages.OVERDUE,
+                params={"hours": settings.MRM_QUESTION_ESCALATE_HOURS, "question": question.body},
                 url=question.get_absolute_url(),
+                subject_key=messages.question_key(question.pk),
                 dedupe_key=f"help-question-escalated:{question.pk}",
             )
             escalated += 1

@@ -22,7 +22,9 @@ class MaterialsConfig(AppConfig):
 
     def ready(self):
         from campaigns.panels import CampaignPanel, register_campaign_panel
-        from materials import handler
+        from materials import handler, messages
+
+        messages.register()  # notes materials write, rendered in each reader's language
 
         # Material versions go through the approvals engine; their approvers see confidential campaigns.
         handler.register()

@@ -8,10 +8,10 @@ answer the reviewers. Registered in ``MaterialsConfig.ready()``.
 from __future__ import annotations
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.holdings import register_holdings_provider
+from accounts.messages import handover_reason
 from campaigns.choices import OPEN_STATUSES
 from materials.choices import ReviewStatus
 from materials.models import Material
@@ -35,7 +35,7 @@ def reassign(from_user, to_user, by) -> int:
     for material in Material.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
         material.owner = to_user
         material._history_user = by
-        material._change_reason = _("Handover from %(user)s") % {"user": from_user.full_name}
+        material._change_reason = handover_reason(from_user)
         material.save(update_fields=["owner", "updated_at"])
         moved += 1
     return moved

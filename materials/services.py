@@ -24,8 +24,11 @@ from approvals.models import ApprovalRequest
 from approvals.services import approval_submit
 from materials import files, permissions
 from materials.choices import MaterialKind, PreviewStatus, ReviewStatus
+from materials.messages import NOTE_NEW_VERSION
 from materials.models import Material, MaterialVersion
 from mrm.exceptions import StateConflict
+from mrm.messages import decode_note
+from mrm.messages import note as make_note
 
 TITLE_MAX = 200
 NOTE_MAX = 4000
@@ -172,8 +175,10 @@ def _record_version(locked, material, stored, file, file_type, *, number, note, 
     locked._history_user = by
     locked.save(update_fields=["latest_version", "status", "updated_at"])
     if resubmit:
-        reason = note or previous_reason or _("New version after requested changes.")
-        _submit(locked, version, by=by, reason=reason)
+        if note or (previous_reason and not decode_note(previous_reason)):
+            _submit(locked, version, by=by, reason=note or previous_reason)
+        else:  # the system's own reason, rendered in each reader's language
+            _submit(locked, version, by=by, system_reason=previous_reason or make_note(NOTE_NEW_VERSION))
     if file_type.preview:
         from materials.tasks import generate_material_previews_task
 
@@ -182,8 +187,12 @@ def _record_version(locked, material, stored, file, file_type, *, number, note, 
     return version
 
 
-def _submit(material: Material, version: MaterialVersion, *, by, reason: str) -> ApprovalRequest:
-    request = approval_submit(subject=version, kind=SubjectKind.MATERIAL_VERSION, by=by, reason=reason)
+def _submit(
+    material: Material, version: MaterialVersion, *, by, reason: str = "", system_reason: str = ""
+) -> ApprovalRequest:
+    request = approval_submit(
+        subject=version, kind=SubjectKind.MATERIAL_VERSION, by=by, reason=reason, system_reason=system_reason
+    )
     _set_status(material, ReviewStatus.IN_REVIEW, by=by)
     return request
 

@@ -8,11 +8,48 @@ user's scope is then a 404, exactly as in the browser.
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework import mixins, viewsets
+from django.utils import timezone, translation
+from rest_framework import mixins, serializers, viewsets
+
+from mrm.messages import render_note
 
 
-class ScopedViewSetMixin:
+class ReaderPreferencesMixin:
+    """Answer in the requesting user's language and time zone, also for token clients.
+
+    The middleware (``accounts.middleware.UserPreferencesMiddleware``) knows
+    the user only for session requests: DRF authenticates tokens inside the
+    view. So once DRF has authenticated, the user's saved language and time
+    zone are activated here, and what the API renders for them (a
+    notification's title, a system note) reads as it does in their browser.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        language = getattr(user, "language", "")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        zone = getattr(user, "time_zone", "")
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(zone)) if zone else timezone.deactivate()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The data is rendered by now; the next request on this thread starts from the default zone.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        timezone.deactivate()
+        return response
+
+
+class ScopedViewSetMixin(ReaderPreferencesMixin):
     """Scope the viewset's queryset to what the requesting user may see.
 
     The model's queryset must offer ``visible_to(user)``; forgetting it fails
@@ -41,3 +78,15 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class ScopedCreateReadViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Create, list and read, scoped: for records that are never edited."""
+
+
+class NoteField(serializers.CharField):
+    """A stored note as the reader reads it: a system note (``mrm.messages.note``) rendered in the
+    request's language, a person's note as written."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return render_note(value)

@@ -1,4 +1,8 @@
-"""The bell's unread count, for every page: one COUNT query, only when a page shows the bell."""
+"""The bell's count, for every page: one COUNT query, only when a page shows the bell.
+
+It counts what is still to do: unread and not resolved. A "waiting for your
+decision" notice stops counting once the stage is decided, by anyone.
+"""
 
 from functools import cache
 
@@ -13,6 +17,6 @@ def unread_notifications(request):
 
     @cache
     def count() -> int:
-        return Notification.objects.visible_to(user).unread().count()
+        return Notification.objects.visible_to(user).to_do().count()
 
     return {"unread_notifications": count}

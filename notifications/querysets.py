@@ -13,5 +13,12 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def unresolved(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def to_do(self):
+        """What the bell counts: unread and not resolved (a decided approval no longer waits on anyone)."""
+        return self.filter(read_at__isnull=True, resolved_at__isnull=True)
+
     def with_list_data(self):
         return self.select_related("actor")

@@ -7,46 +7,59 @@ rolled-back decision never mails anyone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import zoneinfo
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from mrm.messages import clean_params, is_registered, render
 from notifications.models import Notification
-
-
-def _render(text, language: str) -> str:
-    """Text in the recipient's language: a callable is evaluated under that language."""
-    with translation.override(language):
-        value = text() if callable(text) else text
-        return str(value or "")
 
 
 def recipient_language(user) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
+def _recipient_zone(user):
+    name = getattr(user, "time_zone", "") or ""
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def notify(
     *,
     recipients: Iterable,
     kind: str,
-    title: str | Callable[[], str],
-    body: str | Callable[[], str] = "",
+    message: str,
+    params: Mapping | None = None,
     url: str = "",
     actor=None,
+    subject_key: str = "",
     dedupe_key: str = "",
     email: bool = True,
 ) -> list[Notification]:
     """Tell people something, in the bell and by e-mail with a deep link.
 
-    ``title`` and ``body`` may be callables: they are evaluated once per
-    recipient under that person's language, so a Russian reader gets Russian.
+    ``message`` is a registered key (``mrm.messages``) and ``params`` its
+    JSON parameters: the text is rendered whenever it is read, in the
+    reader's language, so a notification caused by someone working in
+    English reads in Russian for a Russian recipient. The text as first
+    rendered for the recipient is kept too (search, admin, fallback).
+    ``subject_key`` names what the recipient is asked to act on, so the app
+    can resolve it later (:func:`notifications_resolve`).
+
     The actor is never notified of their own action. With a ``dedupe_key``
     a recipient who already has that key gets nothing new: periodic jobs
     pass one so that running twice sends nothing twice (the unique
     constraint holds it even when two jobs race).
     """
+    if not is_registered(message):
+        raise ValueError(f"Unknown message key {message!r}: register it in its app's messages module.")
+    data = clean_params(params)
     created: list[Notification] = []
     seen: set[int] = set()
     for recipient in recipients:
@@ -57,14 +70,18 @@ def notify(
             continue
         if dedupe_key and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists():
             continue
-        language = recipient_language(recipient)
+        with translation.override(recipient_language(recipient)):
+            first = render(message, data)
         notification = Notification(
             recipient=recipient,
             kind=kind,
-            title=_render(title, language)[:255],
-            body=_render(body, language),
+            message_key=message,
+            params=data,
+            title=first.title[:255],
+            body=first.body,
             url=url,
             actor=actor,
+            subject_key=subject_key,
             dedupe_key=dedupe_key,
         )
         try:
@@ -76,6 +93,34 @@ def notify(
         if email and recipient.email:
             transaction.on_commit(_queue_email(notification.pk))
     return created
+
+
+def notifications_resolve(
+    *,
+    subject_key: str,
+    reason: str,
+    params: Mapping | None = None,
+    recipients: Iterable[int] | None = None,
+    keep: Iterable[int] = (),
+) -> int:
+    """Resolve the open notifications about ``subject_key``: they no longer ask anything of their readers.
+
+    Called by the app that owns the subject, inside the transaction that
+    decided, withdrew or handed it over, so the bell never counts work that
+    is done. ``reason`` is a message key saying why (``Decided by …``),
+    shown on the notifications page. ``recipients`` limits it to some user
+    ids; ``keep`` spares the people who still have to act (the other
+    approvers of an ``all`` stage). Returns how many were resolved.
+    """
+    if not subject_key:
+        return 0
+    open_ones = Notification.objects.filter(subject_key=subject_key, resolved_at__isnull=True)
+    if recipients is not None:
+        open_ones = open_ones.filter(recipient_id__in=list(recipients))
+    keep = list(keep)
+    if keep:
+        open_ones = open_ones.exclude(recipient_id__in=keep)
+    return open_ones.update(resolved_at=timezone.now(), resolution_key=reason, resolution_params=clean_params(params))
 
 
 def _queue_email(notification_id: int):
@@ -91,8 +136,11 @@ def _queue_email(notification_id: int):
 def notification_send_email(*, notification_id: int) -> bool:
     """Send a notification's e-mail once; ``emailed_at`` makes a retry a no-op.
 
-    Returns whether a mail was sent. The row is locked so two workers running
-    the same task cannot both send.
+    Written in the recipient's language and time zone, with a plain-text
+    body (a Markdown answer arrives as text, not as markup). A notification
+    resolved before its e-mail left is not sent. Returns whether a mail was
+    sent. The row is locked so two workers running the same task cannot
+    both send.
     """
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
@@ -102,11 +150,16 @@ def notification_send_email(*, notification_id: int) -> bool:
     )
     if notification is None or notification.emailed_at is not None or not notification.recipient.email:
         return False
-    with translation.override(recipient_language(notification.recipient)):
-        context = {"notification": notification, "link": notification.absolute_url}
+    if notification.resolved_at is not None:
+        return False  # decided or withdrawn before the mail left: asking now would be wrong
+    recipient = notification.recipient
+    zone = _recipient_zone(recipient)
+    with translation.override(recipient_language(recipient)), timezone.override(zone):
+        rendered = notification.rendered
+        context = {"notification": notification, "rendered": rendered, "link": notification.absolute_url}
         text = render_to_string("notifications/email.txt", context)
     send_mail(
-        subject=notification.title,
+        subject=rendered.title.replace("\n", " ")[:255],
         message=text,
         from_email=None,
         recipient_list=[notification.recipient.email],

@@ -19,11 +19,15 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request):
-    """The person's notifications, newest first; ``?unread=1`` shows only unread ones."""
+    """The person's notifications, newest first; ``?unread=1`` shows what the bell counts (unread, not resolved).
+
+    Resolved ones (an approval decided meanwhile) stay in the full list,
+    marked done with the reason, rendered in the reader's language.
+    """
     notifications = Notification.objects.visible_to(request.user).with_list_data()
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
-        notifications = notifications.unread()
+        notifications = notifications.to_do()
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     template = page_or_fragment(request, "notifications/list.html", "notifications/partials/_list.html")
     return render(request, template, {"page": page, "only_unread": only_unread})

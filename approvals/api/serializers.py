@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from approvals.choices import Outcome, StageMode, SubjectKind
 from approvals.models import ApprovalRequest, Comment, Decision, Delegation, Stage, StageState, WorkflowTemplate
+from mrm.api import NoteField
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -143,6 +144,7 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
         source="current_stage.name", read_only=True, default=None, allow_null=True
     )
     stages = StageStateSerializer(source="stage_states", many=True, read_only=True)
+    reason = NoteField()
 
     class Meta:
         model = ApprovalRequest

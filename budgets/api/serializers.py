@@ -20,6 +20,7 @@ from budgets.models import (
     FiscalYear,
     FundingRequest,
 )
+from mrm.api import NoteField
 
 
 class FiscalYearSerializer(serializers.ModelSerializer):
@@ -139,6 +140,7 @@ class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
     approval_request = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The latest approval request's id (decide through it)."
     )
+    decision_note = NoteField()
 
     class Meta:
         model = FundingRequest

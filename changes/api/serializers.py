@@ -11,6 +11,7 @@ from approvals.models import WorkflowTemplate
 from budgets.models import ExpenseCategory
 from changes.choices import ConfigurableField, TargetKind
 from changes.models import AffectedTeam, ChangeRequest
+from mrm.api import NoteField
 
 
 class AffectedTeamSerializer(serializers.ModelSerializer):
@@ -35,6 +36,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     target_kind = serializers.ChoiceField(choices=TargetKind.choices)
     what = serializers.CharField(max_length=4000)
     why = serializers.CharField(max_length=4000, help_text=_("Why the change is needed (required)."))
+    decision_note = NoteField()
 
     class Meta:
         model = ChangeRequest

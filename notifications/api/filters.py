@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 
 from mrm.filters import FilterSet
 from notifications.choices import NotificationKind
@@ -6,9 +7,18 @@ from notifications.models import Notification
 
 
 class NotificationFilter(FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="unread")
+    """``?unread=true``: what the bell counts (unread and not resolved); ``?resolved=true|false``."""
+
+    unread = django_filters.BooleanFilter(method="filter_unread", label="unread")
+    resolved = django_filters.BooleanFilter(field_name="resolved_at", lookup_expr="isnull", exclude=True)
     kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
 
     class Meta:
         model = Notification
-        fields = ("unread", "kind")
+        fields = ("unread", "resolved", "kind")
+
+    def filter_unread(self, queryset, name, value):
+        if value is None:
+            return queryset
+        to_do = Q(read_at__isnull=True, resolved_at__isnull=True)
+        return queryset.filter(to_do) if value else queryset.exclude(to_do)

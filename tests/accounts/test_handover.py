@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import holdings as holdings_registry
 from accounts.holdings import holding_counts, holdings_of
@@ -25,6 +25,7 @@ from budgets import services as budget_services
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from materials.models import Material
+from mrm.messages import render_note
 from notifications.models import Notification
 from reports.models import ReportSubscription
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
@@ -187,15 +188,22 @@ def test_handover_is_audited_with_the_admin_as_author(holdings_of_leaver, leaver
     campaign_change = h["owned"].history.latest()
     assert campaign_change.history_user == admin_user
     assert campaign_change.owner_id == successor.pk
-    assert "Lev Leaving" in campaign_change.history_change_reason
+    # the reasons are message keys with the names, read in the reader's language
+    with translation.override("en"):
+        assert render_note(campaign_change.history_change_reason) == "Handover from Lev Leaving"
+    with translation.override("ru"):
+        assert render_note(campaign_change.history_change_reason) == "Передано от пользователя Lev Leaving"
     assert h["mine"].history.latest().history_user == admin_user
     their_approval = ApprovalRequest.objects.for_subject(h["theirs"]).get()
     stage_change = their_approval.stage_states.get().history.latest()
     assert stage_change.history_user == admin_user
-    assert stage_change.history_change_reason == "Approver Lev Leaving handed over to Sasha Next"
     template_stage_change = Stage.objects.get(name="Review").history.latest()
     assert template_stage_change.history_user == admin_user
-    assert template_stage_change.history_change_reason == "Approver Lev Leaving handed over to Sasha Next"
+    with translation.override("en"):
+        assert render_note(stage_change.history_change_reason) == "Approver Lev Leaving handed over to Sasha Next"
+        assert (
+            render_note(template_stage_change.history_change_reason) == "Approver Lev Leaving handed over to Sasha Next"
+        )
 
 
 def test_new_holders_are_notified(

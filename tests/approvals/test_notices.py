@@ -2,6 +2,7 @@
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from approvals.services import approval_comment, approval_decide
 from notifications.models import Notification
@@ -56,3 +57,74 @@ def test_the_inbox_speaks_russian(client, open_request, legal):
     html = client.get(reverse("approvals:inbox")).content.decode()
     assert "Ждут моего согласования" in html
     assert "Запросить изменения" in html
+
+
+# --- decisions name outcome, amount and note (issue 14, item 2) ---------------------------------------------
+
+
+def _decision_notice(marketer):
+    return Notification.objects.filter(recipient=marketer, kind="decision").latest("pk")
+
+
+def test_a_partial_approval_says_how_much_of_how_much_with_the_note(submit, legal, approver, marketer):
+    # given a request for 5 000 at legal, then the CMO
+    request = submit(amount="5000")
+    # when legal approves 3 000 and says why
+    approval_decide(request=request, by=legal, outcome="approve", approved_amount="3000", note="Half now, rest in Q3")
+    # then the requester reads the amounts and the note, in English…
+    notice = _decision_notice(marketer)
+    with translation.override("en"):
+        assert notice.display_title == f"Decision: approved ₽3,000.00 of ₽5,000.00 — {request.subject_title}"
+        assert notice.display_body.splitlines() == [
+            f"{legal.full_name} approved ₽3,000.00 of ₽5,000.00 at stage “Legal”.",
+            "The request is now: in progress.",
+            "Note: Half now, rest in Q3",
+        ]
+    # …and in Russian, from the same row
+    with translation.override("ru"):
+        assert (
+            notice.display_title
+            == f"Решение: согласовано 3\xa0000,00\xa0₽ из 5\xa0000,00\xa0₽ — {request.subject_title}"
+        )
+        assert "Примечание: Half now, rest in Q3" in notice.display_body
+
+
+def test_the_final_approval_after_a_cut_still_reports_the_cut_and_why(submit, legal, approver, marketer):
+    request = submit(amount="5000")
+    approval_decide(request=request, by=legal, outcome="approve", approved_amount="3000", note="Half now")
+    # when the CMO approves what is left to decide, without an amount of their own
+    approval_decide(request=request, by=approver, outcome="approve")
+    # then the requester learns the request is approved for 3 000 of 5 000, and why less
+    notice = _decision_notice(marketer)
+    with translation.override("en"):
+        assert notice.display_title.startswith("Decision: approved ₽3,000.00 of ₽5,000.00")
+        body = notice.display_body
+    assert "The request is now: approved." in body
+    assert "No note." in body
+    assert f"Why less ({legal.full_name}): Half now" in body
+
+
+def test_a_full_approval_and_a_rejection_name_the_amount_and_the_note(submit, legal, marketer):
+    approved = submit(amount="5000")
+    approval_decide(request=approved, by=legal, outcome="reject", note="Not this quarter")
+    with translation.override("en"):
+        notice = _decision_notice(marketer)
+        assert notice.display_title == f"Decision: rejected — {approved.subject_title}"
+        assert "Amount asked: ₽5,000.00." in notice.display_body
+        assert "Note: Not this quarter" in notice.display_body
+    with translation.override("ru"):
+        assert "Запрошенная сумма: 5\xa0000,00\xa0₽." in notice.display_body
+
+
+def test_a_decision_e_mail_reads_in_the_requesters_language(
+    submit, legal, marketer, django_capture_on_commit_callbacks
+):
+    marketer.language = "ru"
+    marketer.save(update_fields=["language"])
+    request = submit(amount="5000")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):  # legal works in English
+        approval_decide(request=request, by=legal, outcome="approve", approved_amount="3000", note="Half now")
+    (message,) = [m for m in mail.outbox if m.to == [marketer.email]]
+    assert message.subject == f"Решение: согласовано 3\xa0000,00\xa0₽ из 5\xa0000,00\xa0₽ — {request.subject_title}"
+    assert "Примечание: Half now" in message.body

@@ -66,6 +66,17 @@ def test_approver_requests_changes_from_the_inbox_and_the_submitter_sees_the_dec
     screenshot(page, "approvals_request_page")
     assert ApprovalRequest.objects.get().status == RequestStatus.CHANGES_REQUESTED
 
+    # and legal's "waiting for your decision" is done: the bell no longer counts it, the list says why
+    page.context.clear_cookies()
+    sign_in(page, legal, next_path="/notifications/")
+    expect(page.get_by_test_id("notification-count")).to_have_count(0)
+    done = page.get_by_test_id("notification").filter(has_text="Waiting for your decision")
+    expect(done.get_by_test_id("notification-resolved")).to_be_visible()
+    expect(done.get_by_test_id("notification-resolution")).to_contain_text(
+        f"Decided by {legal.full_name}: requested changes"
+    )
+    screenshot(page, "notifications_resolved")
+
 
 def test_approver_names_a_stand_in(page, live_server, sign_in, legal, approver, screenshot):  # noqa: F811
     sign_in(page, legal, next_path="/approvals/stand-ins/")

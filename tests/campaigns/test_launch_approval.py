@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from approvals.choices import RequestStatus, SubjectKind
 from approvals.models import ApprovalRequest
@@ -13,6 +14,7 @@ from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, CampaignTransition
 from campaigns.services import campaign_transition
 from mrm.exceptions import StateConflict
+from mrm.messages import render_note
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
 from tests.factories import UserFactory
 
@@ -75,7 +77,10 @@ def test_approval_launches_the_campaign(free_campaign, marketer, launch_workflow
     assert campaign.status == CampaignStatus.ACTIVE
     transition = CampaignTransition.objects.get(campaign=campaign, to_status=CampaignStatus.ACTIVE)
     assert transition.by == marketer
-    assert f"#{request.pk}" in transition.note
+    with translation.override("en"):
+        assert render_note(transition.note) == f"Launch approved (approval request #{request.pk})."
+    with translation.override("ru"):
+        assert render_note(transition.note) == f"Запуск согласован (заявка на согласование №{request.pk})."
 
 
 def test_rejection_keeps_the_campaign_planned(free_campaign, marketer, launch_workflow, launch_approver):

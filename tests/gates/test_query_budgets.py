@@ -25,7 +25,7 @@ from budgets.choices import FundingRequestStatus
 from budgets.models import ImportBatch
 from campaigns.choices import CampaignStatus
 from campaigns.models import Channel
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 from reports.models import ReportSubscription, SavedReportView
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
 from tests.budgets.factories import ExpenseFactory, FundingRequestFactory, ImportSourceFactory
@@ -255,11 +255,43 @@ def test_stand_ins_page_queries_do_not_grow_with_rows(assert_constant_queries, c
 
 
 def test_notifications_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer, approver):
+    """Rendering each row in the reader's language (money, dates, Markdown, why it is resolved) costs no query."""
+
+    def notice_and_resolved_request():
+        notify(
+            recipients=[marketer],
+            kind="decision",
+            message="approvals.decided",
+            params={
+                "subject": "FR-1",
+                "outcome": "approve",
+                "who": "Anna",
+                "stage": "Finance",
+                "status": "approved",
+                "amount": "5000.00",
+                "approved": "3000.00",
+                "note": "Half now",
+            },
+            actor=approver,
+            email=False,
+        )
+        waiting = notify(
+            recipients=[marketer],
+            kind="request_submitted",
+            message="help.answered",
+            params={"name": "Anna", "answer": "**Yes**, see [the guide](https://example.com)."},
+            subject_key="tests.subject",
+            email=False,
+        )
+        notifications_resolve(
+            subject_key="tests.subject",
+            reason="approvals.resolved.decided",
+            params={"who": "Anna", "outcome": "approve"},
+        )
+        return waiting
+
     client.force_login(marketer)
-    assert_constant_queries(
-        lambda: client.get(reverse("notifications:list")),
-        lambda: notify(recipients=[marketer], kind="comment", title="A comment", actor=approver, email=False),
-    )
+    assert_constant_queries(lambda: client.get(reverse("notifications:list")), notice_and_resolved_request)
 
 
 # --- reports ------------------------------------------------------------------------------------------

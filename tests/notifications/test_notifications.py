@@ -8,6 +8,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from notifications.tasks import send_notification_email_task
 from tests.factories import UserFactory
+from tests.notifications.messages import NOTE, TEXT
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def test_notify_writes_rows_and_mails_after_commit(alice, django_capture_on_comm
         notify(
             recipients=[alice],
             kind="decision",
-            title="Decision: approved — Banner",
-            body="Fine",
+            message=TEXT,
+            params={"title": "Decision: approved — Banner", "body": "Fine"},
             url="/approvals/requests/1/",
         )
     assert len(callbacks) == 1
@@ -38,32 +39,31 @@ def test_notify_writes_rows_and_mails_after_commit(alice, django_capture_on_comm
 
 def test_nothing_is_mailed_when_the_transaction_rolls_back(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify(recipients=[alice], kind="decision", title="t")
+        notify(recipients=[alice], kind="decision", message=TEXT, params={"title": "t"})
     # the callbacks were never run: a rolled-back transaction never runs them
     assert mail.outbox == [] and len(callbacks) == 1
 
 
 def test_the_actor_is_not_notified_and_duplicates_are_merged(alice, bob):
-    created = notify(recipients=[alice, alice, bob], kind="comment", title="t", actor=bob)
+    created = notify(recipients=[alice, alice, bob], kind="comment", message=TEXT, params={"title": "t"}, actor=bob)
     assert [n.recipient for n in created] == [alice]
 
 
 def test_a_dedupe_key_sends_nothing_twice(alice):
-    notify(recipients=[alice], kind="reminder", title="t", dedupe_key="k1")
-    notify(recipients=[alice], kind="reminder", title="t", dedupe_key="k1")
+    notify(recipients=[alice], kind="reminder", message=TEXT, params={"title": "t"}, dedupe_key="k1")
+    notify(recipients=[alice], kind="reminder", message=TEXT, params={"title": "t"}, dedupe_key="k1")
     assert Notification.objects.filter(recipient=alice).count() == 1
 
 
-def test_texts_are_in_the_recipients_language(alice, bob):
-    from django.utils.translation import gettext as _
-
-    notify(recipients=[alice, bob], kind="other", title=lambda: _("Notifications"))
-    assert Notification.objects.get(recipient=alice).title == "Notifications"
-    assert Notification.objects.get(recipient=bob).title == "Уведомления"
+def test_the_text_kept_at_creation_is_in_the_recipients_language(alice, bob):
+    # the kept text (admin search, fallback) is rendered per recipient; what they read is rendered when read
+    notify(recipients=[alice, bob], kind="other", message=NOTE, params={"amount": "1500"})
+    assert Notification.objects.get(recipient=alice).title == "Notifications: ₽1,500.00"
+    assert Notification.objects.get(recipient=bob).title == "Уведомления: 1\xa0500,00\xa0₽"
 
 
 def test_the_email_task_sends_once_even_when_run_twice(alice):
-    notification = notify(recipients=[alice], kind="decision", title="t", email=False)[0]
+    notification = notify(recipients=[alice], kind="decision", message=TEXT, params={"title": "t"}, email=False)[0]
     assert send_notification_email_task.apply(args=[notification.pk]).get() is True
     assert send_notification_email_task.apply(args=[notification.pk]).get() is False
     assert send_notification_email_task.apply(args=[999999]).get() is False
@@ -71,25 +71,25 @@ def test_the_email_task_sends_once_even_when_run_twice(alice):
 
 
 def test_the_bell_shows_the_unread_count(client, alice):
-    notify(recipients=[alice], kind="other", title="one")
-    notify(recipients=[alice], kind="other", title="two")
+    notify(recipients=[alice], kind="other", message=TEXT, params={"title": "one"})
+    notify(recipients=[alice], kind="other", message=TEXT, params={"title": "two"})
     client.force_login(alice)
     html = client.get(reverse("notifications:list")).content.decode()
     assert 'data-testid="notification-count">2<' in html
 
 
 def test_the_list_shows_only_ones_own(client, alice, bob):
-    notify(recipients=[alice], kind="other", title="for alice")
-    notify(recipients=[bob], kind="other", title="for bob")
+    notify(recipients=[alice], kind="other", message=TEXT, params={"title": "for alice"})
+    notify(recipients=[bob], kind="other", message=TEXT, params={"title": "for bob"})
     client.force_login(alice)
     html = client.get(reverse("notifications:list")).content.decode()
     assert "for alice" in html and "for bob" not in html
 
 
 def test_mark_read_and_mark_all_read(client, alice, bob):
-    first = notify(recipients=[alice], kind="other", title="one", url="/approvals/")[0]
-    notify(recipients=[alice], kind="other", title="two")
-    theirs = notify(recipients=[bob], kind="other", title="bob's")[0]
+    first = notify(recipients=[alice], kind="other", message=TEXT, params={"title": "one"}, url="/approvals/")[0]
+    notify(recipients=[alice], kind="other", message=TEXT, params={"title": "two"})
+    theirs = notify(recipients=[bob], kind="other", message=TEXT, params={"title": "bob's"})[0]
     client.force_login(alice)
     # htmx: the row comes back marked read
     response = client.post(reverse("notifications:read", args=[first.pk]), HTTP_HX_REQUEST="true")
@@ -107,8 +107,8 @@ def test_mark_read_and_mark_all_read(client, alice, bob):
 
 
 def test_api_lists_own_and_marks_read(api_as, api_client, alice, bob):
-    mine = notify(recipients=[alice], kind="decision", title="mine")[0]
-    theirs = notify(recipients=[bob], kind="decision", title="theirs")[0]
+    mine = notify(recipients=[alice], kind="decision", message=TEXT, params={"title": "mine"})[0]
+    theirs = notify(recipients=[bob], kind="decision", message=TEXT, params={"title": "theirs"})[0]
     assert api_client.get("/api/v1/notifications/").status_code == 401
     client = api_as(alice)
     body = client.get("/api/v1/notifications/").json()
@@ -119,7 +119,7 @@ def test_api_lists_own_and_marks_read(api_as, api_client, alice, bob):
     read = client.post(f"/api/v1/notifications/{mine.pk}/read/")
     assert read.status_code == 200 and read.json()["is_read"] is True
     assert client.get("/api/v1/notifications/", {"unread": "true"}).json()["count"] == 0
-    notify(recipients=[alice], kind="decision", title="again")
+    notify(recipients=[alice], kind="decision", message=TEXT, params={"title": "again"})
     assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
 
 
@@ -127,7 +127,9 @@ def test_the_notification_list_costs_the_same_for_1_and_many_rows(assert_constan
     client = api_as(alice)
     assert_constant_queries(
         lambda: client.get("/api/v1/notifications/?page_size=100"),
-        lambda: notify(recipients=[alice], kind="comment", title="c", actor=bob, email=False),
+        lambda: notify(
+            recipients=[alice], kind="comment", message=NOTE, params={"amount": "10"}, actor=bob, email=False
+        ),
     )
 
 
@@ -136,7 +138,7 @@ def test_the_bell_costs_one_query(client, alice, django_assert_num_queries):
 
     from notifications.context_processors import unread_notifications
 
-    notify(recipients=[alice], kind="other", title="one")
+    notify(recipients=[alice], kind="other", message=TEXT, params={"title": "one"})
     request = RequestFactory().get("/")
     request.user = alice
     context = unread_notifications(request)

@@ -5,9 +5,14 @@ from tests.support.matrix import NOT_FOUND, OK, SIGNED_IN, Resource, expect
 
 
 def notification_of_marketer(world):
-    return notify(recipients=[world.marketer], kind="other", title="For the marketer", url="/approvals/", email=False)[
-        0
-    ]
+    return notify(
+        recipients=[world.marketer],
+        kind="comment",
+        message="approvals.comment",
+        params={"subject": "For the marketer", "who": "Anna", "body": "A question"},
+        url="/approvals/",
+        email=False,
+    )[0]
 
 
 ONLY_RECIPIENT = expect(NOT_FOUND, marketer=OK)
