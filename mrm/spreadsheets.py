@@ -33,7 +33,8 @@ exporter as numbers, so ``-1500,00`` stays a negative number:
   dropped instead of failing the whole file.
 
 The full-width forms ``＝ ＋ － ＠`` are treated like their ASCII twins:
-some spreadsheet locales normalise them while parsing.
+some spreadsheet locales normalise them while parsing; a leading line feed
+too (XML turns a carriage return into one when the XLSX is read back).
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-#: First characters that make a spreadsheet evaluate a cell (OWASP), with their full-width forms.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+#: First characters that make a spreadsheet evaluate a cell (OWASP), with their full-width forms, and a line
+#: feed: XML reads a carriage return back as one, so a cell that started with ``\r`` must stay neutralised.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
 
 #: Characters that XML 1.0 (hence XLSX) cannot hold: C0 controls except tab, line feed and carriage return.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
