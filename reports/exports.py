@@ -347,13 +347,14 @@ class PdfLayout:
     font_size: float
     widths: tuple[float, ...]
 
-    @property
-    def font_css(self) -> str:
-        return f"{self.font_size:g}pt"
-
-    @property
-    def widths_css(self) -> list[str]:
-        return [f"{width:.3f}%" for width in self.widths]
+    def css(self) -> str:
+        """The layout as a stylesheet for WeasyPrint (templates hold no inline style: the CSP scan forbids it)."""
+        rules = [f"table.report {{ font-size: {self.font_size:g}pt; }}"]
+        rules += [
+            f"table.report col:nth-child({index}) {{ width: {width:.3f}%; }}"
+            for index, width in enumerate(self.widths, start=1)
+        ]
+        return "\n".join(rules)
 
 
 def pdf_cell(column: Column, value) -> str:
@@ -505,7 +506,7 @@ def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
         {
             "result": result,
             "layout": layout,
-            "columns": list(zip(headers, numeric, layout.widths_css, strict=True)),
+            "columns": list(zip(headers, numeric, strict=True)),
             "rows": [list(zip(row, numeric, strict=True)) for row in rows],
             "totals": list(zip(totals, numeric, strict=True)) if totals is not None else None,
             "chart_parts": _chart_parts(result, layout),
@@ -516,5 +517,8 @@ def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
     if progress:
         progress(50)
     fetcher = _fetcher()
-    stylesheet = CSS(filename=finders.find("css/reports-print.css"), url_fetcher=fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    stylesheets = [
+        CSS(filename=finders.find("css/reports-print.css"), url_fetcher=fetcher),
+        CSS(string=layout.css(), url_fetcher=fetcher),
+    ]
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)

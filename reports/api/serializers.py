@@ -130,6 +130,12 @@ def result_data(result) -> dict:
 
 class ReportRunSerializer(serializers.ModelSerializer):
     params = serializers.DictField(child=serializers.CharField(), required=False)
+    dialect = serializers.ChoiceField(
+        choices=CSV_DIALECT_CHOICES,
+        allow_blank=True,
+        read_only=True,
+        help_text="CSV only: ru or en as asked; empty when the run follows the requester's language.",
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
