@@ -134,6 +134,8 @@ def csv_value(column: Column, value):
     """
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        return value  # a label in a typed column ("Total", "—"): text, neutralised like any other
     if column.type in (ColumnType.MONEY, ColumnType.DECIMAL, ColumnType.PERCENT):
         return Decimal(value)
     if column.type == ColumnType.INT:
@@ -190,6 +192,8 @@ def xlsx_value(column: Column, value):
     """A cell's value in the workbook: money and numbers exact, percentages as fractions, dates as dates."""
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        return value  # a label in a typed column ("Total", "—"): text
     if column.type == ColumnType.PERCENT:
         return Decimal(value) / 100
     if column.type in (ColumnType.MONEY, ColumnType.DECIMAL):
@@ -205,6 +209,8 @@ def _shown_width(column: Column, value) -> int:
     """About how many characters Excel shows for a value (for column widths)."""
     if value is None:
         return 0
+    if isinstance(value, str):
+        return len(value)
     if column.type == ColumnType.MONEY:
         return len(f"{value:,.2f}") + 2
     if column.type == ColumnType.PERCENT:
@@ -361,6 +367,8 @@ def pdf_cell(column: Column, value) -> str:
     """A cell as printed: grouped numbers in the reader's locale (money without the symbol: the header has it)."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str):
+        return value
     if column.type == ColumnType.MONEY:
         return _grouped(Decimal(value), 2)
     if column.type == ColumnType.PERCENT:

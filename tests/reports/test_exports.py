@@ -204,3 +204,18 @@ def test_an_external_image_in_report_data_is_not_fetched(money_world, finance_us
     result = get_report("roi").run(finance_user, {})
     assert exports.render_pdf(result).startswith(b"%PDF")
     assert calls == []
+
+
+def test_a_label_in_a_number_column_is_written_as_text_in_every_format(money_world, finance_user):
+    # given a result whose totals row carries a word where a figure would be
+    result = get_report("budget-vs-actual").run(finance_user, {"group_by": "team"})
+    result.totals["allocated"] = "—"
+    # when exported
+    csv_rows = read_csv(exports.render_csv(result, dialect="en"), ",")
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.render_xlsx(result))).active
+    pdf = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(exports.render_pdf(result))).pages)
+    # then the word is a text cell, the other figures stay numbers
+    assert csv_rows[-1][:3] == ["Total", "—", "145000.00"]
+    assert sheet["B9"].value == "—" and sheet["B9"].data_type == "s"
+    assert sheet["C9"].value == 145000 and sheet["C9"].data_type == "n"
+    assert "Total" in pdf
