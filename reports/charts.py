@@ -21,6 +21,12 @@ BAR_AREA = 380
 VALUE_WIDTH = 110
 BAR_HEIGHT = 12
 MAX_LABELS = 40
+#: Characters of a label that fit left of the bars at 8 px (DejaVu Sans is about 0.66 em a letter).
+LABEL_CHARS = 32
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def format_value(value, value_type: str) -> str:
@@ -35,7 +41,8 @@ def format_value(value, value_type: str) -> str:
     return f"{Decimal(value):.1f}"
 
 
-def chart_svg(chart: Chart) -> str:
+def chart_svg(chart: Chart, rows: slice | None = None) -> str:
+    """The chart as SVG; ``rows`` draws only those labels, on the scale of the whole chart (for page-sized parts)."""
     labels = chart.labels[:MAX_LABELS]
     stacked = chart.kind == ChartKind.STACKED_BAR
     datasets = chart.datasets
@@ -49,9 +56,10 @@ def chart_svg(chart: Chart) -> str:
     extent = max(extent, Decimal(0))
     span = (extent - min(lows, Decimal(0))) or Decimal(1)
     zero_x = LABEL_WIDTH + float(-min(lows, Decimal(0)) / span) * BAR_AREA
+    shown = list(range(len(labels)))[rows or slice(None)]
     group_height = BAR_HEIGHT * (1 if stacked else len(datasets)) + 8
     legend_height = 18 * ((len(datasets) + 2) // 3)
-    height = legend_height + group_height * len(labels) + 10
+    height = legend_height + group_height * len(shown) + 10
     width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -63,11 +71,12 @@ def chart_svg(chart: Chart) -> str:
         colour = PALETTE[index % len(PALETTE)]
         parts.append(f'<rect x="{x}" y="{y + 3}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="{y + 12}" font-size="9">{escape(str(dataset.label)[:40])}</text>')
-    for row, label in enumerate(labels):
-        top = legend_height + row * group_height
+    for position, row in enumerate(shown):
+        label = labels[row]
+        top = legend_height + position * group_height
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{top + BAR_HEIGHT}" font-size="8" text-anchor="end">'
-            f"{escape(str(label)[:38])}</text>"
+            f"{escape(_short(str(label), LABEL_CHARS))}</text>"
         )
         offset = Decimal(0)
         for index, dataset_values in enumerate(values):
@@ -100,3 +109,23 @@ def chart_svg(chart: Chart) -> str:
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def bar_group_height(chart: Chart) -> int:
+    return BAR_HEIGHT * (1 if chart.kind == ChartKind.STACKED_BAR else len(chart.datasets)) + 8
+
+
+def chart_svg_parts(chart: Chart, first_height: float, height: float) -> list[str]:
+    """The chart cut into SVGs that each fit a page: ``first_height`` px for the first, ``height`` px for the next.
+
+    Every part keeps the whole chart's scale and its legend, so bars compare across parts.
+    """
+    count = min(len(chart.labels), MAX_LABELS)
+    legend_height = 18 * ((len(chart.datasets) + 2) // 3) + 10
+    per_first = max(1, int((first_height - legend_height) // bar_group_height(chart)))
+    per_page = max(1, int((height - legend_height) // bar_group_height(chart)))
+    parts, start, size = [], 0, per_first
+    while start < count:
+        parts.append(chart_svg(chart, slice(start, start + size)))
+        start, size = start + size, per_page
+    return parts

@@ -1,21 +1,42 @@
 """Exports of a computed report: CSV, XLSX and PDF, from the same :class:`ReportResult` as the page.
 
-- CSV: UTF-8 with a BOM (Excel opens it right), plain numbers (``1500.00``), ISO dates.
-- XLSX (openpyxl): typed cells — numbers, dates — with number formats for
-  money and percentages, the title, filters and date above a frozen header
-  row, and column widths fitted to the content.
-- PDF (WeasyPrint): print CSS, title, filters, date, page numbers and the
-  chart drawn as SVG on the server (WeasyPrint runs no JavaScript). Fonts:
-  DejaVu Sans through fontconfig, which covers Cyrillic and ₽. The HTML may
-  fetch nothing but our own static files (:func:`local_static_fetcher`).
+Each file says what it holds before its figures: the report's title, whose
+figures (the reader's scope), the filters and when it was generated — four
+lines on top of the CSV and the XLSX, the header of the PDF.
+
+- CSV: in the reader's dialect (:mod:`mrm.spreadsheets`: ``ru`` = ``;`` and a
+  decimal comma, ``en`` = ``,`` and a point; UTF-8 with a BOM), plain numbers
+  without grouping, ISO dates. Money columns name the currency in their
+  header ("Allocated (₽)"), percentage columns hold percentage points and say
+  so ("Actual of allocated (%)": ``2,6`` is 2.6 %), so every figure stays a
+  number in Excel and LibreOffice, in both languages.
+- XLSX (openpyxl): typed cells — money as numbers with a currency format,
+  percentages as fractions (0.026) with a ``0.0%`` format, dates as dates in
+  the reader's short-date format — a frozen header row with an autofilter,
+  column widths fitted to the content, printing landscape and fitted to the
+  page width when the table is wide.
+- PDF (WeasyPrint): A4 portrait when the table fits, landscape when it is
+  wide; column widths computed from the content (:func:`pdf_layout`) in a
+  fixed table layout, with a smaller type for very wide tables, and cells
+  that wrap instead of overflowing; the header row repeated on every page,
+  page numbers, the chart drawn as SVG on the server (WeasyPrint runs no
+  JavaScript) and scaled to fit the page. Fonts: DejaVu Sans through
+  fontconfig, which covers Cyrillic and ₽. The HTML may fetch nothing but our
+  own static files (:func:`local_static_fetcher`).
+
+Text cells a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``…) are
+neutralised in CSV and XLSX by :mod:`mrm.spreadsheets`; numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
+import functools
 import io
+import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,14 +44,15 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mrm.spreadsheets import CsvDialect, CsvDocument, csv_dialect, set_xlsx_text, set_xlsx_value
 from mrm.templatetags.money import SYMBOLS
-from reports.charts import chart_svg
+from reports.charts import chart_svg_parts
 from reports.choices import ColumnType, ExportFormat
-from reports.registry import ReportResult
+from reports.registry import Column, ReportResult
 
 CONTENT_TYPES = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
@@ -39,6 +61,7 @@ CONTENT_TYPES = {
 }
 
 Progress = Callable[[int], None]
+logger = logging.getLogger(__name__)
 
 
 def file_name(result: ReportResult, fmt: str) -> str:
@@ -46,57 +69,157 @@ def file_name(result: ReportResult, fmt: str) -> str:
     return f"{slugify(result.report.slug)}-{stamp}.{fmt}"
 
 
-def render(result: ReportResult, fmt: str, progress: Progress | None = None) -> bytes:
-    renderers = {ExportFormat.CSV: render_csv, ExportFormat.XLSX: render_xlsx, ExportFormat.PDF: render_pdf}
+def render(
+    result: ReportResult, fmt: str, progress: Progress | None = None, dialect: str | CsvDialect | None = None
+) -> bytes:
+    """The file of ``result`` in ``fmt``; ``dialect`` (CSV only) defaults to the active language's."""
+    if fmt == ExportFormat.CSV:
+        return render_csv(result, progress=progress, dialect=dialect)
+    renderers = {ExportFormat.XLSX: render_xlsx, ExportFormat.PDF: render_pdf}
     return renderers[fmt](result, progress=progress)
 
 
-def _plain(column, value):
-    """A cell's value for CSV: exact numbers, ISO dates, text as is."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+# --- what every file says about itself ---------------------------------------------------------------
+
+
+def currency_symbol() -> str:
+    code = (settings.MRM_CURRENCY or "").upper()
+    return SYMBOLS.get(code, code)
+
+
+def with_unit(label, unit: str) -> str:
+    """A column's label with its unit: "Allocated (₽)", "Actual of allocated (%)"."""
+    return _("%(label)s (%(unit)s)") % {"label": label, "unit": unit} if unit else str(label)
+
+
+def filters_text(result: ReportResult) -> str:
+    return "; ".join(f"{label}: {value}" for label, value in result.filters) or _("none")
+
+
+def generated_text(result: ReportResult) -> str:
+    """When the figures were computed, in the active time zone, with the zone's name (a file travels)."""
+    local = timezone.localtime(result.generated_at)
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+
+
+def about_rows(result: ReportResult) -> list[tuple[str, str]]:
+    """(label, value) lines printed above the table of a CSV or XLSX: whose figures, filters, when."""
+    return [
+        (_("Figures of"), result.scope.label),
+        (_("Filters"), filters_text(result)),
+        (_("Generated"), generated_text(result)),
+    ]
+
+
+def _progress(progress: Progress | None, position: int, total: int) -> None:
+    if progress and position % 500 == 0:
+        progress(int(position * 90 / max(total, 1)))
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+
+def csv_header(column: Column) -> str:
+    if column.type == ColumnType.MONEY:
+        return with_unit(column.label, currency_symbol())
+    if column.type == ColumnType.PERCENT:
+        return with_unit(column.label, "%")
+    return str(column.label)
+
+
+def csv_value(column: Column, value):
+    """A cell for :class:`~mrm.spreadsheets.CsvDocument`: numbers as numbers, dates as dates, the rest as text.
+
+    Percentages stay in percentage points (``2.6`` for 2.6 %); the header says "(%)".
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value  # a label in a typed column ("Total", "—"): text, neutralised like any other
+    if column.type in (ColumnType.MONEY, ColumnType.DECIMAL, ColumnType.PERCENT):
+        return Decimal(value)
+    if column.type == ColumnType.INT:
+        return int(value)
+    if column.type == ColumnType.DATE and isinstance(value, datetime.date):
+        return value
     return str(value)
 
 
-def render_csv(result: ReportResult, progress: Progress | None = None) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(c.label) for c in result.columns])
+def render_csv(
+    result: ReportResult, progress: Progress | None = None, dialect: str | CsvDialect | None = None
+) -> bytes:
+    """Title, whose figures, filters and generation time; an empty line; the header; rows; totals.
+
+    The table always starts on line 6, so a program reading the file skips five lines.
+    """
+    document = CsvDocument(dialect if isinstance(dialect, CsvDialect) else csv_dialect(dialect))
+    document.write_row([str(result.report.title)])
+    for label, value in about_rows(result):
+        document.write_row([label, value])
+    document.write_row([])
+    document.write_row([csv_header(c) for c in result.columns])
     for index, row in enumerate(result.rows, start=1):
-        writer.writerow([_plain(c, row.get(c.key)) for c in result.columns])
-        if progress and index % 500 == 0:
-            progress(int(index * 90 / max(len(result.rows), 1)))
+        document.write_row([csv_value(c, row.get(c.key)) for c in result.columns])
+        _progress(progress, index, len(result.rows))
     if result.totals is not None:
-        writer.writerow([_plain(c, result.totals.get(c.key)) for c in result.columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        document.write_row([csv_value(c, result.totals.get(c.key)) for c in result.columns])
+    return document.content()
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------
 
 
 def money_number_format() -> str:
-    symbol = SYMBOLS.get((settings.MRM_CURRENCY or "").upper(), settings.MRM_CURRENCY or "")
+    symbol = currency_symbol()
     return f'#,##0.00 "{symbol}";-#,##0.00 "{symbol}"' if symbol else "#,##0.00"
 
 
+#: Excel's built-in short date (format 14): Excel and LibreOffice show it in the reader's regional format.
+DATE_FORMAT = "mm-dd-yy"
 NUMBER_FORMATS = {
     ColumnType.INT: "#,##0",
     ColumnType.DECIMAL: "#,##0.0",
     ColumnType.PERCENT: "0.0%",
-    ColumnType.DATE: "yyyy-mm-dd",
+    ColumnType.DATE: DATE_FORMAT,
 }
-HEADER_ROW = 5
+#: Row of the column headers: title, scope, filters, generated, an empty row, then the table.
+HEADER_ROW = 6
+#: Tables wider than this many columns print landscape.
+XLSX_LANDSCAPE_COLUMNS = 6
 
 
-def _xlsx_value(column, value):
+def xlsx_value(column: Column, value):
+    """A cell's value in the workbook: money and numbers exact, percentages as fractions, dates as dates."""
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        return value  # a label in a typed column ("Total", "—"): text
     if column.type == ColumnType.PERCENT:
-        return float(Decimal(value) / 100)
+        return Decimal(value) / 100
     if column.type in (ColumnType.MONEY, ColumnType.DECIMAL):
-        return float(value) if isinstance(value, Decimal) else value
-    return value if not isinstance(value, Decimal) else float(value)
+        return Decimal(value)
+    if column.type == ColumnType.INT:
+        return int(value)
+    if column.type == ColumnType.DATE and isinstance(value, datetime.date):
+        return value
+    return str(value)
+
+
+def _shown_width(column: Column, value) -> int:
+    """About how many characters Excel shows for a value (for column widths)."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return len(value)
+    if column.type == ColumnType.MONEY:
+        return len(f"{value:,.2f}") + 2
+    if column.type == ColumnType.PERCENT:
+        return len(f"{value * 100:.1f}") + 1
+    if column.type == ColumnType.DATE:
+        return 10
+    if isinstance(value, (int, Decimal)):
+        return len(f"{value:,}")
+    return len(str(value))
 
 
 def render_xlsx(result: ReportResult, progress: Progress | None = None) -> bytes:
@@ -106,11 +229,11 @@ def render_xlsx(result: ReportResult, progress: Progress | None = None) -> bytes
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(result.report.title)[:31]
-    sheet.cell(row=1, column=1, value=str(result.report.title)).font = Font(bold=True, size=14)
-    filters = "; ".join(f"{label}: {value}" for label, value in result.filters) or _("none")
-    sheet.cell(row=2, column=1, value=_("Filters: %(filters)s") % {"filters": filters})
-    sheet.cell(row=3, column=1, value=_("Generated: %(when)s") % {"when": _generated(result)})
+    sheet.title = re.sub(r"[\\/*?:\[\]]", " ", str(result.report.title))[:31]
+    set_xlsx_text(sheet.cell(row=1, column=1), result.report.title)
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    for offset, (label, value) in enumerate(about_rows(result), start=2):
+        set_xlsx_text(sheet.cell(row=offset, column=1), f"{label}: {value}")
     formats = {
         c.key: (money_number_format() if c.type == ColumnType.MONEY else NUMBER_FORMATS.get(c.type))
         for c in result.columns
@@ -118,46 +241,50 @@ def render_xlsx(result: ReportResult, progress: Progress | None = None) -> bytes
     header_fill = PatternFill("solid", fgColor="E8EEF7")
     widths = {}
     for index, column in enumerate(result.columns, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=str(column.label))
+        cell = sheet.cell(row=HEADER_ROW, column=index)
+        set_xlsx_text(cell, column.label)
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        widths[index] = max(10, min(len(str(column.label)) + 2, 30))
+        longest_word = max((len(word) for word in str(column.label).split()), default=0)
+        widths[index] = max(10, longest_word + 2, min(len(str(column.label)) + 2, 30))
 
     def write_row(row_number, values, bold=False):
         for index, column in enumerate(result.columns, start=1):
-            value = _xlsx_value(column, values.get(column.key))
-            cell = sheet.cell(row=row_number, column=index, value=value)
-            if formats[column.key] and value is not None:
-                cell.number_format = formats[column.key]
+            value = xlsx_value(column, values.get(column.key))
+            cell = sheet.cell(row=row_number, column=index)
+            set_xlsx_value(cell, value, formats[column.key])
             if bold:
                 cell.font = Font(bold=True)
-            shown = len(str(value)) + (4 if column.type == ColumnType.MONEY else 1) if value is not None else 0
-            widths[index] = max(widths[index], min(shown + 2, 60))
+            widths[index] = max(widths[index], min(_shown_width(column, value) + 2, 60))
 
     row_number = HEADER_ROW
-    total_rows = max(len(result.rows), 1)
     for position, row in enumerate(result.rows, start=1):
         row_number += 1
         write_row(row_number, row)
-        if progress and position % 500 == 0:
-            progress(int(position * 90 / total_rows))
+        _progress(progress, position, len(result.rows))
+    last_column = get_column_letter(max(len(result.columns), 1))
+    # The filter covers the header and the rows; the totals below stay put when sorting.
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{row_number}"
     if result.totals is not None:
         write_row(row_number + 1, result.totals, bold=True)
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if len(result.columns) > XLSX_LANDSCAPE_COLUMNS:
+        sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if result.notes:
         notes = workbook.create_sheet(_("Notes")[:31])
         for index, note in enumerate(result.notes, start=1):
-            notes.cell(row=index, column=1, value=note)
+            set_xlsx_text(notes.cell(row=index, column=1), note)
+        notes.column_dimensions["A"].width = 100
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _generated(result: ReportResult) -> str:
-    return date_format(timezone.localtime(result.generated_at), "DATETIME_FORMAT")
 
 
 class ExternalResourceRefused(ValueError):
@@ -198,19 +325,208 @@ def _fetcher():
     return LocalStaticFetcher()
 
 
+# --- PDF -------------------------------------------------------------------------------------------------
+
+#: A breakable thin space between digit groups: a number too wide for its column wraps between groups.
+THIN_SPACE = "\u2009"
+#: Type sizes tried for the table, largest first, until its columns fit the page.
+PDF_FONT_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5)
+#: Left plus right padding of a cell, and the page's side margins (``static/css/reports-print.css``).
+CELL_PADDING_PT = 6.0
+#: Room kept in every column for rounding (em): a word measured to fit exactly must not break.
+SLACK_EM = 0.5
+PAGE_SIDE_MARGINS_MM = 24
+PAGE_WIDTH_MM = {"portrait": 210, "landscape": 297}
+#: The page's height inside its top and bottom margins.
+PAGE_CONTENT_HEIGHT_MM = {"portrait": 297 - 34, "landscape": 210 - 34}
+#: Room the report's header (title, scope, filters, date, description) and the chart's title take on page 1.
+FIRST_PAGE_HEADER_MM = 48
+POINTS_PER_MM = 72 / 25.4
+PIXELS_PER_MM = 96 / 25.4
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """How a report's table is laid out on paper: orientation, type size and each column's share of the width."""
+
+    orientation: str
+    font_size: float
+    widths: tuple[float, ...]
+
+    def css(self) -> str:
+        """The layout as a stylesheet for WeasyPrint (templates hold no inline style: the CSP scan forbids it)."""
+        rules = [f"table.report {{ font-size: {self.font_size:g}pt; }}"]
+        rules += [
+            f"table.report col:nth-child({index}) {{ width: {width:.3f}%; }}"
+            for index, width in enumerate(self.widths, start=1)
+        ]
+        return "\n".join(rules)
+
+
+def pdf_cell(column: Column, value) -> str:
+    """A cell as printed: grouped numbers in the reader's locale (money without the symbol: the header has it)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    if column.type == ColumnType.MONEY:
+        return _grouped(Decimal(value), 2)
+    if column.type == ColumnType.PERCENT:
+        return f"{number_format(Decimal(value), decimal_pos=1, use_l10n=True)}\xa0%"
+    if column.type == ColumnType.DECIMAL:
+        return _grouped(Decimal(value), 1)
+    if column.type == ColumnType.INT:
+        return _grouped(int(value), None)
+    if column.type == ColumnType.DATE and isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _grouped(value, places: int | None) -> str:
+    text = number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    separator = get_format("THOUSAND_SEPARATOR")
+    return text.replace(separator, THIN_SPACE) if separator.isspace() else text
+
+
+def pdf_header(column: Column) -> str:
+    return with_unit(column.label, currency_symbol()) if column.type == ColumnType.MONEY else str(column.label)
+
+
+#: Where DejaVu Sans is looked for (Debian's fonts-dejavu-core, other Linuxes, macOS).
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts")
+
+
+@functools.cache
+def _advances(bold: bool) -> tuple[dict[int, int], float] | None:
+    """DejaVu Sans's advance widths by code point (from the font file WeasyPrint prints with), or ``None``."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        for path in sorted(Path(folder).rglob(name)) if Path(folder).is_dir() else ():
+            try:
+                from fontTools.ttLib import TTFont
+
+                font = TTFont(str(path), lazy=True)
+                metrics, cmap = font["hmtx"], font.getBestCmap()
+                return {code: metrics[glyph][0] for code, glyph in cmap.items()}, float(font["head"].unitsPerEm)
+            except Exception:  # an unreadable font file: estimate instead
+                logger.warning("cannot read the font %s; PDF column widths are estimated", path, exc_info=True)
+    return None
+
+
+def _em(text: str, bold: bool = False) -> float:
+    """The printed width of ``text`` in em of DejaVu Sans: measured from the font, else estimated generously."""
+    found = _advances(bold)
+    if found is not None:
+        widths, units = found
+        fallback = units * 0.75
+        return sum(widths.get(ord(char), fallback) for char in text) / units
+    width = 0.0
+    for char in text:
+        if char in " \xa0" + THIN_SPACE:
+            width += 0.35
+        elif char.isdigit():
+            width += 0.7
+        else:
+            width += 0.8
+    return width * (1.1 if bold else 1.0)
+
+
+def _content_width(orientation: str) -> float:
+    return (PAGE_WIDTH_MM[orientation] - PAGE_SIDE_MARGINS_MM) * POINTS_PER_MM
+
+
+def pdf_layout(columns: list[Column], headers: list[str], rows: list[list[str]], totals: list[str] | None) -> PdfLayout:
+    """Choose the page orientation, the type size and the column widths so that the table fits the page.
+
+    Widths are measured with DejaVu Sans's own metrics. A column *needs* the
+    width of its widest value (text: up to about 30 characters) and of its
+    longest header word; at *least* it gets its longest header word, its
+    widest number (numbers do not wrap) or, for text, a long word of its
+    values (about 14 characters, longer ones break). Portrait when every
+    column gets what it needs at 9 pt; else landscape, with the largest type
+    (down to 6.5 pt) at which every column gets its least, spare width going
+    to the columns that need more. Whatever still does not fit wraps inside
+    its cell (CSS ``overflow-wrap: anywhere``; numbers between digit
+    groups), never past the page's edge.
+    """
+    need, least = [], []
+    for index, column in enumerate(columns):
+        header_words = max((_em(word, bold=True) for word in headers[index].split()), default=1.0)
+        values = [_em(row[index]) for row in rows]
+        if totals is not None:
+            values.append(_em(totals[index], bold=True))
+        longest = max(values, default=1.0) + SLACK_EM
+        header_words += SLACK_EM
+        if column.numeric:
+            need.append(max(longest, header_words))
+            least.append(need[-1])
+        else:
+            longest_word = max((_em(word) for row in rows for word in row[index].split()), default=1.0) + SLACK_EM
+            need.append(max(min(longest, 22.0), header_words, min(_em(headers[index], bold=True), 10.0)))
+            least.append(max(header_words, min(longest_word, 10.0), min(longest, 8.0)))
+    padding = CELL_PADDING_PT * len(columns)
+
+    def fits(ems, size, orientation):
+        return sum(ems) * size + padding <= _content_width(orientation)
+
+    if fits(need, PDF_FONT_SIZES[0], "portrait"):
+        orientation, size = "portrait", PDF_FONT_SIZES[0]
+    else:
+        orientation = "landscape"
+        size = next((s for s in PDF_FONT_SIZES if fits(least, s, orientation)), PDF_FONT_SIZES[-1])
+    available = (_content_width(orientation) - padding) / size
+    if sum(need) <= available:
+        text_columns = [i for i, c in enumerate(columns) if not c.numeric] or list(range(len(columns)))
+        spare = available - sum(need)
+        weight = sum(need[i] for i in text_columns) or 1.0
+        ems = [n + (spare * n / weight if i in text_columns else 0.0) for i, n in enumerate(need)]
+    elif sum(least) <= available:
+        wanted = [n - m for n, m in zip(need, least, strict=True)]
+        share = (available - sum(least)) / (sum(wanted) or 1.0)
+        ems = [m + w * share for m, w in zip(least, wanted, strict=True)]
+    else:
+        ems = [m * available / sum(least) for m in least]
+    points = [e * size + CELL_PADDING_PT for e in ems]
+    total = sum(points) or 1.0
+    return PdfLayout(orientation, size, tuple(100 * p / total for p in points))
+
+
+def _chart_parts(result: ReportResult, layout: PdfLayout) -> list[str]:
+    """The chart as page-sized SVGs: the first fits below the report's header, the others fill a page."""
+    if not result.chart or result.chart.is_empty:
+        return []
+    height = PAGE_CONTENT_HEIGHT_MM[layout.orientation] * PIXELS_PER_MM
+    return chart_svg_parts(
+        result.chart, first_height=height - FIRST_PAGE_HEADER_MM * PIXELS_PER_MM, height=height - 12 * PIXELS_PER_MM
+    )
+
+
 def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
     from weasyprint import CSS, HTML
 
+    headers = [pdf_header(c) for c in result.columns]
+    rows = [[pdf_cell(c, row.get(c.key)) for c in result.columns] for row in result.rows]
+    totals = [pdf_cell(c, result.totals.get(c.key)) for c in result.columns] if result.totals is not None else None
+    layout = pdf_layout(result.columns, headers, rows, totals)
+    numeric = [c.numeric for c in result.columns]
     html = render_to_string(
         "reports/pdf.html",
         {
             "result": result,
-            "chart_svg": chart_svg(result.chart) if result.chart and not result.chart.is_empty else "",
-            "generated": _generated(result),
+            "layout": layout,
+            "columns": list(zip(headers, numeric, strict=True)),
+            "rows": [list(zip(row, numeric, strict=True)) for row in rows],
+            "totals": list(zip(totals, numeric, strict=True)) if totals is not None else None,
+            "chart_parts": _chart_parts(result, layout),
+            "generated": generated_text(result),
+            "filters": filters_text(result),
         },
     )
     if progress:
         progress(50)
     fetcher = _fetcher()
-    stylesheet = CSS(filename=finders.find("css/reports-print.css"), url_fetcher=fetcher)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    stylesheets = [
+        CSS(filename=finders.find("css/reports-print.css"), url_fetcher=fetcher),
+        CSS(string=layout.css(), url_fetcher=fetcher),
+    ]
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets)

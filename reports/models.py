@@ -18,6 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mrm.spreadsheets import CSV_DIALECT_CHOICES
 from reports.choices import RUN_STATUS_BADGE, ExportFormat, Frequency, RunStatus, SubscriptionFormat, Weekday
 from reports.querysets import OwnedQuerySet, ReportRunQuerySet, SavedViewQuerySet
 
@@ -63,6 +64,13 @@ class ReportRun(models.Model):
     report = models.CharField(_("report"), max_length=60)
     params = models.JSONField(_("filters"), default=dict, blank=True)
     format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
+    dialect = models.CharField(
+        _("CSV dialect"),
+        max_length=2,
+        choices=CSV_DIALECT_CHOICES,
+        blank=True,
+        help_text=_("For CSV: the separators chosen when asking; empty follows the requester's language."),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_runs", verbose_name=_("requested by")
     )

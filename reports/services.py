@@ -7,9 +7,11 @@ subscription's e-mail as each recipient.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mrm.spreadsheets import CSV_DIALECTS
 from reports import exports
 from reports.choices import ExportFormat, Frequency, RunStatus
 from reports.models import ReportRun, ReportSubscription, SavedReportView, SubscriptionDelivery
@@ -90,13 +93,22 @@ def saved_view_delete(*, view: SavedReportView, by) -> None:
 # --- background runs ----------------------------------------------------------------------------
 
 
-def report_run_create(*, report: str, params: dict, format: str, by) -> ReportRun:
-    """Queue an export of a report as ``by`` sees it; the task runs after commit (eagerly in the embedded default)."""
+def report_run_create(*, report: str, params: dict, format: str, by, dialect: str = "") -> ReportRun:
+    """Queue an export of a report as ``by`` sees it; the task runs after commit (eagerly in the embedded default).
+
+    ``dialect`` (CSV: ``ru`` or ``en``) is kept with the run, so the file has
+    the separators chosen when asking; left empty, the run writes the
+    dialect of the language it is rendered in — the requester's.
+    """
     definition = _report_for(report, by)
     if format not in ExportFormat.values:
         raise ValidationError({"format": _("Choose CSV, XLSX or PDF.")})
+    if dialect and dialect not in CSV_DIALECTS:
+        raise ValidationError({"dialect": _("Choose the CSV dialect ru or en.")})
     clean = _valid_params(definition, by, params)
-    run = ReportRun.objects.create(report=definition.slug, params=clean, format=format, requested_by=by)
+    run = ReportRun.objects.create(
+        report=definition.slug, params=clean, format=format, dialect=dialect, requested_by=by
+    )
     from reports.tasks import run_report_task
 
     transaction.on_commit(lambda: run_report_task.delay(run.pk))
@@ -109,6 +121,16 @@ def report_run_set_progress(run_id: int, progress: int) -> None:
 
 def _language_of(user) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+@contextlib.contextmanager
+def as_reader(user):
+    """Render for ``user`` without a request: in their language and time zone (files say when they were made)."""
+    zone = None
+    with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(user.time_zone) if getattr(user, "time_zone", "") else None
+    with translation.override(_language_of(user)), timezone.override(zone or timezone.get_default_timezone()):
+        yield
 
 
 def report_run_execute(run_id: int) -> ReportRun | None:
@@ -125,12 +147,15 @@ def report_run_execute(run_id: int) -> ReportRun | None:
         run.save(update_fields=["status", "started_at", "progress"])
     try:
         user = run.requested_by
-        with translation.override(_language_of(user)):
+        with as_reader(user):
             report = _report_for(run.report, user)
             result = report.run(user, run.params)
             report_run_set_progress(run.pk, 30)
             content = exports.render(
-                result, run.format, progress=lambda p: report_run_set_progress(run.pk, 30 + int(p * 0.6))
+                result,
+                run.format,
+                progress=lambda p: report_run_set_progress(run.pk, 30 + int(p * 0.6)),
+                dialect=run.dialect or None,
             )
             name = exports.file_name(result, run.format)
         run.refresh_from_db()
@@ -261,7 +286,7 @@ def _deliver(subscription: ReportSubscription, period: str) -> int:
     for recipient in subscription.recipients.all():
         if not recipient.is_active or not recipient.email or not report.available_to(recipient):
             continue
-        with translation.override(_language_of(recipient)):
+        with as_reader(recipient):
             try:
                 result = report.run(recipient, subscription.params)
             except ReportParamsInvalid:

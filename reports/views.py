@@ -23,6 +23,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.scope import viewer_scope
 from mrm.htmx import is_fragment_request, page_or_fragment
+from mrm.spreadsheets import CSV_DIALECT_CHOICES, UnknownDialect, csv_dialect
 from reports import exports, selectors, services
 from reports.choices import ExportFormat
 from reports.forms import SavedViewForm, SubscriptionForm, params_from_query
@@ -156,7 +157,7 @@ def _report_or_404(slug, user):
 
 
 def _params_of(data) -> dict[str, str]:
-    skip = {"csrfmiddlewaretoken", "format", "background", "name", "shared", "page"}
+    skip = {"csrfmiddlewaretoken", "format", "background", "name", "shared", "page", "dialect"}
     return {key: value for key, value in data.items() if key not in skip and value != ""}
 
 
@@ -176,6 +177,8 @@ def report_detail(request, slug):
         "result": result,
         "share_url": share_url,
         "export_formats": ExportFormat.choices,
+        "csv_dialects": CSV_DIALECT_CHOICES,
+        "csv_dialect": _page_dialect(request),
         "saved_views": SavedReportView.objects.visible_to(request.user)
         .filter(report=slug)
         .select_related("owner")
@@ -195,28 +198,46 @@ def report_detail(request, slug):
     return response
 
 
+def _page_dialect(request) -> str:
+    """The CSV dialect the page's export form proposes: ``?dialect=`` when valid, else the reader's language's."""
+    try:
+        return csv_dialect(request.GET.get("dialect")).code
+    except UnknownDialect:
+        return csv_dialect().code
+
+
 @login_required
 @require_POST
 def export(request, slug):
-    """Download the report as CSV, XLSX or PDF; large results (or on request) become a background run."""
+    """Download the report as CSV, XLSX or PDF; large results (or on request) become a background run.
+
+    The CSV is written in the dialect chosen in the form (``dialect``, also
+    accepted as ``?dialect=`` on the URL), by default the reader's language's.
+    """
     report = _report_or_404(slug, request.user)
     fmt = request.POST.get("format")
+    back = HttpResponseRedirect(reverse("reports:detail", args=[slug]))
     if fmt not in ExportFormat.values:
         messages.error(request, _("Choose CSV, XLSX or PDF."))
-        return HttpResponseRedirect(reverse("reports:detail", args=[slug]))
+        return back
+    try:
+        dialect = csv_dialect(request.POST.get("dialect") or request.GET.get("dialect")).code
+    except UnknownDialect as exc:
+        messages.error(request, str(exc))
+        return back
     params = _params_of(request.POST)
     try:
         if request.POST.get("background"):
-            run = services.report_run_create(report=slug, params=params, format=fmt, by=request.user)
+            run = services.report_run_create(report=slug, params=params, format=fmt, dialect=dialect, by=request.user)
             return HttpResponseRedirect(run.get_absolute_url())
         result = report.run(request.user, params)
         if len(result.rows) > services.sync_max_rows():
-            run = services.report_run_create(report=slug, params=params, format=fmt, by=request.user)
+            run = services.report_run_create(report=slug, params=params, format=fmt, dialect=dialect, by=request.user)
             return HttpResponseRedirect(run.get_absolute_url())
     except ReportParamsInvalid as exc:
         messages.error(request, _invalid_message(exc))
-        return HttpResponseRedirect(reverse("reports:detail", args=[slug]))
-    return file_response(result, fmt)
+        return back
+    return file_response(result, fmt, dialect=dialect)
 
 
 def _invalid_message(exc: ReportParamsInvalid) -> str:
@@ -227,8 +248,8 @@ def _invalid_message(exc: ReportParamsInvalid) -> str:
     return _("The filters are not valid: %(details)s") % {"details": details}
 
 
-def file_response(result, fmt: str) -> HttpResponse:
-    content = exports.render(result, fmt)
+def file_response(result, fmt: str, dialect: str | None = None) -> HttpResponse:
+    content = exports.render(result, fmt, dialect=dialect)
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.file_name(result, fmt)}"'
     return response

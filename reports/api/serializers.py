@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mrm.spreadsheets import CSV_DIALECT_CHOICES
 from reports.choices import ColumnType, ExportFormat
 from reports.models import ReportRun
 
@@ -129,6 +130,12 @@ def result_data(result) -> dict:
 
 class ReportRunSerializer(serializers.ModelSerializer):
     params = serializers.DictField(child=serializers.CharField(), required=False)
+    dialect = serializers.ChoiceField(
+        choices=CSV_DIALECT_CHOICES,
+        allow_blank=True,
+        read_only=True,
+        help_text="CSV only: ru or en as asked; empty when the run follows the requester's language.",
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -138,6 +145,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "report",
             "params",
             "format",
+            "dialect",
             "status",
             "progress",
             "rows",
@@ -150,6 +158,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
         )
         read_only_fields = (
             "id",
+            "dialect",
             "status",
             "progress",
             "rows",
@@ -172,3 +181,9 @@ class ReportRunCreateSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=60)
     params = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
     format = serializers.ChoiceField(choices=ExportFormat.choices)
+    dialect = serializers.ChoiceField(
+        choices=CSV_DIALECT_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="CSV only: ru or en; by default the requester's language.",
+    )

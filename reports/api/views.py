@@ -15,11 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from mrm.api import ScopedCreateReadViewSet
 from mrm.exceptions import StateConflict
 from mrm.pagination import Pagination
+from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect, csv_dialect
 from reports import exports, services
 from reports.api.serializers import (
     ReportDataSerializer,
@@ -64,6 +66,15 @@ FORMAT_PARAMETER = OpenApiParameter(
     str,
     enum=["json", *ExportFormat.values],
     description="json (default) or a file: csv, xlsx, pdf.",
+)
+DIALECT_PARAMETER = OpenApiParameter(
+    "dialect",
+    str,
+    enum=list(CSV_DIALECTS),
+    description=(
+        "CSV only: ru (';', decimal comma) or en (',', decimal point). "
+        "By default the language of the response (Accept-Language)."
+    ),
 )
 ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid filters, with field messages."),
@@ -115,6 +126,7 @@ class ReportViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[
             FORMAT_PARAMETER,
+            DIALECT_PARAMETER,
             OpenApiParameter(
                 "filters",
                 OpenApiTypes.OBJECT,
@@ -139,7 +151,12 @@ class ReportViewSet(viewsets.ViewSet):
         if not can_view_report(request.user, report):
             raise PermissionDenied(_("This report is not available to you."))
         fmt = request.query_params.get("format") or "json"
-        params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size") and v}
+        try:
+            dialect = csv_dialect(request.query_params.get("dialect"))
+        except UnknownDialect as exc:
+            raise ValidationError({"dialect": [str(exc)]}) from exc
+        skip = ("format", "page", "page_size", "dialect")
+        params = {k: v for k, v in request.query_params.items() if k not in skip and v}
         result = report.run(request.user, params)
         if fmt == "json":
             return Response(result_data(result))
@@ -148,7 +165,7 @@ class ReportViewSet(viewsets.ViewSet):
                 _("%(rows)s rows are too many to export at once: create a report run (/api/v1/report-runs/).")
                 % {"rows": len(result.rows)}
             )
-        response = HttpResponse(exports.render(result, fmt), content_type=exports.CONTENT_TYPES[fmt])
+        response = HttpResponse(exports.render(result, fmt, dialect=dialect), content_type=exports.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{exports.file_name(result, fmt)}"'
         return response
 
@@ -170,6 +187,7 @@ class ReportRunViewSet(ScopedCreateReadViewSet):
             report=data.validated_data["report"],
             params=data.validated_data["params"],
             format=data.validated_data["format"],
+            dialect=data.validated_data.get("dialect") or "",
             by=request.user,
         )
         return Response(ReportRunSerializer(run).data, status=status.HTTP_201_CREATED)

@@ -92,7 +92,9 @@ def test_finance_exports_xlsx_and_runs_a_background_export(
     # then the workbook has the report's header and figures
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes())).active
     assert sheet["A1"].value == "Cost structure"
-    assert [c.value for c in sheet[5]] == ["Period", "Category", "Channel", "Actual", "Share of total"]
+    assert sheet["A2"].value == "Figures of: All teams"
+    assert [c.value for c in sheet[6]] == ["Period", "Category", "Channel", "Actual", "Share of total"]
+    assert sheet.auto_filter.ref.startswith("A6:E")
     # when finance asks for the same export in the background
     page.get_by_label("in the background").check()
     page.get_by_test_id("export-pdf").click()

@@ -58,9 +58,30 @@ def test_a_report_as_a_file(api_as, money_world, finance_user, fmt, content_type
 def test_csv_has_a_header_rows_and_totals(api_as, money_world, finance_user):
     body = api_as(finance_user).get("/api/v1/reports/budget-vs-actual/?format=csv&group_by=team").content
     lines = body.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Team,Allocated,Requested")
-    assert lines[1].startswith("Brand,150000.00,75000.00,50000.00,40000.00,30000.00")
-    assert lines[-1].startswith("Total,230000.00")
+    assert lines[1] == '"Figures of","All teams"'
+    assert lines[5].startswith('"Team","Allocated (₽)","Requested (₽)"')
+    assert lines[6].startswith('"Brand",150000.00,75000.00,50000.00,40000.00,30000.00')
+    assert lines[-1].startswith('"Total",230000.00')
+
+
+def test_the_csv_follows_the_callers_language_and_dialect_overrides_it(api_as, money_world, marketer):
+    client = api_as(marketer)
+    url = "/api/v1/reports/budget-vs-actual/?format=csv&group_by=team"
+    # given a caller reading in Russian: semicolons and decimal commas, Russian words
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode("utf-8-sig").splitlines()
+    assert russian[1] == '"Цифры по";"Команда: Brand"'
+    assert russian[6].startswith('"Brand";150000,00;75000,00')
+    # when the same caller asks for the English dialect
+    english = client.get(url + "&dialect=en", HTTP_ACCEPT_LANGUAGE="ru").content.decode("utf-8-sig").splitlines()
+    # then commas and points, the words still Russian
+    assert english[1] == '"Цифры по","Команда: Brand"'
+    assert english[6].startswith('"Brand",150000.00,75000.00')
+
+
+def test_an_unknown_dialect_is_a_400_naming_the_parameter(api_as, money_world, finance_user):
+    response = api_as(finance_user).get("/api/v1/reports/budget-vs-actual/?format=csv&dialect=de")
+    assert response.status_code == 400
+    assert "choose ru" in response.json()["dialect"][0]
 
 
 def test_bad_filters_are_a_400_with_field_messages_even_for_files(api_as, finance_user):
@@ -109,7 +130,27 @@ def test_a_report_run_is_created_followed_and_downloaded(
     download = client.get(status["download_url"])
     assert download.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook.active["A5"].value == "Category"
+    assert workbook.active["A6"].value == "Category"
+    assert workbook.active["A2"].value == "Figures of: All teams"
+
+
+def test_a_csv_run_keeps_the_dialect_asked_for(api_as, money_world, finance_user, django_capture_on_commit_callbacks):
+    client = api_as(finance_user)
+    # when finance, reading in English, asks for a background CSV in the Russian dialect
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            "/api/v1/report-runs/",
+            {"report": "budget-vs-actual", "params": {"group_by": "team"}, "format": "csv", "dialect": "ru"},
+            format="json",
+        )
+    assert created.status_code == 201 and created.json()["dialect"] == "ru"
+    # then the file has semicolons and decimal commas
+    status = client.get(f"/api/v1/report-runs/{created.json()['id']}/").json()
+    lines = b"".join(client.get(status["download_url"]).streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[6].startswith('"Brand";150000,00')
+    # and an unknown dialect is refused
+    refused = client.post("/api/v1/report-runs/", {"report": "roi", "format": "csv", "dialect": "fr"}, format="json")
+    assert refused.status_code == 400 and "dialect" in refused.json()
 
 
 def test_a_run_with_bad_filters_is_refused(api_as, finance_user):

@@ -120,6 +120,39 @@ def test_exports_download_from_the_page(client, money_world, finance_user, fmt, 
     assert response["Content-Disposition"].startswith('attachment; filename="budget-vs-actual-')
 
 
+def test_the_page_proposes_the_readers_dialect_and_the_export_honours_the_choice(client, money_world, marketer):
+    # given a marketer reading in Russian
+    marketer.language = "ru"
+    marketer.save(update_fields=["language"])
+    client.force_login(marketer)
+    # when they open a report, the CSV dialect proposed is the Russian one
+    page = client.get(reverse("reports:detail", args=["budget-vs-actual"])).content.decode()
+    assert '<option value="ru" selected>' in page
+    # and ?dialect=en on the page's address proposes the English one
+    page = client.get(reverse("reports:detail", args=["budget-vs-actual"]) + "?dialect=en").content.decode()
+    assert '<option value="en" selected>' in page
+    # when they download the CSV with the proposed dialect
+    url = reverse("reports:export", args=["budget-vs-actual"])
+    russian = client.post(url, {"format": "csv", "group_by": "team", "dialect": "ru"}).content.decode("utf-8-sig")
+    assert russian.splitlines()[6].startswith('"Brand";150000,00;')
+    # and with the English one, chosen in the form or on the URL
+    english = client.post(url, {"format": "csv", "group_by": "team", "dialect": "en"}).content.decode("utf-8-sig")
+    assert english.splitlines()[6].startswith('"Brand",150000.00,')
+    on_url = client.post(url + "?dialect=en", {"format": "csv", "group_by": "team"}).content.decode("utf-8-sig")
+    assert on_url.splitlines()[6].startswith('"Brand",150000.00,')
+    # and without a choice the reader's language decides
+    default = client.post(url, {"format": "csv", "group_by": "team"}).content.decode("utf-8-sig")
+    assert default.splitlines()[6].startswith('"Brand";150000,00;')
+
+
+def test_an_unknown_dialect_on_the_page_is_a_message_not_a_file(client, money_world, finance_user):
+    client.force_login(finance_user)
+    url = reverse("reports:export", args=["budget-vs-actual"])
+    response = client.post(url, {"format": "csv", "dialect": "xx"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:detail", args=["budget-vs-actual"])
+    assert "is not a CSV dialect" in response.content.decode()
+
+
 def test_a_background_export_runs_and_only_its_requester_downloads_it(
     client, money_world, finance_user, admin_user, django_capture_on_commit_callbacks
 ):

@@ -75,6 +75,23 @@ def test_running_the_task_twice_renders_once(finance_user, monkeypatch):
     assert len(calls) == 1
 
 
+def test_a_csv_run_without_a_dialect_follows_its_requesters_language_and_time_zone(money_world, marketer):
+    # given a Russian-speaking marketer in Vladivostok whose background CSV names no dialect
+    marketer.language, marketer.time_zone = "ru", "Asia/Vladivostok"
+    marketer.save(update_fields=["language", "time_zone"])
+    run = ReportRun.objects.create(
+        report="budget-vs-actual", params={"group_by": "team"}, format="csv", requested_by=marketer
+    )
+    # when the worker renders it (no request, no active language)
+    run_report_task(run.pk)
+    run.refresh_from_db()
+    # then the file is in Russian with Russian separators, for Brand only, timed in Vladivostok
+    lines = run.file.open("rb").read().decode("utf-8-sig").splitlines()
+    assert lines[1] == '"Цифры по";"Команда: Brand"'
+    assert lines[3].startswith('"Сформировано";"') and lines[3].endswith('(+10)"')
+    assert lines[6].startswith('"Brand";150000,00;')
+
+
 def test_old_files_are_purged_by_the_beat_job(finance_user, settings):
     settings.MRM_REPORT_FILE_DAYS = 7
     old = ReportRun.objects.create(
@@ -168,6 +185,8 @@ def test_recipients_get_it_in_their_language(money_world, weekly_roi, other_team
     assert "ROI по кампаниям и каналам" in russian.subject
     assert "Здравствуйте" in russian.body
     assert "Фактические затраты" in pdf_text(russian)
+    # and the PDF says whose figures it holds, in the recipient's words
+    assert "Цифры по: Команда: Events" in pdf_text(russian)
 
 
 def test_nothing_is_due_before_the_scheduled_day_nor_for_days_before_the_subscription(weekly_roi, marketer):

@@ -1,0 +1,185 @@
+"""Spreadsheets people open without fixing them, and that never run what they hold (PRODUCT.md §6).
+
+Every CSV and XLSX that MRM writes goes through this module, so that the
+rules live in one place and every writer (report exports today, any export
+of import rows or lists tomorrow) gets the same ones:
+
+**The CSV dialect follows the reader's language.** Excel opens a ``.csv``
+with the separators of the computer's regional settings: with Russian
+settings it expects ``;`` between fields and a decimal comma, and a file
+written with ``,`` opens as one column. So a CSV has a dialect: ``ru``
+(``;``, ``1500,50``) or ``en`` (``,``, ``1500.50``), chosen from the active
+language unless the reader asks for the other one (``?dialect=ru|en``).
+Both are UTF-8 with a BOM (Excel then reads Cyrillic right), CRLF line
+ends, numbers without thousands separators (a spreadsheet parses them as
+numbers), dates as ISO ``2027-02-03`` (Excel and LibreOffice read ISO dates
+in every locale).
+
+**Text a spreadsheet would evaluate is neutralised** (OWASP "CSV
+Injection"). A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is a formula to Excel, LibreOffice or Google Sheets:
+``=HYPERLINK(...)`` in a vendor's name becomes a link, ``@SUM(...)`` or a
+DDE call runs. Only *text* cells are touched — numbers are written by the
+exporter as numbers, so ``-1500,00`` stays a negative number:
+
+- in CSV, such a text cell gets a leading single quote (``'=HYPERLINK(...)``)
+  and every text cell is quoted (``"..."``, inner quotes doubled), so that
+  no separator or line break inside it starts a new cell;
+- in XLSX, every text cell is stored as a string (never a formula: openpyxl
+  would otherwise store ``=...`` as one) and one that looks like a formula
+  also gets Excel's *quote prefix* — what Excel itself records when someone
+  types ``'=1+1``: it shows the text exactly as it is and keeps it text when
+  the cell is edited. Characters XML cannot carry (control characters) are
+  dropped instead of failing the whole file.
+
+The full-width forms ``＝ ＋ － ＠`` are treated like their ASCII twins:
+some spreadsheet locales normalise them while parsing; a leading line feed
+too (XML turns a carriage return into one when the XLSX is read back).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+#: First characters that make a spreadsheet evaluate a cell (OWASP), with their full-width forms, and a line
+#: feed: XML reads a carriage return back as one, so a cell that started with ``\r`` must stay neutralised.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
+
+#: Characters that XML 1.0 (hence XLSX) cannot hold: C0 controls except tab, line feed and carriage return.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: The most characters one XLSX cell holds.
+XLSX_CELL_MAX = 32767
+
+BOM = "\ufeff"
+
+
+def is_formula_like(text: str) -> bool:
+    """Would a spreadsheet evaluate this text as a formula (or a DDE call)?"""
+    return bool(text) and text[0] in FORMULA_TRIGGERS
+
+
+def neutralise(text: str) -> str:
+    """The text as a CSV cell no spreadsheet evaluates: a leading ``'`` when it looks like a formula."""
+    return f"'{text}" if is_formula_like(text) else text
+
+
+class UnknownDialect(ValueError):
+    """``?dialect=`` named no dialect MRM writes; the message says which ones exist."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV separates fields and writes decimals, for the spreadsheets of one language."""
+
+    code: str
+    delimiter: str
+    decimal_separator: str
+
+    def number(self, value) -> str:
+        """A number as the spreadsheet of this dialect parses it: no grouping, the dialect's decimal separator."""
+        if isinstance(value, float):
+            value = Decimal(repr(value))
+        text = f"{value:f}" if isinstance(value, Decimal) else str(int(value))
+        return text.replace(".", self.decimal_separator)
+
+    def cell(self, value) -> str:
+        """One field: numbers and dates bare, everything else text (neutralised and quoted), ``None`` empty."""
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return self.text(str(value))
+        if isinstance(value, (int, float, Decimal)):
+            return self.number(value)
+        if isinstance(value, datetime.datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return self.text(str(value))
+
+    @staticmethod
+    def text(value: str) -> str:
+        return '"' + neutralise(value).replace('"', '""') + '"'
+
+    def row(self, cells: Iterable) -> str:
+        return self.delimiter.join(self.cell(value) for value in cells)
+
+
+CSV_DIALECTS = {
+    "ru": CsvDialect(code="ru", delimiter=";", decimal_separator=","),
+    "en": CsvDialect(code="en", delimiter=",", decimal_separator="."),
+}
+CSV_DIALECT_CHOICES = [
+    ("ru", gettext_lazy("Russian Excel: “;” and 1,5")),
+    ("en", gettext_lazy("English Excel: “,” and 1.5")),
+]
+
+
+def dialect_for_language(language: str | None) -> CsvDialect:
+    """The dialect a reader of ``language`` opens without fixing: Russian ``ru``, everything else ``en``."""
+    return CSV_DIALECTS["ru"] if (language or "").lower().startswith("ru") else CSV_DIALECTS["en"]
+
+
+def csv_dialect(code: str | None = None) -> CsvDialect:
+    """The dialect asked for (``"ru"``/``"en"``, any case), or the active language's when none is asked for.
+
+    Raises :class:`UnknownDialect` with a translated message for anything else.
+    """
+    if code is None or not str(code).strip():
+        return dialect_for_language(translation.get_language())
+    found = CSV_DIALECTS.get(str(code).strip().lower())
+    if found is None:
+        raise UnknownDialect(
+            _("“%(value)s” is not a CSV dialect: choose ru (“;” and a decimal comma) or en (“,” and a decimal point).")
+            % {"value": str(code)[:20]}
+        )
+    return found
+
+
+class CsvDocument:
+    """A CSV being written row by row in one dialect; :meth:`content` is the file (UTF-8 with BOM)."""
+
+    def __init__(self, dialect: CsvDialect):
+        self.dialect = dialect
+        self._lines: list[str] = []
+
+    def write_row(self, cells: Iterable) -> None:
+        self._lines.append(self.dialect.row(cells))
+
+    def content(self) -> bytes:
+        return (BOM + "".join(line + "\r\n" for line in self._lines)).encode("utf-8")
+
+
+def xlsx_text(value) -> str:
+    """``value`` as text an XLSX cell can hold: no XML-illegal characters, at most 32 767 of them."""
+    return XML_ILLEGAL.sub("", str(value))[:XLSX_CELL_MAX]
+
+
+def set_xlsx_text(cell, value) -> None:
+    """Write ``value`` into an openpyxl cell as text that is never evaluated (see the module docstring)."""
+    text = xlsx_text(value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would store "=..." as a formula
+    if is_formula_like(text):
+        cell.quotePrefix = True
+
+
+def set_xlsx_value(cell, value, number_format: str | None = None) -> None:
+    """Write a typed value: numbers and dates as themselves (with ``number_format``), anything else as safe text."""
+    if value is None or value == "":
+        cell.value = None
+        return
+    if isinstance(value, (int, float, Decimal, datetime.date)) and not isinstance(value, bool):
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+        return
+    set_xlsx_text(cell, value)
