@@ -20,8 +20,10 @@ class HelpConfig(AppConfig):
     }
 
     def ready(self):
-        from help import signals
+        from help import holdings, signals
 
         signals.connect()
+        # §7: a leaving champion's role and the questions waiting on them are handed over, not stranded.
+        holdings.register()
         # The page → article map is filled once the tables exist, so pages never wait on it.
         post_migrate.connect(signals.refresh_after_migrate, sender=self, dispatch_uid="help.refresh_page_articles")

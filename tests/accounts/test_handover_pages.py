@@ -62,7 +62,7 @@ def test_handover_page_lists_by_kind_and_applies_in_one_step(holdings_of_leaver,
         assert label in page
     response = client.post(url, {"to_user": successor.pk, "deactivate": "on"}, follow=True)
     text = response.content.decode()
-    assert "10 items were handed over." in text
+    assert "12 items were handed over." in text
     assert "Lev Leaving was deactivated." in text
     assert "holds nothing" in text
     assert Campaign.objects.get(code="OWN-1").owner == successor
