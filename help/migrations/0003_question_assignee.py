@@ -1,7 +1,6 @@
 """A question handed over with a leaving champion's work names who answers it now."""
 
 import django.db.models.deletion
-import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
