@@ -105,7 +105,11 @@ def test_a_help_article_is_read_in_russian_and_english_and_a_champion_adds_the_m
     # Brand's champion, who reads English, adds the Russian version next to the English text
     champion = make_champion(marketer, team)
     page.context.clear_cookies()
-    sign_in(page, champion, next_path="/help/calendar/")
+    sign_in(page, champion, next_path="/help/")
+    page.get_by_test_id("new-article").click()
+    expect(page.get_by_role("heading", name="New help article")).to_be_visible()
+    expect(page.get_by_label("Language of this text")).to_have_value("en")
+    page.goto(f"{live_server.url}/help/calendar/")
     expect(page.get_by_role("heading", name="The calendar")).to_be_visible()
     page.get_by_test_id("add-translation").click()
     expect(page.get_by_test_id("translation-source")).to_contain_text("Embed the **calendar** on your site.")
