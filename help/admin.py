@@ -91,6 +91,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         "answered_at",
         "is_faq",
         "published_at",
+        "assignee",
     ]
     fields = [*readonly_fields[:11], "answer", *readonly_fields[11:]]
     actions = ["withdraw_from_faq"]
