@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.holdings import holdings_of
+from accounts.holdings import deactivation_blockers
 from accounts.models import Membership, Team, User
 from accounts.services import deactivation_refusal, user_deactivate
 
@@ -16,7 +16,7 @@ class MRMUserChangeForm(UserChangeForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and self.instance.is_active and cleaned.get("is_active") is False:
-            held = holdings_of(self.instance)
+            held = deactivation_blockers(self.instance)
             if held:
                 raise ValidationError({"is_active": deactivation_refusal(self.instance, held)})
         return cleaned

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.choices import Role
 from accounts.querysets import TeamQuerySet, UserManager
@@ -116,12 +117,18 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user in a team; ``is_champion`` marks the team's power user."""
+    """A user in a team; ``is_champion`` marks the team's power user.
+
+    Its history keeps who made whom a champion and when (a handover moves the
+    role with the admin as author and a reason naming both people).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
     is_champion = models.BooleanField(_("champion"), default=False, help_text=_("Answers the team's questions first."))
     is_lead = models.BooleanField(_("team lead"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.holdings import Holding, holdings_of, holdings_providers
+from accounts.holdings import Holding, deactivation_blockers, holdings_of, holdings_providers
 from accounts.models import Membership, Team, User
 
 
@@ -93,7 +93,8 @@ def user_deactivate(*, user: User, by) -> User:
 
     A departing owner, sponsor, approver or requester would leave campaigns
     and requests without anyone answerable for them: while any holdings
-    provider still finds something, the deactivation is refused with the
+    provider still finds something that would be stranded (its blocking
+    items, ``deactivation_blockers``), the deactivation is refused with the
     list, and the handover (``user_handover``) is the way out.
     """
     _require_admin(by)
@@ -102,7 +103,7 @@ def user_deactivate(*, user: User, by) -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not locked.is_active:
         return locked
-    held = holdings_of(locked)
+    held = deactivation_blockers(locked)
     if held:
         raise ValidationError(deactivation_refusal(locked, held), code="holds_things")
     locked.is_active = False
@@ -206,9 +207,10 @@ def user_handover(
             items = [str(item) for item in holding.items]
             url = next((item.get_absolute_url() for item in holding.items if hasattr(item, "get_absolute_url")), "")
             moved = holding.reassign(locked, target, by)
-            summary.moves.append(HandoverMove(holding.kind, holding.label, target, items, moved, url))
+            if moved:  # a concurrent handover may have moved these already: nobody is told of nothing
+                summary.moves.append(HandoverMove(holding.kind, holding.label, target, items, moved, url))
         if deactivate:
-            remaining = holdings_of(locked)
+            remaining = deactivation_blockers(locked)
             if remaining:
                 raise ValidationError(deactivation_refusal(locked, remaining))
             if locked.is_active:
@@ -261,6 +263,6 @@ def refuse_deactivation_with_holdings(sender, instance: User, **kwargs) -> None:
         return
     if not User.objects.filter(pk=instance.pk, is_active=True).exists():
         return
-    held = holdings_of(instance)
+    held = deactivation_blockers(instance)
     if held:
         raise ValidationError(deactivation_refusal(instance, held), code="holds_things")

@@ -21,9 +21,11 @@ class HelpConfig(AppConfig):
     }
 
     def ready(self):
-        from help import messages, signals
+        from help import holdings, messages, signals
 
         messages.register()  # what help says, rendered in each reader's language
         signals.connect()
+        # §7: a leaving champion's role and the questions waiting on them are handed over, not stranded.
+        holdings.register()
         # The page → article map is filled once the tables exist, so pages never wait on it.
         post_migrate.connect(signals.refresh_after_migrate, sender=self, dispatch_uid="help.refresh_page_articles")

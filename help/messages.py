@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from help.rendering import markdown_to_text, render_markdown
-from mrm.messages import Params, Rendered, register_message
+from mrm.messages import Params, Rendered, note, register_message
 
 ASKED = "help.question"
 ASKED_NO_CHAMPION = "help.question_no_champion"
@@ -19,6 +19,14 @@ OVERDUE = "help.question_overdue"
 ANSWERED = "help.answered"
 
 RESOLVED_ANSWERED = "help.resolved.answered"
+NOTE_JOINED_AS_CHAMPION = "help.note.joined_as_champion"
+
+
+def joined_as_champion_reason(from_user) -> str:
+    """The history reason of the membership a handover creates for the new champion, in the reader's language."""
+    from accounts.messages import HISTORY_REASON_MAX
+
+    return note(NOTE_JOINED_AS_CHAMPION, limit=HISTORY_REASON_MAX, user=from_user.full_name)
 
 
 def question_key(question_id: int) -> str:
@@ -36,6 +44,9 @@ def render_answered(params: Params) -> Rendered:
 
 
 def register() -> None:
+    register_message(
+        NOTE_JOINED_AS_CHAMPION, title=gettext_lazy("Handover from %(user)s: joined the team as its champion")
+    )
     register_message(ASKED, title=gettext_lazy("Question from %(name)s"), body="%(question)s")
     register_message(
         ASKED_NO_CHAMPION, title=gettext_lazy("Question without a champion from %(name)s"), body="%(question)s"

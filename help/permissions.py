@@ -1,37 +1,56 @@
-"""Who may do what with questions (PRODUCT.md §7), as plain predicates.
+"""Who may do what with help (PRODUCT.md §7), as plain predicates.
 
 Seeing a question is ``Question.objects.visible_to``. Answering is for a
-champion of one of the question's teams, or an admin; nobody answers their
+champion of one of the question's teams, the person the question was handed
+over to (a leaving champion's successor), or an admin; nobody answers their
 own question unless they are an admin (a champion asking is asking for
 help, not answering it). Publishing an answer as FAQ is for whoever answered
 it, or an admin.
+
+Articles are written by champions and admins, in either language: the
+champions are the power users who know how their colleagues work, and a
+missing translation is added by whoever speaks the language.
 """
 
 from __future__ import annotations
 
 from help.choices import UNANSWERED, QuestionStatus
+from help.models import Question
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
 def is_champion(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.champion_team_ids)
 
 
+def can_write_articles(user) -> bool:
+    """Write help articles and their translations (create, edit, publish): champions and admins."""
+    return _active(user) and (user.is_mrm_admin or is_champion(user))
+
+
 def can_answer_questions(user) -> bool:
-    """Whether to offer the "questions to answer" inbox at all: champions and admins."""
-    return (
-        bool(getattr(user, "is_authenticated", False)) and user.is_active and (user.is_mrm_admin or is_champion(user))
-    )
+    """Whether to offer the "questions to answer" inbox at all: champions, admins, and whoever a
+    waiting question was handed over to."""
+    if not _active(user):
+        return False
+    if user.is_mrm_admin or is_champion(user):
+        return True
+    return Question.objects.filter(assignee=user, status__in=UNANSWERED).exists()
 
 
 def may_answer(user, question, team_ids) -> bool:
-    """The rule without the state: admins; champions of one of ``team_ids`` who did not ask it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """The rule without the state: admins; champions of one of ``team_ids`` or the person it was handed
+    over to, if they did not ask it."""
+    if not _active(user):
         return False
     if user.is_mrm_admin:
         return True
     if question.asked_by_id == user.pk:
         return False
-    return bool(user.champion_team_ids.intersection(team_ids))
+    return question.assignee_id == user.pk or bool(user.champion_team_ids.intersection(team_ids))
 
 
 def question_team_ids(question) -> frozenset[int]:

@@ -15,9 +15,19 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
 from accounts.models import Membership, User
 from help.choices import AnswererRole, QuestionStatus
-from help.models import HelpArticle, Question
+from help.models import HelpArticle, LocalizedArticle, Question
 
 SEARCH_LIMIT = 30
+
+
+def _localized(articles, language: str) -> list[LocalizedArticle]:
+    shown = [article.localized(language) for article in articles]
+    return sorted((item for item in shown if item is not None), key=lambda item: item.title.casefold())
+
+
+def articles_for(user, language: str) -> list[LocalizedArticle]:
+    """Every article the user may read, each in his language or its fallback, by title; two queries."""
+    return _localized(HelpArticle.objects.visible_to(user).with_translations().order_by("slug"), language)
 
 
 @dataclass(frozen=True)
@@ -31,10 +41,13 @@ class SearchResults:
         return len(self.articles) + len(self.questions)
 
 
-def help_search(user, text: str) -> SearchResults:
-    """Articles and published FAQ matching the text (title, body, question, answer); two queries."""
+def help_search(user, text: str, language: str) -> SearchResults:
+    """Articles (in the reader's language, or their fallback) and published FAQ matching the text; three queries."""
     text = (text or "").strip()[:200]
-    articles = list(HelpArticle.objects.visible_to(user).search(text).order_by("title")[:SEARCH_LIMIT])
+    articles = _localized(
+        HelpArticle.objects.visible_to(user).search(text, language).with_translations().order_by("slug")[:SEARCH_LIMIT],
+        language,
+    )
     questions = list(
         Question.objects.visible_to(user)
         .faq()

@@ -1,4 +1,11 @@
-"""Every write on help (PRODUCT.md §7): ask, answer, publish as FAQ, escalate.
+"""Every write on help (PRODUCT.md §7): write articles in either language; ask, answer, publish as FAQ, escalate.
+
+Articles are written by champions and admins: a new article in one
+language, then its other language version (the missing translation) by
+whoever speaks it. Writing a version locks its article, so two people adding
+the same translation at once give one version and a conflict, and a writer
+who opened a version before someone else saved it gets a conflict instead of
+silently overwriting the other's text.
 
 Asking notifies the champions of the asker's teams first (admins at once
 when those teams have no champion). An unanswered question escalates to the
@@ -15,17 +22,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Membership, User
 from help import messages, permissions
 from help.choices import UNANSWERED, AnswererRole, QuestionStatus
-from help.models import Question
+from help.languages import language_codes, language_name
+from help.models import HelpArticle, HelpArticleTranslation, Question
 from mrm.exceptions import StateConflict
 from notifications.choices import NotificationKind
 from notifications.services import notifications_resolve, notify
@@ -34,6 +43,9 @@ BODY_MAX = 4000
 ANSWER_MAX = 10000
 PAGE_URL_MAX = 500
 PAGE_TITLE_MAX = 200
+ARTICLE_TITLE_MAX = 200
+ARTICLE_BODY_MAX = 50000
+ARTICLE_SLUG_MAX = 120
 
 
 def _text(value, *, field: str, limit: int, required: bool = False) -> str:
@@ -161,7 +173,8 @@ def question_answer(*, question: Question, body: str, by) -> Question:
     locked.status = QuestionStatus.ANSWERED
     locked.answer = text
     locked.answered_by = by
-    locked.answered_as = AnswererRole.CHAMPION if by.champion_team_ids.intersection(team_ids) else AnswererRole.ADMIN
+    answers_for_the_team = locked.assignee_id == by.pk or by.champion_team_ids.intersection(team_ids)
+    locked.answered_as = AnswererRole.CHAMPION if answers_for_the_team else AnswererRole.ADMIN
     locked.answered_at = timezone.now()
     locked._history_user = by
     locked.save()
@@ -254,3 +267,125 @@ def questions_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             )
             escalated += 1
     return escalated
+
+
+# --- articles ------------------------------------------------------------------------------------
+
+
+def _require_writer(by) -> None:
+    if not permissions.can_write_articles(by):
+        raise PermissionDenied(_("Only champions and administrators write help articles."))
+
+
+def _language(value) -> str:
+    if value not in language_codes():
+        raise ValidationError({"language": _("Choose one of the site's languages.")})
+    return value
+
+
+def _version_stamp(variant: HelpArticleTranslation | None) -> str:
+    """What a writer's form remembers of the version it opened: its last change, or "" for a new one."""
+    return variant.updated_at.isoformat() if variant is not None else ""
+
+
+def article_version_stamp(article: HelpArticle, language: str) -> str:
+    return _version_stamp(HelpArticleTranslation.objects.filter(article=article, language=language).first())
+
+
+def _page(value) -> str:
+    return _text(value, field="context_key", limit=120)
+
+
+@transaction.atomic
+def article_create(
+    *, by, language: str, title: str, body: str, slug: str = "", context_key: str = "", published: bool = False
+) -> HelpArticle:
+    """Write a new help article in one language (champions and admins); other languages are added to it later.
+
+    The address (``slug``) is made from the title when not given; a title in
+    Cyrillic makes none, and the writer is asked for one in Latin letters.
+    """
+    _require_writer(by)
+    language = _language(language)
+    title = _text(title, field="title", limit=ARTICLE_TITLE_MAX, required=True)
+    body = _text(body, field="body", limit=ARTICLE_BODY_MAX, required=True)
+    slug = _text(slug, field="slug", limit=ARTICLE_SLUG_MAX) or slugify(title)[:ARTICLE_SLUG_MAX].strip("-")
+    if not slug:
+        raise ValidationError(
+            {"slug": _("Give the article an address in Latin letters, digits and hyphens, e.g. funding-requests.")}
+        )
+    taken = ValidationError({"slug": _("Another article has this address; choose another.")})
+    if HelpArticle.objects.filter(slug=slug).exists():
+        raise taken
+    article = HelpArticle(slug=slug, context_key=_page(context_key), published=bool(published))
+    article.full_clean()
+    article._history_user = by
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError as exc:  # the same address taken a moment ago
+        raise taken from exc
+    variant = HelpArticleTranslation(article=article, language=language, title=title, body=body)
+    variant._history_user = by
+    variant.save()
+    return article
+
+
+@transaction.atomic
+def article_translation_save(
+    *,
+    article: HelpArticle,
+    language: str,
+    title: str,
+    body: str,
+    by,
+    based_on: str | None = None,
+    context_key: str | None = None,
+    published: bool | None = None,
+) -> HelpArticleTranslation:
+    """Write an article's text in one language (champions and admins): edit that version, or add the missing one.
+
+    ``based_on`` is the version's last change when the writer opened it (""
+    when it did not exist yet): if someone saved it since, this is a conflict
+    and nothing is written. ``context_key`` and ``published``, when given,
+    change the article itself (the page it helps with, whether readers see it).
+    """
+    _require_writer(by)
+    language = _language(language)
+    title = _text(title, field="title", limit=ARTICLE_TITLE_MAX, required=True)
+    body = _text(body, field="body", limit=ARTICLE_BODY_MAX, required=True)
+    locked = HelpArticle.objects.select_for_update().get(pk=article.pk)
+    variant = HelpArticleTranslation.objects.filter(article=locked, language=language).first()
+    if based_on is not None and based_on != _version_stamp(variant):
+        if variant is None:
+            raise StateConflict(_("This version was deleted while you were writing; save again to write it anew."))
+        raise StateConflict(
+            _(
+                "%(name)s changed the %(language)s version while you were writing. Your text is kept below: "
+                "compare it with the article, then save again to replace theirs."
+            )
+            % {"name": _last_author(variant), "language": language_name(language)}
+        )
+    if variant is None:
+        variant = HelpArticleTranslation(article=locked, language=language)
+    variant.title, variant.body = title, body
+    variant._history_user = by
+    variant.save()
+    changed = []
+    if context_key is not None and _page(context_key) != locked.context_key:
+        locked.context_key = _page(context_key)
+        changed.append("context_key")
+    if published is not None and bool(published) != locked.published:
+        locked.published = bool(published)
+        changed.append("published")
+    if changed:
+        locked.full_clean()
+        locked._history_user = by
+        locked.save()
+    return variant
+
+
+def _last_author(variant: HelpArticleTranslation) -> str:
+    last = variant.history.select_related("history_user").first()
+    author = last.history_user if last is not None else None
+    return author.full_name if author is not None else _("Someone")

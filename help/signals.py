@@ -26,7 +26,10 @@ def refresh_after_migrate(sender, **kwargs):
 
 
 def connect() -> None:
-    from help.models import HelpArticle
+    from help.models import HelpArticle, HelpArticleTranslation
 
     post_save.connect(_refresh_on_commit, sender=HelpArticle, dispatch_uid="help.article_saved")
     post_delete.connect(_refresh_on_commit, sender=HelpArticle, dispatch_uid="help.article_deleted")
+    # the map holds the titles of every language version
+    post_save.connect(_refresh_on_commit, sender=HelpArticleTranslation, dispatch_uid="help.translation_saved")
+    post_delete.connect(_refresh_on_commit, sender=HelpArticleTranslation, dispatch_uid="help.translation_deleted")

@@ -15,5 +15,7 @@ urlpatterns = [
     path("questions/<int:pk>/answer/", views.answer, name="answer"),
     path("questions/<int:pk>/publish/", views.publish, name="publish"),
     path("champions/", views.champions, name="champions"),
+    path("articles/new/", views.article_new, name="article_new"),
     path("<slug:slug>/", views.article, name="article"),
+    path("<slug:slug>/edit/<str:language>/", views.article_edit, name="article_edit"),
 ]

@@ -1,4 +1,5 @@
-"""Help pages: the index with search, articles, asking, my questions, the champions' inbox.
+"""Help pages: the index with search, articles in the reader's language, writing and translating articles,
+asking, my questions, the champions' inbox.
 
 Views are thin: reads go through ``visible_to`` and ``help.selectors``,
 writes through ``help.services``; refusals become messages or form errors
@@ -13,15 +14,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from help import permissions, selectors, services
 from help.choices import QuestionStatus
-from help.forms import AnswerForm, AskForm
+from help.forms import AnswerForm, ArticleForm, AskForm, TranslationForm
+from help.languages import language_codes, language_name, language_of
 from help.models import HelpArticle, Question
+from help.pages import known_page_names
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request
 
@@ -37,22 +42,29 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _tabs(request, current: str) -> dict:
+    counts = selectors.question_counts_for(request.user)
     return {
         "tab": current,
-        "counts": selectors.question_counts_for(request.user),
-        "can_answer_questions": permissions.can_answer_questions(request.user),
+        "counts": counts,
+        "can_answer_questions": counts["to_answer"] > 0 or permissions.can_answer_questions(request.user),
+        "can_write_articles": permissions.can_write_articles(request.user),
     }
+
+
+def _article_url(slug: str, language: str) -> str:
+    return reverse("help:article", args=[slug]) + "?" + urlencode({"lang": language})
 
 
 @login_required
 def index(request):
-    """Every published article, the latest FAQ, and search across both (``?q=``)."""
+    """Every article in the reader's language (or its fallback), the latest FAQ, and search across both (``?q=``)."""
     query = request.GET.get("q", "").strip()[:200]
+    language = language_of(request.user)
     context = _tabs(request, "index")
     if query:
-        context["results"] = selectors.help_search(request.user, query)
+        context["results"] = selectors.help_search(request.user, query, language)
     else:
-        context["articles"] = list(HelpArticle.objects.visible_to(request.user).order_by("title"))
+        context["articles"] = selectors.articles_for(request.user, language)
         context["faq"] = list(
             Question.objects.visible_to(request.user).faq().with_list_data().order_by("-published_at", "-pk")[:20]
         )
@@ -62,9 +74,110 @@ def index(request):
 
 @login_required
 def article(request, slug):
-    """One article, rendered from Markdown and sanitised."""
-    item = get_object_or_404(HelpArticle.objects.visible_to(request.user), slug=slug)
-    return render(request, "help/article.html", {"article": item, **_tabs(request, "index")})
+    """One article in the reader's language (``?lang=`` reads another version), rendered from Markdown and sanitised.
+
+    An article not written in the reader's language shows its fallback version
+    with a note saying so; champions and admins get the buttons to edit it and
+    to add the missing translation.
+    """
+    item = get_object_or_404(HelpArticle.objects.visible_to(request.user).with_translations(), slug=slug)
+    shown = item.localized(language_of(request.user, request.GET.get("lang")))
+    if shown is None:
+        raise Http404(_("This article has no text yet."))
+    can_write = permissions.can_write_articles(request.user)
+    context = {
+        "article": shown,
+        "can_write": can_write,
+        "missing": [(code, language_name(code)) for code in item.missing_languages] if can_write else [],
+        **_tabs(request, "index"),
+    }
+    return render(request, "help/article.html", context)
+
+
+def _require_writer(request) -> None:
+    if not permissions.can_write_articles(request.user):
+        raise PermissionDenied(_("Only champions and administrators write help articles."))
+
+
+def _page_names() -> list[str]:
+    return sorted(known_page_names())
+
+
+@login_required
+def article_new(request):
+    """Write a new article in one language (champions and admins)."""
+    _require_writer(request)
+    form = ArticleForm(request.POST or None, initial={"language": language_of(request.user)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.article_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The article was saved."))
+            return HttpResponseRedirect(_article_url(created.slug, form.cleaned_data["language"]))
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "page_names": _page_names(), **_tabs(request, "index")}
+    return render(request, "help/article_form.html", context, status=status)
+
+
+@login_required
+def article_edit(request, slug, language):
+    """Write one language version of an article: edit it, or add the missing translation next to the other text."""
+    _require_writer(request)
+    if language not in language_codes():
+        raise Http404(_("No such language."))
+    item = get_object_or_404(HelpArticle.objects.visible_to(request.user).with_translations(), slug=slug)
+    variant = item.variants.get(language)
+    source = None if variant is not None else item.variant(language)  # the text to translate from
+    initial = {
+        "title": variant.title if variant else "",
+        "body": variant.body if variant else "",
+        "context_key": item.context_key,
+        "published": item.published,
+        "based_on": variant.updated_at.isoformat() if variant else "",
+    }
+    form = TranslationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.article_translation_save(
+                    article=item,
+                    language=language,
+                    title=data["title"],
+                    body=data["body"],
+                    context_key=data["context_key"],
+                    published=data["published"],
+                    based_on=data["based_on"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except StateConflict as exc:
+                form.add_error(None, str(exc))
+                # saving again replaces the other writer's text knowingly
+                form.data = form.data.copy()
+                form.data["based_on"] = services.article_version_stamp(item, language)
+                status = 409
+            else:
+                messages.success(
+                    request, _("The %(language)s version was saved.") % {"language": language_name(language)}
+                )
+                return HttpResponseRedirect(_article_url(item.slug, language))
+    context = {
+        "form": form,
+        "article": item,
+        "variant": variant,
+        "source": source,
+        "language": language,
+        "language_label": language_name(language),
+        "page_names": _page_names(),
+        **_tabs(request, "index"),
+    }
+    return render(request, "help/article_form.html", context, status=status)
 
 
 def _safe_from(value: str) -> str:

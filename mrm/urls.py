@@ -24,7 +24,7 @@ from campaigns.api.views import (
     TaskViewSet,
 )
 from changes.api.views import ChangeRequestViewSet
-from help.api.views import QuestionViewSet
+from help.api.views import HelpArticleViewSet, QuestionViewSet
 from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
@@ -54,6 +54,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportViewSet, basename="report")
 router.register("report-runs", ReportRunViewSet, basename="report-run")
 router.register("questions", QuestionViewSet, basename="question")
+router.register("help-articles", HelpArticleViewSet, basename="help-article")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 
 api_urlpatterns = [

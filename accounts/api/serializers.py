@@ -81,7 +81,9 @@ class HandoverSummarySerializer(serializers.Serializer):
 class HoldingSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
+    description = serializers.CharField(help_text=_("What handing this kind over does, when it needs saying."))
     count = serializers.IntegerField()
+    blocking = serializers.IntegerField(help_text=_("How many of the items keep the user from being deactivated."))
     items = serializers.ListField(child=serializers.CharField())
 
 

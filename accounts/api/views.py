@@ -65,7 +65,14 @@ class UserViewSet(ScopedReadOnlyViewSet):
         """What the user still holds, by kind (admins only): what a handover would move."""
         user = self._admin_target(request)
         held = [
-            {"kind": h.kind, "label": str(h.label), "count": h.count, "items": [str(i) for i in h.items]}
+            {
+                "kind": h.kind,
+                "label": str(h.label),
+                "description": str(h.description),
+                "count": h.count,
+                "blocking": len(h.blocking_items),
+                "items": [str(i) for i in h.items],
+            }
             for h in holdings_of(user)
         ]
         data = {"user": user.pk, "total": sum(h["count"] for h in held), "holdings": held}

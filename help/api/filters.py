@@ -1,10 +1,12 @@
-"""Filters of questions, shared by the API and the question lists."""
+"""Filters of questions and help articles, shared by the API and the question lists."""
 
 import django_filters
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from help.choices import QuestionStatus
-from help.models import Question
+from help.languages import language_of
+from help.models import HelpArticle, Question
 from mrm.filters import FilterSet
 
 
@@ -36,3 +38,24 @@ class QuestionFilter(FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+
+class HelpArticleFilter(FilterSet):
+    context_key = django_filters.CharFilter(label=_("page"), max_length=120)
+    published = django_filters.BooleanFilter(label=_("published"))
+    missing = django_filters.ChoiceFilter(
+        choices=settings.LANGUAGES, method="filter_missing", label=_("not written in this language yet")
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("search"), max_length=200)
+
+    class Meta:
+        model = HelpArticle
+        fields = ["context_key", "published", "missing", "q"]
+
+    def filter_missing(self, queryset, name, value):
+        return queryset.missing_language(value) if value else queryset
+
+    def filter_q(self, queryset, name, value):
+        """Searched in the reader's language (``?lang=``, his saved language, his browser's), with the fallback."""
+        request = self.request
+        return queryset.search(value, language_of(getattr(request, "user", None), request.query_params.get("lang")))

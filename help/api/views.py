@@ -1,14 +1,50 @@
-"""Question endpoints (PRODUCT.md §8): ``/api/v1/questions/`` with ``{id}/answer/`` and ``{id}/publish/``."""
+"""Help endpoints (PRODUCT.md §8): ``/api/v1/questions/`` with ``{id}/answer/`` and ``{id}/publish/``;
+``/api/v1/help-articles/`` (read-only, in the reader's language)."""
 
-from drf_spectacular.utils import extend_schema
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from help import services
-from help.api.filters import QuestionFilter
-from help.api.serializers import AnswerSerializer, QuestionSerializer
-from help.models import Question
-from mrm.api import ScopedCreateReadViewSet
+from help.api.filters import HelpArticleFilter, QuestionFilter
+from help.api.serializers import AnswerSerializer, HelpArticleSerializer, QuestionSerializer
+from help.languages import language_of
+from help.models import HelpArticle, Question
+from mrm.api import ScopedCreateReadViewSet, ScopedReadOnlyViewSet
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    str,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description="Read the articles in this language (default: your saved language, else Accept-Language); "
+    "an article not written in it comes in its fallback language, with is_fallback true.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[LANG_PARAMETER]), retrieve=extend_schema(parameters=[LANG_PARAMETER])
+)
+class HelpArticleViewSet(ScopedReadOnlyViewSet):
+    """Help articles, each in your language when it is written in it, else in its fallback language
+    (``is_fallback``); ``translations`` names every language it is written in. Published articles for
+    everyone signed in; drafts too for champions and admins (who write them, in the app or the Django
+    admin). Filters: ``context_key`` (the page it helps with), ``published``, ``missing`` (not written in
+    that language yet), ``q`` (search in your language)."""
+
+    queryset = HelpArticle.objects.all()
+    serializer_class = HelpArticleSerializer
+    filterset_class = HelpArticleFilter
+    ordering_fields = ["slug", "updated_at", "id"]
+    ordering = ["slug"]
+
+    def get_queryset(self):
+        return super().get_queryset().written().with_translations()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["language"] = language_of(self.request.user, self.request.query_params.get("lang"))
+        return context
 
 
 class QuestionViewSet(ScopedCreateReadViewSet):

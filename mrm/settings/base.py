@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "campaigns.choices.CampaignStatus",
         "MaterialStatusEnum": "materials.choices.ReviewStatus",
         "MaterialKindEnum": "materials.choices.MaterialKind",
+        # a user's language, a help article's language and the language its reader asked for
+        "LanguageEnum": LANGUAGES,
     },
 }
 

@@ -3,7 +3,8 @@
 The fixture ``leaver`` is a marketer who owns and sponsors open campaigns,
 has a draft and a submitted funding request (so an open approval request
 they submitted), approves a colleague's open stage, stands in for the CMO,
-owns a material in review and a report subscription.
+owns a material in review and a report subscription, and is the only
+champion of team Brand with a colleague's question waiting on them.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from django.utils import timezone, translation
 
 from accounts import holdings as holdings_registry
 from accounts.holdings import holding_counts, holdings_of
+from accounts.models import Membership
 from accounts.services import user_deactivate, user_handover
 from approvals.choices import SubjectKind
 from approvals.models import ApprovalRequest, Delegation, Stage, StageAssignment
 from budgets import services as budget_services
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
+from help import services as help_services
+from help.models import Question
 from materials.models import Material
 from mrm.messages import render_note
 from notifications.models import Notification
@@ -32,6 +36,7 @@ from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
 from tests.budgets.factories import ExpenseCategoryFactory, FiscalPeriodFactory, FundingRequestFactory
 from tests.campaigns.factories import CampaignFactory
 from tests.factories import UserFactory
+from tests.help.factories import make_champion
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +50,8 @@ EVERY_KIND = {
     "approvals.template_stages",
     "budgets.funding_requests",
     "reports.subscriptions",
+    "help.questions",
+    "help.champion_roles",
 }
 
 
@@ -83,7 +90,10 @@ def holdings_of_leaver(team, leaver, colleague, finance_user, approver, admin_us
     )
     material = Material.objects.create(campaign=owned, title="Key visual", owner=leaver)
     subscription = ReportSubscription.objects.create(report="campaign-status", name="Weekly status", owner=leaver)
+    make_champion(leaver, team)
+    question = help_services.question_ask(by=colleague, body="Where do I find the brand book?", page_url="/")
     return {
+        "question": question,
         "owned": owned,
         "sponsored": sponsored,
         "draft": draft,
@@ -109,6 +119,8 @@ def test_holdings_list_what_the_leaver_holds(holdings_of_leaver, leaver):
     assert found["budgets.funding_requests"].count == 2
     assert [r.subject_title for r in found["approvals.stages"].items][0].startswith(holdings_of_leaver["theirs"].number)
     assert found["approvals.submitted"].count == 1
+    assert found["help.questions"].items == [holdings_of_leaver["question"]]
+    assert [str(role) for role in found["help.champion_roles"].items] == ["Brand (the only champion)"]
     # and the counts for a list of users agree, one query per kind
     assert holding_counts([leaver.pk])[leaver.pk] == {kind: h.count for kind, h in found.items()}
 
@@ -123,6 +135,8 @@ def test_deactivation_is_refused_with_the_list(holdings_of_leaver, leaver, admin
     assert "Campaigns owned: 1 (OWN-1" in message
     assert "Open funding requests: 2" in message
     assert "Report subscriptions: 1 (Weekly status)" in message
+    assert "Champion roles: 1 (Brand (the only champion))" in message
+    assert "Questions waiting for their answer: 1 (Where do I find the brand book?)" in message
     leaver.refresh_from_db()
     assert leaver.is_active
 
@@ -159,7 +173,7 @@ def test_handover_moves_everything_and_deactivates(
     # then everything moved
     assert summary.deactivated
     assert {m.kind for m in summary.moves} == EVERY_KIND
-    assert summary.total == 10
+    assert summary.total == 12
     assert Campaign.objects.get(pk=h["owned"].pk).owner == successor
     assert Campaign.objects.get(pk=h["sponsored"].pk).sponsor == successor
     assert Campaign.objects.get(code="DONE-1").owner == leaver  # closed campaigns keep their history
@@ -177,6 +191,9 @@ def test_handover_moves_everything_and_deactivates(
     assert ReportSubscription.objects.get(pk=h["subscription"].pk).owner == successor
     review = Stage.objects.get(name="Review")
     assert set(review.approvers.values_list("username", flat=True)) == {"finance", "successor"}
+    assert Question.objects.get(pk=h["question"].pk).assignee == successor
+    assert Membership.objects.get(user=successor, team=h["owned"].team).is_champion
+    assert not Membership.objects.get(user=leaver, team=h["owned"].team).is_champion
     leaver.refresh_from_db()
     assert not leaver.is_active
     assert holdings_of(leaver) == []
@@ -204,6 +221,15 @@ def test_handover_is_audited_with_the_admin_as_author(holdings_of_leaver, leaver
         assert (
             render_note(template_stage_change.history_change_reason) == "Approver Lev Leaving handed over to Sasha Next"
         )
+    question_change = h["question"].history.latest()
+    assert (question_change.history_user, question_change.assignee_id) == (admin_user, successor.pk)
+    role_change = Membership.objects.get(user=successor, team=h["owned"].team).history.latest()
+    assert (role_change.history_user, role_change.is_champion) == (admin_user, True)
+    with translation.override("en"):
+        assert render_note(question_change.history_change_reason) == "Handover from Lev Leaving"
+        assert render_note(role_change.history_change_reason) == "Handover from Lev Leaving"
+    with translation.override("ru"):
+        assert render_note(question_change.history_change_reason) == "Передано от пользователя Lev Leaving"
 
 
 def test_new_holders_are_notified(
@@ -291,7 +317,7 @@ def test_an_inactive_users_orphans_can_still_be_handed_over(holdings_of_leaver, 
     # when an admin hands over their campaigns
     summary = user_handover(user=leaver, by=admin_user, to_user=successor)
     # then the orphans have an active holder again
-    assert summary.total == 10
+    assert summary.total == 12
     assert Campaign.objects.get(code="OWN-1").owner == successor
 
 

@@ -26,10 +26,17 @@ def test_non_admins_get_403(request, holdings_of_leaver, leaver, successor, api_
 
 def test_admin_sees_the_holdings(holdings_of_leaver, leaver, api_as, admin_user):
     body = api_as(admin_user).get(url(leaver, "holdings")).json()
-    assert body["user"] == leaver.pk and body["total"] == 10
+    assert body["user"] == leaver.pk and body["total"] == 12
     assert {h["kind"] for h in body["holdings"]} == EVERY_KIND
     owned = next(h for h in body["holdings"] if h["kind"] == "campaigns.owned")
-    assert owned == {"kind": "campaigns.owned", "label": "Campaigns owned", "count": 1, "items": [owned["items"][0]]}
+    assert owned == {
+        "kind": "campaigns.owned",
+        "label": "Campaigns owned",
+        "description": "",
+        "count": 1,
+        "blocking": 1,
+        "items": [owned["items"][0]],
+    }
     assert "OWN-1" in owned["items"][0]
 
 
@@ -47,7 +54,7 @@ def test_admin_hands_over_and_deactivates(holdings_of_leaver, leaver, successor,
     assert response.status_code == 200
     body = response.json()
     assert body["deactivated"] is True
-    assert body["total"] == 10
+    assert body["total"] == 12
     assert {m["kind"] for m in body["moved"]} == EVERY_KIND
     assert all(m["to_user"] == successor.pk for m in body["moved"])
     owned = next(m for m in body["moved"] if m["kind"] == "campaigns.owned")

@@ -10,7 +10,8 @@ from campaigns.models import Campaign
 from reports.registry import get_report, reports_for
 from tests.accounts.test_handover import colleague, holdings_of_leaver, leaver, successor  # noqa: F401
 from tests.campaigns.factories import CampaignFactory
-from tests.factories import UserFactory
+from tests.factories import TeamFactory, UserFactory
+from tests.help.factories import ask, make_champion, team_member
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,14 @@ def test_users_list_has_no_n_plus_1(assert_constant_queries, client, admin_user,
     def holder():
         user = UserFactory(roles=["marketer"], teams=[team])
         CampaignFactory(team=team, owner=user, sponsor=admin_user)
+        # the only champion of a team of their own, with a question waiting on them
+        own_team = TeamFactory()
+        make_champion(user, own_team)
+        ask(team_member(own_team, f"asker-of-{user.username}"))
 
     assert_constant_queries(lambda: client.get(reverse("accounts:users")), holder, rows=20)
+    page = client.get(reverse("accounts:users")).content.decode()
+    assert "Champion roles: 1" in page and "Questions waiting for their answer: 1" in page
 
 
 def test_deactivate_on_the_page_is_refused_with_the_list(holdings_of_leaver, leaver, admin_user, client):
@@ -62,7 +69,7 @@ def test_handover_page_lists_by_kind_and_applies_in_one_step(holdings_of_leaver,
         assert label in page
     response = client.post(url, {"to_user": successor.pk, "deactivate": "on"}, follow=True)
     text = response.content.decode()
-    assert "10 items were handed over." in text
+    assert "12 items were handed over." in text
     assert "Lev Leaving was deactivated." in text
     assert "holds nothing" in text
     assert Campaign.objects.get(code="OWN-1").owner == successor

@@ -68,3 +68,60 @@ def test_a_question_asked_from_a_campaign_is_answered_by_the_champion_and_found_
     screenshot(page, "help")
     result.get_by_role("link").click()
     expect(page.get_by_test_id("answer-body")).to_contain_text("approved funding request")
+
+
+def test_a_help_article_is_read_in_russian_and_english_and_a_champion_adds_the_missing_translation(
+    page, live_server, sign_in, screenshot, marketer, approver, team
+):
+    # given an article in both languages and one written only in English
+    HelpArticleFactory(
+        slug="budgets",
+        title="Budgets explained",
+        body="### Plan\n\nPlan the **budget** per team.",
+        ru=("Как устроены бюджеты", "### План\n\nПланируйте **бюджет** по командам."),
+    )
+    HelpArticleFactory(slug="calendar", title="The calendar", body="Embed the **calendar** on your site.")
+    approver.language = "ru"
+    approver.save(update_fields=["language"])
+
+    # a reader who chose Russian gets the Russian text, and English one click away
+    sign_in(page, approver, next_path="/help/budgets/")
+    article = page.get_by_test_id("help-article")
+    expect(page.get_by_role("heading", name="Как устроены бюджеты")).to_be_visible()
+    expect(article.locator("h3")).to_have_text("План")
+    expect(article.locator("strong")).to_have_text("бюджет")
+    screenshot(page, "help-article-ru")
+    page.get_by_test_id("article-other-language").click()
+    expect(page.get_by_role("heading", name="Budgets explained")).to_be_visible()
+    expect(page.get_by_test_id("help-article").locator("strong")).to_have_text("budget")
+    # an article nobody translated yet comes in English, saying so in Russian
+    page.goto(f"{live_server.url}/help/calendar/")
+    expect(page.get_by_test_id("article-fallback")).to_have_text(
+        "Эта статья ещё не переведена на язык «Русский»: ниже её версия на языке «Английский»."
+    )
+    expect(page.locator("article[lang='en']")).to_contain_text("Embed the calendar on your site.")
+    screenshot(page, "help-article-fallback")
+
+    # Brand's champion, who reads English, adds the Russian version next to the English text
+    champion = make_champion(marketer, team)
+    page.context.clear_cookies()
+    sign_in(page, champion, next_path="/help/")
+    page.get_by_test_id("new-article").click()
+    expect(page.get_by_role("heading", name="New help article")).to_be_visible()
+    expect(page.get_by_label("Language of this text")).to_have_value("en")
+    page.goto(f"{live_server.url}/help/calendar/")
+    expect(page.get_by_role("heading", name="The calendar")).to_be_visible()
+    page.get_by_test_id("add-translation").click()
+    expect(page.get_by_test_id("translation-source")).to_contain_text("Embed the **calendar** on your site.")
+    page.get_by_label("Title").fill("Календарь")
+    page.get_by_label("Text").fill("Встройте **календарь** на сайт компании.")
+    screenshot(page, "help-translate")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The Russian version was saved.")).to_be_visible()
+
+    # and the Russian reader now gets it in Russian, without the note
+    page.context.clear_cookies()
+    sign_in(page, approver, next_path="/help/calendar/")
+    expect(page.get_by_role("heading", name="Календарь")).to_be_visible()
+    expect(page.get_by_test_id("help-article").locator("strong")).to_have_text("календарь")
+    expect(page.get_by_test_id("article-fallback")).to_have_count(0)

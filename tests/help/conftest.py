@@ -1,7 +1,9 @@
 """Help fixtures, named by who they are: an asker of team Brand and its champion."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from help.pages import CACHE_KEY
 from tests.help.factories import make_champion, team_member
@@ -14,6 +16,15 @@ def fresh_page_map():
     cache.delete(CACHE_KEY)
     yield
     cache.set(CACHE_KEY, before if before is not None else {}, timeout=None)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A page read in Russian leaves Russian active in the thread (the middleware activates, nothing resets):
+    each test starts and ends in the default language, so messages read the same whatever ran before."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -4,19 +4,53 @@ import factory
 
 from accounts.models import Membership
 from help import services
-from help.models import HelpArticle
+from help.models import HelpArticle, HelpArticleTranslation
 from tests.factories import UserFactory
 
 
+class HelpArticleTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpArticleTranslation
+
+    language = "en"
+    title = factory.Sequence(lambda n: f"How to do thing {n}")
+    body = "Open the page and **click** the button."
+
+
 class HelpArticleFactory(factory.django.DjangoModelFactory):
+    """An article with its text in ``language`` (English by default); ``ru=(title, body)`` adds a Russian version."""
+
     class Meta:
         model = HelpArticle
+        skip_postgeneration_save = True
 
-    title = factory.Sequence(lambda n: f"How to do thing {n}")
+    class Params:
+        title = factory.Sequence(lambda n: f"How to do thing {n}")
+        body = "Open the page and **click** the button."
+        language = "en"
+        ru = None
+
     slug = factory.Sequence(lambda n: f"thing-{n}")
-    body = "Open the page and **click** the button."
     context_key = ""
     published = True
+
+    text = factory.RelatedFactory(
+        HelpArticleTranslationFactory,
+        factory_related_name="article",
+        language=factory.SelfAttribute("..language"),
+        title=factory.SelfAttribute("..title"),
+        body=factory.SelfAttribute("..body"),
+    )
+    russian = factory.Maybe(
+        "ru",
+        yes_declaration=factory.RelatedFactory(
+            HelpArticleTranslationFactory,
+            factory_related_name="article",
+            language="ru",
+            title=factory.LazyAttribute(lambda o: o.factory_parent.ru[0]),
+            body=factory.LazyAttribute(lambda o: o.factory_parent.ru[1]),
+        ),
+    )
 
 
 def make_champion(user, team):

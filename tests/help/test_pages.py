@@ -52,12 +52,12 @@ def test_saving_an_article_updates_the_page_map(client, marketer, django_capture
     assert 'data-testid="page-help"' not in client.get("/").content.decode()
 
 
-def test_search_finds_articles_and_published_faq_only(client, marketer, asker, champion):
+def test_search_finds_articles_and_published_faq_only(client, asker, champion):
     HelpArticleFactory(title="Funding requests", body="Ask finance for money with a **funding request**.")
     HelpArticleFactory(title="Draft funding", body="funding", published=False, slug="draft-funding")
     published(asker, champion, body="Who approves a funding request?", answer="Finance, then the CMO.")
     answered(asker, champion, body="Funding request stuck in draft?", answer="Submit it.")
-    client.force_login(marketer)
+    client.force_login(asker)
     page = client.get(reverse("help:index"), {"q": "funding"}).content.decode()
     assert "Funding requests" in page
     assert "Who approves a funding request?" in page

@@ -37,7 +37,7 @@ def test_the_help_index_and_search_have_no_n_plus_1(assert_constant_queries, cli
 
     def one_more():
         n = next(_counter)
-        HelpArticleFactory(title=f"Budget guide {n}", slug=f"budget-{n}")
+        HelpArticleFactory(title=f"Budget guide {n}", slug=f"budget-{n}", ru=(f"Бюджет, шаг {n}", "Текст."))
         published(asker, champion, body=f"Budget question {n}?", answer="Budgets page.")
 
     assert_constant_queries(lambda: client.get(reverse("help:index")), one_more, rows=15)

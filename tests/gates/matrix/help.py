@@ -1,7 +1,8 @@
 """Permission matrix rows of help (PRODUCT.md §7).
 
 Articles and the help index are for everyone signed in (a draft article is
-a 404 but for admins). A question of team A is asked by a colleague of the
+a 404 but for champions and admins); writing and translating articles is for
+champions and admins (the matrix's marketer is no champion there: 403). A question of team A is asked by a colleague of the
 matrix's marketer, who is made team A's champion: the champion and admins
 see and answer it; approver, finance and the other team's marketer do not
 see it (404). Publishing as FAQ is for the answerer (the champion) and
@@ -42,6 +43,18 @@ RESOURCES = [
             "help:questions": SIGNED_IN,
             "help:inbox": only("admin"),
             "help:champions": only("admin"),
+            "help:article_new": only("admin"),
+            "POST help:article_new": Route(
+                only("admin"), data={"language": "ru", "title": "Матрица", "slug": "matrix-new", "body": "Текст."}
+            ),
+            "help:article_edit": Route(only("admin"), kwargs=lambda world, obj: {"slug": obj.slug, "language": "ru"}),
+            "POST help:article_edit": Route(
+                only("admin"),
+                kwargs=lambda world, obj: {"slug": obj.slug, "language": "ru"},
+                data={"title": "Матрица", "body": "Текст.", "based_on": ""},
+            ),
+            "GET /api/v1/help-articles/": SIGNED_IN,
+            "GET /api/v1/help-articles/{id}/": SIGNED_IN,
         },
         obj=article,
     ),
