@@ -7,6 +7,7 @@ Team Brand's champion is ``marketer`` (fixture ``champion``); ``asker`` is a col
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.holdings import deactivation_blockers, holding_counts, holdings_of
 from accounts.models import Membership, User
@@ -15,6 +16,7 @@ from help import services
 from help.choices import AnswererRole, QuestionStatus
 from help.holdings import held_questions
 from help.models import Question
+from mrm.messages import render_note
 from notifications.models import Notification
 from tests.factories import TeamFactory, UserFactory
 from tests.help.factories import ask, make_champion, team_member
@@ -115,7 +117,9 @@ def test_a_handover_makes_the_successor_champion_joining_the_team(
     # recorded with the admin as author and why
     change = joined.history.latest()
     assert (change.history_type, change.history_user) == ("+", admin_user)
-    assert change.history_change_reason == f"Handover from {champion.full_name}: joined the team as its champion"
+    with translation.override("en"):
+        reason = render_note(change.history_change_reason)
+    assert reason == f"Handover from {champion.full_name}: joined the team as its champion"
     left = Membership.objects.get(user=champion, team=team).history.latest()
     assert (left.is_champion, left.history_user) == (False, admin_user)
     # and the successor is told what they took over
