@@ -15,7 +15,7 @@ def test_the_cmo_sees_who_uses_mrm_and_opens_the_full_report(
     page,
     live_server,
     sign_in,
-    approver,
+    cmo,
     marketer,
     other_team,
     other_team_marketer,
@@ -26,7 +26,7 @@ def test_the_cmo_sees_who_uses_mrm_and_opens_the_full_report(
     User.objects.filter(pk=marketer.pk).update(last_seen_at=timezone.now() - dt.timedelta(days=1))
     User.objects.filter(pk=other_team_marketer.pk).update(last_seen_at=timezone.now() - dt.timedelta(days=42))
     # when the CMO signs in and opens the Adoption tab of the dashboard
-    sign_in(page, approver)
+    sign_in(page, cmo)
     page.get_by_role("link", name="Adoption").click()
     # then weekly active users by team are charted, with the table behind the chart
     card = page.get_by_test_id("active-by-team")
