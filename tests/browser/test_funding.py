@@ -1,6 +1,7 @@
 """Journeys of money (PRODUCT.md §4): a marketer asks for money with a justification, finance approves
 a lower amount in the review queue, and an expense over the remainder is refused with what is left."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -25,7 +26,14 @@ def setting(team, marketer, finance_user, approver):
     period = FiscalPeriodFactory()
     category = ExpenseCategoryFactory(code="MKT-DIG-SEA", name="Search advertising")
     BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("500000.00"))
-    campaign = CampaignFactory(team=team, owner=marketer, code="SPRING-27", name="Spring launch")
+    campaign = CampaignFactory(
+        team=team,
+        owner=marketer,
+        code="SPRING-27",
+        name="Spring launch",
+        start_date=datetime.date(2027, 2, 1),
+        end_date=datetime.date(2027, 3, 31),
+    )
     return {"campaign": campaign, "period": period, "category": category}
 
 
