@@ -143,6 +143,14 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
         source="current_stage.name", read_only=True, default=None, allow_null=True
     )
     stages = StageStateSerializer(source="stage_states", many=True, read_only=True)
+    decision_context = serializers.JSONField(
+        source="decision_context_data",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="What the subject's app shows a decider, for readers of the subject; for a funding request "
+        "its budget line, as the funding request's budget_context. Null for other kinds.",
+    )
 
     class Meta:
         model = ApprovalRequest
@@ -166,6 +174,7 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
             "submitted_at",
             "closed_at",
             "stages",
+            "decision_context",
         )
         read_only_fields = fields
 
