@@ -74,7 +74,12 @@ def line(team, other_team, marketer, campaign, category, q1, fiscal_year):
     q2 = FiscalPeriodFactory(
         year=fiscal_year, name="Q2 2027", start_date=datetime.date(2027, 4, 1), end_date=datetime.date(2027, 6, 30)
     )
-    funded(CampaignFactory(team=team, owner=marketer, start_date=q2.start_date, end_date=q2.end_date), category, q2, "90000.00")
+    funded(
+        CampaignFactory(team=team, owner=marketer, start_date=q2.start_date, end_date=q2.end_date),
+        category,
+        q2,
+        "90000.00",
+    )
     return {"a": a, "b": b, "c": c}
 
 
@@ -315,6 +320,28 @@ def test_the_api_lists_with_contexts_cost_the_same_for_1_and_20(
     assert_constant_queries(
         lambda: client.get("/api/v1/funding-requests/?page_size=100"), lambda: make_request("100.00"), rows=20
     )
-    assert_constant_queries(
-        lambda: client.get("/api/v1/approval-requests/?page_size=100"), make_waiting, rows=20
-    )
+    assert_constant_queries(lambda: client.get("/api/v1/approval-requests/?page_size=100"), make_waiting, rows=20)
+
+
+@pytest.fixture
+def back_to_english():
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
+
+
+def test_the_context_speaks_russian(
+    client, finance_user, line, make_request, marketer, funding_workflow, back_to_english
+):
+    # given a 350 000 request (30 000 over) and a Russian-speaking finance user
+    request = services.funding_request_submit(funding_request=make_request("350000.00"), by=marketer)
+    finance_user.language = "ru"
+    finance_user.save()
+    client.force_login(finance_user)
+    client.cookies["django_language"] = "ru"
+    # then the line is told in Russian, money as Russians write it, over budget in words
+    body = client.get(ApprovalRequest.objects.for_subject(request).get().get_absolute_url()).content.decode()
+    assert "Перед решением" in body and "Выделено команде" in body
+    assert "Останется после одобрения 350\xa0000,00\xa0₽" in body
+    assert "-30\xa0000,00\xa0₽" in body and ">сверх бюджета</span>" in body

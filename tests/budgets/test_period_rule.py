@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def q4_2026(db):
-    year = FiscalYearFactory(
-        name="FY2026", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31)
-    )
+    year = FiscalYearFactory(name="FY2026", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31))
     return FiscalPeriodFactory(
         year=year, name="Q4 2026", start_date=datetime.date(2026, 10, 1), end_date=datetime.date(2026, 12, 31)
     )
@@ -132,9 +130,7 @@ def test_editing_a_draft_into_a_period_outside_the_campaign_is_refused(make_requ
     assert draft.period == q1
 
 
-def test_submitting_checks_the_rule_again_after_the_campaign_moved(
-    make_request, marketer, campaign, funding_workflow
-):
+def test_submitting_checks_the_rule_again_after_the_campaign_moved(make_request, marketer, campaign, funding_workflow):
     # given a draft in Q1 2027, then the campaign moved to the autumn
     draft = make_request("1000.00")
     campaign_update(
