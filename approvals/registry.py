@@ -69,7 +69,7 @@ def _noop(*args, **kwargs) -> None:
 class DecisionContextProvider:
     """What a subject app shows a decider beside the decision (see the module docstring)."""
 
-    # A template partial drawn with ``ctx`` (the loaded object), ``compact`` and ``amount_input``.
+    # A template partial drawn with ``ctx`` (the loaded object), ``compact``, ``wide`` and ``amount_input``.
     template: str
     # (user, subject ids) -> {subject id: context}; subjects the user may not read are left out.
     load: Callable[[object, list[int]], dict]

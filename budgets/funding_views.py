@@ -262,7 +262,11 @@ def request_decision_context(request, pk):
     return render(
         request,
         "budgets/partials/_decision_context.html",
-        {"ctx": context, "amount_input": amount_input if AMOUNT_INPUT.match(amount_input) else ""},
+        {
+            "ctx": context,
+            "amount_input": amount_input if AMOUNT_INPUT.match(amount_input) else "",
+            "wide": request.GET.get("wide") == "1",
+        },
     )
 
 
