@@ -345,3 +345,25 @@ def test_the_context_speaks_russian(
     assert "Перед решением" in body and "Выделено команде" in body
     assert "Останется после одобрения 350\xa0000,00\xa0₽" in body
     assert "-30\xa0000,00\xa0₽" in body and ">сверх бюджета</span>" in body
+
+
+def test_the_row_swapped_in_after_a_decision_in_the_inbox_keeps_the_line(client, finance_user, approval):
+    client.force_login(finance_user)
+    response = client.post(
+        reverse("approvals:decide", args=[approval.pk]),
+        {"outcome": "request_changes", "note": "Split it by month", "from": "inbox"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert 'data-testid="inbox-result"' in body
+    assert "left ₽320,000.00, after this request ₽20,000.00" in body
+
+
+def test_the_requesting_marketer_sees_the_line_an_other_team_does_not(
+    client, api_as, marketer, other_team_marketer, approval, waiting
+):
+    client.force_login(marketer)
+    assert 'data-testid="decision-context"' in client.get(approval.get_absolute_url()).content.decode()
+    client.force_login(other_team_marketer)
+    assert client.get(approval.get_absolute_url()).status_code == 404
+    assert api_as(other_team_marketer).get(f"/api/v1/funding-requests/{waiting.pk}/").status_code == 404
