@@ -4,6 +4,10 @@ import django_filters
 
 from budgets.choices import FundingRequestStatus
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
+from campaigns.api.filters import MAX_ID
+
+# An id no row can have (0, negative, past a database integer) is a 400, not a 500 (SQLite overflows on it).
+ID_BOUNDS = {"min_value": 1, "max_value": MAX_ID}
 
 
 class FiscalPeriodFilter(django_filters.FilterSet):
@@ -26,7 +30,7 @@ class ExpenseCategoryFilter(django_filters.FilterSet):
 
 
 class BudgetAllocationFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="period__year")
+    year = django_filters.NumberFilter(field_name="period__year", **ID_BOUNDS)
 
     class Meta:
         model = BudgetAllocation
@@ -34,8 +38,8 @@ class BudgetAllocationFilter(django_filters.FilterSet):
 
 
 class FundingRequestFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="campaign__team")
-    year = django_filters.NumberFilter(field_name="period__year")
+    team = django_filters.NumberFilter(field_name="campaign__team", **ID_BOUNDS)
+    year = django_filters.NumberFilter(field_name="period__year", **ID_BOUNDS)
     status = django_filters.MultipleChoiceFilter(choices=FundingRequestStatus.choices)
 
     class Meta:
