@@ -54,7 +54,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=CampaignStatus.choices, read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
-    sponsor_name = serializers.CharField(source="sponsor.full_name", read_only=True, default=None)
+    sponsor_name = serializers.CharField(source="sponsor.full_name", read_only=True, default=None, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField()
     pending_launch_request = serializers.IntegerField(
         read_only=True,
