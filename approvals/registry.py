@@ -23,6 +23,22 @@ request row locked: if a callback raises, the decision is rolled back too.
 The callbacks receive the request; ``request.subject`` is the subject row.
 Like Wagtail's ``on_finish``, this keeps business consequences with the app
 that owns them.
+
+A handler may also say what a decider should see next to the decision
+(``decision_context``): budgets shows a funding request's budget line —
+allocated, approved, committed, spent, what remains before and after — on
+the request page, in the inbox row and in the API, without the engine
+knowing what a budget is::
+
+    decision_context=DecisionContextProvider(
+        template="budgets/partials/_decision_context.html",   # drawn with ``ctx``
+        load=lambda user, ids: {...},   # subject id -> context, only subjects the user may read
+        as_data=lambda context: {...},  # the API's JSON for one context
+    )
+
+``load`` is called once per page for every row of a kind (the inbox asks
+for all its funding requests at once), so its cost must not grow with the
+rows.
 """
 
 from __future__ import annotations
@@ -51,6 +67,18 @@ def _noop(*args, **kwargs) -> None:
 
 
 @dataclass(frozen=True)
+class DecisionContextProvider:
+    """What a subject app shows a decider beside the decision (see the module docstring)."""
+
+    # A template partial drawn with ``ctx`` (the loaded object), ``compact``, ``wide`` and ``amount_input``.
+    template: str
+    # (user, subject ids) -> {subject id: context}; subjects the user may not read are left out.
+    load: Callable[[object, list[int]], dict]
+    # The API's JSON for one context (money as decimal strings); ``None``: not in the API.
+    as_data: Callable[[object], dict] | None = None
+
+
+@dataclass(frozen=True)
 class SubjectHandler:
     kind: str
     model: type[models.Model]
@@ -65,6 +93,8 @@ class SubjectHandler:
     on_rejected: Callable[..., None] = _noop  # (request)
     on_changes_requested: Callable[..., None] = _noop  # (request)
     on_cancelled: Callable[..., None] = _noop  # (request)
+    # What a decider sees next to the decision (optional).
+    decision_context: DecisionContextProvider | None = None
 
 
 _HANDLERS: dict[str, SubjectHandler] = {}

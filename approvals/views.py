@@ -59,7 +59,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @login_required
 def inbox(request):
     """What waits on me, oldest first, with one-click decisions per row (PRODUCT.md §5)."""
-    rows = list(selectors.inbox(request.user))
+    rows = selectors.attach_decision_contexts(selectors.inbox(request.user), request.user)
     now = timezone.now()
     for row in rows:
         row.overdue = selectors.is_overdue(row, now)
@@ -101,6 +101,8 @@ def request_list(request):
 
 def _detail_context(request, approval, **forms) -> dict:
     actions = permissions.available_actions(approval, request.user)
+    # What the subject's app shows beside the decision (a funding request's budget line).
+    selectors.attach_decision_contexts([approval], request.user)
     return {
         "approval": approval,
         "actions": actions,
@@ -151,6 +153,7 @@ def decide(request, pk):
         # htmx swaps only successful responses: the row carries the refusal's reason itself.
         approval.refresh_from_db()
         approval.overdue = selectors.is_overdue(approval)
+        selectors.attach_decision_contexts([approval], request.user)
         return render(
             request,
             "approvals/partials/_inbox_row.html",

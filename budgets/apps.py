@@ -31,8 +31,13 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         from approvals.choices import SubjectKind
-        from approvals.registry import SubjectHandler, SubjectInfo, register_subject_handler
-        from budgets import services
+        from approvals.registry import (
+            DecisionContextProvider,
+            SubjectHandler,
+            SubjectInfo,
+            register_subject_handler,
+        )
+        from budgets import selectors, services
         from budgets.guards import needs_approved_funding
         from budgets.matching import register_line_matcher
         from budgets.models import FundingRequest
@@ -60,6 +65,13 @@ class BudgetsConfig(AppConfig):
                 on_rejected=services.on_funding_rejected,
                 on_changes_requested=services.on_funding_changes_requested,
                 on_cancelled=services.on_funding_cancelled,
+                # Deciders see the budget line beside the decision: allocated, approved, committed,
+                # spent, what remains before and after, and the campaign's earlier requests.
+                decision_context=DecisionContextProvider(
+                    template="budgets/partials/_decision_context.html",
+                    load=selectors.decision_contexts_for,
+                    as_data=lambda context: context.as_data(),
+                ),
             )
         )
         # §3: a campaign with a planned cost goes active only with approved money.

@@ -59,13 +59,39 @@ ONE_C = {
 # The sample accounting export quotes FR-2027-0001 and FR-2027-0002 (February 2027).
 SAMPLE_YEAR = 2027
 
+# The campaigns the sample export pays for. A request's period must overlap its campaign's dates
+# (PRODUCT.md §4), so the export's Q1 2027 money belongs to campaigns running then, whatever the
+# day the demo is seeded: code, name, team, owner, first day, last day, planned cost, channels.
+SAMPLE_CAMPAIGNS = [
+    (
+        "DEMO-17",
+        "Spring 2027 search push",
+        "Digital",
+        "marketer",
+        datetime.date(SAMPLE_YEAR, 2, 1),
+        datetime.date(SAMPLE_YEAR, 3, 31),
+        "300000",
+        ["paid_search"],
+    ),
+    (
+        "DEMO-18",
+        "Spring 2027 store leaflets",
+        "Brand",
+        "marketer",
+        datetime.date(SAMPLE_YEAR, 2, 1),
+        datetime.date(SAMPLE_YEAR, 3, 15),
+        "60000",
+        ["print"],
+    ),
+]
+
 # Funding requests in every state: (key, campaign code, category, period ("sample" = Q1 of
-# SAMPLE_YEAR, "now" = the current period), amount, state, approved amount, justification).
-# The first two, created first in their year, are FR-2027-0001 and FR-2027-0002.
+# SAMPLE_YEAR, "now" = the period proposed from the campaign's dates), amount, state, approved
+# amount, justification). The first two, created first in their year, are FR-2027-0001 and -0002.
 REQUESTS = [
     (
         "paid-search",
-        "DEMO-04",
+        "DEMO-17",
         "MKT-DIG-SEA",
         "sample",
         "300000.00",
@@ -75,13 +101,23 @@ REQUESTS = [
     ),
     (
         "leaflets",
-        "DEMO-01",
+        "DEMO-18",
         "MKT-PRN",
         "sample",
         "60000.00",
         "approved",
         None,
         "Leaflets and posters for the spring brand campaign in 40 partner stores.",
+    ),
+    (
+        "search-now",
+        "DEMO-04",
+        "MKT-DIG-SEA",
+        "now",
+        "450000.00",
+        "approved",
+        None,
+        "Always-on search ads this quarter: about 200 leads a month at today's cost per click.",
     ),
     (
         "agency",
@@ -158,6 +194,8 @@ REQUESTS = [
 # Commitments and expenses recorded by hand: (request key, kind, vendor, amount, reference).
 SPEND = [
     ("paid-search", "commitment", "ООО «Рекламная сеть»", "300000.00", "PO-2027-014"),
+    ("search-now", "commitment", "ООО «Рекламная сеть»", "450000.00", "PO-2026-087"),
+    ("search-now", "expense", "ООО «Рекламная сеть»", "310000.00", "INV-2026-305"),
     ("agency", "commitment", "Agency North LLC", "300000.00", "Contract 12/26"),
     ("agency", "expense", "Agency North LLC", "150000.00", "INV-2026-311"),
     ("roadshow", "expense", "Event Hall LLC", "320000.00", "INV-2026-290"),
@@ -223,22 +261,26 @@ def _funding_requests(finance) -> int:
 
     if active_template_for(SubjectKind.FUNDING_REQUEST) is None or not Campaign.objects.exists():
         return 0
+    from budgets.selectors import proposed_period
+
     categories = {c.code: c for c in ExpenseCategory.objects.all()}
     sample_period = FiscalPeriod.objects.get(year__name=f"FY{SAMPLE_YEAR}", name=f"Q1 {SAMPLE_YEAR}")
-    today = timezone.localdate()
-    current = FiscalPeriod.objects.filter(start_date__lte=today, end_date__gte=today).first() or sample_period
+    _sample_campaigns()
     cmo = User.objects.filter(username="cmo").first()
     made = {}
     for key, code, category_code, period_key, amount, state, approved, why in REQUESTS:
         campaign = Campaign.objects.filter(code=code).exclude(status__in=["completed", "cancelled"]).first()
         if campaign is None:
             continue
-        period = sample_period if period_key == "sample" else current
         category = categories[category_code]
-        existing = FundingRequest.objects.filter(campaign=campaign, category=category, period=period).first()
+        # One request per campaign and category, whatever the period: seeding again never adds one.
+        existing = FundingRequest.objects.filter(campaign=campaign, category=category).order_by("pk").first()
         if existing is not None:
             made[key] = existing
             continue
+        period = sample_period if period_key == "sample" else proposed_period(campaign)
+        if period is None:
+            continue  # no fiscal period covers the campaign: nothing it could be booked in
         requester = campaign.owner
         request = services.funding_request_create(
             by=requester,
@@ -290,6 +332,42 @@ def _funding_requests(finance) -> int:
     return FundingRequest.objects.count()
 
 
+def _sample_campaigns() -> None:
+    """The planned spring campaigns the sample accounting export pays for (idempotent, by code)."""
+    from campaigns import services as campaign_services
+    from campaigns.choices import CampaignStatus
+    from campaigns.models import Campaign, Channel
+
+    admin = User.objects.filter(username="admin").first()
+    cmo = User.objects.filter(username="cmo").first()
+    if admin is None:
+        return
+    channels = {channel.code: channel for channel in Channel.objects.all()}
+    for code, name, team_name, owner, start, end, cost, channel_codes in SAMPLE_CAMPAIGNS:
+        team = Team.objects.filter(name=team_name).first()
+        owner_user = User.objects.filter(username=owner).first()
+        if Campaign.objects.filter(code=code).exists() or team is None or owner_user is None:
+            continue
+        campaign = campaign_services.campaign_create(
+            by=admin,
+            code=code,
+            name=name,
+            team=team,
+            owner=owner_user,
+            sponsor=cmo,
+            start_date=start,
+            end_date=end,
+            planned_cost=Decimal(cost),
+            objective="Qualified leads in the spring season.",
+            tags="demo",
+            channels=[channels[c] for c in channel_codes if c in channels],
+        )
+        if cmo is not None:
+            campaign_services.campaign_transition(
+                campaign=campaign, to_status=CampaignStatus.PLANNED, note="Demo data", by=admin
+            )
+
+
 def _launch_funded_campaigns() -> None:
     """Campaigns the campaigns demo meant to be active but had to keep back until their money was approved."""
     from django.core.exceptions import PermissionDenied, ValidationError
@@ -297,7 +375,7 @@ def _launch_funded_campaigns() -> None:
     from approvals.choices import Outcome
     from approvals.services import approval_decide
     from campaigns.choices import CampaignStatus
-    from campaigns.demo import CAMPAIGNS, PATHS
+    from campaigns.demo import CAMPAIGNS, PATHS, record_kpi_actuals
     from campaigns.models import Campaign
     from campaigns.services import campaign_transition
     from mrm.exceptions import StateConflict
@@ -317,6 +395,9 @@ def _launch_funded_campaigns() -> None:
                     approval_decide(request=launch, by=cmo, outcome=Outcome.APPROVE, note="Funded: go.")
             except (StateConflict, PermissionDenied, ValidationError):
                 break
+    # Campaigns that went active here get their leads and revenue, as the campaigns demo gives the others.
+    if admin is not None:
+        record_kpi_actuals(admin)
 
 
 def _accounting_import(by) -> int:

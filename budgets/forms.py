@@ -178,6 +178,39 @@ class FundingRequestForm(forms.Form):
         for name in ("campaign", "period", "category"):
             # The live budget info follows the chosen cell (htmx on the form, no script of ours).
             self.fields[name].widget.attrs["data-budget-info"] = "1"
+        if not self.is_bound:
+            self._propose_initial()
+
+    def _propose_initial(self) -> None:
+        """Fill what the form can know: the only campaign on offer, and the period its dates fall in.
+
+        A user whose teams run one open campaign gets it chosen; the period is
+        proposed from the campaign's dates (the period containing its start,
+        else the first overlapping one) unless one is already given. The
+        service still checks the period against the campaign when saving.
+        """
+        from budgets.selectors import proposed_period
+
+        campaigns = self.fields["campaign"].queryset
+        chosen = self.initial.get("campaign")
+        if chosen in (None, ""):
+            only = list(campaigns[:2])
+            if len(only) == 1:
+                self.initial["campaign"] = only[0].pk
+                chosen = only[0]
+        if chosen in (None, "") or self.initial.get("period"):
+            return
+        if hasattr(chosen, "pk"):
+            campaign = chosen
+        elif str(chosen).isdigit() and len(str(chosen)) < 19:
+            campaign = campaigns.filter(pk=chosen).first()
+        else:
+            campaign = None
+        if campaign is None:
+            return
+        period = proposed_period(campaign, periods=self.fields["period"].queryset)
+        if period is not None:
+            self.initial["period"] = period.pk
 
 
 class SpendForm(forms.Form):

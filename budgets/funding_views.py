@@ -8,6 +8,9 @@ become form errors or messages, never a 500.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,14 +165,24 @@ def _position_for(request, form, funding_request):
     campaign = chosen("campaign", Campaign)
     period = chosen("period", FiscalPeriod)
     category = chosen("category", ExpenseCategory)
-    if not (campaign and period and category):
+    if campaign is None:
         return None
-    if not can_read_team_budget(request.user, campaign.team):
-        return None  # another team's budget is not this marketer's to see (§2)
-    position = selectors.budget_position(
-        period=period, team=campaign.team, category=category, exclude_request=funding_request
-    )
-    return {"team": campaign.team, "period": period, "category": category, "figures": position}
+    position = {
+        "campaign": campaign,
+        "team": campaign.team,
+        "period": period,
+        "category": category,
+        # The period is proposed from the campaign's dates and must overlap them (§4): said before saving.
+        "proposed_period": selectors.proposed_period(campaign, periods=selectors.periods_for(request.user)),
+        "period_fits": selectors.period_fits_campaign(period, campaign) if period else None,
+        "figures": None,
+    }
+    if period and category and can_read_team_budget(request.user, campaign.team):
+        # another team's budget is not this marketer's to see (§2)
+        position["figures"] = selectors.budget_position(
+            period=period, team=campaign.team, category=category, exclude_request=funding_request
+        )
+    return position
 
 
 @login_required
@@ -212,8 +225,48 @@ def request_detail(request, pk):
             left_to_commit=limit - funding_request.committed,
             left_to_spend=limit - funding_request.spent,
             tolerance=services.spend_tolerance(),
+            decision_context=selectors.decision_context(funding_request),
             history=selectors.history_of(funding_request),
         ),
+    )
+
+
+AMOUNT_INPUT = re.compile(r"^#[A-Za-z][A-Za-z0-9_-]{0,60}$")
+
+
+def _considered_amount(raw, funding_request) -> Decimal | None:
+    """A lower amount the decider typed (``1 500,00`` or ``1500.00``), if it is one a decision could grant."""
+    text = str(raw or "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    if not text or len(text) > 20:
+        return None
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount > funding_request.amount:
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+@login_required
+def request_decision_context(request, pk):
+    """The budget line of a request beside a decision, recomputed for the amount being approved (htmx).
+
+    Whoever reads the request reads its line's figures (they are the line's,
+    the same for every reader); anyone else gets a 404.
+    """
+    funding_request = _visible_request(request, pk)
+    amount = _considered_amount(request.GET.get("approved_amount"), funding_request)
+    context = selectors.decision_context(funding_request, amount=amount)
+    amount_input = request.GET.get("input", "")
+    return render(
+        request,
+        "budgets/partials/_decision_context.html",
+        {
+            "ctx": context,
+            "amount_input": amount_input if AMOUNT_INPUT.match(amount_input) else "",
+            "wide": request.GET.get("wide") == "1",
+        },
     )
 
 
@@ -320,14 +373,17 @@ def review_queue(request):
         content_type__model="fundingrequest", object_id=OuterRef("pk")
     )
     requests = list(
-        funding_request_queryset(FundingRequest.objects.visible_to(request.user))
-        .filter(status=FundingRequestStatus.SUBMITTED)
-        .annotate(decidable=Exists(pending))
-        .order_by("submitted_at", "pk")
+        selectors.with_decision_figures(
+            funding_request_queryset(FundingRequest.objects.visible_to(request.user))
+            .filter(status=FundingRequestStatus.SUBMITTED)
+            .annotate(decidable=Exists(pending))
+        ).order_by("submitted_at", "pk")
     )
     history = selectors.team_spend_history({r.campaign.team_id for r in requests})
+    contexts = selectors.decision_contexts(requests)
     for row in requests:
         row.team_history = history.get(row.campaign.team_id)
+        row.decision_context = contexts[row.pk]
     return render(request, "budgets/review_queue.html", _context(request, requests=requests))
 
 

@@ -15,6 +15,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -56,6 +57,58 @@ def category_tree(categories) -> list[tuple[ExpenseCategory, int]]:
 
 def periods_for(user):
     return FiscalPeriod.objects.visible_to(user).select_related("year").order_by("start_date", "name")
+
+
+def campaign_span(campaign) -> tuple[datetime.date, datetime.date] | None:
+    """The campaign's first and last day, or ``None`` when it has no dates.
+
+    Campaigns require both dates today; a row without them (legacy data) has
+    nothing a fiscal period could contradict, so no period is proposed and the
+    overlap rule does not apply to it (docs/BUDGETS.md).
+    """
+    start, end = getattr(campaign, "start_date", None), getattr(campaign, "end_date", None)
+    if start is None or end is None:
+        return None
+    return (start, end) if start <= end else (end, start)
+
+
+def overlapping_periods(campaign):
+    """Fiscal periods that share at least one day with the campaign, earliest first."""
+    span = campaign_span(campaign)
+    if span is None:
+        return FiscalPeriod.objects.none()
+    start, end = span
+    return FiscalPeriod.objects.filter(start_date__lte=end, end_date__gte=start).order_by("start_date", "pk")
+
+
+def proposed_period(campaign, periods=None):
+    """The period a funding request of this campaign most likely belongs to.
+
+    The period containing the campaign's first day; else the first period
+    that overlaps the campaign at all (it starts before any period exists);
+    ``None`` when no period overlaps or the campaign has no dates. ``periods``
+    limits the choice (e.g. to the user's); one query.
+    """
+    span = campaign_span(campaign)
+    if span is None:
+        return None
+    candidates = overlapping_periods(campaign)
+    if periods is not None:
+        candidates = candidates.filter(pk__in=[p.pk for p in periods] if isinstance(periods, list) else periods)
+    candidates = list(candidates.select_related("year"))
+    start = span[0]
+    for period in candidates:
+        if period.start_date <= start <= period.end_date:
+            return period
+    return candidates[0] if candidates else None
+
+
+def period_fits_campaign(period, campaign) -> bool:
+    """A funding request's period must share at least one day with its campaign (PRODUCT.md §4)."""
+    span = campaign_span(campaign)
+    if span is None or period is None:
+        return True
+    return period.start_date <= span[1] and period.end_date >= span[0]
 
 
 def default_period(periods, today: datetime.date | None = None):
@@ -444,3 +497,272 @@ def campaign_money(*, campaign, requests) -> dict:
         "roi_percent": roi,
         "cost_per_lead": cost_per_lead,
     }
+
+
+# --- the context of a decision on money (issue 14, item 2) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class EarlierRequest:
+    """One of the campaign's earlier funding requests, as the decider sees it next to this one."""
+
+    number: str
+    status: str
+    status_label: str
+    status_badge: str
+    amount: Decimal
+    approved_amount: Decimal | None
+    period_name: str
+    category_code: str
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    """Where the request's budget line (period × team × category) stands, for whoever decides on it.
+
+    ``approved`` is what the line's other funded requests were granted (their
+    approved amounts, partial approvals included); ``committed`` and ``spent``
+    are the line's POs and invoices; ``remaining_before`` = allocated −
+    approved; ``remaining_after`` = that minus ``amount``, the money this
+    decision would add (the amount asked, the amount granted once funded, or
+    an amount the decider is considering). The figures are the line's, the
+    same for every reader of the request.
+    """
+
+    funding_request_id: int
+    number: str
+    team_name: str
+    period_name: str
+    category_code: str
+    category_name: str
+    amount: Decimal
+    has_allocation: bool
+    allocated: Decimal
+    approved: Decimal
+    committed: Decimal
+    spent: Decimal
+    remaining_before: Decimal
+    remaining_after: Decimal
+    earlier: tuple[EarlierRequest, ...] = ()
+
+    @property
+    def over_budget_before(self) -> bool:
+        return self.remaining_before < 0
+
+    @property
+    def over_budget_after(self) -> bool:
+        return self.remaining_after < 0
+
+    def with_amount(self, amount: Decimal) -> DecisionContext:
+        """The same line if ``amount`` (e.g. a lower amount being approved) were granted instead."""
+        from dataclasses import replace
+
+        return replace(self, amount=amount, remaining_after=self.remaining_before - amount)
+
+    def as_data(self) -> dict:
+        """The API shape (``budget_context``): money as decimal strings, snake_case (PRODUCT.md §8)."""
+
+        def money(value):
+            return None if value is None else f"{value:.2f}"
+
+        return {
+            "team": self.team_name,
+            "period": self.period_name,
+            "category": self.category_code,
+            "amount": money(self.amount),
+            "has_allocation": self.has_allocation,
+            "allocated": money(self.allocated),
+            "approved": money(self.approved),
+            "committed": money(self.committed),
+            "spent": money(self.spent),
+            "remaining_before": money(self.remaining_before),
+            "remaining_after": money(self.remaining_after),
+            "over_budget_after": self.over_budget_after,
+            "earlier_requests": [
+                {
+                    "number": item.number,
+                    "status": item.status,
+                    "amount": money(item.amount),
+                    "approved_amount": money(item.approved_amount),
+                    "period": item.period_name,
+                    "category": item.category_code,
+                }
+                for item in self.earlier
+            ],
+        }
+
+
+MONEY_OUT = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _line_sum(model, *, field: str, via: str, filter_q=None):
+    """The sum of ``field`` over ``model`` rows of the outer request's budget line (a correlated subquery)."""
+    rows = model.objects.filter(
+        **{
+            f"{via}period": OuterRef("period"),
+            f"{via}campaign__team": OuterRef("campaign__team"),
+            f"{via}category": OuterRef("category"),
+        }
+    )
+    if filter_q is not None:
+        rows = rows.filter(filter_q)
+    rows = rows.order_by().values(f"{via}period").annotate(s=Sum(field)).values("s")[:1]
+    return Coalesce(Subquery(rows, output_field=MONEY_OUT), ZERO)
+
+
+def with_decision_figures(queryset):
+    """Funding requests annotated with their budget line's figures, each computed by the database.
+
+    ``line_allocated`` (``line_has_allocation``), ``line_approved`` (funded
+    requests of the line other than this one), ``line_committed``,
+    ``line_spent``, ``line_remaining_before`` and ``line_remaining_after``.
+    The line is the request's period × its campaign's team × its category;
+    another team's money never counts. Any number of rows: one query.
+    """
+    from budgets.choices import FUNDED_STATUSES
+    from budgets.models import Commitment, Expense, FundingRequest
+
+    allocation = BudgetAllocation.objects.filter(
+        period=OuterRef("period"), team=OuterRef("campaign__team"), category=OuterRef("category")
+    )
+    approved_rows = (
+        FundingRequest.objects.filter(
+            period=OuterRef("period"), campaign__team=OuterRef("campaign__team"), category=OuterRef("category")
+        )
+        .filter(status__in=FUNDED_STATUSES)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("period")
+        .annotate(s=Sum("approved_amount"))
+        .values("s")[:1]
+    )
+    this_amount = Case(
+        When(status__in=FUNDED_STATUSES, approved_amount__isnull=False, then=F("approved_amount")),
+        default=F("amount"),
+        output_field=MONEY_OUT,
+    )
+    return (
+        queryset.annotate(
+            line_allocated=Coalesce(Subquery(allocation.values("amount")[:1], output_field=MONEY_OUT), ZERO),
+            line_has_allocation=Exists(allocation),
+            line_approved=Coalesce(Subquery(approved_rows, output_field=MONEY_OUT), ZERO),
+            line_committed=_line_sum(Commitment, field="amount", via="funding_request__"),
+            line_spent=_line_sum(Expense, field="amount", via="funding_request__"),
+            line_amount=this_amount,
+        )
+        .annotate(
+            line_remaining_before=ExpressionWrapper(F("line_allocated") - F("line_approved"), output_field=MONEY_OUT),
+        )
+        .annotate(
+            line_remaining_after=ExpressionWrapper(
+                F("line_remaining_before") - F("line_amount"), output_field=MONEY_OUT
+            ),
+        )
+    )
+
+
+def _earlier_requests(requests) -> dict[int, tuple[EarlierRequest, ...]]:
+    """Per request, the campaign's requests created before it (oldest first): one query for all of them."""
+    from budgets.choices import FUNDING_STATUS_BADGE, FundingRequestStatus
+    from budgets.models import FundingRequest
+
+    campaign_ids = {r.campaign_id for r in requests}
+    if not campaign_ids:
+        return {}
+    siblings = list(
+        FundingRequest.objects.filter(campaign_id__in=campaign_ids)
+        .order_by("created_at", "pk")
+        .values(
+            "pk",
+            "campaign_id",
+            "number",
+            "status",
+            "amount",
+            "approved_amount",
+            "created_at",
+            "period__name",
+            "category__code",
+        )
+    )
+    labels = dict(FundingRequestStatus.choices)
+    result = {}
+    for request in requests:
+        earlier = [
+            EarlierRequest(
+                number=row["number"],
+                status=row["status"],
+                status_label=str(labels.get(row["status"], row["status"])),
+                status_badge=FUNDING_STATUS_BADGE.get(row["status"], "bg-secondary-lt"),
+                amount=row["amount"],
+                approved_amount=row["approved_amount"],
+                period_name=row["period__name"],
+                category_code=row["category__code"],
+            )
+            for row in siblings
+            if row["campaign_id"] == request.campaign_id
+            and row["pk"] != request.pk
+            and (row["created_at"], row["pk"]) < (request.created_at, request.pk)
+        ]
+        result[request.pk] = tuple(earlier)
+    return result
+
+
+def decision_contexts(requests) -> dict[int, DecisionContext]:
+    """Decision contexts of requests annotated by :func:`with_decision_figures` (with campaign team,
+    period and category joined), keyed by request id: one more query for the earlier requests."""
+    requests = list(requests)
+    earlier = _earlier_requests(requests)
+    return {
+        request.pk: DecisionContext(
+            funding_request_id=request.pk,
+            number=request.number,
+            team_name=request.campaign.team.name,
+            period_name=request.period.name,
+            category_code=request.category.code,
+            category_name=request.category.display_name,
+            amount=request.line_amount,
+            has_allocation=request.line_has_allocation,
+            allocated=request.line_allocated,
+            approved=request.line_approved,
+            committed=request.line_committed,
+            spent=request.line_spent,
+            remaining_before=request.line_remaining_before,
+            remaining_after=request.line_remaining_after,
+            earlier=earlier.get(request.pk, ()),
+        )
+        for request in requests
+    }
+
+
+def decision_contexts_for(user, ids) -> dict[int, DecisionContext]:
+    """Contexts of the funding requests ``ids`` that ``user`` may read (others are left out): two queries.
+
+    What the approvals engine asks through the funding-request subject
+    handler, for its request page, its inbox and its API.
+    """
+    from budgets.models import FundingRequest
+
+    ids = [int(i) for i in ids]
+    if not ids:
+        return {}
+    requests = with_decision_figures(
+        FundingRequest.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("campaign__team", "period", "category")
+    )
+    return decision_contexts(requests)
+
+
+def decision_context(funding_request, *, amount: Decimal | None = None) -> DecisionContext:
+    """The decision context of one request (its budget line, earlier requests of its campaign).
+
+    ``amount`` is a lower amount the decider is considering: "remaining
+    after" is then computed for it.
+    """
+    from budgets.models import FundingRequest
+
+    request = with_decision_figures(
+        FundingRequest.objects.filter(pk=funding_request.pk).select_related("campaign__team", "period", "category")
+    ).get()
+    context = decision_contexts([request])[request.pk]
+    return context.with_amount(amount) if amount is not None else context

@@ -526,6 +526,45 @@ def _money(value, *, field: str, allow_negative: bool = False, allow_zero: bool 
     return amount
 
 
+def period_mismatch(*, period, campaign) -> str | None:
+    """Why a funding request of ``campaign`` cannot be in ``period``, or ``None`` when it can.
+
+    The money is for the campaign, so the fiscal period it is booked in must
+    share at least one day with the campaign's dates: a request for a 2027
+    campaign does not belong to a 2026 period. The form, the API, the demo and
+    anything else that writes requests go through :func:`_request_values`, so
+    they all meet this rule; the message names the period that would fit.
+    A campaign without dates (not possible today: both are required) leaves
+    nothing to check.
+    """
+    from django.utils.formats import date_format
+
+    from budgets.selectors import period_fits_campaign, proposed_period
+
+    if period_fits_campaign(period, campaign):
+        return None
+    values = {
+        "period": period.name,
+        "period_start": date_format(period.start_date, "SHORT_DATE_FORMAT"),
+        "period_end": date_format(period.end_date, "SHORT_DATE_FORMAT"),
+        "code": campaign.code,
+        "start": date_format(campaign.start_date, "SHORT_DATE_FORMAT"),
+        "end": date_format(campaign.end_date, "SHORT_DATE_FORMAT"),
+    }
+    message = _(
+        "The period %(period)s (%(period_start)s – %(period_end)s) does not overlap the campaign %(code)s "
+        "(%(start)s – %(end)s), and no fiscal period covers the campaign's dates yet: ask finance to add one."
+    )
+    proposal = proposed_period(campaign)
+    if proposal is not None:
+        message = _(
+            "The period %(period)s (%(period_start)s – %(period_end)s) does not overlap the campaign %(code)s "
+            "(%(start)s – %(end)s): choose %(proposal)s or another period within the campaign's dates."
+        )
+        values["proposal"] = proposal.name
+    return message % values
+
+
 def _request_values(values: dict) -> dict:
     """Validate a funding request's fields: the rules a request must meet whoever writes it."""
     from campaigns.choices import CampaignStatus
@@ -545,6 +584,10 @@ def _request_values(values: dict) -> dict:
         errors["category"] = _("The category %(code)s is inactive.") % {"code": category.code}
     if period is None:
         errors["period"] = _("Choose the fiscal period.")
+    elif campaign is not None:
+        mismatch = period_mismatch(period=period, campaign=campaign)
+        if mismatch:
+            errors["period"] = mismatch
     justification = (values.get("justification") or "").strip()
     if not justification:
         errors["justification"] = _("Say why the money is needed: finance decides on it.")

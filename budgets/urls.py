@@ -35,6 +35,11 @@ urlpatterns = [
     path("requests/review/", funding_views.review_queue, name="review_queue"),
     path("requests/<int:pk>/", funding_views.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", funding_views.request_edit, name="request_edit"),
+    path(
+        "requests/<int:pk>/decision-context/",
+        funding_views.request_decision_context,
+        name="decision_context",
+    ),
     path("requests/<int:pk>/submit/", funding_views.request_submit, name="request_submit"),
     path("requests/<int:pk>/withdraw/", funding_views.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/<slug:kind>/new/", funding_views.spend_create, name="spend_create"),

@@ -171,6 +171,18 @@ ACTIVITIES = {
     "DEMO-15": [("Публикация в отраслевом журнале", ActivityType.PR, "pr", 30, 1, False, None)],
 }
 
+# What active and completed campaigns achieved so far: (leads target, leads actual, revenue target,
+# revenue actual). With the money the budgets demo spends, the ROI report and the campaign pages show
+# ROI and cost per lead (PRODUCT.md §6). Revenue is attributed revenue in MRM_CURRENCY.
+KPI_ACTUALS = {
+    "DEMO-01": ("500", "420", "1500000", "1180000"),
+    "DEMO-03": ("300", "265", "400000", "385000"),
+    "DEMO-04": ("600", "640", "2000000", "2150000"),
+    "DEMO-07": ("120", "95", "800000", "640000"),
+    "DEMO-14": ("200", "180", "300000", "220000"),
+    "DEMO-15": ("400", "340", "1000000", "910000"),
+}
+
 # The path through the lifecycle to each demo status.
 PATHS = {
     CampaignStatus.DRAFT: [],
@@ -242,8 +254,43 @@ def seed(stdout) -> None:
             except StateConflict as refusal:
                 held_back.append(f"{code}: {refusal}")
                 break
+    actuals = record_kpi_actuals(admin)
     # The former employee left without a handover (deactivated by a directory sync, around MRM).
     User.objects.filter(username="former").update(is_active=False)
-    stdout.write(f"  campaigns: {created} new demo campaigns ({Campaign.objects.count()} in total)")
+    stdout.write(
+        f"  campaigns: {created} new demo campaigns ({Campaign.objects.count()} in total), "
+        f"{actuals} KPI actuals recorded"
+    )
     for line in held_back:
         stdout.write(f"    kept back: {line}")
+
+
+def record_kpi_actuals(by) -> int:
+    """Leads and revenue of the campaigns that ran (active or completed), for ROI and cost per lead.
+
+    Idempotent, and fills a demo database seeded before actuals existed: a KPI
+    is created when missing and its actual written only while it is empty, so
+    a value someone entered in the demo is kept.
+    """
+    from campaigns.models import KPI
+
+    recorded = 0
+    campaigns = Campaign.objects.filter(
+        code__in=KPI_ACTUALS, status__in=[CampaignStatus.ACTIVE, CampaignStatus.COMPLETED]
+    )
+    for campaign in campaigns:
+        leads_target, leads_actual, revenue_target, revenue_actual = KPI_ACTUALS[campaign.code]
+        for metric, target, actual in (
+            (KPIMetric.LEADS, leads_target, leads_actual),
+            (KPIMetric.REVENUE, revenue_target, revenue_actual),
+        ):
+            kpi = KPI.objects.filter(campaign=campaign, metric=metric, custom_name="").first()
+            if kpi is None:
+                services.kpi_create(
+                    campaign=campaign, by=by, metric=metric, target=Decimal(target), actual=Decimal(actual)
+                )
+                recorded += 1
+            elif kpi.actual is None:
+                services.kpi_update(kpi=kpi, by=by, actual=Decimal(actual), target=kpi.target or Decimal(target))
+                recorded += 1
+    return recorded

@@ -74,10 +74,23 @@ class CampaignForm(forms.ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["code"].required = False
-        if not self.instance.pk:
-            self.fields["owner"].initial = user.pk
-            if teams.count() == 1:
-                self.fields["team"].initial = teams.first().pk
+        if not self.instance.pk and not self.is_bound:
+            self._preselect(teams)
+
+    def _preselect(self, teams) -> None:
+        """A new campaign starts as the creator's, in the creator's team when exactly one of theirs is offered.
+
+        Set on ``self.initial``: a ModelForm fills ``initial`` from the empty
+        instance (``team: None``), which would hide a field's own initial value.
+        Values given by the caller (``initial=``) win.
+        """
+        self.initial.setdefault("owner", None)
+        if self.initial["owner"] is None:
+            self.initial["owner"] = self.user.pk
+        offered = {team.pk for team in teams}
+        own = [team_id for team_id in self.user.team_ids if team_id in offered]
+        if self.initial.get("team") is None and len(own) == 1:
+            self.initial["team"] = own[0]
 
     def _post_clean(self):
         # Model validation runs in the service (with the acting user); only the

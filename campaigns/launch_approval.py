@@ -32,6 +32,33 @@ def open_launch_request(*, campaign, by, reason: str) -> ApprovalRequest:
     return approval_submit(subject=campaign, kind=SubjectKind.CAMPAIGN_LAUNCH, by=by, reason=reason)
 
 
+def open_launch_request_of(campaign) -> ApprovalRequest | None:
+    """The campaign's open launch approval request, with what its page shows (stage, approvers, submitter).
+
+    One query for the request and its current stage, one for the stage's
+    approvers; ``None`` when no launch approval is waiting.
+    """
+    from django.db.models import Prefetch
+
+    from approvals.choices import RequestStatus
+    from approvals.models import StageAssignment
+
+    return (
+        ApprovalRequest.objects.filter(
+            subject_kind=SubjectKind.CAMPAIGN_LAUNCH, object_id=campaign.pk, status=RequestStatus.IN_PROGRESS
+        )
+        .select_related("current_stage", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "current_stage__assignments",
+                queryset=StageAssignment.objects.select_related("user").order_by("user__display_name", "pk"),
+            )
+        )
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+
+
 def describe(campaign) -> SubjectInfo:
     return SubjectInfo(
         title=_("Launch of %(code)s %(name)s") % {"code": campaign.code, "name": campaign.name},

@@ -48,16 +48,42 @@ def can_complete_task(user, task) -> bool:
     return task.assignee_id == user.pk or can_edit_campaign(user, task.campaign)
 
 
+def launch_pending(campaign: Campaign) -> bool:
+    """Whether a launch approval request of the campaign is open (annotated by ``with_list_data``).
+
+    A campaign read without the annotation costs one query here, which is
+    why lists, the board and the API read campaigns through ``with_list_data``.
+    """
+    if hasattr(campaign, "pending_launch_request"):
+        return campaign.pending_launch_request is not None
+    from approvals.choices import RequestStatus, SubjectKind
+    from approvals.models import ApprovalRequest
+
+    return ApprovalRequest.objects.filter(
+        subject_kind=SubjectKind.CAMPAIGN_LAUNCH, object_id=campaign.pk, status=RequestStatus.IN_PROGRESS
+    ).exists()
+
+
 def available_actions(campaign: Campaign, user) -> dict:
     """The buttons to draw for this user on this campaign.
 
     ``transitions`` lists lifecycle targets only; the service still checks the
     sponsor and launch guards at the moment of the move and says why it refuses.
+    While a launch approval request is open, "Launch" (``active``) is not
+    offered: the approval launches the campaign, and asking again is a 409
+    (``launch_pending`` tells the page to show the waiting request instead).
     """
+    from campaigns.choices import CampaignStatus
+
     editable = can_edit_campaign(user, campaign)
+    transitions = campaign.lifecycle_targets() if editable else []
+    pending = launch_pending(campaign) if campaign.is_open else False
+    if pending:
+        transitions = [target for target in transitions if target != CampaignStatus.ACTIVE]
     return {
         "edit": editable,
-        "transitions": campaign.lifecycle_targets() if editable else [],
+        "transitions": transitions,
+        "launch_pending": pending,
         "add_activity": editable,
         "add_task": editable,
         "add_kpi": editable,

@@ -100,6 +100,20 @@ def _visible(queryset: models.QuerySet, user, prefix: str) -> models.QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
+def open_launch_request_id(outer: str = "pk"):
+    """The id of the campaign's open launch approval request, as a subquery (``None`` when none is open)."""
+    from approvals.choices import RequestStatus, SubjectKind
+    from approvals.models import ApprovalRequest
+
+    return models.Subquery(
+        ApprovalRequest.objects.filter(
+            subject_kind=SubjectKind.CAMPAIGN_LAUNCH, object_id=models.OuterRef(outer), status=RequestStatus.IN_PROGRESS
+        )
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Campaigns the user may read (PRODUCT.md §2)."""
@@ -110,8 +124,17 @@ class CampaignQuerySet(models.QuerySet):
         return scope.restrict(self, "team")
 
     def with_list_data(self):
-        """What lists, the board and the API show per row, fetched up front."""
-        return self.select_related("team", "owner", "sponsor", "parent").prefetch_related("channels")
+        """What lists, the board and the API show per row, fetched up front.
+
+        ``pending_launch_request`` is the id of the campaign's open launch
+        approval request (or ``None``): pages and the API stop offering
+        "Launch" while one waits (``permissions.available_actions``).
+        """
+        return (
+            self.select_related("team", "owner", "sponsor", "parent")
+            .prefetch_related("channels")
+            .annotate(pending_launch_request=open_launch_request_id())
+        )
 
     def overlapping(self, start, end):
         """Campaigns whose span touches [start, end]; undated ones are left out."""

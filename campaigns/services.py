@@ -176,6 +176,20 @@ def campaign_transition(
         )
     if to_status != CampaignStatus.CANCELLED and locked.sponsor_id is None:
         raise StateConflict(_("Name a sponsor before the campaign leaves draft."))
+    if to_status == CampaignStatus.ACTIVE and not launch_approved:
+        waiting = launch_approval.open_launch_request_of(locked)
+        if waiting is not None:
+            raise StateConflict(
+                _(
+                    "The launch of %(code)s already waits for approval (request #%(id)s, stage “%(stage)s”): "
+                    "the campaign goes active once it is approved."
+                )
+                % {
+                    "code": locked.code,
+                    "id": waiting.pk,
+                    "stage": waiting.current_stage.name if waiting.current_stage else "—",
+                }
+            )
     if to_status == CampaignStatus.ACTIVE:
         objections = launch_objections(locked)
         if objections:

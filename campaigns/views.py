@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Team, User
-from campaigns import permissions, services
+from campaigns import launch_approval, permissions, services
 from campaigns.api.filters import CampaignFilter
 from campaigns.choices import (
     ACTIVITY_STATUS_BADGE,
@@ -199,6 +199,10 @@ def campaign_detail(request, pk):
                 "shared_with": shared_with,
                 "children": campaign.children.visible_to(request.user).only("pk", "code", "name", "status"),
                 "panels": campaign_panels(campaign),
+                # A launch waiting for approval: its stage, approvers and since when, linked (§5).
+                "pending_launch": launch_approval.open_launch_request_of(campaign)
+                if campaign.pending_launch_request
+                else None,
                 **page_data,
             }
         ),

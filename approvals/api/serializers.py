@@ -145,6 +145,14 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
     )
     stages = StageStateSerializer(source="stage_states", many=True, read_only=True)
     reason = NoteField()
+    decision_context = serializers.JSONField(
+        source="decision_context_data",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="What the subject's app shows a decider, for readers of the subject; for a funding request "
+        "its budget line, as the funding request's budget_context. Null for other kinds.",
+    )
 
     class Meta:
         model = ApprovalRequest
@@ -168,6 +176,7 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
             "submitted_at",
             "closed_at",
             "stages",
+            "decision_context",
         )
         read_only_fields = fields
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from approvals import permissions as approval_permissions
-from approvals import services
+from approvals import selectors, services
 from approvals.api.filters import ApprovalRequestFilter
 from approvals.api.serializers import (
     ApprovalRequestSerializer,
@@ -99,6 +99,17 @@ class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
     ordering = ("-submitted_at", "-id")
     search_fields = ("subject_title", "reason")
 
+    def get_serializer(self, *args, **kwargs):
+        rows = args[0] if args else None
+        if isinstance(rows, ApprovalRequest):
+            rows = [rows]
+        if isinstance(rows, list):
+            # The subject apps' decision contexts, one batch per kind: a page of 50 costs what 1 does.
+            selectors.attach_decision_contexts(
+                [row for row in rows if not hasattr(row, "decision_context")], self.request.user
+            )
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(request=DecideSerializer, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
@@ -132,7 +143,7 @@ class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.approval_cancel(request=approval, by=request.user, **data.validated_data)
-        return Response(ApprovalRequestSerializer(self.get_queryset().get(pk=approval.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=approval.pk)).data)
 
 
 class DelegationViewSet(

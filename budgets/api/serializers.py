@@ -116,6 +116,43 @@ def _campaigns():
     return Campaign.objects.all()
 
 
+# Sums of a budget line may outgrow one amount's 14 digits.
+LINE_MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class EarlierRequestSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    amount = serializers.DecimalField(**LINE_MONEY)
+    approved_amount = serializers.DecimalField(allow_null=True, **LINE_MONEY)
+    period = serializers.CharField()
+    category = serializers.CharField()
+
+
+class BudgetContextSerializer(serializers.Serializer):
+    """The request's budget line (period × team × category) as a decider sees it (issue 14, item 2).
+
+    ``approved`` counts the line's other funded requests; ``remaining_before``
+    = allocated − approved; ``remaining_after`` = remaining_before − ``amount``
+    (what this request asks, or was granted once funded); negative means over
+    budget. The same figures for every reader of the request.
+    """
+
+    team = serializers.CharField()
+    period = serializers.CharField()
+    category = serializers.CharField()
+    amount = serializers.DecimalField(**LINE_MONEY)
+    has_allocation = serializers.BooleanField()
+    allocated = serializers.DecimalField(**LINE_MONEY)
+    approved = serializers.DecimalField(**LINE_MONEY)
+    committed = serializers.DecimalField(**LINE_MONEY)
+    spent = serializers.DecimalField(**LINE_MONEY)
+    remaining_before = serializers.DecimalField(**LINE_MONEY)
+    remaining_after = serializers.DecimalField(**LINE_MONEY)
+    over_budget_after = serializers.BooleanField()
+    earlier_requests = EarlierRequestSerializer(many=True)
+
+
 class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
     scoped_fields = {
         "campaign": _campaigns,
@@ -141,6 +178,7 @@ class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="The latest approval request's id (decide through it)."
     )
     decision_note = NoteField()
+    budget_context = BudgetContextSerializer(read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = FundingRequest
@@ -163,6 +201,7 @@ class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
             "status",
             "decision_note",
             "approval_request",
+            "budget_context",
             "committed",
             "spent",
             "submitted_at",

@@ -145,6 +145,22 @@ def funding_request_queryset(queryset):
     )
 
 
+def _attach_budget_context(rows) -> None:
+    """``budget_context`` of each request (annotated by ``with_decision_figures``): one query for a page."""
+    if isinstance(rows, FundingRequest):
+        rows = [rows]
+    elif not isinstance(rows, list):
+        return  # a queryset is never handed to the serializer unpaginated here
+    rows = [
+        row
+        for row in rows
+        if isinstance(row, FundingRequest) and hasattr(row, "line_allocated") and not hasattr(row, "budget_context")
+    ]
+    contexts = selectors.decision_contexts(rows)
+    for row in rows:
+        row.budget_context = contexts[row.pk].as_data()
+
+
 class FundingRequestViewSet(ScopedModelViewSet):
     """Funding requests (PRODUCT.md §4): marketers ask for their teams' campaigns; decisions go
     through ``/api/v1/approval-requests/{id}/decide/`` (``approval_request`` is its id)."""
@@ -158,10 +174,17 @@ class FundingRequestViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return funding_request_queryset(super().get_queryset())
+        return selectors.with_decision_figures(funding_request_queryset(super().get_queryset()))
+
+    def get_serializer(self, *args, **kwargs):
+        if args and args[0] is not None:
+            _attach_budget_context(args[0])
+        return super().get_serializer(*args, **kwargs)
 
     def _fresh(self, pk):
-        return self.get_queryset().get(pk=pk)
+        fresh = self.get_queryset().get(pk=pk)
+        _attach_budget_context(fresh)
+        return fresh
 
     def perform_create(self, serializer):
         created = services.funding_request_create(by=self.request.user, **serializer.validated_data)

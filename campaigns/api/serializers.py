@@ -54,8 +54,14 @@ class CampaignSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=CampaignStatus.choices, read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
-    sponsor_name = serializers.CharField(source="sponsor.full_name", read_only=True, default=None)
+    sponsor_name = serializers.CharField(source="sponsor.full_name", read_only=True, default=None, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField()
+    pending_launch_request = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The open launch approval request's id; while one waits, active is not an allowed transition.",
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -81,6 +87,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "tags",
             "status",
             "allowed_transitions",
+            "pending_launch_request",
             "url",
             "created_at",
             "updated_at",

@@ -53,14 +53,17 @@ class CampaignViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         channels = data.pop("channels", [])
-        serializer.instance = services.campaign_create(by=self.request.user, channels=channels, **data)
+        created = services.campaign_create(by=self.request.user, channels=channels, **data)
+        serializer.instance = self.get_queryset().get(pk=created.pk)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         channels = data.pop("channels", None)
-        serializer.instance = services.campaign_update(
+        updated = services.campaign_update(
             campaign=serializer.instance, by=self.request.user, channels=channels, **data
         )
+        # Read back as lists read it (pending launch request, related names), not the locked row.
+        serializer.instance = self.get_queryset().get(pk=updated.pk)
 
     @extend_schema(request=TransitionSerializer, responses={200: CampaignSerializer, 202: LaunchRequestedSerializer})
     @action(detail=True, methods=["post"])

@@ -73,8 +73,11 @@ def colleague(team):
 @pytest.fixture
 def holdings_of_leaver(team, leaver, colleague, finance_user, approver, admin_user):
     """Everything a departing marketer-approver can hold, built through the services where it matters."""
-    owned = CampaignFactory(team=team, owner=leaver, code="OWN-1", status=CampaignStatus.PLANNED)
-    sponsored = CampaignFactory(team=team, owner=colleague, sponsor=leaver, code="SPN-1", status=CampaignStatus.ACTIVE)
+    spring = {"start_date": dt.date(2027, 2, 1), "end_date": dt.date(2027, 3, 31)}  # inside the period below
+    owned = CampaignFactory(team=team, owner=leaver, code="OWN-1", status=CampaignStatus.PLANNED, **spring)
+    sponsored = CampaignFactory(
+        team=team, owner=colleague, sponsor=leaver, code="SPN-1", status=CampaignStatus.ACTIVE, **spring
+    )
     CampaignFactory(team=team, owner=leaver, code="DONE-1", status=CampaignStatus.COMPLETED)  # closed: not held
     workflow = WorkflowTemplateFactory(name="Funding", subject_kind=SubjectKind.FUNDING_REQUEST)
     StageFactory(template=workflow, order=1, name="Review", approvers=[finance_user, leaver])

@@ -1,6 +1,7 @@
 """Journeys of money (PRODUCT.md §4): a marketer asks for money with a justification, finance approves
 a lower amount in the review queue, and an expense over the remainder is refused with what is left."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -25,7 +26,14 @@ def setting(team, marketer, finance_user, approver):
     period = FiscalPeriodFactory()
     category = ExpenseCategoryFactory(code="MKT-DIG-SEA", name="Search advertising")
     BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("500000.00"))
-    campaign = CampaignFactory(team=team, owner=marketer, code="SPRING-27", name="Spring launch")
+    campaign = CampaignFactory(
+        team=team,
+        owner=marketer,
+        code="SPRING-27",
+        name="Spring launch",
+        start_date=datetime.date(2027, 2, 1),
+        end_date=datetime.date(2027, 3, 31),
+    )
     return {"campaign": campaign, "period": period, "category": category}
 
 
@@ -133,3 +141,48 @@ def test_expense_over_the_remainder_is_refused_with_what_is_left(
     page.goto(f"{live_server.url}/budgets/campaigns/{setting['campaign'].pk}/money/")
     expect(page.get_by_test_id("campaign-spent")).to_contain_text("50,000.00")
     screenshot(page, "funding-campaign-money")
+
+
+def test_finance_sees_what_is_left_of_the_budget_before_deciding(
+    page, live_server, sign_in, marketer, finance_user, setting, screenshot
+):
+    # given 500 000 allocated, 350 000 already approved to an earlier request of the campaign,
+    # and a new request of 100 000 waiting for finance
+    from tests.budgets.factories import FundingRequestFactory
+
+    FundingRequestFactory(
+        campaign=setting["campaign"],
+        category=setting["category"],
+        period=setting["period"],
+        amount=Decimal("350000.00"),
+        approved_amount=Decimal("350000.00"),
+        status="approved",
+        number="FR-2027-0900",
+    )
+    request = submitted_request(setting, marketer)
+    # when finance opens the inbox
+    sign_in(page, finance_user, next_path="/approvals/")
+    row = page.get_by_test_id("inbox-row")
+    # then the row says what is left before and after this request
+    expect(row.get_by_test_id("decision-context-summary")).to_contain_text(
+        "left ₽150,000.00, after this request ₽50,000.00"
+    )
+    # and the approval page shows the line and the campaign's earlier request before the decision
+    row.get_by_role("link", name=request.number, exact=False).first.click()
+    context = page.get_by_test_id("decision-context")
+    expect(context.get_by_test_id("ctx-allocated")).to_contain_text("500,000.00")
+    expect(context.get_by_test_id("ctx-approved")).to_contain_text("350,000.00")
+    expect(context.get_by_test_id("ctx-remaining-before")).to_contain_text("150,000.00")
+    expect(context.get_by_test_id("ctx-remaining-after")).to_contain_text("50,000.00")
+    expect(context.get_by_test_id("earlier-requests")).to_contain_text("FR-2027-0900")
+    screenshot(page, "approval-decision-context")
+    # when finance considers approving 60 000 instead, the remainder follows what is typed
+    page.get_by_label("Approved amount").fill("60000")
+    expect(page.get_by_test_id("ctx-remaining-after")).to_contain_text("90,000.00")
+    expect(page.get_by_test_id("decision-context")).to_contain_text("Remaining after approving ₽60,000.00")
+    # and deciding on it, saying why, records that amount
+    page.get_by_label("Note").fill("60 000 keeps 90 000 for the spring fairs.")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Your decision is recorded")).to_be_visible()
+    request.refresh_from_db()
+    assert (request.status, request.approved_amount) == ("partially_approved", Decimal("60000.00"))

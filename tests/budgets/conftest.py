@@ -1,5 +1,6 @@
 """Fixtures of the budget tests, named by state."""
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,14 +64,20 @@ def category(db):
     return ExpenseCategoryFactory(code="MKT-DIG-SEA", name="Paid search")
 
 
+SPRING_2027 = {"start_date": datetime.date(2027, 2, 1), "end_date": datetime.date(2027, 3, 31)}
+
+
 @pytest.fixture
 def campaign(team, marketer):
-    return CampaignFactory(team=team, owner=marketer, code="SPRING-27", planned_cost=Decimal("200000.00"))
+    """Runs in February and March 2027, inside the ``q1`` period its requests are booked in."""
+    return CampaignFactory(
+        team=team, owner=marketer, code="SPRING-27", planned_cost=Decimal("200000.00"), **SPRING_2027
+    )
 
 
 @pytest.fixture
 def other_campaign(team, marketer):
-    return CampaignFactory(team=team, owner=marketer, code="AUTUMN-27")
+    return CampaignFactory(team=team, owner=marketer, code="AUTUMN-27", **SPRING_2027)
 
 
 @pytest.fixture

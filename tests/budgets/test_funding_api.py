@@ -248,3 +248,13 @@ def test_an_approver_without_the_finance_role_decides_only_their_stage_and_spend
     refused = cmo.post("/api/v1/expenses/", spend, format="json")
     assert refused.status_code == 403, refused.content
     assert not Expense.objects.exists()
+
+
+@pytest.mark.parametrize("param", ["team", "year"])
+def test_an_id_no_row_can_have_is_a_400_not_a_500(api_as, marketer, param):
+    # given an id past what a database integer holds (the API fuzzer found it: SQLite overflowed)
+    response = api_as(marketer).get("/api/v1/funding-requests/", {param: "-277024155566495146438557696"})
+    # then the filter refuses it
+    assert response.status_code == 400
+    assert param in response.json()
+    assert api_as(marketer).get("/api/v1/budget-allocations/", {"year": "9" * 30}).status_code == 400

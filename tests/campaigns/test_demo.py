@@ -23,3 +23,38 @@ def test_demo_seeds_campaigns_across_teams_and_statuses_and_is_idempotent():
     assert Campaign.objects.filter(name__regex=r"[А-Яа-я]").exists()
     demo.seed(io.StringIO())
     assert Campaign.objects.count() == 16  # 15 + the former employee's orphaned DEMO-16 (§7)
+
+
+def test_the_whole_demo_gives_roi_and_cost_per_lead_and_stays_the_same_when_seeded_again():
+    # given the whole demo (every app, in floor order), seeded twice
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from campaigns.models import KPI
+    from reports.registry import get_report
+
+    call_command("seed_demo", stdout=io.StringIO())
+    kpis = sorted(KPI.objects.values_list("campaign__code", "metric", "target", "actual"))
+    call_command("seed_demo", stdout=io.StringIO())
+    assert sorted(KPI.objects.values_list("campaign__code", "metric", "target", "actual")) == kpis
+    # then campaigns that ran have leads and revenue actuals
+    ran = Campaign.objects.filter(status__in=[CampaignStatus.ACTIVE, CampaignStatus.COMPLETED], code__startswith="DEMO")
+    assert ran.exists()
+    for campaign in ran:
+        actuals = dict(KPI.objects.filter(campaign=campaign).values_list("metric", "actual"))
+        assert actuals.get("leads") and actuals.get("revenue"), campaign.code
+    # and the ROI report shows ROI and cost per lead for the campaigns with spend, and in total
+    result = get_report("roi").run(User.objects.get(username="finance"), {})
+    with_roi = [row for row in result.rows if row["roi"] is not None and row["cost_per_lead"] is not None]
+    assert {row["campaign"].split(" · ")[0] for row in with_roi} >= {"DEMO-01", "DEMO-04"}
+    demo_04 = next(row for row in with_roi if row["campaign"].startswith("DEMO-04"))
+    # DEMO-04: 310 000 spent, 2 150 000 revenue, 640 leads
+    assert (demo_04["cost"], demo_04["revenue"], demo_04["leads"]) == (
+        Decimal("310000.00"),
+        Decimal("2150000.00"),
+        640,
+    )
+    assert demo_04["cost_per_lead"] == Decimal("484.38")
+    assert result.totals["roi"] is not None and result.totals["cost_per_lead"] is not None

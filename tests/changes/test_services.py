@@ -39,9 +39,9 @@ def test_a_template_affects_the_teams_submitters_and_approvers_of_its_open_reque
     workflow = WorkflowTemplateFactory(name="Funding", subject_kind=SubjectKind.FUNDING_REQUEST)
     StageFactory(template=workflow, order=1, name="Finance review", approvers=[finance_user])
     StageFactory(template=workflow, order=2, name="CMO", approvers=[approver], min_amount=Decimal("500000.00"))
-    campaign = CampaignFactory(team=team, owner=marketer)
-    category = ExpenseCategoryFactory()
     period = FiscalPeriodFactory(year=FiscalYearFactory())
+    campaign = CampaignFactory(team=team, owner=marketer, start_date=period.start_date, end_date=period.end_date)
+    category = ExpenseCategoryFactory()
     funding = budget_services.funding_request_create(
         by=marketer,
         campaign=campaign,

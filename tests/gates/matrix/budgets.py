@@ -198,7 +198,14 @@ RESOURCES = [
 
 
 def campaign_of_team_a(world, confidential=False):
-    return CampaignFactory(team=world.team, owner=world.marketer, confidential=confidential)
+    """A campaign running in February–March 2027, inside the period its requests are booked in (§4)."""
+    return CampaignFactory(
+        team=world.team,
+        owner=world.marketer,
+        confidential=confidential,
+        start_date=datetime.date(2027, 2, 1),
+        end_date=datetime.date(2027, 3, 31),
+    )
 
 
 def funding_request(world):
@@ -261,6 +268,7 @@ RESOURCES += [
             "budgets:request_budget_info": SIGNED_IN,
             "budgets:review_queue": FINANCE,
             "budgets:request_detail": TEAM_A,
+            "budgets:decision_context": TEAM_A,
             "budgets:request_edit": TEAM_A_WRITES,
             "POST budgets:request_edit": TEAM_A_WRITES,
             "POST budgets:request_submit": TEAM_A_WRITES,
