@@ -24,7 +24,7 @@ class DecisionForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
     x = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
     y = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
 

@@ -451,8 +451,8 @@ def roi_compute(user, params):
     notes = [
         _(
             "ROI = (revenue − actual cost) / actual cost; cost per lead = actual cost / leads. Revenue and leads are "
-            "the actual values of the campaigns' KPIs; actual cost is their expenses. Covers the campaigns whose "
-            "funding you can see; a campaign in several channels is split equally between them."
+            "the actual values of the campaigns' KPIs; actual cost is their expenses. Covers the campaigns of your "
+            "scope that asked for money; a campaign in several channels is split equally between them."
         )
     ]
     return rows, totals, chart, notes

@@ -191,7 +191,7 @@ class DecideSerializer(serializers.Serializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=4000)
-    page = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    page = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
     x = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
     y = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
 
