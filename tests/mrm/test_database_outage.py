@@ -29,6 +29,7 @@ from tests.support.pgcluster import TemporaryPostgres, free_port
 pytestmark = pytest.mark.django_db
 
 RUSSIAN_TITLE = "Временно недоступно"
+RUSSIAN_API_DETAIL = "Сервис временно недоступен: нет связи с его базой данных. Повторите попытку чуть позже."
 API_DETAIL = "The service is temporarily unavailable: its database cannot be reached. Try again shortly."
 
 
@@ -172,6 +173,9 @@ def test_an_outage_in_a_middleware_answers_503_too(outage_client, marketer, monk
     assert "Temporarily unavailable" in page.content.decode()
     assert api.status_code == 503
     assert api.json() == {"detail": API_DETAIL}
+    # and an integration asking in Russian reads it in Russian
+    russian = outage_client.get("/api/v1/campaigns/", headers={"Accept-Language": "ru"})
+    assert russian.json() == {"detail": RUSSIAN_API_DETAIL}
 
 
 def test_other_errors_stay_a_500(outage_client, marketer, monkeypatch):
