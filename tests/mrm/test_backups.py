@@ -169,7 +169,10 @@ def test_a_restore_refuses_to_overwrite_data_unless_forced(marketer, media_root,
     # when it is restored there again
     with pytest.raises(CommandError, match="already hold"):
         call_command("restore", folder, database_name=fresh_database, media_root=tmp_path / "restored-media")
-    # then nothing changed; forced, it replaces them and keeps the old media folder beside
+    # then nothing changed
+    assert not list(tmp_path.glob("restored-media.replaced-*"))
+    assert restored_inventory(fresh_database).rows["accounts_user"] == 1
+    # and forced, it replaces them and keeps the old media folder beside
     result = backups.restore(folder, database_name=fresh_database, media_root=tmp_path / "restored-media", force=True)
     assert result.replaced_media is not None
     assert media_files(result.replaced_media) == media_files(media_root)
