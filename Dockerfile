@@ -1,8 +1,10 @@
 # MRM production image: the web process, the Celery worker and beat share it.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# postgresql-client: pg_dump/pg_restore of `manage.py backup`/`restore` (Debian 12's is 15, as the compose server).
 RUN apt-get update && apt-get install -y --no-install-recommends \
       gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core poppler-utils \
+      postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

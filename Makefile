@@ -1,5 +1,5 @@
 # MRM tasks. The two commands a newcomer needs: `make start` and `make test`.
-.PHONY: start test stack lint check messages vendor screenshots clean
+.PHONY: start test stack backup restore lint check messages vendor screenshots clean
 
 start:  ## Install, migrate, seed demo data, run web + scheduler (SQLite, no servers)
 	scripts/start.sh
@@ -10,6 +10,12 @@ test:  ## The full test suite (SQLite by default; DATABASE_URL/REDIS_URL switch)
 stack:  ## The same on PostgreSQL + Redis with a Celery worker and beat
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mrm} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} scripts/start.sh
+
+backup:  ## Database + media into a new folder of BACKUP_DIR (default data/backups/); docs/OPERATIONS.md
+	scripts/backup.sh $(ARGS)
+
+restore:  ## make restore BACKUP=data/backups/mrm-... [DATABASE_NAME=name] [FORCE=1]; docs/OPERATIONS.md
+	scripts/restore.sh $(BACKUP) $(if $(DATABASE_NAME),--database-name "$(DATABASE_NAME)") $(if $(FORCE),--force) $(ARGS)
 
 lint:  ## ruff (style, bugs, bandit security rules)
 	.venv/bin/ruff check .

@@ -78,6 +78,15 @@ def get_path(name: str, default: Path) -> Path:
     return Path(raw).resolve() if raw else default
 
 
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a tool MRM runs (``pg_dump``, ``pg_restore``): ours, plus ``extra``.
+
+    The tool needs ``PATH`` and the locale; its connection settings (``PGPASSWORD``...)
+    come in ``extra``, never on the command line, where any user could read them.
+    """
+    return {**os.environ, **extra}
+
+
 _CSP_KEYWORDS = {"'self'", "'none'"}
 
 

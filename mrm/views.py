@@ -1,5 +1,7 @@
 """Platform pages: health check, and error pages that answer the API in JSON."""
 
+import sys
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -7,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
+from mrm.outage import database_unavailable, is_database_outage
 from mrm.tasks import HEARTBEAT_KEY
 
 API_PREFIX = "/api/"
@@ -28,7 +31,14 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """An unexpected failure: the friendly page, or JSON for an API client, never a traceback."""
+    """An unexpected failure: the friendly page, or JSON for an API client, never a traceback.
+
+    Django calls this while handling the uncaught error, wherever it was raised
+    (a view, or a middleware loading the session or the user), so the error is
+    still ``sys.exc_info()``: a database outage answers 503 instead (mrm/outage.py).
+    """
+    if is_database_outage(sys.exc_info()[1]):
+        return database_unavailable(request)
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": _("A server error occurred.")}, status=500)
     return defaults.server_error(request)

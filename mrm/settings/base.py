@@ -103,12 +103,21 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------
 # Embedded default: SQLite in the data directory. DATABASE_URL switches.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env.get_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'mrm.sqlite3'}",
-        conn_max_age=env.get_int("DATABASE_CONN_MAX_AGE", 0),
+DATABASES = {"default": dj_database_url.parse(env.get_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'mrm.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each process keeps its connection for a while instead of opening one per
+    # request, and checks it before reusing it: after a PostgreSQL restart the
+    # next request reconnects instead of failing on a dead connection. While the
+    # database is down, requests answer 503 (mrm/outage.py) and a connection
+    # attempt gives up after DATABASE_CONNECT_TIMEOUT seconds, well before the
+    # web server's worker timeout. docs/OPERATIONS.md, "When the database goes away".
+    DATABASES["default"]["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.get_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
-}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.get_bool("DATABASE_CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, scheduler) share the file: wait for locks
     # instead of failing at once.
@@ -173,6 +182,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- backups (docs/OPERATIONS.md) -----------------------------------------------
+# `make backup` writes each backup into a new timestamped folder here; with
+# BACKUP_KEEP above 0 it then deletes all but that many of the newest backups.
+MRM_BACKUP_DIR = env.get_path("BACKUP_DIR", DATA_DIR / "backups")
+MRM_BACKUP_KEEP = env.get_int("BACKUP_KEEP", 0)
 
 # --- e-mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.get_str("MRM_FROM_EMAIL", "MRM <mrm@localhost>")
