@@ -15,3 +15,11 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     LEADERSHIP = "leadership", _("Leadership")
     ADMIN = "admin", _("Administrator")
+
+
+class TokenStatus(models.TextChoices):
+    """Where an API token stands; derived from its expiry and revocation, never stored."""
+
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.holdings import Holding, holdings_of, holdings_providers
 from accounts.models import Membership, Team, User
+from accounts.tokens import user_tokens_revoke
 
 
 def user_set_language(*, user: User, language: str) -> User:
@@ -94,7 +95,8 @@ def user_deactivate(*, user: User, by) -> User:
     A departing owner, sponsor, approver or requester would leave campaigns
     and requests without anyone answerable for them: while any holdings
     provider still finds something, the deactivation is refused with the
-    list, and the handover (``user_handover``) is the way out.
+    list, and the handover (``user_handover``) is the way out. His API tokens
+    are revoked with it, so none works again if he is ever reactivated.
     """
     _require_admin(by)
     if by.pk == user.pk:
@@ -108,6 +110,7 @@ def user_deactivate(*, user: User, by) -> User:
     locked.is_active = False
     locked._holdings_checked = True
     locked.save(update_fields=["is_active"])
+    user_tokens_revoke(user=locked, by=by)  # reactivating him later brings no old token back
     user.is_active = False
     return locked
 
@@ -215,6 +218,7 @@ def user_handover(
                 locked.is_active = False
                 locked._holdings_checked = True
                 locked.save(update_fields=["is_active"])
+                user_tokens_revoke(user=locked, by=by)
                 summary.deactivated = True
         transaction.on_commit(lambda: _notify_new_holders(summary, by))
     if summary.deactivated:
