@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -20,6 +21,6 @@ class Role(models.TextChoices):
 class TokenStatus(models.TextChoices):
     """Where an API token stands; derived from its expiry and revocation, never stored."""
 
-    ACTIVE = "active", _("Active")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+    ACTIVE = "active", pgettext_lazy("API token", "Active")
+    EXPIRED = "expired", pgettext_lazy("API token", "Expired")
+    REVOKED = "revoked", pgettext_lazy("API token", "Revoked")
