@@ -23,10 +23,13 @@ that forgets the mixin never believes the header.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -82,10 +85,13 @@ def client_ip(request) -> str:
     if remote is None:
         return raw_remote.strip()
     networks = trusted_networks()
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if not networks or not is_trusted_proxy(remote, networks):
+        if forwarded and any(remote in network for network in _PROXY_LIKE if remote.version == network.version):
+            _warn_untrusted_proxy(remote)
         return str(remote)
     client = remote
-    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    hops = [hop for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
         address = parse_address(hop)
         if address is None:
@@ -94,6 +100,32 @@ def client_ip(request) -> str:
         if not is_trusted_proxy(address, networks):
             break
     return str(client)
+
+
+_warned: set[str] = set()
+#: Where a reverse proxy usually sits: loopback and the private networks (RFC 1918, unique local IPv6).
+_PROXY_LIKE = tuple(
+    ipaddress.ip_network(net)
+    for net in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
+)
+
+
+def _warn_untrusted_proxy(remote: Address) -> None:
+    """Once per address and process: a private address forwarding requests looks like a proxy nobody listed.
+
+    Then every user shares that address, and the lockout and the throttles
+    treat them as one client (docs/DEPLOY.md, "Reverse proxy").
+    """
+    if str(remote) in _warned:
+        return
+    _warned.add(str(remote))
+    logger.warning(
+        "Requests from %s carry X-Forwarded-For, but %s is not in TRUSTED_PROXIES: every client behind it "
+        "counts as %s for the sign-in lockout and throttles. List the proxy in TRUSTED_PROXIES (docs/DEPLOY.md).",
+        remote,
+        remote,
+        remote,
+    )
 
 
 class ClientAddressThrottleMixin:

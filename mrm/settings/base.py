@@ -19,6 +19,9 @@ DATA_DIR: Path = env.get_path("MRM_DATA_DIR", BASE_DIR / "data")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.get_str("DJANGO_SECRET_KEY", "")
+# Earlier secret keys, still accepted while rotating: sessions, password-reset links and API tokens
+# made under them keep working until they expire (docs/DEPLOY.md, "API tokens").
+SECRET_KEY_FALLBACKS = env.get_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = False
 ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

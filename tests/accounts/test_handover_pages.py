@@ -123,7 +123,9 @@ def test_closed_campaigns_are_no_orphans(admin_user, team):
     assert result.notes == ["Nothing is orphaned: every open item has an active holder."]
 
 
-def test_orphans_report_is_for_admins_and_leadership(orphans, admin_user, cmo, approver, marketer, finance_user, client):
+def test_orphans_report_is_for_admins_and_leadership(
+    orphans, admin_user, cmo, approver, marketer, finance_user, client
+):
     assert "orphans" in {r.slug for r in reports_for(admin_user)}
     assert "orphans" in {r.slug for r in reports_for(cmo)}
     assert "orphans" not in {r.slug for r in reports_for(approver)}

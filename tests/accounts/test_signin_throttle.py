@@ -7,9 +7,11 @@ a password spray that changed it on each try was never throttled.
 """
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -185,3 +187,20 @@ def test_the_sign_in_rate_limit_ignores_a_forged_header(marketer, password):
     # then the 31st is throttled: the rate is counted per real address
     assert [a.status_code for a in answers] == [200] * 30 + [429]
     assert token_api("marketer", password, REMOTE_ADDR=VICTIM).status_code == 200
+
+
+def test_an_administrator_lifts_the_pause_of_an_address(small_address_limit, marketer, password):
+    # given an office address paused after a spray from one of its machines
+    for n in range(small_address_limit):
+        token_api(f"nobody-{n}", "guess", REMOTE_ADDR=ATTACKER)
+    assert token_api("marketer", password, REMOTE_ADDR=ATTACKER).status_code == 429
+    # when an administrator looks, then lifts the pause
+    out = StringIO()
+    call_command("signin_throttle", ATTACKER, stdout=out)
+    assert f"{ATTACKER}: {small_address_limit + 1} failed sign-in attempts counted" in out.getvalue()
+    assert "paused" in out.getvalue()
+    call_command("signin_throttle", ATTACKER, "--reset", stdout=out)
+    # then sign-in from the address works again
+    assert token_api("marketer", password, REMOTE_ADDR=ATTACKER).status_code == 200
+    with pytest.raises(CommandError, match="not an IP address"):
+        call_command("signin_throttle", "office", stdout=out)

@@ -91,6 +91,20 @@ def test_ipv6_proxies_and_ipv4_mapped_connecting_addresses(behind_proxy):
     assert client_ip(request_from("::ffff:10.0.0.2", "198.51.100.7")) == "198.51.100.7"
 
 
+def test_a_proxy_nobody_listed_is_reported_once(caplog, monkeypatch):
+    monkeypatch.setattr("mrm.client_ip._warned", set())
+    # given a private address forwarding requests while TRUSTED_PROXIES is empty (a forgotten setting)
+    with caplog.at_level("WARNING", logger="mrm.client_ip"):
+        for _ in range(3):
+            assert client_ip(request_from("172.18.0.9", "198.51.100.7")) == "172.18.0.9"
+        # and a public client sending the header (nothing to configure)
+        client_ip(request_from("203.0.113.9", "198.51.100.7"))
+    # then the log says so, once, naming the address and the setting
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1, warnings
+    assert "172.18.0.9" in warnings[0] and "TRUSTED_PROXIES" in warnings[0]
+
+
 def test_the_environment_takes_addresses_and_networks(monkeypatch):
     monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,fd00::/8")
     assert env.get_networks("TRUSTED_PROXIES") == ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]
