@@ -69,6 +69,15 @@ def can_revoke_tokens_of(by, owner: User) -> bool:
     return by.pk == owner.pk or by.is_mrm_admin
 
 
+def _encodable(text: str) -> bool:
+    """A lone surrogate (``"\\ud800"`` in JSON) cannot be stored: refused, not a 500 from the database."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     """A token just issued, with its key: the only moment the key exists outside the client."""
@@ -89,8 +98,10 @@ def token_issue(*, user: User, name: str = "", now: datetime | None = None) -> I
         raise ValidationError(
             {"name": _("A token name has at most %(max)s characters.") % {"max": NAME_MAX_LENGTH}}, code="max_length"
         )
-    if "\x00" in name:
-        raise ValidationError({"name": _("A token name cannot contain a NUL character.")}, code="null_characters")
+    if "\x00" in name or not _encodable(name):
+        raise ValidationError(
+            {"name": _("A token name cannot contain a NUL character or broken characters.")}, code="invalid"
+        )
     if not user.is_active:
         raise ValidationError(_("An inactive user gets no API token."), code="inactive")
     now = now or timezone.now()

@@ -5,6 +5,7 @@ owner; a deactivated user's old token worked again once he was reactivated.
 """
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -87,6 +88,15 @@ def test_a_too_long_name_is_a_field_error_and_no_token(api_client, marketer, pas
     response = api_client.post(
         SIGN_IN, {"username": "marketer", "password": password, "name": "x" * 101}, format="json"
     )
+    assert response.status_code == 400
+    assert set(response.json()) == {"name"}
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["nul\x00name", "broken \ud800 surrogate"])
+def test_a_name_that_cannot_be_stored_is_a_field_error(api_client, marketer, password, name):
+    body = json.dumps({"username": "marketer", "password": password, "name": name})  # \u0000, \ud800
+    response = api_client.post(SIGN_IN, body, content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()) == {"name"}
     assert not ApiToken.objects.exists()
