@@ -27,6 +27,7 @@ once, and at rest the counter holds the failures. The address is
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 
@@ -34,9 +35,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle
 
 from mrm.client_ip import ClientAddressThrottleMixin, client_ip
+
+logger = logging.getLogger(__name__)
+
+#: The shared cache is down (Redis stopped): the throttle steps aside rather than turn every sign-in
+#: into a 500; the per-user lockout (in the database) still holds.
+CACHE_DOWN = (RedisError, OSError)
 
 _COUNT_KEY = "mrm:signin:failures:{address}"
 _UNTIL_KEY = "mrm:signin:window-ends:{address}"
@@ -77,7 +85,10 @@ def failures(address: str) -> int:
 
 def seconds_left(address: str) -> int:
     """Until the address's window ends (what ``Retry-After`` says); the whole window if unknown."""
-    until = cache.get(_keys(address)[1])
+    try:
+        until = cache.get(_keys(address)[1])
+    except CACHE_DOWN:
+        until = None
     if until is None:
         return window_seconds()
     return max(1, math.ceil(until - time.time()))
@@ -86,7 +97,14 @@ def seconds_left(address: str) -> int:
 def attempt_begin(request) -> bool:
     """Reserve a sign-in attempt for the request's address; False when the address is past its limit."""
     address = client_ip(request)
-    if _reserve(address) > failure_limit():
+    try:
+        number = _reserve(address)
+    except CACHE_DOWN as exc:
+        logger.warning(
+            "Sign-in throttle skipped, the cache is unreachable (%s); the per-user lockout still holds.", exc
+        )
+        return True
+    if number > failure_limit():
         setattr(request, THROTTLED, True)
         return False
     setattr(request, _RESERVED, getattr(request, _RESERVED, 0) + 1)
@@ -99,7 +117,7 @@ def attempt_succeeded(request) -> None:
     if not reserved:
         return
     setattr(request, _RESERVED, reserved - 1)
-    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing left to give back
+    with contextlib.suppress(ValueError, *CACHE_DOWN):  # the window ended meanwhile: nothing to give back
         cache.decr(_keys(client_ip(request))[0])
 
 
@@ -150,3 +168,10 @@ class SignInRateThrottle(ClientAddressThrottleMixin, AnonRateThrottle):
 
     scope = "signin"
     rate = "30/min"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CACHE_DOWN as exc:
+            logger.warning("Sign-in rate limit skipped, the cache is unreachable (%s).", exc)
+            return True

@@ -204,3 +204,20 @@ def test_an_administrator_lifts_the_pause_of_an_address(small_address_limit, mar
     assert token_api("marketer", password, REMOTE_ADDR=ATTACKER).status_code == 200
     with pytest.raises(CommandError, match="not an IP address"):
         call_command("signin_throttle", "office", stdout=out)
+
+
+def test_with_the_shared_cache_down_sign_in_still_works(client, marketer, password, settings, caplog):
+    # given the cache pointing at a Redis that is not running
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    # when the marketer signs in on the page and through the API
+    with caplog.at_level("WARNING", logger="accounts.throttling"):
+        page = login_form(client, "marketer", password, REMOTE_ADDR=VICTIM)
+        api = token_api("marketer", password, REMOTE_ADDR=VICTIM)
+    # then both work: the throttle steps aside and says so in the log
+    assert page.status_code == 302 and api.status_code == 200
+    assert any("cache is unreachable" in record.getMessage() for record in caplog.records)
+    # and a wrong password is still a plain refusal, with the lockout counting it
+    assert token_api("marketer", "guess", REMOTE_ADDR=VICTIM).status_code == 400
+    assert AccessAttempt.objects.get(username="marketer").failures_since_start == 1
