@@ -2,12 +2,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.choices import TokenStatus
 from accounts.holdings import deactivation_blockers
-from accounts.models import Membership, Team, User
+from accounts.models import ApiToken, Membership, Team, User
 from accounts.services import deactivation_refusal, user_deactivate
+from accounts.tokens import token_revoke, user_tokens_revoke
 
 
 class MRMUserChangeForm(UserChangeForm):
@@ -38,7 +41,7 @@ class TeamMembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     form = MRMUserChangeForm
     inlines = [MembershipInline]
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "revoke_api_tokens"]
     list_display = [
         "username",
         "display_name",
@@ -90,6 +93,16 @@ class UserAdmin(DjangoUserAdmin):
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
+    @admin.action(description=_("Revoke every API token of the selected users"))
+    def revoke_api_tokens(self, request, queryset):
+        revoked = sum(user_tokens_revoke(user=user, by=request.user) for user in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d API token was revoked.", "%(count)d API tokens were revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
     @admin.display(description=_("roles"))
     def role_list(self, obj):
         return ", ".join(sorted(obj.roles))
@@ -114,3 +127,80 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["team", "is_champion", "is_lead"]
     search_fields = ["user__username", "user__display_name", "team__name"]
     autocomplete_fields = ["user", "team"]
+
+
+class TokenStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return TokenStatus.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == TokenStatus.ACTIVE:
+            return queryset.in_force(now)
+        if self.value() == TokenStatus.EXPIRED:
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == TokenStatus.REVOKED:
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens, to revoke a leaked one or a leaver's; keys are never shown (only hashes are kept).
+
+    Tokens are issued by their owners (profile page, ``POST /api/v1/auth/token/``)
+    and never edited or deleted here: revoking keeps the record of who and when.
+    """
+
+    list_display = ["name", "user", "prefix", "status_badge", "created_at", "last_used_at", "expires_at", "revoked_by"]
+    list_filter = [TokenStatusFilter, "expires_at"]
+    search_fields = ["name", "prefix", "user__username", "user__display_name", "user__email"]
+    list_select_related = ["user", "revoked_by"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    fields = readonly_fields
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # Revoking needs only the view permission of the model plus being an MRM admin (tokens.can_revoke_tokens_of).
+        actions = super().get_actions(request)
+        if not request.user.is_mrm_admin:
+            actions.pop("revoke_tokens", None)
+        return actions
+
+    @admin.display(description=_("status"))
+    def status_badge(self, obj):
+        return obj.status.label
+
+    @admin.action(description=_("Revoke selected API tokens"))
+    def revoke_tokens(self, request, queryset):
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+            token_revoke(token=token, by=request.user)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d API token was revoked.", "%(count)d API tokens were revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -15,3 +16,11 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     LEADERSHIP = "leadership", _("Leadership")
     ADMIN = "admin", _("Administrator")
+
+
+class TokenStatus(models.TextChoices):
+    """Where an API token stands; derived from its expiry and revocation, never stored."""
+
+    ACTIVE = "active", pgettext_lazy("API token", "Active")
+    EXPIRED = "expired", pgettext_lazy("API token", "Expired")
+    REVOKED = "revoked", pgettext_lazy("API token", "Revoked")

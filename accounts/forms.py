@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, time_zone_choices
+from accounts.tokens import NAME_MAX_LENGTH
 
 
 class ProfileForm(forms.ModelForm):
@@ -11,6 +12,16 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "first_name", "last_name", "email", "language", "time_zone"]
+
+
+class TokenForm(forms.Form):
+    """A new API token for the signed-in user: a name saying which integration will hold it."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("Which integration or script will use it, e.g. “Accounting sync”."),
+    )
 
 
 class LanguageForm(forms.Form):

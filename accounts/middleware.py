@@ -1,10 +1,14 @@
-"""Per-request account work: the user's language and time zone, and when they were last seen."""
+"""Per-request account work: the user's language and time zone, when they were last seen, sign-in throttling."""
 
 import zoneinfo
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone, translation
+
+from accounts import throttling
 
 
 class UserPreferencesMiddleware:
@@ -63,3 +67,28 @@ def record_last_seen(user, *, now=None) -> bool:
     get_user_model()._default_manager.filter(pk=user.pk).update(last_seen_at=now)
     user.last_seen_at = now
     return True
+
+
+class SignInThrottleMiddleware:
+    """A sign-in refused for its address (``accounts.throttling``) answers 429 with the reason and ``Retry-After``.
+
+    The login form would otherwise just say "wrong password"; the address's
+    owner reads that sign-in from there is paused and for how long. The API's
+    token endpoint answers its own 429 (a DRF ``Throttled``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not throttling.is_throttled(request) or response.status_code == 429:
+            return response
+        message = throttling.throttled_message(request)
+        retry_after = str(throttling.seconds_left(throttling.client_ip(request)))
+        if request.path.startswith("/api/"):
+            throttled = JsonResponse({"detail": message}, status=429)
+        else:
+            throttled = render(request, "registration/throttled.html", {"message": message}, status=429)
+        throttled["Retry-After"] = retry_after
+        return throttled

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.choices import Role
-from accounts.querysets import TeamQuerySet, UserManager
+from accounts.choices import Role, TokenStatus
+from accounts.querysets import ApiTokenQuerySet, TeamQuerySet, UserManager
 
 
 def validate_time_zone(value: str) -> None:
@@ -137,3 +138,63 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.team}"
+
+
+class ApiToken(models.Model):
+    """A credential for the REST API (PRODUCT.md §8): named, expiring, revocable by its owner and by admins.
+
+    Only a keyed hash of the key is stored (``digest``: HMAC-SHA256 under the
+    secret key, see ``accounts.tokens``), so a copy of the database or a
+    glance at the admin gives nobody a working token; the key itself is shown
+    once, when it is issued. ``prefix`` (its first characters) lets the owner
+    tell his tokens apart. A revoked token keeps its row, with who revoked it
+    and when, for the record.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("begins with"), max_length=12, editable=False)
+    digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("revoked by"),
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_apitoken_user_revoked")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def in_force(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    @property
+    def status(self) -> TokenStatus:
+        """Active, expired or revoked: one word for the badge, the admin and the API."""
+        if self.is_revoked:
+            return TokenStatus.REVOKED
+        return TokenStatus.EXPIRED if self.is_expired else TokenStatus.ACTIVE

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 
 
 class TeamQuerySet(models.QuerySet):
@@ -29,3 +30,19 @@ class UserQuerySet(models.QuerySet):
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     pass
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each user sees his own tokens only (in force or expired), never another's, nor revoked ones.
+
+        A token is a credential: nobody else needs to know it exists. Admins
+        revoke anyone's in the Django admin and by deactivating the user.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, revoked_at__isnull=True)
+
+    def in_force(self, now=None):
+        """Tokens that still authenticate: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())

@@ -16,7 +16,7 @@ from django.conf import settings
 from accounts.choices import Role
 
 # Apps outside MRM whose permissions the admin role also needs in the Django admin.
-ADMIN_EXTRA_APP_LABELS = ("auth", "authtoken")
+ADMIN_EXTRA_APP_LABELS = ("auth",)
 
 
 def mrm_app_configs() -> list[AppConfig]:

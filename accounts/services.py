@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.holdings import Holding, deactivation_blockers, holdings_of, holdings_providers
 from accounts.models import Membership, Team, User
+from accounts.tokens import user_tokens_revoke
 
 
 def user_set_language(*, user: User, language: str) -> User:
@@ -95,7 +96,8 @@ def user_deactivate(*, user: User, by) -> User:
     and requests without anyone answerable for them: while any holdings
     provider still finds something that would be stranded (its blocking
     items, ``deactivation_blockers``), the deactivation is refused with the
-    list, and the handover (``user_handover``) is the way out.
+    list, and the handover (``user_handover``) is the way out. His API tokens
+    are revoked with it, so none works again if he is ever reactivated.
     """
     _require_admin(by)
     if by.pk == user.pk:
@@ -109,6 +111,7 @@ def user_deactivate(*, user: User, by) -> User:
     locked.is_active = False
     locked._holdings_checked = True
     locked.save(update_fields=["is_active"])
+    user_tokens_revoke(user=locked, by=by)  # reactivating him later brings no old token back
     user.is_active = False
     return locked
 
@@ -217,6 +220,7 @@ def user_handover(
                 locked.is_active = False
                 locked._holdings_checked = True
                 locked.save(update_fields=["is_active"])
+                user_tokens_revoke(user=locked, by=by)
                 summary.deactivated = True
         transaction.on_commit(lambda: _notify_new_holders(summary, by))
     if summary.deactivated:

@@ -1,4 +1,4 @@
-"""Account pages: profile, language, and the admins' users list and handover; login uses Django's views."""
+"""Account pages: profile and API tokens, language, and the admins' users list and handover; login uses Django's views."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,14 +13,30 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import services, tokens
 from accounts.choices import Role
-from accounts.forms import HandoverForm, LanguageForm, ProfileForm, UserFilterForm
+from accounts.forms import HandoverForm, LanguageForm, ProfileForm, TokenForm, UserFilterForm
 from accounts.holdings import holding_counts, holdings_of, holdings_providers
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.services import user_set_language
+
+
+def _profile_page(request, *, form=None, token_form=None, issued=None, status=200):
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form or ProfileForm(instance=request.user),
+            "token_form": token_form or TokenForm(),
+            "tokens": ApiToken.objects.visible_to(request.user),
+            "token_days": settings.MRM_TOKEN_DAYS,
+            "issued": issued,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -32,7 +48,34 @@ def profile(request):
             translation.activate(form.instance.language)
         messages.success(request, _("Your profile was saved."))
         return HttpResponseRedirect(reverse("accounts:profile"))
-    return render(request, "accounts/profile.html", {"form": form})
+    return _profile_page(request, form=form)
+
+
+@login_required
+@require_POST
+@never_cache
+def token_create(request):
+    """Issue a named API token and show its key on this one page (never stored, never shown again)."""
+    token_form = TokenForm(request.POST)
+    if not token_form.is_valid():
+        return _profile_page(request, token_form=token_form, status=400)
+    try:
+        issued = tokens.token_issue(user=request.user, name=token_form.cleaned_data["name"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            token_form.add_error("name", message)
+        return _profile_page(request, token_form=token_form, status=400)
+    return _profile_page(request, issued=issued)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    """Revoke one of the signed-in user's tokens; another user's token is a 404."""
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=pk)
+    tokens.token_revoke(token=token, by=request.user)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return HttpResponseRedirect(reverse("accounts:profile") + "#api-tokens")
 
 
 @require_POST

@@ -6,6 +6,7 @@ Settings modules import from here; nothing else in the project touches
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,14 +43,17 @@ def get_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
-def get_int(name: str, default: int) -> int:
+def get_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {raw!r}.")
+    return value
 
 
 def get_decimal(name: str, default: str) -> Decimal:
@@ -71,6 +75,24 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def get_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or CIDR networks (``10.0.0.0/8, 192.0.2.7, fd00::/8``).
+
+    Returned normalised (``192.0.2.7`` becomes ``192.0.2.7/32``); anything that
+    is not an address or a network refuses to start, so a typo cannot silently
+    trust nobody (or everybody).
+    """
+    networks = []
+    for item in get_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} takes IP addresses or CIDR networks separated by commas, not {item!r}."
+            ) from exc
+    return networks
 
 
 def get_path(name: str, default: Path) -> Path:

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import ObtainTokenView, TeamViewSet, UserViewSet
+from accounts.api.views import ApiTokenViewSet, ObtainTokenView, TeamViewSet, UserViewSet
 from approvals.api.views import ApprovalRequestViewSet, DelegationViewSet, WorkflowTemplateViewSet
 from budgets.api.views import (
     BudgetAllocationViewSet,
@@ -34,6 +34,7 @@ from reports.api.views import ReportRunViewSet, ReportViewSet
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
+router.register("auth/tokens", ApiTokenViewSet, basename="auth-token-item")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("tasks", TaskViewSet, basename="task")

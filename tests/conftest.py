@@ -117,6 +117,15 @@ def admin_user(db):
     return UserFactory(username="admin", roles=["admin"])
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: the sign-in throttle and the API's rate limits count per client
+    address there, and one test's failed sign-ins must not throttle the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -2,7 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Team, User
+from accounts.choices import TokenStatus
+from accounts.models import ApiToken, Team, User
+from accounts.tokens import NAME_MAX_LENGTH
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -40,10 +42,33 @@ class UserSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("Username"))
     password = serializers.CharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(
+        label=_("Token name"),
+        required=False,
+        allow_blank=True,
+        max_length=NAME_MAX_LENGTH,
+        help_text=_('Which integration holds the token (default "Token").'),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    """A token just issued: ``token`` is the key, shown this once; the rest describes it."""
+
+    token = serializers.CharField(read_only=True, help_text=_("The key: send it as `Authorization: Token <key>`."))
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """One of the caller's tokens; the key itself is never shown again, only how it begins."""
+
+    status = serializers.ChoiceField(choices=TokenStatus.choices, read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "expires_at", "status"]
+        read_only_fields = fields
 
 
 class HandoverRequestSerializer(serializers.Serializer):

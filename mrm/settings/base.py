@@ -19,6 +19,9 @@ DATA_DIR: Path = env.get_path("MRM_DATA_DIR", BASE_DIR / "data")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.get_str("DJANGO_SECRET_KEY", "")
+# Earlier secret keys, still accepted while rotating: sessions, password-reset links and API tokens
+# made under them keep working until they expire (docs/DEPLOY.md, "API tokens").
+SECRET_KEY_FALLBACKS = env.get_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = False
 ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -34,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # third party
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # turns a sign-in refused for its address (accounts.throttling) into the "paused" page.
+    "accounts.middleware.SignInThrottleMiddleware",
     # axes goes last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,6 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Before any password is checked: an address with too many recent failures is refused.
+    "accounts.throttling.AddressThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -141,14 +147,31 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login lockout (django-axes): a username is locked for an address after
-# repeated failures; the lockout page says so and when to try again.
+# The client's address (docs/DEPLOY.md): X-Forwarded-For is believed only from
+# these proxies (addresses or CIDR networks). Empty: the connecting address is
+# the client. Read by one function, mrm.client_ip.client_ip, for everything below.
+TRUSTED_PROXIES = env.get_networks("TRUSTED_PROXIES")
+
+# Login lockout (django-axes): a username is locked for a client address after
+# repeated failures; the lockout page says so and when to try again. Behind a
+# proxy the address is the real client's, so an attacker locks the user out for
+# his own address only.
 AXES_FAILURE_LIMIT = env.get_int("MRM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env.get_int("MRM_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "mrm.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Per-address sign-in throttle (accounts.throttling): one address failing this
+# many times within the window, whatever the usernames, is refused (429) for
+# the rest of the window. It locks no user: the same people sign in from
+# elsewhere. Counted in the shared cache (Redis in production).
+MRM_LOGIN_ADDRESS_FAILURE_LIMIT = env.get_int("MRM_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+MRM_LOGIN_ADDRESS_WINDOW_MINUTES = env.get_int("MRM_LOGIN_ADDRESS_WINDOW_MINUTES", 15, minimum=1)
+
+# API tokens (accounts.tokens): each expires this many days after it was issued.
+MRM_TOKEN_DAYS = env.get_int("MRM_TOKEN_DAYS", 90, minimum=1)
 
 # --- internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -275,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call is then a 401 with
         # `WWW-Authenticate: Token`, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -296,13 +319,17 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF's default get_ident would believe X-Forwarded-For from anyone; MRM's
+    # throttles use mrm.client_ip (TRUSTED_PROXIES), and any other sees the
+    # connecting address only.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MRM API",
     "DESCRIPTION": (
         "Marketing Resource Management: campaigns, funding requests, approvals and reports. "
         "Authenticate with a session (browser) or `Authorization: Token <token>` "
-        "obtained from `POST /api/v1/auth/token/`."
+        "obtained from `POST /api/v1/auth/token/` (it expires; list and revoke yours at `/api/v1/auth/tokens/`)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -322,6 +349,7 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "materials.choices.MaterialKind",
         # a user's language, a help article's language and the language its reader asked for
         "LanguageEnum": LANGUAGES,
+        "ApiTokenStatusEnum": "accounts.choices.TokenStatus",
     },
 }
 

@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.middleware import record_last_seen
 from accounts.models import User
+from accounts.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +65,9 @@ def test_within_the_hour_nothing_is_written(client, marketer):
 
 def test_api_token_requests_count_as_activity(marketer):
     # given an integration with the marketer's token
-    token = Token.objects.create(user=marketer)
+    key = token_issue(user=marketer, name="integration").key
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     # when it calls the API twice
     with CaptureQueriesContext(connection) as first:
         assert api.get("/api/v1/users/me/").status_code == 200

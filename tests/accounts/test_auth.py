@@ -114,18 +114,26 @@ class TestApiToken:
     def test_token_for_valid_credentials(self, api_client, marketer, password):
         response = api_client.post(self.url, {"username": "marketer", "password": password}, format="json")
         assert response.status_code == 200
-        assert set(response.json()) == {"token"}  # the integration contract: {"token": ...}
-        token = response.json()["token"]
+        body = response.json()
+        # the integration contract {"token": ...}, now with what describes the token
+        assert set(body) == {"token", "id", "name", "expires_at"}
+        assert body["name"] == "Token"
+        token = body["token"]
         # and the token authenticates later calls
         api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         me = api_client.get("/api/v1/users/me/")
         assert me.status_code == 200
         assert me.json()["username"] == "marketer"
 
-    def test_same_token_on_second_request(self, api_client, marketer, password):
+    def test_each_sign_in_issues_a_new_token_and_both_work(self, api_client, marketer, password):
+        # given two sign-ins of the same user (only hashes are stored: there is no old key to hand back)
         first = api_client.post(self.url, {"username": "marketer", "password": password}, format="json").json()
         second = api_client.post(self.url, {"username": "marketer", "password": password}, format="json").json()
-        assert first == second
+        # then they are two tokens, each working
+        assert first["token"] != second["token"] and first["id"] != second["id"]
+        for body in (first, second):
+            api_client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+            assert api_client.get("/api/v1/users/me/").json()["username"] == "marketer"
 
     def test_bad_credentials_are_a_400_with_a_message(self, api_client, marketer):
         response = api_client.post(self.url, {"username": "marketer", "password": "bad"}, format="json")

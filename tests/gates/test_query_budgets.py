@@ -17,7 +17,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from accounts.tokens import token_issue
 from approvals.choices import SubjectKind
 from approvals.models import Delegation
 from approvals.services import approval_comment, approval_submit
@@ -67,6 +69,28 @@ def test_users_list_queries_do_not_grow_with_rows(assert_constant_queries, api_a
 def test_teams_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer):
     client = api_as(marketer)
     assert_constant_queries(lambda: client.get("/api/v1/teams/?page_size=100"), TeamFactory)
+
+
+def test_api_token_list_queries_do_not_grow_with_rows(assert_constant_queries, marketer):
+    # given an integration calling with one of the marketer's tokens
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=marketer, name='reader').key}")
+    # when it lists the marketer's tokens with 1 and with 50 more
+    # then it costs the same number of queries
+    assert_constant_queries(
+        lambda: client.get("/api/v1/auth/tokens/?page_size=100"),
+        lambda: token_issue(user=marketer, name=f"Token {next(numbers)}"),
+    )
+
+
+def test_profile_token_list_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer):
+    client.force_login(marketer)
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("accounts:profile")),
+        lambda: token_issue(user=marketer, name=f"Integration {next(numbers)}"),
+        shows=lambda issued: issued.token.name,
+    )
 
 
 # --- campaigns: calendar, board, timeline, feeds, channels ----------------------------------------

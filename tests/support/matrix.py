@@ -211,10 +211,10 @@ class World:
         return factory(self)
 
     def token(self, role: str) -> str:
-        from rest_framework.authtoken.models import Token
+        from accounts.tokens import token_issue
 
         if role not in self.tokens:
-            self.tokens[role] = Token.objects.get_or_create(user=self.users[role])[0].key
+            self.tokens[role] = token_issue(user=self.users[role], name="matrix").key
         return self.tokens[role]
 
 

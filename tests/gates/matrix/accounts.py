@@ -1,10 +1,13 @@
-"""Permission matrix rows of accounts: sign-in, passwords, profile, users and teams."""
+"""Permission matrix rows of accounts: sign-in, passwords, profile, API tokens, users and teams."""
 
+from accounts.tokens import token_issue
 from tests.factories import UserFactory
-from tests.support.matrix import LOGIN, NOT_ALLOWED, PUBLIC, SIGNED_IN, Resource, Route, expect, only
+from tests.support.matrix import LOGIN, NOT_ALLOWED, NOT_FOUND, OK, PUBLIC, SIGNED_IN, Resource, Route, expect, only
 
 NOWHERE = expect(NOT_ALLOWED, anonymous=NOT_ALLOWED)
 ADMINS = only("admin")
+#: One user's own object: his alone; anybody else's request is a 404 (its existence is nobody's business).
+OWNER_ONLY = expect(NOT_FOUND, marketer=OK)
 
 RESOURCES = [
     Resource(
@@ -30,6 +33,19 @@ RESOURCES = [
             "accounts:set_language": NOWHERE,
             "POST accounts:set_language": Route(PUBLIC, data={"language": "ru"}),
         },
+    ),
+    Resource(
+        "API tokens (the caller's own, PRODUCT.md §8)",
+        {
+            "GET /api/v1/auth/tokens/": SIGNED_IN,
+            "GET /api/v1/auth/tokens/{id}/": OWNER_ONLY,
+            "DELETE /api/v1/auth/tokens/{id}/": OWNER_ONLY,
+            "accounts:token_create": expect(NOT_ALLOWED, anonymous=LOGIN),
+            "POST accounts:token_create": Route(SIGNED_IN, data={"name": "Matrix"}),
+            "accounts:token_revoke": expect(NOT_ALLOWED, anonymous=LOGIN),
+            "POST accounts:token_revoke": OWNER_ONLY | {"anonymous": LOGIN},
+        },
+        obj=lambda world: token_issue(user=world.marketer, name="CRM").token,
     ),
     Resource(
         "users",
