@@ -2,9 +2,9 @@
 (issue 14 item 4; PRODUCT.md §7, §8)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import token_issue
 from tests.help.factories import HelpArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_a_token_client_reads_in_the_users_saved_language(asker, bilingual):
     asker.language = "ru"
     asker.save(update_fields=["language"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=asker).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=asker).key}")
     assert by_slug(client.get(URL))["budgets"]["language"] == "ru"
     # and without a saved language, Accept-Language decides
     asker.language = ""

@@ -118,15 +118,15 @@ def outage_client():
 
 def test_an_api_call_during_an_outage_answers_a_json_503(outage_client, marketer, monkeypatch):
     # given the database fails when the API authenticates the token
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import token_issue
 
-    token = Token.objects.create(user=marketer)
+    token = token_issue(user=marketer)
     error = real_connection_error()
 
     def unreachable(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("rest_framework.authentication.TokenAuthentication.authenticate_credentials", unreachable)
+    monkeypatch.setattr("accounts.authentication.ApiTokenAuthentication.authenticate_credentials", unreachable)
     # when an integration lists campaigns
     response = outage_client.get("/api/v1/campaigns/", headers={"Authorization": f"Token {token.key}"})
     # then it reads a 503 it can retry, in JSON
