@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mrm.api import NoteField
 from reports.choices import ColumnType, ExportFormat
 from reports.models import ReportRun
 
@@ -130,6 +131,8 @@ def result_data(result) -> dict:
 class ReportRunSerializer(serializers.ModelSerializer):
     params = serializers.DictField(child=serializers.CharField(), required=False)
     download_url = serializers.SerializerMethodField()
+    # Why it failed, in the reader's language (a lost worker is a system note, mrm.messages).
+    error = NoteField()
 
     class Meta:
         model = ReportRun
@@ -142,6 +145,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "progress",
             "rows",
             "error",
+            "attempts",
             "file_name",
             "download_url",
             "created_at",
@@ -154,6 +158,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "progress",
             "rows",
             "error",
+            "attempts",
             "file_name",
             "download_url",
             "created_at",
