@@ -150,3 +150,24 @@ def test_a_message_waiting_too_long_shows_as_an_outbox_backlog(client, settings)
 def test_health_is_never_cached(client):
     response = client.get("/health/ready/")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.redis
+def test_with_redis_up_and_no_worker_health_is_degraded_but_ready(client, use_broker, redis_cache, settings):
+    from tests.support.servers import RedisServer
+
+    settings.MRM_HEALTH_WORKER_TIMEOUT = 0.5
+    with RedisServer() as server:
+        # given a real Redis (broker and cache) and no worker running
+        use_broker(server.url)
+        redis_cache(server.url)
+        record_heartbeat_task()
+        # when the health endpoints are asked
+        live, ready = client.get("/health/"), client.get("/health/ready/")
+        # then the missing worker degrades, named, and the process stays ready
+        assert live.status_code == 200
+        body = live.json()
+        assert body["status"] == "degraded" and body["failing"] == ["workers"]
+        assert body["checks"]["workers"] == {"status": "missing", "answered": 0}
+        assert body["checks"]["broker"] == {"status": "ok"} and body["checks"]["cache"] == {"status": "ok"}
+        assert ready.status_code == 200

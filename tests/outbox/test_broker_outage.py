@@ -119,3 +119,9 @@ def test_a_decision_and_a_report_run_survive_redis_stopped_and_are_delivered_onc
     assert Message.objects.filter(dispatched_at__lte=timezone.now()).count() >= 2
     # and the site is ready again
     wait_until(lambda: client.get("/health/ready/").status_code == 200, what="ready after Redis came back")
+    # and this web process, whose connections Redis dropped, hands new work over itself again, at once
+    stop(production_like.pop("relay"))
+    time.sleep(1.5)  # past MRM_OUTBOX_PAUSE_SECONDS
+    assert client.post("/reports/campaign-status/export/", {"format": "xlsx", "background": "1"}).status_code == 302
+    again = Message.objects.get(task="reports.tasks.run_report_task", args=[ReportRun.objects.latest("pk").pk])
+    assert (again.state, again.attempts) == (MessageState.DISPATCHED, 1)

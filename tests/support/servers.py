@@ -24,7 +24,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-BASE_DIR = Path(settings.BASE_DIR)
+
+def _base_dir() -> Path:
+    return Path(settings.BASE_DIR)
 
 
 def free_port() -> int:
@@ -125,7 +127,7 @@ def start_worker(
         args.append("--concurrency=1")
     args += ["-n", f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h", "--without-mingle", "--without-gossip"]
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+    return subprocess.Popen(args, cwd=_base_dir(), env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 def start_relay(env: dict[str, str], *, log: Path | None = None) -> subprocess.Popen:
@@ -133,7 +135,7 @@ def start_relay(env: dict[str, str], *, log: Path | None = None) -> subprocess.P
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_outbox_relay", "--interval", "1"],
-        cwd=BASE_DIR,
+        cwd=_base_dir(),
         env=env,
         stdout=output,
         stderr=subprocess.STDOUT,
