@@ -310,3 +310,23 @@ def test_a_failing_sweep_does_not_stop_the_others(monkeypatch):
     assert handled["tests.broken"] is None and handled["tests.counting"] == 2
     # every app's sweep is registered: report runs and material previews
     assert {"reports.runs", "materials.previews"} <= set(handled)
+
+
+def test_no_app_queues_a_task_around_the_outbox():
+    """``.delay()``, ``apply_async`` or ``send_task`` in app code would lose the side effect when the broker is down."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    pattern = re.compile(r"\.(delay|apply_async|send_task)\(")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.glob("*/**/*.py")
+        # the outbox itself is the one place that hands tasks to Celery
+        if path.parts[len(root.parts)] not in {"outbox", ".venv", "tests", "node_modules", "staticfiles", "data"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert offenders == [], "record side effects with outbox.services.enqueue instead"
