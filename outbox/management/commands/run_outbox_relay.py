@@ -42,11 +42,12 @@ class Command(BaseCommand):
         if not once:
             logger.info("outbox relay: started, a round every %ss", interval)
         while not stopping:
-            close_old_connections()  # a restarted database is reconnected, not fatal
             try:
                 result = relay_due()
             except DatabaseError as exc:
                 logger.warning("outbox relay: the database is not answering (%s); trying again", exc)
+            except Exception:  # keep relaying: one bad round must not stop the process
+                logger.exception("outbox relay: the round failed; trying again")
             else:
                 if result:
                     logger.info(
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                     )
             if once:
                 break
+            close_old_connections()  # between rounds: a restarted database is reconnected, not fatal
             deadline = time.monotonic() + interval
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(0.2, interval))
