@@ -7,7 +7,7 @@ start:  ## Install, migrate, seed demo data, run web + scheduler (SQLite, no ser
 test:  ## The full test suite (SQLite by default; DATABASE_URL/REDIS_URL switch)
 	scripts/test.sh $(ARGS)
 
-stack:  ## The same on PostgreSQL + Redis with a Celery worker and beat
+stack:  ## The same on PostgreSQL + Redis with a Celery worker, beat and the outbox relay
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mrm} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} scripts/start.sh
 

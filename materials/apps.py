@@ -34,3 +34,8 @@ class MaterialsConfig(AppConfig):
         from materials import holdings
 
         holdings.register()
+        # Previews whose task was lost are asked for again, then given up (outbox sweeper).
+        from materials.services import previews_sweep
+        from outbox.sweeper import register_sweep
+
+        register_sweep("materials.previews", previews_sweep)

@@ -1,7 +1,8 @@
 """Every write of materials (PRODUCT.md §5): create, upload a version, submit, react to decisions.
 
 Uploads are validated by content (``materials.files``) and stored under a
-random name; previews are made after commit by a Celery task. Submitting
+random name; previews are made by a Celery task recorded in the outbox with
+the upload (and asked for again by the sweeper if it is lost). Submitting
 opens an approval request (kind ``material_version``) on the latest version;
 a version uploaded after "request changes" resubmits by itself, so the
 workflow restarts on the new version while the decisions on the old one stay
@@ -11,6 +12,9 @@ on record against it. The approvals engine calls back the ``on_*`` functions
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -29,9 +33,15 @@ from materials.models import Material, MaterialVersion
 from mrm.exceptions import StateConflict
 from mrm.messages import decode_note
 from mrm.messages import note as make_note
+from outbox.services import enqueue, recently_enqueued
 
 TITLE_MAX = 200
 NOTE_MAX = 4000
+PREVIEWS_TASK = "materials.tasks.generate_material_previews_task"
+
+
+def previews_dedupe_key(version_id: int) -> str:
+    return f"materials.previews:{version_id}"
 
 
 def _text(value, *, field: str, limit: int, required: bool = False) -> str:
@@ -180,9 +190,7 @@ def _record_version(locked, material, stored, file, file_type, *, number, note, 
         else:  # the system's own reason, rendered in each reader's language
             _submit(locked, version, by=by, system_reason=previous_reason or make_note(NOTE_NEW_VERSION))
     if file_type.preview:
-        from materials.tasks import generate_material_previews_task
-
-        transaction.on_commit(lambda: generate_material_previews_task.delay(version.pk))
+        enqueue(PREVIEWS_TASK, args=[version.pk], dedupe_key=previews_dedupe_key(version.pk))
     material.refresh_from_db()
     return version
 
@@ -253,6 +261,31 @@ def version_previews_generate(*, version_id: int) -> str | None:
             status, names = PreviewStatus.FAILED, []
     MaterialVersion.objects.filter(pk=version_id).update(previews=names, preview_status=status)
     return status
+
+
+def previews_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Previews still being prepared long after the upload: ask again, or give them up.
+
+    Their task was lost (a worker killed mid-render, a broker that lost its
+    queue). Past ``MRM_PREVIEW_STUCK_MINUTES`` the task is recorded again
+    through the outbox, at most once per that period; past
+    ``MRM_PREVIEW_GIVE_UP_HOURS`` the version shows "could not be prepared"
+    (the file itself is unaffected and downloadable). Returns how many
+    versions were handled.
+    """
+    now = now or timezone.now()
+    stuck_since = now - datetime.timedelta(minutes=settings.MRM_PREVIEW_STUCK_MINUTES)
+    give_up_before = now - datetime.timedelta(hours=settings.MRM_PREVIEW_GIVE_UP_HOURS)
+    pending = MaterialVersion.objects.filter(preview_status=PreviewStatus.PENDING)
+    handled = pending.filter(created_at__lt=give_up_before).update(preview_status=PreviewStatus.FAILED)
+    for version_id in pending.filter(created_at__lt=stuck_since).values_list("pk", flat=True):
+        key = previews_dedupe_key(version_id)
+        if recently_enqueued(dedupe_key=key, since=stuck_since):
+            continue
+        with transaction.atomic():
+            enqueue(PREVIEWS_TASK, args=[version_id], dedupe_key=key)
+        handled += 1
+    return handled
 
 
 # --- the approvals engine calls back (inside its transaction, request row locked) ---------

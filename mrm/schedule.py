@@ -11,6 +11,22 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "mrm.tasks.record_heartbeat_task",
         "schedule": timedelta(minutes=1),
     },
+    # outbox (docs/OPERATIONS.md): side effects the relay process has not handed over yet. In the
+    # embedded default this runs in the scheduler's own process, the relay of that mode; with a
+    # broker it is a second path beside `manage.py run_outbox_relay` (claims keep it single).
+    "outbox-relay": {
+        "task": "outbox.tasks.relay_outbox_task",
+        "schedule": timedelta(seconds=30),
+    },
+    # jobs stuck past their limit (a worker killed mid-run): restarted or failed with the reason
+    "outbox-sweep": {
+        "task": "outbox.tasks.sweep_stuck_jobs_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "outbox-purge": {
+        "task": "outbox.tasks.purge_dispatched_messages_task",
+        "schedule": timedelta(days=1),
+    },
     # approvals (PRODUCT.md §5): idempotent, so the hourly runs never send twice
     "approvals-stage-reminders": {
         "task": "approvals.tasks.send_stage_reminders_task",

@@ -78,6 +78,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("health/", platform_views.health, name="health"),
+    path("health/ready/", platform_views.health_ready, name="health_ready"),
 ]
 
 # Unknown addresses and failures under /api/ answer in JSON, pages with the friendly templates.

@@ -2,25 +2,32 @@
 
 import sys
 
-from django.core.cache import cache
-from django.db import connection
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mrm import health as checks
 from mrm.outage import database_unavailable, is_database_outage
-from mrm.tasks import HEARTBEAT_KEY
 
 API_PREFIX = "/api/"
 
 
+@never_cache
 @require_GET
 def health(request):
-    """For load balancers and `make start`: the database answers, and when the scheduler last ran."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "scheduler_heartbeat": cache.get(HEARTBEAT_KEY)})
+    """Liveness: 200 while this process answers, ``ok`` or ``degraded`` naming the broken part (mrm.health)."""
+    body, _ready = checks.report()
+    return JsonResponse(body)
+
+
+@never_cache
+@require_GET
+def health_ready(request):
+    """Readiness: 503 while the database or the broker is down; a missing worker only degrades."""
+    body, ready = checks.report()
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def page_not_found(request, exception):

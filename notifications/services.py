@@ -1,8 +1,9 @@
 """Every write on notifications: create (and queue the e-mail), mark read.
 
 Other apps call :func:`notify`; it writes the rows inside the caller's
-transaction and queues the e-mails with ``transaction.on_commit``, so a
-rolled-back decision never mails anyone.
+transaction and records their e-mails in the outbox in that same
+transaction, so a rolled-back decision never mails anyone and a committed
+one mails even if the broker was down when it committed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from django.utils import timezone, translation
 
 from mrm.messages import clean_params, is_registered, render
 from notifications.models import Notification
+from outbox.services import enqueue
+
+EMAIL_TASK = "notifications.tasks.send_notification_email_task"
 
 
 def recipient_language(user) -> str:
@@ -91,7 +95,7 @@ def notify(
             continue
         created.append(notification)
         if email and recipient.email:
-            transaction.on_commit(_queue_email(notification.pk))
+            enqueue(EMAIL_TASK, args=[notification.pk])
     return created
 
 
@@ -121,15 +125,6 @@ def notifications_resolve(
     if keep:
         open_ones = open_ones.exclude(recipient_id__in=keep)
     return open_ones.update(resolved_at=timezone.now(), resolution_key=reason, resolution_params=clean_params(params))
-
-
-def _queue_email(notification_id: int):
-    def queue():
-        from notifications.tasks import send_notification_email_task
-
-        send_notification_email_task.delay(notification_id)
-
-    return queue
 
 
 @transaction.atomic

@@ -9,6 +9,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from reports import messages
+
+        messages.register()  # why a background run failed, in each reader's language
         from reports.definitions import register_reports
 
         register_reports()
@@ -20,3 +23,8 @@ class ReportsConfig(AppConfig):
 
         holdings.register()
         orphans.register_orphans_report()
+        # Runs stuck past their limit (a worker killed mid-export) are restarted or failed (outbox sweeper).
+        from outbox.sweeper import register_sweep
+        from reports.services import report_runs_sweep
+
+        register_sweep("reports.runs", report_runs_sweep)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mrm.spreadsheets import CSV_DIALECT_CHOICES
@@ -83,7 +84,13 @@ class ReportRun(models.Model):
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When it was last queued (asked for, or restarted by the sweeper): the sweeper's clock for a lost message.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # How many times a worker started it, and the task message running it now: a redelivery of
+    # that message means its worker was lost (reports.services.report_run_execute).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claim = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
@@ -114,6 +121,11 @@ class ReportRun(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == RunStatus.DONE and bool(self.file)
+
+    @property
+    def was_restarted(self) -> bool:
+        """An earlier start stopped before finishing (its worker was lost): queued or running again."""
+        return self.attempts > 1 or (self.status == RunStatus.QUEUED and self.attempts >= 1)
 
 
 class ReportSubscription(models.Model):

@@ -23,9 +23,13 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mrm.jobs import each_locked
+from mrm.messages import note
 from mrm.spreadsheets import CSV_DIALECTS
+from outbox.services import enqueue
 from reports import exports
 from reports.choices import ExportFormat, Frequency, RunStatus
+from reports.messages import RUN_LOST, RUN_NEVER_STARTED
 from reports.models import ReportRun, ReportSubscription, SavedReportView, SubscriptionDelivery
 from reports.permissions import (
     can_manage_saved_view,
@@ -93,8 +97,26 @@ def saved_view_delete(*, view: SavedReportView, by) -> None:
 # --- background runs ----------------------------------------------------------------------------
 
 
+RUN_TASK = "reports.tasks.run_report_task"
+
+
+def run_dedupe_key(run_id: int) -> str:
+    return f"reports.run:{run_id}"
+
+
+def max_run_attempts() -> int:
+    """Starts a run gets before a lost worker fails it (``MRM_REPORT_RUN_MAX_ATTEMPTS``)."""
+    return max(1, settings.MRM_REPORT_RUN_MAX_ATTEMPTS)
+
+
+@transaction.atomic
 def report_run_create(*, report: str, params: dict, format: str, by, dialect: str = "") -> ReportRun:
-    """Queue an export of a report as ``by`` sees it; the task runs after commit (eagerly in the embedded default).
+    """Queue an export of a report as ``by`` sees it.
+
+    The run and its task message are written in one transaction (the outbox):
+    with the broker down the request still succeeds and the run waits,
+    queued, until the relay hands its task over. In the embedded default the
+    task runs right after the commit, in-process.
 
     ``dialect`` (CSV: ``ru`` or ``en``) is kept with the run, so the file has
     the separators chosen when asking; left empty, the run writes the
@@ -109,9 +131,7 @@ def report_run_create(*, report: str, params: dict, format: str, by, dialect: st
     run = ReportRun.objects.create(
         report=definition.slug, params=clean, format=format, dialect=dialect, requested_by=by
     )
-    from reports.tasks import run_report_task
-
-    transaction.on_commit(lambda: run_report_task.delay(run.pk))
+    enqueue(RUN_TASK, args=[run.pk], dedupe_key=run_dedupe_key(run.pk))
     return run
 
 
@@ -133,18 +153,33 @@ def as_reader(user):
         yield
 
 
-def report_run_execute(run_id: int) -> ReportRun | None:
+def report_run_execute(run_id: int, *, claim: str = "", redelivered: bool = False) -> ReportRun | None:
     """Compute and render a queued run as its requester; record progress, the file, or the error.
 
     Idempotent: only a queued run starts (its row is locked while it is
-    claimed), so a task delivered twice renders once.
+    claimed), so a task delivered twice renders once. One exception: the
+    message that started a run (``claim``, its task id) coming back
+    ``redelivered`` means the worker running it was lost (killed, out of
+    memory): the broker returned the unacknowledged message. The run then
+    starts again, or fails with that reason once it has been started
+    ``MRM_REPORT_RUN_MAX_ATTEMPTS`` times (a report that kills its worker
+    every time must not loop). Each start is numbered; an attempt superseded
+    by a restart records nothing.
     """
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != RunStatus.QUEUED:
+        if run is None:
+            return None
+        resumed = run.status == RunStatus.RUNNING and redelivered and bool(claim) and run.claim == claim
+        if run.status != RunStatus.QUEUED and not resumed:
             return run
-        run.status, run.started_at, run.progress = RunStatus.RUNNING, timezone.now(), 5
-        run.save(update_fields=["status", "started_at", "progress"])
+        if run.attempts >= max_run_attempts():
+            _fail(run, note(RUN_LOST, attempts=run.attempts))
+            return run
+        run.attempts += 1
+        run.status, run.started_at, run.progress, run.claim = RunStatus.RUNNING, timezone.now(), 5, claim
+        run.save(update_fields=["status", "started_at", "progress", "claim", "attempts"])
+    attempt = run.attempts
     try:
         user = run.requested_by
         with as_reader(user):
@@ -158,19 +193,82 @@ def report_run_execute(run_id: int) -> ReportRun | None:
                 dialect=run.dialect or None,
             )
             name = exports.file_name(result, run.format)
-        run.refresh_from_db()
         run.file.save(name, ContentFile(content), save=False)
-        run.file_name, run.rows = name, len(result.rows)
-        run.status, run.progress, run.finished_at = RunStatus.DONE, 100, timezone.now()
-        run.save(update_fields=["file", "file_name", "rows", "status", "progress", "finished_at"])
+        finished = _this_attempt(run_id, attempt).update(
+            file=run.file.name,
+            file_name=name,
+            rows=len(result.rows),
+            status=RunStatus.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+        )
+        if not finished:  # restarted meanwhile: the newer attempt's file is the one kept
+            run.file.delete(save=False)
     except Exception as exc:  # a failed export is recorded for its requester, never lost
         logger.exception("report run %s failed", run_id)
         message = _("The export failed: %(error)s") % {"error": _describe(exc)}
-        ReportRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, error=message[:2000], finished_at=timezone.now()
-        )
-        run.refresh_from_db()
+        _this_attempt(run_id, attempt).update(status=RunStatus.FAILED, error=message[:2000], finished_at=timezone.now())
+    run.refresh_from_db()
     return run
+
+
+def _this_attempt(run_id: int, attempt: int):
+    """The run, only while this attempt is still the one running it."""
+    return ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, attempts=attempt)
+
+
+def _fail(run: ReportRun, reason: str) -> None:
+    """Fail a run (row locked by the caller) with a reason its page and the API show."""
+    run.status, run.error, run.finished_at = RunStatus.FAILED, reason, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def report_runs_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Runs stuck past their limit are restarted or failed, with the reason (the outbox sweeper).
+
+    - Running longer than ``MRM_REPORT_RUN_STUCK_MINUTES`` (more than the
+      task's hard time limit, so no worker is still on it): its worker was
+      lost. It is queued again through the outbox, or failed with that reason
+      once it was started ``MRM_REPORT_RUN_MAX_ATTEMPTS`` times.
+    - Queued longer than ``MRM_REPORT_RUN_QUEUED_MINUTES``: its message was
+      lost (a broker that lost its data). It is asked for again; while its
+      message still waits in the outbox (the broker is down) nothing is
+      added. Queued ``MRM_REPORT_RUN_GIVE_UP_HOURS`` after it was asked for,
+      it is failed: no worker ran it.
+
+    Each run is handled in its own transaction with its row locked (a run
+    that started meanwhile is left alone). Returns how many were handled.
+    """
+    now = now or timezone.now()
+    handled = 0
+    running = ReportRun.objects.filter(
+        status=RunStatus.RUNNING,
+        started_at__lt=now - datetime.timedelta(minutes=settings.MRM_REPORT_RUN_STUCK_MINUTES),
+    )
+    for run in each_locked(running):
+        if run.attempts >= max_run_attempts():
+            _fail(run, note(RUN_LOST, attempts=run.attempts))
+        else:
+            _requeue(run, now)
+        handled += 1
+    give_up_before = now - datetime.timedelta(hours=settings.MRM_REPORT_RUN_GIVE_UP_HOURS)
+    queued = ReportRun.objects.filter(
+        status=RunStatus.QUEUED,
+        queued_at__lt=now - datetime.timedelta(minutes=settings.MRM_REPORT_RUN_QUEUED_MINUTES),
+    )
+    for run in each_locked(queued):
+        if run.created_at < give_up_before:
+            _fail(run, note(RUN_NEVER_STARTED, hours=settings.MRM_REPORT_RUN_GIVE_UP_HOURS))
+        else:
+            _requeue(run, now)
+        handled += 1
+    return handled
+
+
+def _requeue(run: ReportRun, now: datetime.datetime) -> None:
+    run.status, run.progress, run.claim, run.queued_at = RunStatus.QUEUED, 0, "", now
+    run.save(update_fields=["status", "progress", "claim", "queued_at"])
+    enqueue(RUN_TASK, args=[run.pk], dedupe_key=run_dedupe_key(run.pk))
 
 
 def _describe(exc: Exception) -> str:

@@ -22,10 +22,13 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 if [ -n "${REDIS_URL:-}" ]; then
-  echo "==> Starting a Celery worker and beat on $REDIS_URL (logs in data/logs/)"
+  echo "==> Starting a Celery worker, beat and the outbox relay on $REDIS_URL (logs in data/logs/)"
   .venv/bin/celery -A mrm worker --loglevel=INFO --concurrency=2 >data/logs/worker.log 2>&1 &
   pids+=($!)
   .venv/bin/celery -A mrm beat --loglevel=INFO -s data/celerybeat-schedule >data/logs/beat.log 2>&1 &
+  pids+=($!)
+  # Hands recorded side effects to Redis, and keeps retrying while Redis is down (docs/OPERATIONS.md).
+  $PY manage.py run_outbox_relay >data/logs/relay.log 2>&1 &
   pids+=($!)
 else
   echo "==> Starting the scheduler (periodic jobs run in its process; log in data/logs/scheduler.log)"

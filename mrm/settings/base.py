@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     # MRM, lowest floor first
     "mrm",
+    "outbox",
     "accounts",
     "notifications",
     "approvals",
@@ -192,6 +193,10 @@ MRM_SPEND_TOLERANCE_PERCENT = env.get_decimal("MRM_SPEND_TOLERANCE_PERCENT", "0"
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
 # Largest material version (image, PDF, video, office document) accepted, in megabytes.
 MRM_UPLOAD_MAX_MB = env.get_int("MRM_UPLOAD_MAX_MB", 50)
+# The sweeper asks again for previews still being prepared this many minutes after the upload
+# (their task was lost), and gives them up as "could not be prepared" after this many hours.
+MRM_PREVIEW_STUCK_MINUTES = env.get_int("MRM_PREVIEW_STUCK_MINUTES", 30)
+MRM_PREVIEW_GIVE_UP_HOURS = env.get_int("MRM_PREVIEW_GIVE_UP_HOURS", 24)
 
 # --- static and media -------------------------------------------------------
 STATIC_URL = "/static/"
@@ -248,6 +253,14 @@ MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
 # Files of background exports are deleted this many days after they were made.
 MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
+# The sweeper (docs/OPERATIONS.md): a run still running this many minutes after it started
+# lost its worker (longer than the task's 15-minute hard limit) and is restarted, or failed
+# after MRM_REPORT_RUN_MAX_ATTEMPTS starts; a run queued this long is queued again.
+MRM_REPORT_RUN_STUCK_MINUTES = env.get_int("MRM_REPORT_RUN_STUCK_MINUTES", 20)
+MRM_REPORT_RUN_QUEUED_MINUTES = env.get_int("MRM_REPORT_RUN_QUEUED_MINUTES", 30)
+MRM_REPORT_RUN_MAX_ATTEMPTS = env.get_int("MRM_REPORT_RUN_MAX_ATTEMPTS", 3)
+# ...and a run no worker started within this many hours of being asked for is failed.
+MRM_REPORT_RUN_GIVE_UP_HOURS = env.get_int("MRM_REPORT_RUN_GIVE_UP_HOURS", 24)
 
 # --- help (PRODUCT.md §7) -----------------------------------------------------
 # Questions no champion answered within this many hours escalate to the admins.
@@ -273,17 +286,58 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task has a hard limit (this default, or its own); the longest is 30 minutes.
 CELERY_TASK_TIME_LIMIT = 15 * 60
+# Tasks are idempotent, so a message is acknowledged only once its task ended, and a
+# worker killed mid-task (SIGKILL, out of memory) gives the message back to the queue.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged message to another worker after this many seconds: it must
+# be longer than the longest task (tests/mrm/test_workers.py holds every task to it), or a
+# task still running would be started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.get_int("MRM_BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60),
+    "socket_connect_timeout": 3,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The beat schedule lives in one place: mrm/schedule.py.
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
+# --- outbox: side effects recorded with the write, dispatched by a relay --------
+# (docs/OPERATIONS.md) A message the broker refused is retried after this many seconds,
+# doubled at each attempt up to the maximum, for as long as the broker is down.
+MRM_OUTBOX_RETRY_SECONDS = env.get_int("MRM_OUTBOX_RETRY_SECONDS", 10)
+MRM_OUTBOX_RETRY_MAX_SECONDS = env.get_int("MRM_OUTBOX_RETRY_MAX_SECONDS", 300)
+# In-process (embedded default) a task that fails this many times is given up (admin: retry).
+MRM_OUTBOX_MAX_ATTEMPTS = env.get_int("MRM_OUTBOX_MAX_ATTEMPTS", 20)
+# After the broker refused, web processes leave new messages to the relay for this long.
+MRM_OUTBOX_PAUSE_SECONDS = env.get_int("MRM_OUTBOX_PAUSE_SECONDS", 10)
+# Seconds between two rounds of `manage.py run_outbox_relay`.
+MRM_OUTBOX_RELAY_INTERVAL = env.get_int("MRM_OUTBOX_RELAY_INTERVAL", 5)
+# Dispatched messages are deleted after this many days (pending and failed ones stay).
+MRM_OUTBOX_KEEP_DAYS = env.get_int("MRM_OUTBOX_KEEP_DAYS", 7)
+# The health page shows a backlog when a message has waited longer than this.
+MRM_OUTBOX_BACKLOG_MINUTES = env.get_int("MRM_OUTBOX_BACKLOG_MINUTES", 10)
+
+# --- health (/health/, /health/ready/) ----------------------------------------
+# The scheduler's heartbeat (every minute) is stale after this many minutes.
+MRM_HEALTH_HEARTBEAT_MAX_MINUTES = env.get_int("MRM_HEALTH_HEARTBEAT_MAX_MINUTES", 5)
+# How long the health page waits for a worker to answer its ping, in seconds.
+MRM_HEALTH_WORKER_TIMEOUT = float(env.get_decimal("MRM_HEALTH_WORKER_TIMEOUT", "1"))
+
 # --- caches -----------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage is a cache miss, never a 500 (mrm/cache.py); short timeouts keep pages fast meanwhile.
+    CACHES = {
+        "default": {
+            "BACKEND": "mrm.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "DOWN_PAUSE": 5},
+        }
+    }
 else:
     # A file cache, so the web process and the scheduler share it.
     CACHES = {

@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mrm.api import NoteField
 from mrm.spreadsheets import CSV_DIALECT_CHOICES
 from reports.choices import ColumnType, ExportFormat
 from reports.models import ReportRun
@@ -137,6 +138,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
         help_text="CSV only: ru or en as asked; empty when the run follows the requester's language.",
     )
     download_url = serializers.SerializerMethodField()
+    # Why it failed, in the reader's language (a lost worker is a system note, mrm.messages).
+    error = NoteField()
 
     class Meta:
         model = ReportRun
@@ -150,6 +153,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "progress",
             "rows",
             "error",
+            "attempts",
             "file_name",
             "download_url",
             "created_at",
@@ -163,6 +167,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "progress",
             "rows",
             "error",
+            "attempts",
             "file_name",
             "download_url",
             "created_at",

@@ -215,9 +215,10 @@ def test_production_passes_the_deploy_check(tmp_path):
 def test_docker_compose_describes_the_production_stack():
     compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    assert {"web", "worker", "beat", "relay", "postgres", "redis"} <= set(services)
     assert "gunicorn" in " ".join(services["web"]["command"])
-    for name in ("web", "worker", "beat"):
+    assert services["relay"]["command"] == ["python", "manage.py", "run_outbox_relay"]
+    for name in ("web", "worker", "beat", "relay"):
         environment = services[name]["environment"]
         assert environment["DJANGO_SETTINGS_MODULE"] == "mrm.settings.production"
         assert environment["DATABASE_URL"].startswith("postgres://")
@@ -287,5 +288,6 @@ def test_make_start_runs_a_scheduler_and_with_redis_a_worker_and_beat():
     assert "celery -A mrm beat" in embedded
     assert "celery -A mrm worker" in stack
     assert "celery -A mrm beat" in stack
+    assert "manage.py run_outbox_relay" in stack
     for step in ("scripts/bootstrap.sh", "manage.py migrate", "compilemessages", "manage.py seed_demo", "demo_logins"):
         assert step in script, step

@@ -10,6 +10,7 @@ RESOURCES = [
             "api-schema": PUBLIC,  # the integration contract is public; it holds no data
             "api-docs": PUBLIC,  # the Swagger UI shell of that public schema
             "health": PUBLIC,  # load balancers and `make start` ask it anonymously
+            "health_ready": PUBLIC,  # orchestrators ask readiness anonymously too
         },
     ),
 ]
