@@ -38,13 +38,14 @@ from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle
 
+from mrm.cache import CacheUnavailable
 from mrm.client_ip import ClientAddressThrottleMixin, client_ip
 
 logger = logging.getLogger(__name__)
 
 #: The shared cache is down (Redis stopped): the throttle steps aside rather than turn every sign-in
 #: into a 500; the per-user lockout (in the database) still holds.
-CACHE_DOWN = (RedisError, OSError)
+CACHE_DOWN = (RedisError, OSError, CacheUnavailable)
 
 _COUNT_KEY = "mrm:signin:failures:{address}"
 _UNTIL_KEY = "mrm:signin:window-ends:{address}"
@@ -72,6 +73,8 @@ def _reserve(address: str) -> int:
         cache.set(until_key, time.time() + window, timeout=window)
     try:
         return cache.incr(count_key)
+    except CacheUnavailable:
+        raise
     except ValueError:  # the window ended between add and incr: this attempt opens the next one
         cache.add(count_key, 0, timeout=window)
         cache.set(until_key, time.time() + window, timeout=window)

@@ -28,6 +28,10 @@ logger = logging.getLogger("mrm.cache")
 _MISSING = object()
 
 
+class CacheUnavailable(ValueError):
+    """``incr`` while Redis does not answer: a ValueError like a missing key (Django's contract), told apart."""
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
@@ -97,7 +101,7 @@ class ResilientRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         value = self._guarded("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version), _MISSING)
         if value is _MISSING:
-            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+            raise CacheUnavailable(f"Key '{key}' not found (the cache is unavailable).")
         return value
 
     def clear(self):

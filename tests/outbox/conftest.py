@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,14 @@ def waiting_approval(team, marketer, finance_user):
     """The marketer's funding request of 100 000, submitted: finance decides it."""
     workflow = WorkflowTemplateFactory(name="Funding", subject_kind=SubjectKind.FUNDING_REQUEST)
     StageFactory(template=workflow, order=1, name="Finance review", approvers=[finance_user])
-    campaign = CampaignFactory(team=team, owner=marketer, code="SPRING-27", planned_cost=Decimal("200000.00"))
+    campaign = CampaignFactory(
+        team=team,
+        owner=marketer,
+        code="SPRING-27",
+        planned_cost=Decimal("200000.00"),
+        start_date=datetime.date(2027, 2, 1),
+        end_date=datetime.date(2027, 3, 31),
+    )
     request = budgets.funding_request_create(
         by=marketer,
         campaign=campaign,
