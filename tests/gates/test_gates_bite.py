@@ -108,6 +108,8 @@ ACCOUNT_PAGES = [
     "users",
     "user_handover",
     "user_deactivate",
+    "token_create",
+    "token_revoke",
 ]
 
 

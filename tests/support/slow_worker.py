@@ -27,7 +27,7 @@ def _install_slow_exports() -> None:
     pause = float(os.environ.get("MRM_TEST_SLOW_EXPORT_SECONDS", "120"))
     real_render = exports.render
 
-    def render(result, fmt, progress=None):
+    def render(result, fmt, progress=None, **options):
         from reports.models import ReportRun
 
         run = ReportRun.objects.filter(status="running").order_by("-started_at").first()
@@ -37,7 +37,7 @@ def _install_slow_exports() -> None:
             deadline = time.monotonic() + pause
             while time.monotonic() < deadline:
                 time.sleep(0.1)
-        return real_render(result, fmt, progress=progress)
+        return real_render(result, fmt, progress=progress, **options)
 
     exports.render = render
 
