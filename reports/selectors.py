@@ -15,6 +15,7 @@ number of rows.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
@@ -24,7 +25,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -32,7 +32,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -275,22 +275,30 @@ def _dimension_sort_key(dim, obj):
 # --- cost structure and ROI -----------------------------------------------------------------------
 
 
-def _channel_count():
-    """How many channels the row's campaign has (at least 1), to split its money equally between them."""
-    through = Campaign.channels.through
-    counted = (
-        through.objects.filter(campaign_id=OuterRef("campaign_id"))
-        .order_by()
-        .values("campaign_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+def _split_by_channel(grouped, keys: tuple[str, ...], values: tuple[str, ...], campaigns) -> dict:
+    """Sums per ``keys`` + channel code from rows already grouped per campaign in SQL.
+
+    A campaign's money is split equally between its channels (one without
+    channels counts under ``None``), so the cells still add up to the total.
+    The split happens once per grouped row, not once per expense: a per-row
+    channel-count subquery made the CMO dashboard take seconds (issue 16).
+    ``campaigns`` is a queryset of the campaign ids involved (one more query).
+    """
+    codes: dict[int, list] = defaultdict(list)
+    memberships = Campaign.channels.through.objects.filter(campaign_id__in=campaigns).values_list(
+        "campaign_id", "channel__code"
     )
-    return Greatest(Coalesce(Subquery(counted, output_field=IntegerField()), Value(1)), Value(1))
-
-
-def _split(field: str):
-    """``field`` divided by the number of the campaign's channels, as money."""
-    return ExpressionWrapper(F(field) / _channel_count(), output_field=MONEY_FIELD)
+    for campaign_id, code in memberships:
+        codes[campaign_id].append(code)
+    sums: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
+    for row in grouped:
+        channels = codes.get(row["campaign"]) or [None]
+        for code in channels:
+            cell = sums[(*(row[key] for key in keys), code)]
+            for value in values:
+                if row[value] is not None:
+                    cell[value] = cell.get(value, ZERO) + Decimal(row[value]) / len(channels)
+    return sums
 
 
 def channel_labels(codes) -> dict:
@@ -318,24 +326,21 @@ def cost_structure(user, *, period=None, team=None, category=None, channel=None,
     if date_to is not None:
         expenses = expenses.filter(date__lte=date_to)
     expenses = Expense.objects.filter(pk__in=expenses.values("pk"))
-    grouped = list(
-        expenses.annotate(channel_share=_split("amount"))
-        .order_by()
-        .values("funding_request__period", "funding_request__category", "campaign__channels__code")
-        .annotate(actual=Sum("channel_share"))
-    )
+    keys = ("funding_request__period", "funding_request__category")
+    per_campaign = expenses.order_by().values("campaign", *keys).annotate(actual=Sum("amount"))
+    cells = _split_by_channel(per_campaign, keys, ("actual",), expenses.values("campaign"))
     total = expenses.aggregate(t=Sum("amount"))["t"] or ZERO
-    periods = FiscalPeriod.objects.in_bulk([r["funding_request__period"] for r in grouped])
-    categories = ExpenseCategory.objects.in_bulk([r["funding_request__category"] for r in grouped])
-    channels = channel_labels(r["campaign__channels__code"] for r in grouped)
+    periods = FiscalPeriod.objects.in_bulk([period for period, _, _ in cells])
+    categories = ExpenseCategory.objects.in_bulk([category for _, category, _ in cells])
+    channels = channel_labels(code for _, _, code in cells)
     rows = []
-    for row in grouped:
-        actual = Decimal(row["actual"] or 0).quantize(Decimal("0.01"))
+    for (period, category, code), sums in cells.items():
+        actual = sums.get("actual", ZERO).quantize(Decimal("0.01"))
         rows.append(
             {
-                "period": periods.get(row["funding_request__period"]),
-                "category": categories.get(row["funding_request__category"]),
-                "channel": channels.get(row["campaign__channels__code"]),
+                "period": periods.get(period),
+                "category": categories.get(category),
+                "channel": channels.get(code),
                 "actual": actual,
                 "share": ratio_percent(actual, total),
             }
@@ -426,25 +431,19 @@ def roi_by_campaign(user, **filters):
 def roi_by_channel(user, **filters):
     """Per channel: the same figures, a campaign's money split equally between its channels."""
     campaigns = money_campaigns(user, **filters)
-    costs = {
-        row["campaign__channels__code"]: row["cost"]
-        for row in Expense.objects.filter(campaign__in=campaigns.values("pk"))
-        .annotate(channel_share=_split("amount"))
+    ids = campaigns.values("pk")
+    spent = Expense.objects.filter(campaign__in=ids).order_by().values("campaign").annotate(cost=Sum("amount"))
+    results = (
+        KPI.objects.filter(campaign__in=ids)
         .order_by()
-        .values("campaign__channels__code")
-        .annotate(cost=Sum("channel_share"))
-    }
-    kpis = {
-        row["campaign__channels__code"]: row
-        for row in KPI.objects.filter(campaign__in=campaigns.values("pk"))
-        .annotate(channel_share=_split("actual"))
-        .order_by()
-        .values("campaign__channels__code")
+        .values("campaign")
         .annotate(
-            revenue=Sum("channel_share", filter=Q(metric=KPIMetric.REVENUE)),
-            leads=Sum("channel_share", filter=Q(metric=KPIMetric.LEADS)),
+            revenue=Sum("actual", filter=Q(metric=KPIMetric.REVENUE)),
+            leads=Sum("actual", filter=Q(metric=KPIMetric.LEADS)),
         )
-    }
+    )
+    costs = {code: sums.get("cost") for (code,), sums in _split_by_channel(spent, (), ("cost",), ids).items()}
+    kpis = {code: sums for (code,), sums in _split_by_channel(results, (), ("revenue", "leads"), ids).items()}
     codes = set(costs) | set(kpis)
     channels = channel_labels(codes)
     rows = []

@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.get_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
+    # No JIT compilation for the app's queries: PostgreSQL's cost estimate for
+    # report aggregates triggers it, and compiling took 2.0 s of the CMO
+    # dashboard's 2.4 s for queries that run in milliseconds (issue 16).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.get_bool("DATABASE_CONN_HEALTH_CHECKS", True)
