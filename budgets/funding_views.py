@@ -363,28 +363,37 @@ def spend_attachment(request, kind, pk):
 # --- finance's review queue and utilisation ----------------------------------------------------
 
 
+#: Submitted requests per page of the review queue.
+REVIEW_PAGE_SIZE = 20
+
+
 @login_required
 def review_queue(request):
-    """Submitted requests, oldest first, with everything needed to decide (PRODUCT.md §4)."""
+    """Submitted requests, oldest first, with everything needed to decide (PRODUCT.md §4).
+
+    Paged: a department's queue can hold hundreds, and rendering them all took
+    seconds and megabytes (issue 16); the decision figures are computed for
+    the page only.
+    """
     require(can_review_funding(request.user), _("The review queue is finance's."))
     from approvals.models import ApprovalRequest
 
     pending = ApprovalRequest.objects.pending_for(request.user).filter(
         content_type__model="fundingrequest", object_id=OuterRef("pk")
     )
-    requests = list(
-        selectors.with_decision_figures(
-            funding_request_queryset(FundingRequest.objects.visible_to(request.user))
-            .filter(status=FundingRequestStatus.SUBMITTED)
-            .annotate(decidable=Exists(pending))
-        ).order_by("submitted_at", "pk")
-    )
+    queue = selectors.with_decision_figures(
+        funding_request_queryset(FundingRequest.objects.visible_to(request.user))
+        .filter(status=FundingRequestStatus.SUBMITTED)
+        .annotate(decidable=Exists(pending))
+    ).order_by("submitted_at", "pk")
+    page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    requests = list(page)
     history = selectors.team_spend_history({r.campaign.team_id for r in requests})
     contexts = selectors.decision_contexts(requests)
     for row in requests:
         row.team_history = history.get(row.campaign.team_id)
         row.decision_context = contexts[row.pk]
-    return render(request, "budgets/review_queue.html", _context(request, requests=requests))
+    return render(request, "budgets/review_queue.html", _context(request, requests=requests, page=page))
 
 
 @login_required

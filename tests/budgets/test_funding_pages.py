@@ -157,6 +157,26 @@ def test_review_queue_lists_submitted_requests_oldest_first_with_decide_buttons(
     assert 'name="approved_amount"' in body
 
 
+def test_review_queue_is_paged_oldest_first(client, finance_user, team, marketer, monkeypatch):
+    from budgets import funding_views
+
+    # given five submitted requests and three per page
+    monkeypatch.setattr(funding_views, "REVIEW_PAGE_SIZE", 3)
+    waiting = [
+        FundingRequestFactory(status="submitted", campaign=CampaignFactory(team=team, owner=marketer)) for _ in range(5)
+    ]
+    client.force_login(finance_user)
+    # when finance opens the queue and its second page
+    first = client.get("/budgets/requests/review/").content.decode()
+    second = client.get("/budgets/requests/review/", {"page": 2}).content.decode()
+    # then the first page holds the three oldest, the second the other two, and both say how many wait
+    order = sorted(waiting, key=lambda fr: (fr.submitted_at, fr.pk))
+    assert [fr.number in first for fr in order] == [True, True, True, False, False]
+    assert [fr.number in second for fr in order] == [False, False, False, True, True]
+    assert first.count('data-testid="review-item"') == 3 and "5 requests wait for review." in first
+    assert "Page 2 of 2" in second
+
+
 def test_review_queue_shows_the_teams_spend_period_by_period(
     client, finance_user, marketer, approved_request, make_request, fiscal_year, category
 ):
