@@ -256,3 +256,29 @@ def test_a_subscription_with_bad_filters_is_refused_with_a_message(client, marke
     )
     assert response.status_code == 400
     assert "The filters are not valid" in response.content.decode()
+
+
+def test_a_wide_report_is_paged_on_the_page_with_totals_of_every_row(client, money_world, finance_user, monkeypatch):
+    from reports import views
+
+    client.force_login(finance_user)
+    url = reverse("reports:detail", args=["campaign-status"])
+    # given the report by team on one page, then at one row per page
+    everything = client.get(url, {"group_by": "team"}).content.decode()
+    total_rows = everything.count('data-testid="report-row"')
+    assert total_rows >= 2 and 'data-testid="report-rows-shown"' not in everything
+    monkeypatch.setattr(views, "REPORT_PAGE_ROWS", 1)
+    # when the first and the last page are opened
+    first = client.get(url, {"group_by": "team"}).content.decode()
+    last = client.get(url, {"group_by": "team", "page": total_rows}).content.decode()
+    # then each holds one row, says which, and links onwards; the rows together are the whole table
+    assert first.count('data-testid="report-row"') == 1 and last.count('data-testid="report-row"') == 1
+    assert f"Row 1–1 of {total_rows}" in first or f"Rows 1–1 of {total_rows}" in first
+    assert "page=2" in first and f"page={total_rows - 1}" in last
+    rows = everything.split('data-testid="report-row"')
+    assert first.split('data-testid="report-row"')[1].split("</tr>")[0] == rows[1].split("</tr>")[0]
+    assert last.split('data-testid="report-row"')[1].split("</tr>")[0] == rows[-1].split("</tr>")[0]
+    # and the totals are those of every row, and the share link never carries the page
+    totals = everything.split('data-testid="report-totals"')[1].split("</tr>")[0]
+    assert totals == first.split('data-testid="report-totals"')[1].split("</tr>")[0]
+    assert "page=" not in first.split('data-testid="share-link"')[0].rsplit("<input", 1)[1]
