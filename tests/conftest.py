@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 
 # Helpers every test may use: assert_constant_queries (docs/TESTING.md); a broker and a
-# cache as production has them (use_broker, dead_broker, memory_broker, redis_cache).
-pytest_plugins = ["tests.support.queries", "tests.support.broker"]
+# cache as production has them (use_broker, dead_broker, memory_broker, redis_cache); S3-compatible
+# storage on a real server process (s3_storage).
+pytest_plugins = ["tests.support.queries", "tests.support.broker", "tests.support.s3"]
 
 # live_server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -13,6 +13,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from mrm import env
+from mrm.storage import s3_storage
 
 BASE_DIR = env.BASE_DIR
 DATA_DIR: Path = env.get_path("MRM_DATA_DIR", BASE_DIR / "data")
@@ -127,6 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.get_int("DATABASE_CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.get_bool("DATABASE_CONN_HEALTH_CHECKS", True)
+# A read replica for reports and dashboards (mrm/replica.py; docs/DEPLOY.md). In
+# tests the alias mirrors the primary, so the same rows are read through it.
+if env.get_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **dj_database_url.parse(env.get_str("DATABASE_REPLICA_URL")),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["mrm.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, scheduler) share the file: wait for locks
     # instead of failing at once.
@@ -214,6 +224,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# With S3_BUCKET set, uploads and generated exports go to S3-compatible storage
+# (AWS S3, MinIO, ...), so several web and worker machines share them; the
+# files stay private (MRM serves them through its own permission checks).
+# docs/DEPLOY.md, "Several machines".
+S3_BUCKET = env.get_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = s3_storage(
+        bucket=S3_BUCKET,
+        endpoint_url=env.get_str("S3_ENDPOINT_URL"),
+        access_key=env.get_str("S3_ACCESS_KEY_ID"),
+        secret_key=env.get_str("S3_SECRET_ACCESS_KEY"),
+        region=env.get_str("S3_REGION"),
+        prefix=env.get_str("S3_PREFIX", "media"),
+    )
 
 # --- backups (docs/OPERATIONS.md) -----------------------------------------------
 # `make backup` writes each backup into a new timestamped folder here; with

@@ -65,3 +65,24 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_recorded(approved_reque
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))
     assert "larger than 1 MB" in refusal(approved_request, marketer, big)
     assert not Expense.objects.exists()
+
+
+def test_an_invoice_on_s3_storage_is_kept_private_and_served_after_the_permission_check(
+    s3_storage, approved_request, marketer, other_team_marketer, client
+):
+    from django.urls import reverse
+
+    # given S3-compatible storage, when a marketer attaches an invoice
+    expense = attach(approved_request, marketer, SimpleUploadedFile("invoice.pdf", PDF))
+    # then it is an object of the bucket, not public (no public-read grant)
+    key = f"{s3_storage.prefix}{expense.attachment.name}"
+    assert s3_storage.keys() == [key] and s3_storage.read(key) == PDF
+    grants = s3_storage.client.get_object_acl(Bucket=s3_storage.name, Key=key)["Grants"]
+    assert not any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
+    # and MRM serves it to the team, never to another team's marketer
+    url = reverse("budgets:spend_attachment", args=["expense", expense.pk])
+    client.force_login(marketer)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    client.force_login(other_team_marketer)
+    assert client.get(url).status_code in (403, 404)
