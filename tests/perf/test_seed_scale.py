@@ -24,7 +24,7 @@ from perf.seed import (
 
 pytestmark = pytest.mark.django_db
 
-SCALE = 0.002  # 40 campaigns, 100 activities, 40 requests, 60 approvals, 200 expenses, 2000 history rows
+SCALE = 0.002  # 20 campaigns, 100 activities, 40 requests, 60 approvals, 200 expenses, 2000 history rows
 
 
 def counts() -> dict[str, int]:
