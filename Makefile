@@ -1,5 +1,5 @@
 # MRM tasks. The two commands a newcomer needs: `make start` and `make test`.
-.PHONY: start test stack backup restore lint check messages vendor screenshots clean
+.PHONY: start test stack backup restore lint check messages vendor screenshots bench seed-scale clean
 
 start:  ## Install, migrate, seed demo data, run web + scheduler (SQLite, no servers)
 	scripts/start.sh
@@ -37,6 +37,12 @@ vendor:  ## Re-vendor the pinned front-end packages into static/vendor/
 
 screenshots:  ## Regenerate docs/screenshots/ from the browser tests
 	MRM_SCREENSHOTS=docs/screenshots scripts/test.sh -m browser
+
+bench:  ## Hot paths on PostgreSQL under gunicorn vs raw SQL (docs/PERFORMANCE.md); ARGS="--quick" or "--scale 1"
+	.venv/bin/python scripts/bench.py $(ARGS)
+
+seed-scale:  ## A large department's data (manage.py seed_scale; ARGS="--scale 0.1"); docs/PERFORMANCE.md
+	.venv/bin/python manage.py seed_scale $(ARGS)
 
 clean:
 	rm -rf staticfiles .pytest_cache

@@ -1,0 +1,90 @@
+"""The benchmark's arithmetic and its table (issue 16 item 2; docs/PERFORMANCE.md).
+
+Kept apart from the runner (``scripts/bench.py``) so it can be tested without
+a server: percentiles, the ratio to the raw-SQL baseline above the floor, and
+the printed table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+
+def percentile(samples: Sequence[float], pct: float) -> float:
+    """The nearest-rank percentile (p95 of 20 samples is the 19th smallest); 0 for no samples."""
+    if not samples:
+        return 0.0
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def ratio_above_floor(p95: float, floor: float, baseline_p95: float | None) -> float | None:
+    """(p95 − floor) / baseline p95: what the data costs in a request, in raw-SQL queries' worth.
+
+    None without a baseline (not a list) or when the baseline took no measurable time.
+    A request faster than the floor counts as costing nothing above it.
+    """
+    if baseline_p95 is None or baseline_p95 <= 0:
+        return None
+    return max(0.0, p95 - floor) / baseline_p95
+
+
+@dataclass
+class Measurement:
+    """One path as one role: timings in milliseconds, queries and size of the last response."""
+
+    name: str
+    role: str
+    url: str
+    samples_ms: list[float] = field(default_factory=list)
+    status: int = 0
+    queries: int | None = None
+    size_bytes: int = 0
+    baseline_samples_ms: list[float] = field(default_factory=list)
+    baseline_rows: int | None = None
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples_ms, 95)
+
+    @property
+    def baseline_p95(self) -> float | None:
+        return percentile(self.baseline_samples_ms, 95) if self.baseline_samples_ms else None
+
+    def row(self, floor_ms: float) -> dict:
+        """The JSON row: every figure the table shows, rounded to a tenth of a millisecond."""
+        ratio = ratio_above_floor(self.p95, floor_ms, self.baseline_p95)
+        data = asdict(self)
+        data.pop("samples_ms")
+        data.pop("baseline_samples_ms")
+        data.update(
+            runs=len(self.samples_ms),
+            p50_ms=round(self.p50, 1),
+            p95_ms=round(self.p95, 1),
+            baseline_p95_ms=None if self.baseline_p95 is None else round(self.baseline_p95, 2),
+            floor_ms=round(floor_ms, 1),
+            ratio=None if ratio is None else round(ratio, 1),
+        )
+        return data
+
+
+def markdown_table(rows: Sequence[dict]) -> str:
+    """The rows as a Markdown table, worst p95 first."""
+    head = "| path | role | status | p50 ms | p95 ms | queries | size KB | baseline p95 ms | ratio |"
+    lines = [head, "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    for row in sorted(rows, key=lambda r: -r["p95_ms"]):
+        baseline = "" if row["baseline_p95_ms"] is None else f"{row['baseline_p95_ms']:.2f}"
+        ratio = "" if row["ratio"] is None else f"{row['ratio']:.1f}"
+        queries = "" if row["queries"] is None else str(row["queries"])
+        lines.append(
+            f"| {row['name']} | {row['role']} | {row['status']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
+            f"| {queries} | {row['size_bytes'] / 1024:.0f} | {baseline} | {ratio} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,88 @@
+"""The benchmark's arithmetic (perf.bench) and the runner's parts that need no server (scripts/bench.py)."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from perf.bench import Measurement, markdown_table, percentile, ratio_above_floor
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_runner():
+    spec = importlib.util.spec_from_file_location("bench_runner", ROOT / "scripts/bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_percentiles_are_nearest_rank():
+    samples = [float(n) for n in range(20, 0, -1)]  # 20 .. 1, unsorted
+    assert percentile(samples, 50) == 10.0
+    assert percentile(samples, 95) == 19.0
+    assert percentile(samples, 100) == 20.0
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([], 95) == 0.0
+
+
+def test_ratio_is_the_cost_above_the_floor_in_baselines():
+    # given: a list at 130 ms p95, a floor of 30 ms, the same rows by hand in 20 ms
+    assert ratio_above_floor(130.0, 30.0, 20.0) == 5.0
+    # a request at or under the floor costs nothing above it
+    assert ratio_above_floor(25.0, 30.0, 20.0) == 0.0
+    # no baseline, no ratio
+    assert ratio_above_floor(130.0, 30.0, None) is None
+    assert ratio_above_floor(130.0, 30.0, 0.0) is None
+
+
+def test_a_measurement_row_carries_every_figure_of_the_table():
+    m = Measurement(name="campaigns API", role="marketer", url="/api/v1/campaigns/", status=200, queries=6)
+    m.samples_ms = [float(n) for n in range(1, 21)]  # p50 10, p95 19
+    m.baseline_samples_ms = [2.0] * 19 + [4.0]  # p95 2
+    m.size_bytes = 2048
+    row = m.row(floor_ms=9.0)
+    assert (row["p50_ms"], row["p95_ms"], row["baseline_p95_ms"], row["floor_ms"]) == (10.0, 19.0, 2.0, 9.0)
+    assert row["ratio"] == 5.0  # (19 - 9) / 2
+    assert (row["runs"], row["queries"], row["size_bytes"]) == (20, 6, 2048)
+    assert "samples_ms" not in row
+
+
+def test_the_table_lists_the_worst_first():
+    fast = Measurement(name="fast", role="cmo", url="/a/", status=200, samples_ms=[1.0])
+    slow = Measurement(name="slow", role="cmo", url="/b/", status=200, samples_ms=[900.0])
+    table = markdown_table([fast.row(0.5), slow.row(0.5)]).splitlines()
+    assert table[2].startswith("| slow |")
+    assert table[3].startswith("| fast |")
+
+
+def test_quick_mode_shrinks_the_data_and_the_runs():
+    runner = load_runner()
+    args = runner.parse_args(["--quick"])
+    assert (args.scale, args.runs) == (0.01, 5)
+    assert runner.parse_args([]).runs == 20
+    env = runner.server_env(args, 8123)
+    assert env["DJANGO_SETTINGS_MODULE"] == "mrm.settings.production"
+    assert env["DATABASE_URL"] == args.database_url
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_every_baseline_query_runs_on_postgresql(django_db_setup):
+    import datetime as dt
+
+    from django.db import connection
+
+    from tests.factories import UserFactory
+
+    runner = load_runner()
+    user = UserFactory()
+    given = {
+        "campaigns": {"limit": 50, "status": ["active"], "search": "Москва"},
+        "calendar": {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 2, 1)},
+    }
+    with connection.cursor() as cursor:
+        for name in runner.BASELINES:
+            params = runner.baseline_params(name, given.get(name, {"limit": 50}), user)
+            samples, rows = runner.measure_baseline(cursor.cursor, name, params, runs=2)
+            assert len(samples) == 2 and rows == 0, name
