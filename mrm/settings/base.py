@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mrm",
     "outbox",
     "accounts",
+    "imports",
     "notifications",
     "approvals",
     "campaigns",
@@ -261,6 +262,23 @@ MRM_REPORT_RUN_QUEUED_MINUTES = env.get_int("MRM_REPORT_RUN_QUEUED_MINUTES", 30)
 MRM_REPORT_RUN_MAX_ATTEMPTS = env.get_int("MRM_REPORT_RUN_MAX_ATTEMPTS", 3)
 # ...and a run no worker started within this many hours of being asked for is failed.
 MRM_REPORT_RUN_GIVE_UP_HOURS = env.get_int("MRM_REPORT_RUN_GIVE_UP_HOURS", 24)
+
+# --- imports (docs/OPERATIONS.md "Import limits") -----------------------------------
+# Each refused with a message saying which limit and by how much.
+MRM_IMPORT_MAX_UPLOAD_MB = env.get_int("MRM_IMPORT_MAX_UPLOAD_MB", 20)
+MRM_IMPORT_MAX_ROWS = env.get_int("MRM_IMPORT_MAX_ROWS", 200_000)
+# An XLSX is a zip archive: its declared uncompressed size and compression ratio are
+# checked from the archive's directory before anything is decompressed (zip bombs).
+MRM_IMPORT_MAX_XLSX_UNCOMPRESSED_MB = env.get_int("MRM_IMPORT_MAX_XLSX_UNCOMPRESSED_MB", 200)
+MRM_IMPORT_MAX_XLSX_RATIO = env.get_int("MRM_IMPORT_MAX_XLSX_RATIO", 100)
+# Reading and planning a file stops (the job fails with the reason) after this long;
+# the task's hard time limit is a minute more.
+MRM_IMPORT_MAX_PARSE_SECONDS = env.get_int("MRM_IMPORT_MAX_PARSE_SECONDS", 300)
+# The sweeper: a job parsing or applying this many minutes after it started lost its worker.
+MRM_IMPORT_STUCK_MINUTES = env.get_int("MRM_IMPORT_STUCK_MINUTES", 20)
+MRM_IMPORT_MAX_ATTEMPTS = env.get_int("MRM_IMPORT_MAX_ATTEMPTS", 3)
+# Uploads parsed but never confirmed are deleted (file and plan) after this many days.
+MRM_IMPORT_KEEP_UNCONFIRMED_DAYS = env.get_int("MRM_IMPORT_KEEP_UNCONFIRMED_DAYS", 7)
 
 # --- help (PRODUCT.md §7) -----------------------------------------------------
 # Questions no champion answered within this many hours escalate to the admins.

@@ -13,6 +13,7 @@ from tests.budgets.factories import (
     FiscalPeriodFactory,
     ImportSourceFactory,
 )
+from tests.imports.helpers import confirm_import, import_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,7 +107,6 @@ def test_finance_edits_an_allocation_in_place(page, live_server, sign_in, financ
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_every_budget_page_is_accessible_in_both_languages(page, live_server, sign_in, finance_user, team, language):
     # given a finance user reading in the language, and some of everything
-    from budgets import services
     from budgets.choices import ImportKind
 
     finance_user.language = language
@@ -115,15 +115,15 @@ def test_every_budget_page_is_accessible_in_both_languages(page, live_server, si
     category = ExpenseCategoryFactory(code="MKT-PR", name="Public relations", name_ru="PR")
     BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("1500.00"))
     source = ImportSourceFactory(name="1C export")
-    batch, _plan = services.import_upload(
+    batch, _plan = import_file(
         kind=ImportKind.ACTUALS,
         file_name="export.csv",
         content=(DATA / "accounting_export_cp1251.csv").read_bytes(),
         source=source,
         by=finance_user,
     )
-    services.import_apply(batch=batch, by=finance_user)
-    pending, _plan = services.import_upload(
+    confirm_import(batch=batch, by=finance_user)
+    pending, _plan = import_file(
         kind=ImportKind.CATEGORIES, file_name="c.csv", content=b"code,name\n,No code\n", by=finance_user
     )
     sign_in(page, finance_user)
