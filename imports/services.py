@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -219,21 +220,36 @@ def _fail_attempt(job_id: int, attempt: int, status: str, reason: str) -> None:
 
 
 def _store_rows(job: ImportJob, rows: list[PlannedRow]) -> None:
-    for start in range(0, len(rows), ROW_BATCH):
-        ImportRow.objects.bulk_create(
-            [
-                ImportRow(
-                    job=job,
-                    line=row.line,
-                    outcome=row.outcome,
-                    label=row.label[:255],
-                    data=row.data,
-                    changes=row.changes,
-                    errors=row.errors,
+    """Insert the plan's rows in multi-row ``INSERT`` statements.
+
+    100 000 rows must be stored in seconds: the rows are plain data (ints,
+    short texts, JSON), so they are written as parameters of one statement
+    per batch, without building a model instance per row (``bulk_create``
+    spent most of its time preparing each field of each instance).
+    """
+    table = ImportRow._meta.db_table
+    columns = ("job_id", "line", "outcome", "label", "data", "changes", "errors")
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    max_params = connection.features.max_query_params or 60_000
+    batch = max(1, min(ROW_BATCH, max_params // len(columns)))
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = []
+            for row in chunk:
+                params += (
+                    job.pk,
+                    row.line,
+                    row.outcome,
+                    row.label[:255],
+                    dumps(row.data),
+                    dumps(row.changes),
+                    dumps(row.errors),
                 )
-                for row in rows[start : start + ROW_BATCH]
-            ]
-        )
+            values = ", ".join([placeholder] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({quoted}) VALUES {values}", params)  # noqa: S608 (names are ours)
 
 
 def stored_plan(job: ImportJob, *, outcomes: Iterable[str] | None = None) -> ImportPlan:

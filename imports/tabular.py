@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -220,10 +221,15 @@ def parse_date(value, date_format: str) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    return _parse_date_text(_text(value), date_format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str, date_format: str) -> datetime.date:
+    """Exports repeat the same few hundred dates: each is parsed once (``strptime`` is slow)."""
     for fmt in (date_format, "%Y-%m-%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(value)
+    raise ValueError(text)

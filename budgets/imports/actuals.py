@@ -96,8 +96,8 @@ def plan_actuals(source: ImportSource, table: Table) -> ImportPlan:
 
 def _plan_line(source, row, columns, categories, header) -> PlannedRow:
     errors = [row.shape_error] if row.shape_error else []
-    text = {name: cell_text(row, column) if column else "" for name, column in columns.items()}
     raw = {name: cell_text(row, name) for name in header}
+    text = {name: raw[column] if column else "" for name, column in columns.items()}
     date = amount = None
     try:
         date = parse_date(row.values.get(columns["date"].casefold()), source.date_format)
