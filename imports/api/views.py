@@ -84,7 +84,14 @@ class ImportJobViewSet(ScopedCreateReadViewSet):
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("outcome", str, enum=RowOutcome.values, required=False)],
+        parameters=[
+            OpenApiParameter(
+                "outcome",
+                str,
+                required=False,
+                description="Only the rows of one outcome: " + ", ".join(RowOutcome.values),
+            )
+        ],
         responses={200: ImportRowSerializer(many=True)},
     )
     @action(detail=True, methods=["get"])

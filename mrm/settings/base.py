@@ -422,6 +422,9 @@ SPECTACULAR_SETTINGS = {
         # a user's language, a help article's language and the language its reader asked for
         "LanguageEnum": LANGUAGES,
         "ApiTokenStatusEnum": "accounts.choices.TokenStatus",
+        "ImportJobStatusEnum": "imports.choices.JobStatus",
+        "ImportRowOutcomeEnum": "imports.choices.RowOutcome",
+        "DecisionOutcomeEnum": "approvals.choices.Outcome",
     },
 }
 
