@@ -69,7 +69,8 @@ def test_the_sample_export_is_parsed_exactly(accounting_source, accounting_csv, 
     assert lines[1].category is None  # 44.01.3 is nobody's here: it stays for finance to classify
     assert {line.status for line in lines} == {ActualLineStatus.UNMAPPED}
     assert lines[0].raw["Контрагент"] == 'ООО "Рекламная сеть"'
-    assert {line.batch_id for line in lines} == {batch.pk}
+    assert {line.batch_id for line in lines} == {result["batch"]}  # one batch per applied import job
+    assert ImportBatch.objects.get(pk=result["batch"]).summary["job"] == batch.pk
     assert lines[0].history.get().history_user == finance_user
 
 
