@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Iterable
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
@@ -207,6 +208,8 @@ def import_job_parse(job_id: int) -> ImportJob | None:
                 )
     except ValidationError as exc:
         _fail_attempt(job.pk, attempt, JobStatus.PARSING, " ".join(exc.messages))
+    except SoftTimeLimitExceeded:  # the task's own limit, a little above the parse-time limit
+        _fail_attempt(job.pk, attempt, JobStatus.PARSING, limits.time_limit_error(deadline.seconds).messages[0])
     except Exception:  # recorded on the job for its owner, never lost
         logger.exception("import job %s: parsing failed", job_id)
         _fail_attempt(job.pk, attempt, JobStatus.PARSING, _("The file could not be read (an internal error)."))

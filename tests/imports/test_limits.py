@@ -108,3 +108,17 @@ def test_the_upload_form_shows_the_limit(client, finance_user, settings):
     response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": big})
     assert response.status_code == 400
     assert "imports accept at most 1 MB" in response.content.decode()
+
+
+def test_a_parse_stopped_by_the_tasks_time_limit_says_so(categories_csv, finance_user, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from budgets.imports import importers
+
+    def endless(self, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(importers.CategoriesImporter, "plan", endless)
+    job = services.import_job_parse(upload(categories_csv, finance_user).pk)
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("Reading the file took longer than 300 seconds")
