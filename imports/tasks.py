@@ -19,7 +19,7 @@ def parse_import_task(job_id: int) -> None:
     import_job_parse(job_id)
 
 
-@shared_task(name="imports.tasks.apply_import_task", ignore_result=True, soft_time_limit=14 * 60, time_limit=15 * 60)
+@shared_task(name="imports.tasks.apply_import_task", ignore_result=True, soft_time_limit=55 * 60, time_limit=60 * 60)
 def apply_import_task(job_id: int) -> None:
     """Apply a confirmed job's stored plan once."""
     from imports.services import import_job_apply

@@ -274,8 +274,9 @@ MRM_IMPORT_MAX_XLSX_RATIO = env.get_int("MRM_IMPORT_MAX_XLSX_RATIO", 100)
 # Reading and planning a file stops (the job fails with the reason) after this long;
 # the task's hard time limit is a minute more.
 MRM_IMPORT_MAX_PARSE_SECONDS = env.get_int("MRM_IMPORT_MAX_PARSE_SECONDS", 300)
-# The sweeper: a job parsing or applying this many minutes after it started lost its worker.
-MRM_IMPORT_STUCK_MINUTES = env.get_int("MRM_IMPORT_STUCK_MINUTES", 20)
+# The sweeper: a job parsing or applying without progress this many minutes lost its worker
+# (above the apply task's 60-minute hard limit: a big accounting import is matched line by line).
+MRM_IMPORT_STUCK_MINUTES = env.get_int("MRM_IMPORT_STUCK_MINUTES", 70)
 MRM_IMPORT_MAX_ATTEMPTS = env.get_int("MRM_IMPORT_MAX_ATTEMPTS", 3)
 # Uploads parsed but never confirmed are deleted (file and plan) after this many days.
 MRM_IMPORT_KEEP_UNCONFIRMED_DAYS = env.get_int("MRM_IMPORT_KEEP_UNCONFIRMED_DAYS", 7)

@@ -661,3 +661,16 @@ def test_change_request_page_queries_do_not_grow_with_affected_teams(
         rows=30,
         shows=lambda name: name,
     )
+
+
+def test_import_job_rows_api_queries_do_not_grow_with_rows(assert_constant_queries, api_as, finance_user):
+    # given a job's stored plan, one more row each time
+    job = ImportJob.objects.create(kind="categories", file_name="c.csv", sha256="0" * 64, created_by=finance_user)
+    client = api_as(finance_user)
+
+    def row():
+        n = next(numbers)
+        return ImportRow.objects.create(job=job, line=n + 2, outcome="new", label=f"C-{n}", data={"code": f"C-{n}"})
+
+    # then the page of rows costs the same for 1 row and 50
+    assert_constant_queries(lambda: client.get(f"/api/v1/imports/{job.pk}/rows/?page_size=100"), row)
