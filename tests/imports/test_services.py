@@ -162,13 +162,14 @@ def test_an_undecodable_file_fails_the_job_naming_the_encodings_tried(finance_us
     assert "UTF-8 or Windows-1251" in job.error
 
 
-def test_the_sweeper_requeues_a_job_whose_worker_was_lost(categories_csv, finance_user):
-    # given a job left "parsing" by a killed worker half an hour ago
+def test_the_sweeper_requeues_a_job_whose_worker_was_lost(categories_csv, finance_user, settings):
+    # given a job left "parsing" by a killed worker, without progress for longer than the limit
     job = upload(categories_csv, finance_user)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.PARSING, attempts=1, updated_at=timezone.now() - datetime.timedelta(minutes=30)
-    )
-    # when the sweeper runs
+    stuck = timezone.now() - datetime.timedelta(minutes=settings.MRM_IMPORT_STUCK_MINUTES + 1)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.PARSING, attempts=1, updated_at=stuck)
+    # when the sweeper runs (a job that moved recently is left alone)
+    fresh = upload(categories_csv, finance_user)
+    ImportJob.objects.filter(pk=fresh.pk).update(status=JobStatus.PARSING, attempts=1)
     assert services.import_jobs_sweep() == 1
     # then the job is queued again and parses on its next delivery
     job.refresh_from_db()
