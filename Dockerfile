@@ -19,4 +19,8 @@ RUN useradd --create-home mrm && mkdir -p /data && chown mrm /data
 USER mrm
 EXPOSE 8000
 # docker-compose.yml gives each service its command; alone, the image serves the web app.
-CMD ["gunicorn", "mrm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Gunicorn (docs/OPERATIONS.md "Web workers"): no request does heavy work (imports and large exports
+# run as Celery jobs), so a worker silent for 30 s is stuck and is restarted; each worker is recycled
+# after about 1000 requests (jittered, so they do not all restart at once) to return its memory.
+# docker-compose.yml's web command uses the same flags (tests/mrm/test_web_workers.py).
+CMD ["gunicorn", "mrm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--graceful-timeout", "25", "--keep-alive", "5", "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-"]

@@ -30,6 +30,9 @@ class BudgetsConfig(AppConfig):
     }
 
     def ready(self):
+        from budgets.imports import importers
+
+        importers.register()  # categories, allocations and accounting actuals, through the import engine
         from approvals.choices import SubjectKind
         from approvals.registry import (
             DecisionContextProvider,

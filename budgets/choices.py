@@ -30,16 +30,6 @@ class ActualLineStatus(models.TextChoices):
     IGNORED = "ignored", _("Ignored")
 
 
-class RowOutcome(models.TextChoices):
-    """What an import would do with one row of a file (shown in the dry-run preview)."""
-
-    NEW = "new", _("Will be added")
-    CHANGED = "changed", _("Will change")
-    UNCHANGED = "unchanged", _("No change")
-    DUPLICATE = "duplicate", _("Already imported")
-    ERROR = "error", _("Error")
-
-
 class FundingRequestStatus(models.TextChoices):
     """Where a funding request stands (PRODUCT.md §4).
 

@@ -26,6 +26,7 @@ from budgets.models import (
     ImportBatch,
     ImportSource,
 )
+from imports.services import import_job_apply, import_job_confirm, import_run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CATEGORIES_FILE = FIXTURES / "expense_categories.csv"
@@ -226,13 +227,19 @@ def _year(year: int, by) -> FiscalYear:
 
 
 def _categories(by) -> None:
-    batch, plan = services.import_upload(
-        kind=ImportKind.CATEGORIES, file_name=CATEGORIES_FILE.name, content=CATEGORIES_FILE.read_bytes(), by=by
+    job = import_run(
+        kind=ImportKind.CATEGORIES,
+        file_name=CATEGORIES_FILE.name,
+        content=CATEGORIES_FILE.read_bytes(),
+        by=by,
+        apply=False,
     )
-    if any(row.outcome in ("new", "changed") for row in plan.rows):
-        services.import_apply(batch=batch, by=by)
+    if job.counts.get("new") or job.counts.get("changed"):
+        import_job_confirm(job=job, by=by)
+        import_job_apply(job.pk)
     else:
-        batch.delete()  # nothing to apply: keep the import log free of no-op previews
+        job.file.delete(save=False)
+        job.delete()  # nothing to apply: keep the import log free of no-op previews
 
 
 def _allocations(years, by) -> int:
@@ -406,8 +413,11 @@ def _accounting_import(by) -> int:
         services.import_source_save(source=source, by=by)
     content = ACCOUNTING_FILE.read_bytes()
     if not ImportBatch.objects.filter(source=source, applied_at__isnull=False, file_name=ACCOUNTING_FILE.name).exists():
-        batch, _plan = services.import_upload(
-            kind=ImportKind.ACTUALS, file_name=ACCOUNTING_FILE.name, content=content, source=source, by=by
+        import_run(
+            kind=ImportKind.ACTUALS,
+            file_name=ACCOUNTING_FILE.name,
+            content=content,
+            mapping={"source": source.pk},
+            by=by,
         )
-        services.import_apply(batch=batch, by=by)
     return source.lines.count()

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import ActualLineStatus, PeriodKind
-from budgets.imports.tabular import MAX_UPLOAD_BYTES
 from budgets.models import ExpenseCategory, FiscalPeriod, FundingRequest, ImportSource
+from imports.limits import check_upload_size
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,8 +83,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        check_upload_size(upload.size)
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise ValidationError(_("Upload a CSV or XLSX file."))
         return upload

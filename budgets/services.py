@@ -9,7 +9,6 @@ admin actions and the demo data all go through these functions.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from decimal import ROUND_DOWN, Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -22,12 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Team
-from budgets.choices import ActualLineStatus, ImportKind, PeriodKind, RowOutcome
-from budgets.imports.actuals import plan_actuals, read_source_table
-from budgets.imports.allocations import plan_allocations
-from budgets.imports.categories import plan_categories
-from budgets.imports.plans import ImportPlan
-from budgets.imports.tabular import MAX_UPLOAD_BYTES, read_table
+from budgets.choices import ActualLineStatus, ImportKind, PeriodKind
 from budgets.matching import match_actual_lines
 from budgets.models import (
     ActualLine,
@@ -39,6 +33,8 @@ from budgets.models import (
     ImportSource,
 )
 from budgets.permissions import require_budget_maintainer
+from imports.choices import RowOutcome
+from imports.plans import ImportPlan, PlannedRow
 from mrm.exceptions import StateConflict
 from mrm.templatetags.money import format_money
 
@@ -271,91 +267,49 @@ def allocation_delete(*, allocation: BudgetAllocation, by) -> None:
 # --- imports ---------------------------------------------------------------------
 
 
-@transaction.atomic
-def import_upload(*, kind: str, file_name: str, content: bytes, by, source: ImportSource | None = None):
-    """Keep an uploaded file for a dry run and return it with its plan; nothing else is written.
+def import_apply_categories(rows: list[PlannedRow], *, by) -> dict:
+    """Apply a stored categories plan (the import engine's transaction): new and changed codes, then parents.
 
-    The plan (new, changed, unchanged, duplicate or error per row, with line
-    numbers) is what Confirm will apply; a file that cannot be read at all is
-    refused here with the reason.
+    Each save is recorded in the category's history with ``by``.
     """
     require_budget_maintainer(by)
-    if kind not in ImportKind.values:
-        raise ValidationError({"kind": _("Unknown import kind.")})
-    if kind == ImportKind.ACTUALS and source is None:
-        raise ValidationError({"source": _("Choose the accounting system the file comes from.")})
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": _("The file is larger than 5 MB.")})
-    batch = ImportBatch(
-        kind=kind,
-        source=source if kind == ImportKind.ACTUALS else None,
-        file_name=file_name[:255],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=by,
+    return _apply_categories(ImportPlan(rows=rows), by=by)
+
+
+def import_apply_allocations(rows: list[PlannedRow], *, by) -> dict:
+    """Apply a stored allocations plan through ``allocation_set`` (history and bounds as by hand)."""
+    require_budget_maintainer(by)
+    return _apply_allocations(ImportPlan(rows=rows), by=by)
+
+
+def import_apply_actuals(*, job, source: ImportSource, rows: list[PlannedRow], by) -> dict:
+    """Apply a stored actuals plan: its new lines become actual lines of one import batch, then are matched.
+
+    The source is locked, so two imports of one source never interleave;
+    a line imported meanwhile by another job (same fingerprint) is counted
+    as a duplicate, never added twice. Lines in error stay on the job with
+    their line numbers and reasons.
+    """
+    require_budget_maintainer(by)
+    source = ImportSource.objects.select_for_update().get(pk=source.pk)
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.ACTUALS,
+        source=source,
+        file_name=job.file_name[:255],
+        content=b"",
+        sha256=job.sha256,
+        uploaded_by=job.created_by,
+        applied_by=by,
+        applied_at=timezone.now(),
+        summary={"job": job.pk},
     )
-    plan = import_plan(batch)  # raises for an unreadable file before anything is kept
-    batch.summary = {"preview": plan.counts()}
-    batch.save()
-    return batch, plan
-
-
-def import_plan(batch: ImportBatch) -> ImportPlan:
-    """The dry run: what applying ``batch`` would do right now, computed without writing."""
-    content = bytes(batch.content)
-    if batch.kind == ImportKind.ACTUALS:
-        return plan_actuals(batch.source, read_source_table(batch.source, content, batch.file_name))
-    table = read_table(content, batch.file_name)
-    if batch.kind == ImportKind.CATEGORIES:
-        return plan_categories(table)
-    return plan_allocations(table)
-
-
-@transaction.atomic
-def import_apply(*, batch: ImportBatch, by) -> dict:
-    """Apply a previewed import once.
-
-    Categories and allocations apply all or nothing: a file with any row in
-    error is refused, so finance's structure never ends up half-imported.
-    Accounting actuals apply every readable line and keep the broken ones'
-    line numbers and reasons in the import's summary: an accounting export
-    cannot be edited by finance, and one broken line must not hold back the
-    rest. Lines imported before (same source, document number, date and
-    amount) are skipped, so importing a file again adds nothing.
-    """
-    require_budget_maintainer(by)
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.is_applied:
-        raise StateConflict(_("This file was already imported on %(when)s.") % {"when": batch.applied_at.isoformat()})
-    if batch.source_id:
-        ImportSource.objects.select_for_update().get(pk=batch.source_id)  # one import per source at a time
-    plan = import_plan(batch)
-    if batch.kind == ImportKind.CATEGORIES:
-        _refuse_errors(plan)
-        result = _apply_categories(plan, by=by)
-    elif batch.kind == ImportKind.ALLOCATIONS:
-        _refuse_errors(plan)
-        result = _apply_allocations(plan, by=by)
-    else:
-        result = _apply_actuals(batch, plan, by=by)
-    result["counts"] = plan.counts()
+    plan = ImportPlan(rows=rows)
+    result = _apply_actuals(batch, plan, by=by)
+    result["batch"] = batch.pk
     result["errors"] = [{"line": row.line, "errors": row.errors} for row in plan.errors]
     batch.summary = {**batch.summary, "result": result}
-    batch.applied_at = timezone.now()
-    batch.applied_by = by
-    batch.save(update_fields=["summary", "applied_at", "applied_by"])
+    batch.save(update_fields=["summary"])
     return result
-
-
-def _refuse_errors(plan: ImportPlan) -> None:
-    if plan.has_errors:
-        raise ValidationError(
-            [_("Nothing was imported: fix these lines and upload the file again.")]
-            + [
-                _("Line %(line)s: %(errors)s") % {"line": row.line, "errors": "; ".join(row.errors)}
-                for row in plan.errors
-            ]
-        )
 
 
 def _apply_categories(plan: ImportPlan, *, by) -> dict:
@@ -408,6 +362,9 @@ def _apply_allocations(plan: ImportPlan, *, by) -> dict:
 
 
 def _apply_actuals(batch: ImportBatch, plan: ImportPlan, *, by) -> dict:
+    fresh = [row for row in plan.rows if row.outcome == RowOutcome.NEW]
+    existing = set(ActualLine.objects.filter(source=batch.source).values_list("fingerprint", flat=True))
+    taken = {row.data["fingerprint"] for row in fresh} & existing
     lines = [
         ActualLine(
             source=batch.source,
@@ -426,15 +383,15 @@ def _apply_actuals(batch: ImportBatch, plan: ImportPlan, *, by) -> dict:
             raw=row.data["raw"],
             fingerprint=row.data["fingerprint"],
         )
-        for row in plan.rows
-        if row.outcome == RowOutcome.NEW
+        for row in fresh
+        if row.data["fingerprint"] not in taken
     ]
     created = bulk_create_with_history(lines, ActualLine, default_user=by)
     saved = list(ActualLine.objects.filter(batch=batch).order_by("line_number"))
     mapped = match_actual_lines(saved)
     return {
         "created": len(created),
-        "duplicates": plan.counts()[RowOutcome.DUPLICATE],
+        "duplicates": plan.counts()[RowOutcome.DUPLICATE] + len(taken),
         "mapped": mapped,
         "unmapped": len(saved) - mapped,
     }
@@ -471,19 +428,6 @@ def import_source_save(*, source: ImportSource, by) -> ImportSource:
     """Create or change an accounting source's column mapping."""
     require_budget_maintainer(by)
     return _save(source, by=by)
-
-
-def import_previews_purge(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -> int:
-    """Forget uploaded files that were previewed but never confirmed.
-
-    A dry run keeps the file so that Confirm applies exactly what was shown;
-    one nobody confirmed within a week is abandoned, and its content should
-    not stay in the database. Applied imports are kept: they are the record
-    of what was imported.
-    """
-    cutoff = timezone.now() - older_than
-    deleted, _per_model = ImportBatch.objects.filter(applied_at__isnull=True, uploaded_at__lt=cutoff).delete()
-    return deleted
 
 
 @transaction.atomic

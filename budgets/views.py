@@ -44,10 +44,13 @@ from budgets.models import (
     ExpenseCategory,
     FiscalPeriod,
     FiscalYear,
-    ImportBatch,
     ImportSource,
 )
 from budgets.permissions import available_actions, require_budget_maintainer, require_budget_reader
+from imports import services as import_services
+from imports.choices import JobStatus, RowOutcome
+from imports.models import ImportJob
+from imports.registry import get_importer
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
 
@@ -302,18 +305,21 @@ IMPORT_TITLES = {
 }
 
 
+PREVIEW_PAGE_SIZE = 100
+
+
 @login_required
 def imports(request):
     require_budget_maintainer(request.user)
-    batches = ImportBatch.objects.visible_to(request.user).select_related("source", "uploaded_by", "applied_by")
-    page = Paginator(batches.defer("content"), 25).get_page(request.GET.get("page"))
+    jobs = ImportJob.objects.visible_to(request.user).filter(kind__in=ImportKind.values)
+    page = Paginator(jobs.select_related("created_by").defer("header", "result"), 25).get_page(request.GET.get("page"))
     return render(request, "budgets/imports.html", _context(request, page=page, kinds=ImportKind))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, kind):
-    """Step 1: upload a file; the next page shows the dry run."""
+    """Step 1: upload a file; it is stored and read in the background, the next page follows its progress."""
     require_budget_maintainer(request.user)
     if kind not in ImportKind.values:
         raise Http404(_("No such import."))
@@ -322,19 +328,18 @@ def import_upload(request, kind):
     if kind == ImportKind.ACTUALS:
         form.fields["source"].queryset = ImportSource.objects.visible_to(request.user).filter(is_active=True)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        source = form.cleaned_data.get("source")
         try:
-            batch, _plan = services.import_upload(
+            job = import_services.import_job_create(
                 kind=kind,
-                file_name=upload.name,
-                content=upload.read(),
-                source=form.cleaned_data.get("source"),
+                upload=form.cleaned_data["file"],
+                mapping={"source": source.pk} if source else None,
                 by=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return HttpResponseRedirect(reverse("budgets:import_preview", args=[batch.pk]))
+            return HttpResponseRedirect(reverse("budgets:import_preview", args=[job.pk]))
     return render(
         request,
         "budgets/import_upload.html",
@@ -345,49 +350,47 @@ def import_upload(request, kind):
 
 @login_required
 def import_preview(request, pk):
-    """Step 2: the dry run — what each row would do (new, changed, error with its line); nothing written yet."""
+    """Step 2: the job's progress, then the dry run paged from the stored plan; nothing written yet.
+
+    An htmx poll gets the status fragment only, every second while the
+    file is read or applied; the plan is never computed here.
+    """
     require_budget_maintainer(request.user)
-    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("source"), pk=pk)
-    plan, file_error = None, None
-    try:
-        # Also for an applied import: the rows it could not read are shown
-        # again, in the reader's language (parse errors do not change).
-        plan = services.import_plan(batch)
-    except ValidationError as exc:
-        file_error = exc.messages
-    return render(
+    jobs = ImportJob.objects.visible_to(request.user).filter(kind__in=ImportKind.values)
+    job = get_object_or_404(jobs.select_related("created_by", "applied_by"), pk=pk)
+    outcome = request.GET.get("outcome") or ""
+    rows = job.rows.order_by("line")
+    if outcome in RowOutcome.values:
+        rows = rows.filter(outcome=outcome)
+    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if not job.is_working else None
+    importer = get_importer(job.kind)
+    context = _context(
         request,
-        "budgets/import_preview.html",
-        _context(request, batch=batch, plan=plan, file_error=file_error, title=IMPORT_TITLES[batch.kind]),
+        job=job,
+        page=page,
+        outcome=outcome,
+        outcome_counts=[(value, label, int(job.counts.get(value, 0))) for value, label in RowOutcome.choices],
+        all_or_nothing=importer.all_or_nothing if importer else True,
+        result_url=importer.result_url(job) if importer and job.status == JobStatus.APPLIED else "",
+        title=IMPORT_TITLES[job.kind],
     )
+    template = page_or_fragment(request, "budgets/import_preview.html", "budgets/partials/_import_job.html")
+    return render(request, template, context)
 
 
 @login_required
 @require_POST
 def import_apply(request, pk):
-    """Step 3: confirm — apply what the preview showed."""
+    """Step 3: confirm — the stored plan is applied in the background, exactly as previewed, once."""
     require_budget_maintainer(request.user)
-    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+    jobs = ImportJob.objects.visible_to(request.user).filter(kind__in=ImportKind.values)
+    job = get_object_or_404(jobs, pk=pk)
     try:
-        result = services.import_apply(batch=batch, by=request.user)
+        import_services.import_job_confirm(job=job, by=request.user)
     except (ValidationError, StateConflict) as exc:
         for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
             messages.error(request, message)
-        return HttpResponseRedirect(reverse("budgets:import_preview", args=[batch.pk]))
-    if batch.kind == ImportKind.ACTUALS:
-        messages.success(
-            request,
-            _("%(created)s line(s) imported, %(duplicates)s already imported, %(errors)s with errors.")
-            % {"created": result["created"], "duplicates": result["duplicates"], "errors": len(result["errors"])},
-        )
-        return HttpResponseRedirect(f"{reverse('budgets:actuals')}?{urlencode({'batch': batch.pk})}")
-    messages.success(
-        request,
-        _("Imported: %(created)s new, %(changed)s changed.")
-        % {"created": result["created"], "changed": result["changed"]},
-    )
-    target = "budgets:categories" if batch.kind == ImportKind.CATEGORIES else "budgets:index"
-    return HttpResponseRedirect(reverse(target))
+    return HttpResponseRedirect(reverse("budgets:import_preview", args=[job.pk]))
 
 
 # --- accounting sources and the unmapped queue -----------------------------------------

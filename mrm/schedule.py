@@ -44,8 +44,9 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "approvals.tasks.withdraw_unconfirmed_requests_task",
         "schedule": timedelta(hours=6),
     },
-    "budgets-purge-import-previews": {
-        "task": "budgets.tasks.purge_import_previews_task",
+    # imports (docs/OPERATIONS.md): uploads parsed but never confirmed are deleted with their plan
+    "imports-purge-unconfirmed": {
+        "task": "imports.tasks.purge_import_jobs_task",
         "schedule": timedelta(days=1),
     },
     # reports (PRODUCT.md §6): a period of a subscription is sent once, however often this runs

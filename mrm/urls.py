@@ -25,6 +25,7 @@ from campaigns.api.views import (
 )
 from changes.api.views import ChangeRequestViewSet
 from help.api.views import HelpArticleViewSet, QuestionViewSet
+from imports.api.views import ImportJobViewSet
 from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
@@ -57,6 +58,7 @@ router.register("report-runs", ReportRunViewSet, basename="report-run")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("help-articles", HelpArticleViewSet, basename="help-article")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+router.register("imports", ImportJobViewSet, basename="import-job")
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

@@ -16,10 +16,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from budgets.choices import RowOutcome
-from budgets.imports.plans import ImportPlan, PlannedRow
-from budgets.imports.tabular import Table, cell_text, parse_amount, parse_date, read_table
 from budgets.models import ActualLine, ExpenseCategory, ImportSource
+from imports.choices import RowOutcome
+from imports.plans import ImportPlan, PlannedRow
+from imports.tabular import Table, cell_text, parse_amount, parse_date
 
 # The human-readable number of a funding request (PRODUCT.md §4), as finance
 # quotes it on POs and invoices; found anywhere in a comment or reference.
@@ -54,10 +54,6 @@ def fingerprint(*, document_number: str, date, amount, raw: dict) -> str:
     else:
         key = json.dumps(raw, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def read_source_table(source: ImportSource, content: bytes, file_name: str) -> Table:
-    return read_table(content, file_name, encoding=source.encoding, delimiter=source.csv_delimiter)
 
 
 def plan_actuals(source: ImportSource, table: Table) -> ImportPlan:
@@ -100,8 +96,8 @@ def plan_actuals(source: ImportSource, table: Table) -> ImportPlan:
 
 def _plan_line(source, row, columns, categories, header) -> PlannedRow:
     errors = [row.shape_error] if row.shape_error else []
-    text = {name: cell_text(row, column) if column else "" for name, column in columns.items()}
     raw = {name: cell_text(row, name) for name in header}
+    text = {name: raw[column] if column else "" for name, column in columns.items()}
     date = amount = None
     try:
         date = parse_date(row.values.get(columns["date"].casefold()), source.date_format)

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
-from budgets.choices import RowOutcome
-from budgets.imports.plans import ImportPlan, PlannedRow
-from budgets.imports.tabular import Table, cell_text, parse_amount
 from budgets.models import BudgetAllocation, ExpenseCategory, FiscalPeriod
+from imports.choices import RowOutcome
+from imports.plans import ImportPlan, PlannedRow
+from imports.tabular import Table, cell_text, parse_amount
 
 COLUMNS = {
     "period": ("period", "fiscal_period"),

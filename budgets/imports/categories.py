@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from budgets.choices import RowOutcome
-from budgets.imports.plans import ImportPlan, PlannedRow
-from budgets.imports.tabular import Table, cell_text
 from budgets.models import ExpenseCategory
+from imports.choices import RowOutcome
+from imports.plans import ImportPlan, PlannedRow
+from imports.tabular import Table, cell_text
 
 REQUIRED = ("code", "name")
 ALIASES = {"parent_code": ("parent_code", "parent"), "gl_account": ("gl_account", "gl", "account")}

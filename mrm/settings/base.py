@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mrm",
     "outbox",
     "accounts",
+    "imports",
     "notifications",
     "approvals",
     "campaigns",
@@ -290,6 +291,24 @@ MRM_REPORT_RUN_MAX_ATTEMPTS = env.get_int("MRM_REPORT_RUN_MAX_ATTEMPTS", 3)
 # ...and a run no worker started within this many hours of being asked for is failed.
 MRM_REPORT_RUN_GIVE_UP_HOURS = env.get_int("MRM_REPORT_RUN_GIVE_UP_HOURS", 24)
 
+# --- imports (docs/OPERATIONS.md "Import limits") -----------------------------------
+# Each refused with a message saying which limit and by how much.
+MRM_IMPORT_MAX_UPLOAD_MB = env.get_int("MRM_IMPORT_MAX_UPLOAD_MB", 20)
+MRM_IMPORT_MAX_ROWS = env.get_int("MRM_IMPORT_MAX_ROWS", 200_000)
+# An XLSX is a zip archive: its declared uncompressed size and compression ratio are
+# checked from the archive's directory before anything is decompressed (zip bombs).
+MRM_IMPORT_MAX_XLSX_UNCOMPRESSED_MB = env.get_int("MRM_IMPORT_MAX_XLSX_UNCOMPRESSED_MB", 200)
+MRM_IMPORT_MAX_XLSX_RATIO = env.get_int("MRM_IMPORT_MAX_XLSX_RATIO", 100)
+# Reading and planning a file stops (the job fails with the reason) after this long;
+# the task's hard time limit is a minute more.
+MRM_IMPORT_MAX_PARSE_SECONDS = env.get_int("MRM_IMPORT_MAX_PARSE_SECONDS", 300)
+# The sweeper: a job parsing or applying without progress this many minutes lost its worker
+# (above the apply task's 60-minute hard limit: a big accounting import is matched line by line).
+MRM_IMPORT_STUCK_MINUTES = env.get_int("MRM_IMPORT_STUCK_MINUTES", 70)
+MRM_IMPORT_MAX_ATTEMPTS = env.get_int("MRM_IMPORT_MAX_ATTEMPTS", 3)
+# Uploads parsed but never confirmed are deleted (file and plan) after this many days.
+MRM_IMPORT_KEEP_UNCONFIRMED_DAYS = env.get_int("MRM_IMPORT_KEEP_UNCONFIRMED_DAYS", 7)
+
 # --- help (PRODUCT.md §7) -----------------------------------------------------
 # Questions no champion answered within this many hours escalate to the admins.
 MRM_QUESTION_ESCALATE_HOURS = env.get_int("MRM_QUESTION_ESCALATE_HOURS", 24)
@@ -432,6 +451,9 @@ SPECTACULAR_SETTINGS = {
         # a user's language, a help article's language and the language its reader asked for
         "LanguageEnum": LANGUAGES,
         "ApiTokenStatusEnum": "accounts.choices.TokenStatus",
+        "ImportJobStatusEnum": "imports.choices.JobStatus",
+        "ImportRowOutcomeEnum": "imports.choices.RowOutcome",
+        "DecisionOutcomeEnum": "approvals.choices.Outcome",
     },
 }
 

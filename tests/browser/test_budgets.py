@@ -13,6 +13,7 @@ from tests.budgets.factories import (
     FiscalPeriodFactory,
     ImportSourceFactory,
 )
+from tests.imports.helpers import confirm_import, import_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +38,10 @@ def test_finance_imports_the_chart_of_accounts_with_a_dry_run_and_sees_the_tree(
     screenshot(page, "budgets-import-preview")
     # when finance confirms
     page.get_by_role("button", name="Confirm import").click()
-    # then the tree shows the categories under their parents
-    expect(page.get_by_text("Imported: 10 new, 0 changed.")).to_be_visible()
+    # then the import reports what it wrote, and the tree shows the categories under their parents
+    expect(page.get_by_test_id("import-job")).to_have_attribute("data-status", "applied")
+    expect(page.get_by_test_id("import-result")).to_contain_text("10")
+    page.get_by_role("link", name="See the result").click()
     tree = page.get_by_test_id("category-tree")
     expect(tree.get_by_test_id("category-MKT")).to_have_attribute("data-depth", "0")
     expect(tree.get_by_test_id("category-MKT-DIG")).to_have_attribute("data-depth", "1")
@@ -68,14 +71,40 @@ def test_finance_imports_the_accounting_export_and_sees_the_unmapped_lines(
     assert not ActualLine.objects.exists()
     # when confirmed
     page.get_by_role("button", name="Confirm import").click()
-    # then the unmapped queue lists the lines, the one without a request included
-    expect(page.get_by_text("4 line(s) imported, 0 already imported, 1 with errors.")).to_be_visible()
+    # then the import reports what it wrote, and the unmapped queue lists the lines, the one without a request included
+    expect(page.get_by_test_id("import-job")).to_have_attribute("data-status", "applied")
+    page.get_by_role("link", name="See the imported lines").click()
     lines = page.get_by_test_id("actual-line")
     expect(lines).to_have_count(4)
     expect(lines.filter(has_text='АО "ЭкспоЦентр"')).to_contain_text("Unmapped")
     expect(lines.filter(has_text="0000-000140")).to_contain_text("-₽12,000.00")
     expect(page.get_by_test_id("lines-total")).to_have_text("₽1,386,500.00")
     screenshot(page, "budgets-unmapped-queue")
+
+
+def test_the_import_page_follows_the_job_until_the_preview_is_ready(
+    page, live_server, sign_in, finance_user, monkeypatch
+):
+    # given a worker that has not picked the job up yet
+    from imports import services
+
+    parse = services.import_job_parse
+    monkeypatch.setattr(services, "import_job_parse", lambda job_id: None)
+    sign_in(page, finance_user, next_path="/budgets/imports/new/categories/")
+    page.get_by_label("File (CSV or XLSX)").set_input_files(str(DATA / "expense_categories.csv"))
+    page.get_by_role("button", name="Preview").click()
+    # then the upload answered at once and the page shows the job waiting
+    job = page.get_by_test_id("import-job")
+    expect(job).to_have_attribute("data-status", "queued")
+    expect(page.get_by_role("progressbar", name="Progress")).to_be_visible()
+    # when the worker reads the file
+    from imports.models import ImportJob
+
+    parse(ImportJob.objects.get().pk)
+    # then the page, polling, shows the dry run without a reload
+    expect(job).to_have_attribute("data-status", "ready", timeout=10_000)
+    expect(page.get_by_test_id("preview-row")).to_have_count(10)
+    expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
 
 
 def test_finance_edits_an_allocation_in_place(page, live_server, sign_in, finance_user, team, screenshot):
@@ -106,7 +135,6 @@ def test_finance_edits_an_allocation_in_place(page, live_server, sign_in, financ
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_every_budget_page_is_accessible_in_both_languages(page, live_server, sign_in, finance_user, team, language):
     # given a finance user reading in the language, and some of everything
-    from budgets import services
     from budgets.choices import ImportKind
 
     finance_user.language = language
@@ -115,15 +143,15 @@ def test_every_budget_page_is_accessible_in_both_languages(page, live_server, si
     category = ExpenseCategoryFactory(code="MKT-PR", name="Public relations", name_ru="PR")
     BudgetAllocationFactory(period=period, team=team, category=category, amount=Decimal("1500.00"))
     source = ImportSourceFactory(name="1C export")
-    batch, _plan = services.import_upload(
+    batch, _plan = import_file(
         kind=ImportKind.ACTUALS,
         file_name="export.csv",
         content=(DATA / "accounting_export_cp1251.csv").read_bytes(),
         source=source,
         by=finance_user,
     )
-    services.import_apply(batch=batch, by=finance_user)
-    pending, _plan = services.import_upload(
+    confirm_import(batch=batch, by=finance_user)
+    pending, _plan = import_file(
         kind=ImportKind.CATEGORIES, file_name="c.csv", content=b"code,name\n,No code\n", by=finance_user
     )
     sign_in(page, finance_user)
@@ -142,7 +170,7 @@ def test_every_budget_page_is_accessible_in_both_languages(page, live_server, si
         f"/budgets/imports/{batch.pk}/",
         f"/budgets/imports/{pending.pk}/",
         "/budgets/actuals/?status=all",
-        f"/budgets/actuals/{batch.lines.first().pk}/",
+        f"/budgets/actuals/{ActualLine.objects.first().pk}/",
         "/budgets/sources/",
         f"/budgets/sources/{source.pk}/edit/",
     ]

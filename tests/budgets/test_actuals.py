@@ -9,17 +9,18 @@ from django.core.exceptions import ValidationError
 from budgets import services
 from budgets.choices import ActualLineStatus, ImportKind
 from budgets.imports.actuals import find_request_number
-from budgets.imports.tabular import parse_amount
 from budgets.matching import register_line_matcher, unregister_line_matcher
 from budgets.models import ActualLine, ImportBatch
+from imports.tabular import parse_amount
 from mrm.exceptions import StateConflict
 from tests.budgets.factories import ExpenseCategoryFactory, ImportSourceFactory
+from tests.imports.helpers import confirm_import, import_file
 
 pytestmark = pytest.mark.django_db
 
 
 def upload(source, content, user, name="export.csv"):
-    return services.import_upload(kind=ImportKind.ACTUALS, file_name=name, content=content, source=source, by=user)
+    return import_file(kind=ImportKind.ACTUALS, file_name=name, content=content, source=source, by=user)
 
 
 def test_the_sample_export_is_parsed_exactly(accounting_source, accounting_csv, finance_user):
@@ -42,7 +43,7 @@ def test_the_sample_export_is_parsed_exactly(accounting_source, accounting_csv, 
     assert plan.rows[4].errors == ["the amount abc is not a number"]
     assert not ActualLine.objects.exists()
     # when confirmed
-    result = services.import_apply(batch=batch, by=finance_user)
+    result = confirm_import(batch=batch, by=finance_user)
     # then
     assert result["created"] == 4
     assert result["errors"] == [{"line": 6, "errors": ["the amount abc is not a number"]}]
@@ -68,18 +69,19 @@ def test_the_sample_export_is_parsed_exactly(accounting_source, accounting_csv, 
     assert lines[1].category is None  # 44.01.3 is nobody's here: it stays for finance to classify
     assert {line.status for line in lines} == {ActualLineStatus.UNMAPPED}
     assert lines[0].raw["Контрагент"] == 'ООО "Рекламная сеть"'
-    assert {line.batch_id for line in lines} == {batch.pk}
+    assert {line.batch_id for line in lines} == {result["batch"]}  # one batch per applied import job
+    assert ImportBatch.objects.get(pk=result["batch"]).summary["job"] == batch.pk
     assert lines[0].history.get().history_user == finance_user
 
 
 def test_importing_the_same_file_again_adds_nothing(accounting_source, accounting_csv, finance_user):
     first, _plan = upload(accounting_source, accounting_csv, finance_user)
-    services.import_apply(batch=first, by=finance_user)
+    confirm_import(batch=first, by=finance_user)
     # when
     again, plan = upload(accounting_source, accounting_csv, finance_user)
     # then
     assert [row.outcome for row in plan.rows] == ["duplicate"] * 4 + ["error"]
-    result = services.import_apply(batch=again, by=finance_user)
+    result = confirm_import(batch=again, by=finance_user)
     assert result["created"] == 0
     assert result["duplicates"] == 4
     assert ActualLine.objects.count() == 4
@@ -87,13 +89,13 @@ def test_importing_the_same_file_again_adds_nothing(accounting_source, accountin
 
 def test_an_overlapping_later_export_adds_only_its_new_lines(accounting_source, accounting_csv, finance_user):
     first, _plan = upload(accounting_source, accounting_csv, finance_user)
-    services.import_apply(batch=first, by=finance_user)
+    confirm_import(batch=first, by=finance_user)
     later = accounting_csv + '01.03.2027;0000-000160;ООО "Новый";5\xa0000,00;44.01.4;PR;заявка fr-2027-0007\r\n'.encode(
         "cp1251"
     )
     batch, plan = upload(accounting_source, later, finance_user, name="march.csv")
     assert [row.outcome for row in plan.rows] == ["duplicate"] * 4 + ["error", "new"]
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     new = ActualLine.objects.get(document_number="0000-000160")
     assert new.amount == Decimal("5000.00")
     assert new.request_number == "FR-2027-0007"
@@ -103,7 +105,7 @@ def test_an_overlapping_later_export_adds_only_its_new_lines(accounting_source, 
 def test_the_same_lines_from_another_source_are_other_lines(accounting_csv, finance_user):
     for name in ("1C", "SAP"):
         batch, _plan = upload(ImportSourceFactory(name=name), accounting_csv, finance_user)
-        services.import_apply(batch=batch, by=finance_user)
+        confirm_import(batch=batch, by=finance_user)
     assert ActualLine.objects.count() == 8
 
 
@@ -142,7 +144,7 @@ def test_columns_can_be_mapped_by_number_and_dates_and_amounts_vary(finance_user
     batch, plan = upload(source, content, finance_user)
     assert [(row.line, row.outcome) for row in plan.rows] == [(2, "new"), (3, "new"), (4, "error")]
     assert plan.rows[2].errors == ["the date bad-date does not match the format %Y-%m-%d"]
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     assert list(ActualLine.objects.order_by("line_number").values_list("amount", "request_number")) == [
         (Decimal("1500.25"), "FR-2027-0042"),
         (Decimal("-300.00"), ""),
@@ -159,7 +161,7 @@ def test_a_line_with_a_wrong_number_of_columns_is_reported_and_the_rest_kept(acc
     batch, plan = upload(accounting_source, content, finance_user)
     assert [(row.line, row.outcome) for row in plan.rows] == [(2, "new"), (3, "error"), (4, "new")]
     assert "expected 7 columns, found 3" in plan.rows[1].errors[0]
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     assert ActualLine.objects.count() == 2
 
 
@@ -205,7 +207,7 @@ def test_the_matching_seam_maps_lines_a_matcher_recognises(accounting_source, ac
     register_line_matcher(matcher)
     try:
         batch, _plan = upload(accounting_source, accounting_csv, finance_user)
-        result = services.import_apply(batch=batch, by=finance_user)
+        result = confirm_import(batch=batch, by=finance_user)
     finally:
         unregister_line_matcher(matcher)
     # then
@@ -218,7 +220,7 @@ def test_the_matching_seam_maps_lines_a_matcher_recognises(accounting_source, ac
 
 def test_finance_sets_a_line_aside_with_a_reason_and_can_put_it_back(accounting_source, accounting_csv, finance_user):
     batch, _plan = upload(accounting_source, accounting_csv, finance_user)
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     line = ActualLine.objects.get(document_number="0000-000133")
     with pytest.raises(ValidationError, match="Say why"):
         services.actual_line_set_status(line=line, status=ActualLineStatus.IGNORED, note=" ", by=finance_user)
@@ -247,7 +249,7 @@ def test_an_xlsx_export_with_real_dates_and_numbers(accounting_source, finance_u
     workbook.save(buffer)
     batch, plan = upload(accounting_source, buffer.getvalue(), finance_user, name="march.xlsx")
     assert [(row.line, row.outcome) for row in plan.rows] == [(2, "new"), (3, "new")]
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     assert list(ActualLine.objects.order_by("line_number").values_list("date", "amount", "request_number")) == [
         (datetime.date(2027, 3, 1), Decimal("1234.56"), "FR-2027-0003"),
         (datetime.date(2027, 3, 1), Decimal("-10.00"), ""),

@@ -9,15 +9,14 @@ from budgets import selectors, services
 from budgets.choices import ActualLineStatus, ImportKind
 from budgets.models import ActualLine, Expense
 from mrm.exceptions import StateConflict
+from tests.imports.helpers import confirm_import, import_file
 
 pytestmark = pytest.mark.django_db
 
 
 def import_sample(source, content, user):
-    batch, _plan = services.import_upload(
-        kind=ImportKind.ACTUALS, file_name="export.csv", content=content, source=source, by=user
-    )
-    return services.import_apply(batch=batch, by=user)
+    batch, _plan = import_file(kind=ImportKind.ACTUALS, file_name="export.csv", content=content, source=source, by=user)
+    return confirm_import(batch=batch, by=user)
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budgets.models import ActualLine, BudgetAllocation, ExpenseCategory, FiscalPeriod, FiscalYear, ImportBatch
+from imports.models import ImportJob
 from tests.budgets.factories import BudgetAllocationFactory, ExpenseCategoryFactory
 from tests.factories import TeamFactory, UserFactory
+from tests.imports.helpers import confirm_import, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -191,66 +193,100 @@ def test_the_category_tree_page(client, marketer):
     assert reverse("budgets:category_create") not in response.content.decode()
 
 
-def test_categories_import_journey_dry_run_then_confirm(client, finance_user, categories_csv):
+def test_categories_import_journey_dry_run_then_confirm(
+    client, finance_user, categories_csv, django_capture_on_commit_callbacks
+):
     client.force_login(finance_user)
     upload = SimpleUploadedFile("expense_categories.csv", categories_csv, content_type="text/csv")
-    response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs in-process after the commit
+        response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
     assert response.status_code == 302
     preview = client.get(response["Location"])
     assert preview.status_code == 200
-    assert preview.context["plan"].counts()["new"] == 10
+    assert preview.context["job"].counts["new"] == 10
     assert "Confirm import" in preview.content.decode()
     assert not ExpenseCategory.objects.exists()
-    batch = ImportBatch.objects.get()
-    confirmed = client.post(reverse("budgets:import_apply", args=[batch.pk]))
-    assert confirmed["Location"] == reverse("budgets:categories")
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("budgets:import_apply", args=[job.pk]))
+    assert confirmed["Location"] == reverse("budgets:import_preview", args=[job.pk])
     assert ExpenseCategory.objects.count() == 10
+    done = client.get(confirmed["Location"])
+    assert done.context["result_url"] == reverse("budgets:categories")
 
 
-def test_an_unreadable_upload_is_an_error_on_the_form(client, finance_user):
+def test_an_unreadable_upload_is_an_error_on_the_job_page(client, finance_user, django_capture_on_commit_callbacks):
     client.force_login(finance_user)
     upload = SimpleUploadedFile("c.csv", b"foo,bar\n1,2\n", content_type="text/csv")
-    response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
-    assert response.status_code == 400
-    assert "lacks the column" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
+    page = client.get(response["Location"])
+    assert page.context["job"].status == "failed"
+    assert "lacks the column" in page.content.decode()
     assert not ImportBatch.objects.exists()
 
 
+def test_the_job_page_polls_while_the_file_is_read(client, finance_user, categories_csv):
+    # given an upload whose job has not run yet (the worker is busy)
+    client.force_login(finance_user)
+    upload = SimpleUploadedFile("expense_categories.csv", categories_csv, content_type="text/csv")
+    response = client.post(reverse("budgets:import_upload", args=["categories"]), {"file": upload})
+    # when htmx polls
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"})
+    # then the fragment alone answers, asking to be polled again
+    html = fragment.content.decode()
+    assert fragment.templates[0].name == "budgets/partials/_import_job.html"
+    assert 'data-status="queued"' in html and 'hx-trigger="every 1s"' in html
+
+
 def test_accounting_import_journey_shows_the_broken_line_and_fills_the_queue(
-    client, finance_user, accounting_source, accounting_csv
+    client, finance_user, accounting_source, accounting_csv, django_capture_on_commit_callbacks
 ):
     client.force_login(finance_user)
     upload = SimpleUploadedFile("export.csv", accounting_csv, content_type="text/csv")
-    response = client.post(
-        reverse("budgets:import_upload", args=["actuals"]), {"file": upload, "source": accounting_source.pk}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("budgets:import_upload", args=["actuals"]), {"file": upload, "source": accounting_source.pk}
+        )
     preview = client.get(response["Location"])
     html = preview.content.decode()
     assert "the amount abc is not a number" in html
     assert not ActualLine.objects.exists()
-    batch = ImportBatch.objects.get()
-    confirmed = client.post(reverse("budgets:import_apply", args=[batch.pk]))
-    queue = client.get(confirmed["Location"])
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("budgets:import_apply", args=[job.pk]))
+    done = client.get(confirmed["Location"])
+    queue = client.get(done.context["result_url"])
     assert queue.context["totals"] == {"total": Decimal("1386500.00"), "count": 4}
     assert "FR-2027-0002" in queue.content.decode()
-    # and once applied, the import page reports what happened
-    applied = client.get(reverse("budgets:import_preview", args=[batch.pk])).content.decode()
-    assert "Line 6" in applied
-    # in the reader's language
+    # and once applied, the import page still shows the line that was not imported
+    errors = client.get(reverse("budgets:import_preview", args=[job.pk]), {"outcome": "error"}).content.decode()
+    assert "the amount abc is not a number" in errors
+    assert "0000-000114" not in errors
+
+
+def test_row_messages_are_in_the_uploaders_language(
+    client, finance_user, accounting_source, accounting_csv, django_capture_on_commit_callbacks
+):
     finance_user.language = "ru"
     finance_user.save()
-    applied = client.get(reverse("budgets:import_preview", args=[batch.pk])).content.decode()
-    assert "Строка 6: сумма abc не является числом" in applied
-    assert "Загрузка факта из учёта" in applied
+    client.force_login(finance_user)
+    upload = SimpleUploadedFile("export.csv", accounting_csv, content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("budgets:import_upload", args=["actuals"]), {"file": upload, "source": accounting_source.pk}
+        )
+    html = client.get(response["Location"]).content.decode()
+    assert "сумма abc не является числом" in html
+    assert "Загрузка факта из учёта" in html
 
 
 def test_finance_ignores_a_line_from_the_queue(client, finance_user, accounting_source, accounting_csv):
-    from budgets import services
 
-    batch, _plan = services.import_upload(
+    batch, _plan = import_file(
         kind="actuals", file_name="e.csv", content=accounting_csv, source=accounting_source, by=finance_user
     )
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     line = ActualLine.objects.get(document_number="0000-000133")
     client.force_login(finance_user)
     response = client.post(
@@ -363,12 +399,11 @@ def test_year_totals_count_only_the_allocations_the_reader_may_see(client, marke
 def test_finance_classifies_a_line_on_its_page_and_sees_the_history(
     client, finance_user, accounting_source, accounting_csv
 ):
-    from budgets import services
 
-    batch, _plan = services.import_upload(
+    batch, _plan = import_file(
         kind="actuals", file_name="e.csv", content=accounting_csv, source=accounting_source, by=finance_user
     )
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     line = ActualLine.objects.get(document_number="0000-000121")
     assert line.category is None
     printing = ExpenseCategoryFactory(code="MKT-PRN", name="Printed materials")
@@ -389,12 +424,11 @@ def test_finance_classifies_a_line_on_its_page_and_sees_the_history(
 
 
 def test_an_inactive_category_cannot_classify_a_line(client, finance_user, accounting_source, accounting_csv):
-    from budgets import services
 
-    batch, _plan = services.import_upload(
+    batch, _plan = import_file(
         kind="actuals", file_name="e.csv", content=accounting_csv, source=accounting_source, by=finance_user
     )
-    services.import_apply(batch=batch, by=finance_user)
+    confirm_import(batch=batch, by=finance_user)
     line = ActualLine.objects.first()
     old = ExpenseCategoryFactory(code="OLD", is_active=False)
     client.force_login(finance_user)

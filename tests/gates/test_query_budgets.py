@@ -24,15 +24,16 @@ from approvals.choices import SubjectKind
 from approvals.models import Delegation
 from approvals.services import approval_comment, approval_submit
 from budgets.choices import FundingRequestStatus
-from budgets.models import ImportBatch
 from campaigns.choices import CampaignStatus
 from campaigns.models import Channel
+from imports.models import ImportJob, ImportRow
 from notifications.services import notifications_resolve, notify
 from reports.models import ReportSubscription, SavedReportView
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
 from tests.budgets.factories import ExpenseFactory, FundingRequestFactory, ImportSourceFactory
 from tests.campaigns.factories import ActivityFactory, CalendarFeedFactory, CampaignFactory, KPIFactory, TaskFactory
 from tests.factories import TeamFactory, UserFactory
+from tests.imports.helpers import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -368,13 +369,12 @@ def test_imports_page_queries_do_not_grow_with_rows(assert_constant_queries, cli
 
     def batch():
         n = next(numbers)
-        return ImportBatch.objects.create(
+        return ImportJob.objects.create(
             kind="actuals",
-            source=source,
+            options={"source": source.pk},
             file_name=f"export-{n}.csv",
-            content=b"",
             sha256=f"{n:064d}",
-            uploaded_by=UserFactory(roles=["finance"]),
+            created_by=UserFactory(roles=["finance"]),
         )
 
     assert_page_budget(
@@ -577,16 +577,14 @@ def test_the_coverage_check_finds_literal_and_templated_paths():
 
 
 def test_import_preview_queries_do_not_grow_with_file_rows(assert_constant_queries, client, finance_user):
-    # given an accounting export kept for its dry run, one more line each time
-    from budgets import services
+    # given an accounting export read into its stored plan, one more line each time
     from budgets.choices import ImportKind
-    from tests.budgets.factories import ExpenseCategoryFactory
 
     header = "Дата;Номер документа;Контрагент;Сумма;Счет;Статья;Комментарий\n"
-    batch, _plan = services.import_upload(
+    job, _plan = import_file(
         kind=ImportKind.ACTUALS,
         file_name="export.csv",
-        content=header.encode("cp1251"),
+        content=(header + "03.02.2027;DOC-0;ООО;1 000,00;44.01;Статья;FR-2099-0000\n").encode("cp1251"),
         source=ImportSourceFactory(),
         by=finance_user,
     )
@@ -594,19 +592,34 @@ def test_import_preview_queries_do_not_grow_with_file_rows(assert_constant_queri
 
     def line():
         n = next(numbers)
-        category = ExpenseCategoryFactory(code=f"P-{n}", name=f"Статья {n}", gl_account=f"44.{n:02d}")
-        row = f'03.02.2027;DOC-{n:06d};ООО "Поставщик {n}";1 000,00;{category.gl_account};{category.name};FR-2099-{n:04d}\n'
-        batch.content = bytes(batch.content) + row.encode("cp1251")
-        batch.save(update_fields=["content"])
+        ImportRow.objects.create(
+            job=job,
+            line=n + 2,
+            outcome="new",
+            label=f"DOC-{n:06d}",
+            data={"date": "2027-02-03", "amount": "1000.00", "request_number": f"FR-2099-{n:04d}"},
+        )
         return f"DOC-{n:06d}"
 
-    # then the preview costs the same for 1 line and 50, and lists them
+    # then the preview costs the same for 1 line and 50, and lists them (paged from the store)
     assert_page_budget(
         assert_constant_queries,
-        lambda: client.get(reverse("budgets:import_preview", args=[batch.pk])),
+        lambda: client.get(reverse("budgets:import_preview", args=[job.pk])),
         line,
         shows=lambda document: document,
     )
+
+
+def test_import_jobs_api_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, finance_user):
+    client = api_as(finance_user)
+
+    def job():
+        n = next(numbers)
+        return ImportJob.objects.create(
+            kind="categories", file_name=f"c-{n}.csv", sha256=f"{n:064d}", created_by=UserFactory(roles=["finance"])
+        )
+
+    assert_constant_queries(lambda: client.get("/api/v1/imports/?page_size=100"), job)
 
 
 def test_material_page_queries_do_not_grow_with_versions(assert_constant_queries, client, marketer, team):
@@ -648,3 +661,16 @@ def test_change_request_page_queries_do_not_grow_with_affected_teams(
         rows=30,
         shows=lambda name: name,
     )
+
+
+def test_import_job_rows_api_queries_do_not_grow_with_rows(assert_constant_queries, api_as, finance_user):
+    # given a job's stored plan, one more row each time
+    job = ImportJob.objects.create(kind="categories", file_name="c.csv", sha256="0" * 64, created_by=finance_user)
+    client = api_as(finance_user)
+
+    def row():
+        n = next(numbers)
+        return ImportRow.objects.create(job=job, line=n + 2, outcome="new", label=f"C-{n}", data={"code": f"C-{n}"})
+
+    # then the page of rows costs the same for 1 row and 50
+    assert_constant_queries(lambda: client.get(f"/api/v1/imports/{job.pk}/rows/?page_size=100"), row)

@@ -180,7 +180,9 @@ def test_no_export_carries_a_formula_and_numbers_stay_numbers(hostile_world, adm
     assert negative_numbers > 0
 
 
-def test_an_import_preview_shows_hostile_text_as_text_and_its_lines_export_neutralised(client, finance_user):
+def test_an_import_preview_shows_hostile_text_as_text_and_its_lines_export_neutralised(
+    client, finance_user, django_capture_on_commit_callbacks
+):
     # given finance uploads an accounting export whose vendor and document are formulas
     source = ImportSourceFactory(name="Hostile 1C", encoding="utf-8")
     content = (
@@ -190,7 +192,10 @@ def test_an_import_preview_shows_hostile_text_as_text_and_its_lines_export_neutr
     client.force_login(finance_user)
     upload = io.BytesIO(content)
     upload.name = "hostile.csv"
-    response = client.post(reverse("budgets:import_upload", args=["actuals"]), {"source": source.pk, "file": upload})
+    with django_capture_on_commit_callbacks(execute=True):  # the import job runs in-process after the commit
+        response = client.post(
+            reverse("budgets:import_upload", args=["actuals"]), {"source": source.pk, "file": upload}
+        )
     assert response.status_code == 302
     # when the dry run is shown
     preview = client.get(response["Location"]).content.decode()
@@ -198,7 +203,8 @@ def test_an_import_preview_shows_hostile_text_as_text_and_its_lines_export_neutr
     assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;Click&quot;)" in preview
     assert "<b>x</b>" not in preview
     # when it is confirmed and the spend without a request is exported from the page
-    client.post(response["Location"] + "apply/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"] + "apply/")
     assert ActualLine.objects.get().vendor == '=HYPERLINK("http://evil.example","Click")'
     url = reverse("reports:export", args=["spend-without-request"])
     csv_body = client.post(url, {"format": "csv", "dialect": "ru"}).content

@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 
 from budgets.choices import FundingRequestStatus, ImportKind
 from budgets.models import ActualLine, ImportBatch
+from imports.choices import JobStatus
+from imports.models import ImportJob, ImportRow
 from tests.budgets.factories import (
     BudgetAllocationFactory,
     ExpenseCategoryFactory,
@@ -46,13 +48,21 @@ def source(world):
 
 
 def categories_import(world):
-    return ImportBatch.objects.create(
+    """A categories import job read and ready to confirm, with its stored plan of one row."""
+    job = ImportJob(
         kind=ImportKind.CATEGORIES,
+        status=JobStatus.READY,
         file_name="c.csv",
-        content=b"code,name\nMATRIX,Matrix\n",
         sha256="0" * 64,
-        uploaded_by=world.finance,
+        counts={"new": 1},
+        created_by=world.finance,
     )
+    job.file.save("c.csv", ContentFile(b"code,name\nMATRIX,Matrix\n"), save=False)
+    job.save()
+    ImportRow.objects.create(
+        job=job, line=2, outcome="new", label="MATRIX", data={"code": "MATRIX", "name": "Matrix", "name_ru": None}
+    )
+    return job
 
 
 def actual_line(world):
@@ -163,6 +173,12 @@ RESOURCES = [
             "POST budgets:import_upload": Route(FINANCE, kwargs={"kind": "categories"}),
             "budgets:import_preview": FINANCE,
             "POST budgets:import_apply": FINANCE,
+            # the import API (PRODUCT.md §8): someone who may import nothing gets a 403 on every route
+            "GET /api/v1/imports/": FINANCE,
+            "POST /api/v1/imports/": FINANCE,
+            "GET /api/v1/imports/{id}/": FINANCE,
+            "GET /api/v1/imports/{id}/rows/": FINANCE,
+            "POST /api/v1/imports/{id}/confirm/": FINANCE,
         },
         obj=categories_import,
     ),

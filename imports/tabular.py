@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,7 +19,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from imports.limits import Deadline, check_xlsx_archive, row_limit_error
+
 XLSX_MAGIC = b"PK\x03\x04"
 CANDIDATE_DELIMITERS = ",;\t"
 
@@ -55,14 +57,38 @@ def is_xlsx(file_name: str, content: bytes) -> bool:
     return file_name.lower().endswith(".xlsx") or content.startswith(XLSX_MAGIC)
 
 
-def read_table(content: bytes, file_name: str, *, encoding: str = "", delimiter: str = "") -> Table:
-    """Parse ``content`` as XLSX (first sheet) or CSV; the first non-empty row is the header."""
+def read_table(
+    content: bytes,
+    file_name: str,
+    *,
+    encoding: str = "",
+    delimiter: str = "",
+    max_rows: int | None = None,
+    deadline: Deadline | None = None,
+) -> Table:
+    """Parse ``content`` as XLSX (first sheet) or CSV; the first non-empty row is the header.
+
+    With ``max_rows`` a file with more data rows is refused as soon as the
+    row after the limit is read; with ``deadline`` reading stops once the
+    parse-time limit has passed. An XLSX archive is checked against the
+    zip-bomb limits before any of it is decompressed.
+    """
     if not content:
         raise ValidationError(_("The file is empty."))
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than 5 MB."))
-    lines = _xlsx_lines(content) if is_xlsx(file_name, content) else _csv_lines(content, encoding, delimiter)
-    lines = [(number, cells) for number, cells in lines if any(_text(cell) for cell in cells)]
+    if is_xlsx(file_name, content):
+        check_xlsx_archive(content)
+        source = _xlsx_lines(content)
+    else:
+        source = _csv_lines(content, encoding, delimiter)
+    lines = []
+    for number, cells in source:
+        if not any(_text(cell) for cell in cells):
+            continue
+        lines.append((number, cells))
+        if max_rows is not None and len(lines) > max_rows + 1:  # + the header
+            raise row_limit_error(max_rows)
+        if deadline is not None and not len(lines) % 1000:
+            deadline.check()
     if not lines:
         raise ValidationError(_("The file has no header row."))
     (_header_line, header_cells), data = lines[0], lines[1:]
@@ -105,15 +131,18 @@ def _csv_lines(content: bytes, encoding: str, delimiter: str):
 def _decode(content: bytes, encoding: str) -> str:
     if encoding:
         try:
-            return content.decode(encoding)
+            # A NUL byte is no text any database keeps; it is dropped, not stored.
+            return content.decode(encoding).replace("\x00", "")
         except (UnicodeDecodeError, LookupError) as exc:
             raise ValidationError(
                 _("The file cannot be read as %(encoding)s. Check the source's encoding.") % {"encoding": encoding}
             ) from exc
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1251")
+    for candidate in ("utf-8-sig", "cp1251"):
+        try:
+            return content.decode(candidate).replace("\x00", "")
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file cannot be read as UTF-8 or Windows-1251 (cp1251) text."), code="encoding")
 
 
 def _xlsx_lines(content: bytes):
@@ -123,10 +152,16 @@ def _xlsx_lines(content: bytes):
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ValidationError(_("The file is not a readable XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    lines = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    return lines
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    except ValidationError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a readable archive
+        raise ValidationError(_("The file is not a readable XLSX workbook.")) from exc
+    finally:
+        workbook.close()
 
 
 def _text(value) -> str:
@@ -138,7 +173,7 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def cell_text(row: Row, column: str) -> str:
@@ -186,10 +221,15 @@ def parse_date(value, date_format: str) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    return _parse_date_text(_text(value), date_format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str, date_format: str) -> datetime.date:
+    """Exports repeat the same few hundred dates: each is parsed once (``strptime`` is slow)."""
     for fmt in (date_format, "%Y-%m-%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(value)
+    raise ValueError(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from budgets.choices import RowOutcome
+from imports.choices import RowOutcome
 
 
 @dataclass

@@ -1,0 +1,85 @@
+"""Shapes of ``/api/v1/imports/`` (PRODUCT.md §8): a job with its status, progress, counts and row errors."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from imports.choices import JobStatus, RowOutcome
+from imports.models import ImportJob, ImportRow
+from imports.registry import importers
+
+
+class ImportRowSerializer(serializers.ModelSerializer):
+    """One row of the stored plan: its line in the file, what importing it does, and why not."""
+
+    outcome = serializers.ChoiceField(choices=RowOutcome.choices)
+    data = serializers.DictField(help_text="The values read from the row, as the importer will apply them.")
+    changes = serializers.ListField(child=serializers.CharField())
+    errors = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = ImportRow
+        fields = ("line", "outcome", "label", "data", "changes", "errors")
+
+
+class RowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=JobStatus.choices, read_only=True)
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True, help_text="Rows per outcome: new, changed, unchanged, ..."
+    )
+    result = serializers.DictField(read_only=True, help_text="What applying wrote (once applied).")
+
+    class Meta:
+        model = ImportJob
+        fields = (
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "file_name",
+            "file_size",
+            "options",
+            "error",
+            "counts",
+            "result",
+            "created_by",
+            "created_at",
+            "parsed_at",
+            "applied_by",
+            "applied_at",
+        )
+        read_only_fields = fields
+
+
+class ImportJobDetailSerializer(ImportJobSerializer):
+    row_errors = serializers.SerializerMethodField(
+        help_text="The first rows in error with their line numbers (all of them: GET rows/?outcome=error)."
+    )
+
+    class Meta(ImportJobSerializer.Meta):
+        fields = (*ImportJobSerializer.Meta.fields, "row_errors")
+        read_only_fields = fields
+
+    def get_row_errors(self, job) -> list[dict]:
+        # Computed once by the view (one query), never per row.
+        return RowErrorSerializer(self.context.get("row_errors", []), many=True).data
+
+
+class ImportJobCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[])
+    file = serializers.FileField(allow_empty_file=False)
+    mapping = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        help_text=('How to read the file. Accounting actuals: the import source\'s id or name, or {"source": <id>}.'),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = sorted(importers())

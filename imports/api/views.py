@@ -1,0 +1,116 @@
+"""``/api/v1/imports/`` (PRODUCT.md §8): upload (202 with the job), status, the stored plan's rows, confirm.
+
+The request never reads the rows: upload stores the file and queues the
+job; confirm queues the application of the stored plan. Jobs are scoped by
+the importers' rules (a kind the caller may not import is a 404 job);
+someone who may import nothing gets a 403.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from imports import services
+from imports.api.serializers import (
+    ImportJobCreateSerializer,
+    ImportJobDetailSerializer,
+    ImportJobSerializer,
+    ImportRowSerializer,
+)
+from imports.choices import RowOutcome
+from imports.models import ImportJob
+from imports.registry import kinds_for
+from mrm.api import ScopedCreateReadViewSet
+
+ROW_ERRORS_SHOWN = 100
+CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="The job is not ready, or already imported.")
+
+
+class MayImport(permissions.BasePermission):
+    """Imports are for those who may import at least one kind (finance and admins today)."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.user and request.user.is_authenticated and not kinds_for(request.user):
+            raise PermissionDenied(_("You may not import anything."))
+        return True
+
+
+class ImportJobViewSet(ScopedCreateReadViewSet):
+    """Import jobs: upload a file, follow its parsing, page its plan, confirm it."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer
+    permission_classes = [permissions.IsAuthenticated, MayImport]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: for confirm's empty body
+    filterset_fields = ("kind", "status")
+    ordering_fields = ("created_at", "applied_at")
+    ordering = ("-created_at", "-id")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ImportJobDetailSerializer
+        if self.action == "create":
+            return ImportJobCreateSerializer
+        if self.action == "rows":
+            return ImportRowSerializer
+        return ImportJobSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        job = self.get_object()
+        errors = job.rows.filter(outcome=RowOutcome.ERROR).order_by("line").values("line", "errors")
+        serializer = ImportJobDetailSerializer(job, context={"row_errors": list(errors[:ROW_ERRORS_SHOWN])})
+        return Response(serializer.data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportJobCreateSerializer},
+        responses={202: ImportJobSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT), 403: OpenApiTypes.OBJECT},
+    )
+    def create(self, request, *args, **kwargs):
+        data = ImportJobCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.import_job_create(
+            kind=data.validated_data["kind"],
+            upload=data.validated_data["file"],
+            mapping=data.validated_data.get("mapping") or None,
+            by=request.user,
+        )
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "outcome",
+                str,
+                required=False,
+                description="Only the rows of one outcome: " + ", ".join(RowOutcome.values),
+            )
+        ],
+        responses={200: ImportRowSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"])
+    def rows(self, request, pk=None):
+        """The stored plan, row by row, paged (filter ``?outcome=error`` for the rows that will not import)."""
+        job = self.get_object()
+        rows = job.rows.order_by("line")
+        outcome = request.query_params.get("outcome")
+        if outcome in RowOutcome.values:
+            rows = rows.filter(outcome=outcome)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={202: ImportJobSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Apply the stored plan (in the background, once); 409 if the job is not ready or already imported."""
+        job = services.import_job_confirm(job=self.get_object(), by=request.user)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

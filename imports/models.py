@@ -1,0 +1,126 @@
+"""An import job and its stored plan.
+
+The uploaded file is kept with the job; parsing it (a Celery job) stores
+the plan, one :class:`ImportRow` per data row with what importing it would
+do. The preview pages through those rows, and confirming applies exactly
+them: the file is never read again after it was parsed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from imports.choices import JobStatus, RowOutcome
+from imports.registry import get_importer, kinds_for
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The jobs of the kinds ``user`` may import (each importer's rule, PRODUCT.md §2)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(kind__in=kinds_for(user))
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way from upload to applied: queued, parsing, ready, applying, applied (or failed)."""
+
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    options = models.JSONField(_("options"), default=dict, blank=True, help_text=_("The upload's mapping."))
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        help_text=_("For kinds whose rows belong to one team."),
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    header = models.JSONField(_("header"), default=list, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    parsed_at = models.DateTimeField(_("parsed at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file_name}"
+
+    @property
+    def kind_label(self) -> str:
+        importer = get_importer(self.kind)
+        return capfirst(str(importer.title)) if importer else self.kind
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.APPLIED, JobStatus.FAILED)
+
+    @property
+    def is_working(self) -> bool:
+        """Something is happening in the background: the page keeps polling."""
+        return self.status in (JobStatus.QUEUED, JobStatus.PARSING, JobStatus.APPLYING)
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get(RowOutcome.ERROR, 0))
+
+    @property
+    def row_count(self) -> int:
+        return sum(int(v) for v in self.counts.values())
+
+
+class ImportRow(models.Model):
+    """One data row of the file and what importing it does: the stored plan the preview pages through."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows", verbose_name=_("import job"))
+    line = models.PositiveIntegerField(_("line"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=RowOutcome.choices)
+    label = models.CharField(_("label"), max_length=255, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["job", "line"]
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        indexes = [models.Index(fields=["job", "outcome", "line"], name="imports_row_job_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.line}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.outcome == RowOutcome.ERROR
