@@ -42,6 +42,7 @@ from budgets.permissions import (
     require_budget_maintainer,
     require_budget_reader,
 )
+from mrm.bounds import parse_decimal
 from mrm.exceptions import StateConflict
 from mrm.htmx import page_or_fragment
 
@@ -239,9 +240,8 @@ def _considered_amount(raw, funding_request) -> Decimal | None:
     text = str(raw or "").replace("\xa0", "").replace(" ", "").replace(",", ".")
     if not text or len(text) > 20:
         return None
-    try:
-        amount = Decimal(text)
-    except ArithmeticError:
+    amount = parse_decimal(text)  # ASCII digits only (mrm/bounds.py)
+    if amount is None:
         return None
     if not amount.is_finite() or amount <= 0 or amount > funding_request.amount:
         return None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from campaigns.choices import ActivityType, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from mrm.bounds import DecimalFormField
 
 
 class DateInput(forms.DateInput):
@@ -50,6 +51,7 @@ class CampaignForm(forms.ModelForm):
             "tags",
             "confidential",
         ]
+        field_classes = {"planned_cost": DecimalFormField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -180,6 +182,7 @@ class KPIForm(forms.ModelForm):
     class Meta:
         model = KPI
         fields = ["metric", "custom_name", "target", "actual"]
+        field_classes = {"target": DecimalFormField, "actual": DecimalFormField}
 
     def _post_clean(self):
         pass

@@ -17,6 +17,7 @@ from campaigns.choices import (
     CampaignStatus,
 )
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from mrm.bounds import check_dates, clamp_date, day_after
 
 MAX_CALENDAR_DAYS = 400
 
@@ -26,12 +27,14 @@ def _parse_day(value: str, name: str) -> dt.date:
     if not value:
         raise ValidationError({name: _("This parameter is required (a date like 2026-11-01).")})
     try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+")).date()
+        day = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+")).date()
     except ValueError:
         try:
-            return dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             raise ValidationError({name: _("Enter a valid date like 2026-11-01.")}) from None
+    check_dates(**{name: day})  # within the accepted window (mrm/bounds.py)
+    return day
 
 
 def _ints(values) -> list[int]:
@@ -204,8 +207,8 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
                     "id": f"campaign-{campaign.pk}",
                     "kind": CalendarEventKind.CAMPAIGN.value,
                     "title": f"{campaign.code} · {campaign.name}",
-                    "start": _iso(campaign.start_date),
-                    "end": _iso(campaign.end_date + dt.timedelta(days=1)),
+                    "start": _iso(clamp_date(campaign.start_date)),
+                    "end": _iso(day_after(campaign.end_date)),
                     "all_day": True,
                     "color": color,
                     "url": campaign.get_absolute_url(),

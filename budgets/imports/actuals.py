@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from budgets.choices import RowOutcome
 from budgets.imports.plans import ImportPlan, PlannedRow
-from budgets.imports.tabular import Table, cell_text, parse_amount, parse_date, read_table
+from budgets.imports.tabular import DateOutsideWindow, Table, cell_text, parse_amount, parse_date, read_table
 from budgets.models import ActualLine, ExpenseCategory, ImportSource
 
 # The human-readable number of a funding request (PRODUCT.md §4), as finance
@@ -105,6 +105,8 @@ def _plan_line(source, row, columns, categories, header) -> PlannedRow:
     date = amount = None
     try:
         date = parse_date(row.values.get(columns["date"].casefold()), source.date_format)
+    except DateOutsideWindow as exc:
+        errors.append(str(exc))
     except ValueError:
         errors.append(
             _("the date %(value)s does not match the format %(format)s")

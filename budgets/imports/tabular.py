@@ -13,10 +13,12 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from mrm.bounds import fits, parse_decimal, validate_date_in_window
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
@@ -66,12 +68,12 @@ def read_table(content: bytes, file_name: str, *, encoding: str = "", delimiter:
     if not lines:
         raise ValidationError(_("The file has no header row."))
     (_header_line, header_cells), data = lines[0], lines[1:]
-    header = [_text(cell) for cell in header_cells]
+    header = [_text(cell) for cell in _without_nul(header_cells)[0]]
     while header and not header[-1]:
         header.pop()
     rows = []
     for number, cells in data:
-        cells = list(cells)
+        cells, had_nul = _without_nul(cells)
         while len(cells) > len(header) and not _text(cells[-1]):
             cells.pop()
         row = Row(line=number, cells=cells)
@@ -80,9 +82,26 @@ def read_table(content: bytes, file_name: str, *, encoding: str = "", delimiter:
                 "expected": len(header),
                 "found": len(cells),
             }
+        if had_nul:
+            row.shape_error = _("the line contains a NUL character (shown as ␀); it is not imported")
         row.values = {header[i].casefold(): cells[i] for i in range(min(len(cells), len(header)))}
         rows.append(row)
     return Table(header=header, rows=rows)
+
+
+def _without_nul(cells) -> tuple[list, bool]:
+    """The cells with every NUL character shown as ␀, and whether there was one.
+
+    A NUL is no text any accounting system means, and PostgreSQL refuses it in
+    a text column: the line is reported as an error in the preview (its value
+    made visible) and never reaches the database.
+    """
+    cleaned, found = [], False
+    for cell in cells:
+        if isinstance(cell, str) and "\x00" in cell:
+            cell, found = cell.replace("\x00", "\u2400"), True
+        cleaned.append(cell)
+    return cleaned, found
 
 
 def _csv_lines(content: bytes, encoding: str, delimiter: str):
@@ -113,7 +132,15 @@ def _decode(content: bytes, encoding: str) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return content.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        # Neither guess reads it: say which encodings were tried and where it failed.
+        raise ValidationError(
+            _("The file cannot be read as %(encodings)s (byte %(position)s). Save it as UTF-8 and upload it again.")
+            % {"encodings": "UTF-8, Windows-1251 (cp1251)", "position": exc.start + 1}
+        ) from exc
 
 
 def _xlsx_lines(content: bytes):
@@ -169,27 +196,41 @@ def parse_amount(value, *, decimal_comma: bool | None = None) -> Decimal:
         text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
         if not text:
             raise ValueError(value)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(value) from exc
+        amount = parse_decimal(text)  # ASCII digits only, no exponent (mrm/bounds.py)
+        if amount is None:
+            raise ValueError(value)
         if negative:
             amount = -amount
-    # At most 12 integer digits (DecimalField(14, 2)) and two decimals.
-    if not amount.is_finite() or abs(amount) >= Decimal("1e12") or amount != amount.quantize(Decimal("0.01")):
+    # A money column's bounds: at most 12 integer digits (DecimalField(14, 2)) and two decimals.
+    if not fits(amount):
         raise ValueError(value)
     return amount.quantize(Decimal("0.01"))
 
 
+class DateOutsideWindow(ValueError):
+    """A real date outside the accepted window (mrm/bounds.py); its text says which window."""
+
+
 def parse_date(value, date_format: str) -> datetime.date:
+    """A date as the source writes it (or as XLSX stores it), within the accepted window."""
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    for fmt in (date_format, "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        text = _text(value)
+        if not text.isascii():
+            raise ValueError(value)
+        for fmt in (date_format, "%Y-%m-%d"):
+            try:
+                day = datetime.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(value)
+    try:
+        validate_date_in_window(day)
+    except ValidationError as exc:
+        raise DateOutsideWindow(exc.messages[0]) from None
+    return day
