@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.choices import ActualLineStatus, PeriodKind
 from budgets.imports.tabular import MAX_UPLOAD_BYTES
 from budgets.models import ExpenseCategory, FiscalPeriod, FundingRequest, ImportSource
-from mrm.bounds import DateFormField, DecimalFormField
+from mrm.bounds import DateFormField, DecimalFormField, parse_id
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -203,8 +203,8 @@ class FundingRequestForm(forms.Form):
             return
         if hasattr(chosen, "pk"):
             campaign = chosen
-        elif str(chosen).isdigit() and len(str(chosen)) < 19:
-            campaign = campaigns.filter(pk=chosen).first()
+        elif parse_id(chosen) is not None:
+            campaign = campaigns.filter(pk=parse_id(chosen)).first()
         else:
             campaign = None
         if campaign is None:

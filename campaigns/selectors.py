@@ -17,7 +17,7 @@ from campaigns.choices import (
     CampaignStatus,
 )
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
-from mrm.bounds import check_dates, clamp_date, day_after
+from mrm.bounds import check_dates, clamp_date, day_after, parse_id
 
 MAX_CALENDAR_DAYS = 400
 
@@ -44,9 +44,9 @@ def _ints(values) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or not 0 < int(part) < 2**63:
+            if parse_id(part) is None:  # ASCII digits within a bigint (mrm/bounds.py)
                 raise ValidationError(_("“%(value)s” is not a valid id.") % {"value": part})
-            result.append(int(part))
+            result.append(parse_id(part))
     return result
 
 
@@ -248,11 +248,11 @@ def upcoming_limit(params) -> int:
     if params.get("start") or params.get("end"):
         raise ValidationError(_("Ask either for a window (start, end) or for upcoming events, not both."))
     raw = (params.get("upcoming") or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_UPCOMING_PUBLIC_EVENTS:
+    if not 1 <= (parse_id(raw) or 0) <= MAX_UPCOMING_PUBLIC_EVENTS:
         raise ValidationError(
             {"upcoming": _("Ask for 1 to %(max)s upcoming events.") % {"max": MAX_UPCOMING_PUBLIC_EVENTS}}
         )
-    return int(raw)
+    return parse_id(raw)
 
 
 def public_calendar_month(today: dt.date) -> dt.date:

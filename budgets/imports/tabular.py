@@ -48,7 +48,7 @@ class Table:
         lowered = [h.strip().casefold() for h in self.header]
         if spec.casefold() in lowered:
             return lowered.index(spec.casefold())
-        if spec.isdigit() and 1 <= int(spec) <= len(self.header):
+        if spec.isascii() and spec.isdigit() and 1 <= int(spec) <= len(self.header):
             return int(spec) - 1
         return None
 

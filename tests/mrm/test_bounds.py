@@ -226,3 +226,27 @@ def test_a_material_without_a_kind_is_a_400(api_as, marketer, team):
     response = api_as(marketer).post("/api/v1/materials/", {"campaign": campaign.pk, "title": "Banner"}, format="json")
     assert response.status_code == 400
     assert "kind" in response.json()
+
+
+# --- ids in query strings of pages and the calendar --------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["９", "²", "99999999999999999999"])
+def test_a_calendar_filter_id_is_ascii_digits(api_as, marketer, value):
+    response = api_as(marketer).get(
+        "/api/v1/calendar/events/", {"start": "2026-01-01", "end": "2026-01-31", "team": value}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "９"])
+def test_page_query_ids_that_are_no_ids_are_ignored(client, marketer, finance_user, value):
+    from django.urls import reverse
+
+    client.force_login(finance_user)
+    assert client.get(reverse("budgets:actuals"), {"batch": value}).status_code == 200
+    client.force_login(marketer)
+    assert client.get(reverse("materials:create"), {"campaign": value}).status_code == 200
+    assert client.get(reverse("budgets:request_create"), {"campaign": value}).status_code == 200
