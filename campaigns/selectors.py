@@ -270,7 +270,7 @@ def public_calendar_month(today: dt.date) -> dt.date:
         .values_list("start_date", flat=True)
         .first()
     )
-    return max(next_start or today, today).replace(day=1)
+    return max(clamp_date(next_start) if next_start else today, today).replace(day=1)
 
 
 def _public_fields(activities) -> list[dict]:

@@ -250,3 +250,17 @@ def test_page_query_ids_that_are_no_ids_are_ignored(client, marketer, finance_us
     client.force_login(marketer)
     assert client.get(reverse("materials:create"), {"campaign": value}).status_code == 200
     assert client.get(reverse("budgets:request_create"), {"campaign": value}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_generated_decimal_filter_reads_ascii_digits_only():
+    from budgets.models import FundingRequest
+    from mrm.filters import FilterSet
+
+    class AmountFilter(FilterSet):
+        class Meta:
+            model = FundingRequest
+            fields = {"amount": ["gte"]}
+
+    assert not AmountFilter({"amount__gte": "١٠٠"}, queryset=FundingRequest.objects.all()).is_valid()
+    assert AmountFilter({"amount__gte": "100.50"}, queryset=FundingRequest.objects.all()).is_valid()
