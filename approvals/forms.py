@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import Outcome
 from approvals.models import Delegation, Stage, WorkflowTemplate
-from mrm.bounds import DecimalFormField
+from mrm.bounds import DateFormField, DecimalFormField
 
 
 class DecisionForm(forms.Form):
@@ -46,6 +46,7 @@ class DelegationForm(forms.ModelForm):
     class Meta:
         model = Delegation
         fields = ("stand_in", "starts_on", "ends_on", "note")
+        field_classes = {"starts_on": DateFormField, "ends_on": DateFormField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
