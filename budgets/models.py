@@ -33,9 +33,10 @@ from budgets.querysets import (
     FundingRequestQuerySet,
     SpendQuerySet,
 )
+from mrm import bounds
 from mrm.bounds import validate_date_in_window
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY = bounds.MONEY  # every money column: max digits and places defined once (mrm/bounds.py)
 
 
 class FiscalYear(models.Model):
