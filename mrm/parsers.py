@@ -35,25 +35,29 @@ def _finite_float(text: str) -> float:
 def check_document(data, *, max_depth: int) -> None:
     """Raise ``ParseError`` unless ``data`` nests at most ``max_depth`` levels and no string holds a NUL.
 
-    Walks the document without recursion (a hostile document must not be
-    able to exhaust the stack here either).
+    A NUL in a value is reported under the body's top-level key it sits in
+    (``{"name": ["…"]}``, like any field error); one in a key, or a body too
+    deep, as ``{"detail": "…"}``. Walks the document without recursion (a
+    hostile document must not be able to exhaust the stack here either).
     """
-    pending = [(data, 1)]
+    too_deep = _("The JSON body nests deeper than %(depth)s levels.") % {"depth": max_depth}
+    nul = _("The JSON body contains a NUL character (\\u0000).")
+    pending = [(data, 1, None)]
     while pending:
-        value, depth = pending.pop()
+        value, depth, field = pending.pop()
         if isinstance(value, dict):
             if depth > max_depth:
-                raise ParseError(_("The JSON body nests deeper than %(depth)s levels.") % {"depth": max_depth})
+                raise ParseError(too_deep)
             for key, item in value.items():
                 if "\x00" in key:
-                    raise ParseError(_("The JSON body contains a NUL character (\\u0000)."))
-                pending.append((item, depth + 1))
+                    raise ParseError(nul)
+                pending.append((item, depth + 1, key if field is None else field))
         elif isinstance(value, list):
             if depth > max_depth:
-                raise ParseError(_("The JSON body nests deeper than %(depth)s levels.") % {"depth": max_depth})
-            pending.extend((item, depth + 1) for item in value)
+                raise ParseError(too_deep)
+            pending.extend((item, depth + 1, field) for item in value)
         elif isinstance(value, str) and "\x00" in value:
-            raise ParseError(_("The JSON body contains a NUL character (\\u0000)."))
+            raise ParseError({field: [nul]} if field is not None else nul)
 
 
 class JSONParser(parsers.JSONParser):
