@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.choices import Outcome
 from approvals.models import Delegation, Stage, WorkflowTemplate
+from mrm.bounds import DateFormField, DecimalFormField
 
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    approved_amount = forms.DecimalField(
+    approved_amount = DecimalFormField(
         label=_("Approved amount"),
         required=False,
         max_digits=14,
@@ -45,6 +46,7 @@ class DelegationForm(forms.ModelForm):
     class Meta:
         model = Delegation
         fields = ("stand_in", "starts_on", "ends_on", "note")
+        field_classes = {"starts_on": DateFormField, "ends_on": DateFormField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

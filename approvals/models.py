@@ -41,6 +41,7 @@ from approvals.querysets import (
     DelegationQuerySet,
     WorkflowTemplateQuerySet,
 )
+from mrm.bounds import validate_date_in_window
 
 
 class WorkflowTemplate(models.Model):
@@ -408,8 +409,8 @@ class Delegation(models.Model):
         related_name="delegations_received",
         verbose_name=_("stand-in"),
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("from"), validators=[validate_date_in_window])
+    ends_on = models.DateField(_("until"), validators=[validate_date_in_window])
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -11,7 +11,7 @@ their e-mails leave after commit.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -41,6 +41,7 @@ from approvals.models import (
 )
 from approvals.registry import get_handler
 from approvals.sla import add_working_days
+from mrm.bounds import check_dates, parse_decimal
 from mrm.exceptions import StateConflict
 from notifications.choices import NotificationKind
 from notifications.services import notify
@@ -183,10 +184,9 @@ def approval_submit(
 def _parse_amount(value) -> Decimal | None:
     if value in (None, ""):
         return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"approved_amount": _("Enter an amount such as 1500.00.")}) from None
+    amount = parse_decimal(value)  # ASCII digits only (mrm/bounds.py)
+    if amount is None:
+        raise ValidationError({"approved_amount": _("Enter an amount such as 1500.00.")})
     if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({"approved_amount": _("Enter a positive amount with at most two decimals.")})
     return amount
@@ -438,6 +438,7 @@ def delegation_create(*, by, stand_in, starts_on, ends_on, note: str = "", appro
         raise ValidationError({"stand_in": _("You cannot stand in for yourself.")})
     if starts_on is None or ends_on is None:
         raise ValidationError({"ends_on": _("Give the first and the last day.")})
+    check_dates(starts_on=starts_on, ends_on=ends_on)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end cannot be before the start.")})
     if ends_on < timezone.localdate():

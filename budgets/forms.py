@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from budgets.choices import ActualLineStatus, PeriodKind
 from budgets.models import ExpenseCategory, FiscalPeriod, FundingRequest, ImportSource
 from imports.limits import check_upload_size
+from mrm.bounds import DateFormField, DecimalFormField, parse_id
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,8 +27,8 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 class FiscalYearCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example FY2027."))
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
-    end_date = forms.DateField(
+    start_date = DateFormField(label=_("Start date"), widget=DATE)
+    end_date = DateFormField(
         label=_("End date"), widget=DATE, required=False, help_text=_("Leave empty for one year from the start date.")
     )
     period_kind = forms.ChoiceField(
@@ -39,15 +40,15 @@ class FiscalYearCreateForm(forms.Form):
 
 class FiscalYearForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
-    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    start_date = DateFormField(label=_("Start date"), widget=DATE)
+    end_date = DateFormField(label=_("End date"), widget=DATE)
 
 
 class FiscalPeriodForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example Q1 2027."))
     kind = forms.ChoiceField(label=_("Kind"), choices=PeriodKind.choices)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
-    end_date = forms.DateField(label=_("End date"), widget=DATE)
+    start_date = DateFormField(label=_("Start date"), widget=DATE)
+    end_date = DateFormField(label=_("End date"), widget=DATE)
 
 
 class ExpenseCategoryForm(forms.ModelForm):
@@ -64,7 +65,7 @@ class ExpenseCategoryForm(forms.ModelForm):
 
 
 class AllocationCellForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = DecimalFormField(
         label=_("Amount"),
         max_digits=14,
         decimal_places=2,
@@ -148,7 +149,7 @@ class FundingRequestForm(forms.Form):
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=None)
     period = forms.ModelChoiceField(label=_("Fiscal period"), queryset=None)
     category = forms.ModelChoiceField(label=_("Expense category"), queryset=None)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = DecimalFormField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     justification = forms.CharField(
         label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -156,7 +157,7 @@ class FundingRequestForm(forms.Form):
         help_text=_("Why the money is needed: what it buys and what it brings. Finance decides on this."),
     )
     expected_leads = forms.IntegerField(label=_("Expected leads"), required=False, min_value=0, max_value=2_000_000_000)
-    expected_revenue = forms.DecimalField(
+    expected_revenue = DecimalFormField(
         label=_("Expected revenue"), required=False, max_digits=14, decimal_places=2, min_value=0
     )
 
@@ -201,8 +202,8 @@ class FundingRequestForm(forms.Form):
             return
         if hasattr(chosen, "pk"):
             campaign = chosen
-        elif str(chosen).isdigit() and len(str(chosen)) < 19:
-            campaign = campaigns.filter(pk=chosen).first()
+        elif parse_id(chosen) is not None:
+            campaign = campaigns.filter(pk=parse_id(chosen)).first()
         else:
             campaign = None
         if campaign is None:
@@ -216,8 +217,8 @@ class SpendForm(forms.Form):
     """A commitment or an expense on one funding request (the request is the page's)."""
 
     vendor = forms.CharField(label=_("Vendor"), max_length=255)
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    amount = DecimalFormField(label=_("Amount"), max_digits=14, decimal_places=2)
+    date = DateFormField(label=_("Date"), widget=DATE)
     reference = forms.CharField(
         label=_("Reference"), max_length=100, required=False, help_text=_("PO or invoice number.")
     )

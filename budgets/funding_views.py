@@ -42,6 +42,7 @@ from budgets.permissions import (
     require_budget_maintainer,
     require_budget_reader,
 )
+from mrm.bounds import parse_decimal, parse_id
 from mrm.exceptions import StateConflict
 from mrm.htmx import page_or_fragment
 
@@ -58,9 +59,9 @@ def _visible_request(request, pk) -> FundingRequest:
 
 def _cell_choice(model, raw, user):
     """An id from the query string, scoped; anything unknown is simply no filter."""
-    if not raw or not str(raw).isdigit() or len(str(raw)) > 18:
+    if parse_id(raw) is None:
         return None
-    return model.objects.visible_to(user).filter(pk=raw).first()
+    return model.objects.visible_to(user).filter(pk=parse_id(raw)).first()
 
 
 # --- funding requests ------------------------------------------------------------------
@@ -121,8 +122,8 @@ def request_edit(request, pk=None):
         initial = {name: getattr(funding_request, name) for name in services.REQUEST_FIELDS}
     else:
         initial = {}
-        if request.GET.get("campaign", "").isdigit():
-            initial["campaign"] = request.GET["campaign"]
+        if parse_id(request.GET.get("campaign")) is not None:
+            initial["campaign"] = parse_id(request.GET["campaign"])
     form = FundingRequestForm(request.POST or None, initial=initial, user=request.user)
     if funding_request is None and not can_ask_for_money(request.user):
         raise PermissionDenied(_("Only marketers of a campaign's team ask for its money."))
@@ -191,8 +192,10 @@ def request_budget_info(request):
     require_budget_reader(request.user)
     form = FundingRequestForm(request.GET or None, user=request.user)
     funding_request = None
-    if request.GET.get("request", "").isdigit():
-        funding_request = FundingRequest.objects.visible_to(request.user).filter(pk=request.GET["request"]).first()
+    if parse_id(request.GET.get("request")) is not None:
+        funding_request = (
+            FundingRequest.objects.visible_to(request.user).filter(pk=parse_id(request.GET["request"])).first()
+        )
     position = _position_for(request, form, funding_request)
     template = page_or_fragment(request, "budgets/budget_info.html", "budgets/partials/_budget_info.html")
     return render(request, template, _context(request, position=position))
@@ -239,9 +242,8 @@ def _considered_amount(raw, funding_request) -> Decimal | None:
     text = str(raw or "").replace("\xa0", "").replace(" ", "").replace(",", ".")
     if not text or len(text) > 20:
         return None
-    try:
-        amount = Decimal(text)
-    except ArithmeticError:
+    amount = parse_decimal(text)  # ASCII digits only (mrm/bounds.py)
+    if amount is None:
         return None
     if not amount.is_finite() or amount <= 0 or amount > funding_request.amount:
         return None

@@ -33,14 +33,16 @@ from budgets.querysets import (
     FundingRequestQuerySet,
     SpendQuerySet,
 )
+from mrm import bounds
+from mrm.bounds import validate_date_in_window
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY = bounds.MONEY  # every money column: max digits and places defined once (mrm/bounds.py)
 
 
 class FiscalYear(models.Model):
     name = models.CharField(_("name"), max_length=40, unique=True, help_text=_("For example FY2027."))
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_date_in_window])
+    end_date = models.DateField(_("end date"), validators=[validate_date_in_window])
 
     history = HistoricalRecords()
     objects = FinanceStructureQuerySet.as_manager()
@@ -76,8 +78,8 @@ class FiscalPeriod(models.Model):
     year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="periods", verbose_name=_("year"))
     name = models.CharField(_("name"), max_length=40, help_text=_("For example Q1 2027."))
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.QUARTER)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_date_in_window])
+    end_date = models.DateField(_("end date"), validators=[validate_date_in_window])
 
     history = HistoricalRecords()
     objects = FinanceStructureQuerySet.as_manager()
@@ -331,7 +333,7 @@ class ActualLine(models.Model):
     )
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="lines", verbose_name=_("import"))
     line_number = models.PositiveIntegerField(_("line number"))
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_window])
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     vendor = models.CharField(_("vendor"), max_length=255, blank=True)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -497,7 +499,7 @@ class SpendRecord(models.Model):
     )
     vendor = models.CharField(_("vendor"), max_length=255)
     amount = models.DecimalField(_("amount"), **MONEY)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date_in_window])
     reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("PO or invoice number."))
     note = models.CharField(_("note"), max_length=255, blank=True)
     attachment = models.FileField(_("attachment"), upload_to=spend_attachment_path, blank=True, max_length=255)

@@ -35,6 +35,7 @@ from budgets.models import (
 from budgets.permissions import require_budget_maintainer
 from imports.choices import RowOutcome
 from imports.plans import ImportPlan, PlannedRow
+from mrm.bounds import check_dates, parse_decimal
 from mrm.exceptions import StateConflict
 from mrm.templatetags.money import format_money
 
@@ -77,6 +78,7 @@ def fiscal_year_create(
     require_budget_maintainer(by)
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose quarters or months.")})
+    check_dates(start_date=start_date, end_date=end_date)  # before any date arithmetic
     end_date = end_date or (start_date + relativedelta(years=1) - datetime.timedelta(days=1))
     year = _save(FiscalYear(name=name.strip(), start_date=start_date, end_date=end_date), by=by)
     for index, start, end in period_bounds(start_date=start_date, end_date=end_date, kind=period_kind):
@@ -457,10 +459,9 @@ def _money(value, *, field: str, allow_negative: bool = False, allow_zero: bool 
     """A money amount as a Decimal with at most two decimals, or a field error saying what is wrong."""
     if value in (None, ""):
         raise ValidationError({field: _("Enter an amount.")})
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (ArithmeticError, ValueError):
-        raise ValidationError({field: _("Enter an amount such as 1500.00.")}) from None
+    amount = parse_decimal(value)  # ASCII digits only (mrm/bounds.py)
+    if amount is None:
+        raise ValidationError({field: _("Enter an amount such as 1500.00.")})
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) > MAX_AMOUNT:
         raise ValidationError({field: _("Enter an amount such as 1500.00 (at most two decimals).")})
     if amount == 0 and not allow_zero:

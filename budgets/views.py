@@ -51,6 +51,7 @@ from imports import services as import_services
 from imports.choices import JobStatus, RowOutcome
 from imports.models import ImportJob
 from imports.registry import get_importer
+from mrm.bounds import parse_id
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
 
@@ -431,8 +432,8 @@ def actuals(request):
     lines = ActualLine.objects.visible_to(request.user).with_related()
     if status != "all":
         lines = lines.filter(status=status)
-    batch_id = request.GET.get("batch")
-    if batch_id and batch_id.isdigit():
+    batch_id = parse_id(request.GET.get("batch"))
+    if batch_id is not None:
         lines = lines.filter(batch_id=batch_id)
     query = request.GET.get("q", "").strip()
     if query:
@@ -453,7 +454,7 @@ def actuals(request):
             status=status,
             statuses=ActualLineStatus,
             query=query,
-            batch_id=batch_id if batch_id and batch_id.isdigit() else "",
+            batch_id=batch_id if batch_id is not None else "",
             totals=totals,
         ),
     )

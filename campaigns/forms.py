@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from campaigns.choices import ActivityType, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from mrm.bounds import DateFormField, DecimalFormField
 
 
 class DateInput(forms.DateInput):
@@ -50,6 +51,7 @@ class CampaignForm(forms.ModelForm):
             "tags",
             "confidential",
         ]
+        field_classes = {"start_date": DateFormField, "end_date": DateFormField, "planned_cost": DecimalFormField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -121,6 +123,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
+        field_classes = {"start_date": DateFormField, "end_date": DateFormField}
         fields = [
             "name",
             "type",
@@ -161,6 +164,7 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
         fields = ["title", "activity", "assignee", "due_date", "done"]
+        field_classes = {"due_date": DateFormField}
         widgets = {"due_date": DateInput()}
 
     def __init__(self, *args, campaign, **kwargs):
@@ -180,6 +184,7 @@ class KPIForm(forms.ModelForm):
     class Meta:
         model = KPI
         fields = ["metric", "custom_name", "target", "actual"]
+        field_classes = {"target": DecimalFormField, "actual": DecimalFormField}
 
     def _post_clean(self):
         pass

@@ -28,6 +28,7 @@ from icalendar import Calendar, Event
 
 from campaigns.choices import ActivityStatus, CalendarEventKind, CampaignStatus
 from campaigns.selectors import CalendarQuery, calendar_activities, calendar_campaigns
+from mrm.bounds import clamp_date, day_after
 
 PAST_DAYS = 90
 FUTURE_DAYS = 365
@@ -96,8 +97,8 @@ def feed_calendar(feed, *, base_url: str) -> bytes:
             event.add("uid", f"campaign-{campaign.pk}@{host}")
             event.add("dtstamp", campaign.updated_at)
             event.add("last-modified", campaign.updated_at)
-            event.add("dtstart", campaign.start_date)
-            event.add("dtend", campaign.end_date + dt.timedelta(days=1))
+            event.add("dtstart", clamp_date(campaign.start_date))
+            event.add("dtend", day_after(campaign.end_date))
             event.add("summary", f"{campaign.code} · {campaign.name}")
             event.add("description", f"{_('Campaign')} · {campaign.get_status_display()} · {campaign.team.name}")
             event.add("url", base_url + campaign.get_absolute_url())

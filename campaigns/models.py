@@ -39,6 +39,7 @@ from campaigns.querysets import (
     CampaignQuerySet,
     ChannelQuerySet,
 )
+from mrm.bounds import clamp_date, day_after, validate_date_in_window
 
 # The lifecycle (PRODUCT.md §3): where a campaign may go from each state.
 # ``on_hold`` returns only to the state it was put on hold from (checked in the
@@ -109,8 +110,8 @@ class Campaign(models.Model):
         help_text=_("The executive sponsor; required before the campaign leaves draft."),
     )
     channels = models.ManyToManyField(Channel, related_name="campaigns", blank=True, verbose_name=_("channels"))
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_date_in_window])
+    end_date = models.DateField(_("end date"), validators=[validate_date_in_window])
     planned_cost = models.DecimalField(
         _("planned cost"),
         max_digits=14,
@@ -267,8 +268,8 @@ class Activity(models.Model):
         Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="activities", verbose_name=_("channel")
     )
     description = models.TextField(_("description"), blank=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_date_in_window])
+    end_date = models.DateField(_("end date"), validators=[validate_date_in_window])
     start_time = models.TimeField(_("start time"), null=True, blank=True, help_text=_("Empty for an all-day activity."))
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     owner = models.ForeignKey(
@@ -333,15 +334,16 @@ class Activity(models.Model):
 
     def starts_at(self) -> dt.datetime | dt.date:
         """The start as a date (all-day) or an aware datetime in the organisation's time zone."""
+        # Clamped into the date window: a row stored before the window held still reads (mrm/bounds.py).
         if self.all_day:
-            return self.start_date
-        return timezone.make_aware(dt.datetime.combine(self.start_date, self.start_time), _org_tz())
+            return clamp_date(self.start_date)
+        return timezone.make_aware(dt.datetime.combine(clamp_date(self.start_date), self.start_time), _org_tz())
 
     def ends_at(self) -> dt.datetime | dt.date:
         """The end: exclusive date for all-day activities (as iCalendar and FullCalendar expect)."""
         if self.all_day:
-            return self.end_date + dt.timedelta(days=1)
-        return timezone.make_aware(dt.datetime.combine(self.end_date, self.end_time), _org_tz())
+            return day_after(self.end_date)
+        return timezone.make_aware(dt.datetime.combine(clamp_date(self.end_date), self.end_time), _org_tz())
 
 
 def _org_tz():
@@ -366,7 +368,7 @@ class Task(models.Model):
         related_name="campaign_tasks",
         verbose_name=_("assignee"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_date_in_window])
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

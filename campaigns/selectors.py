@@ -17,6 +17,7 @@ from campaigns.choices import (
     CampaignStatus,
 )
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from mrm.bounds import check_dates, clamp_date, day_after, parse_id
 
 MAX_CALENDAR_DAYS = 400
 
@@ -26,12 +27,14 @@ def _parse_day(value: str, name: str) -> dt.date:
     if not value:
         raise ValidationError({name: _("This parameter is required (a date like 2026-11-01).")})
     try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+")).date()
+        day = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+")).date()
     except ValueError:
         try:
-            return dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             raise ValidationError({name: _("Enter a valid date like 2026-11-01.")}) from None
+    check_dates(**{name: day})  # within the accepted window (mrm/bounds.py)
+    return day
 
 
 def _ints(values) -> list[int]:
@@ -41,9 +44,9 @@ def _ints(values) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or not 0 < int(part) < 2**63:
+            if parse_id(part) is None:  # ASCII digits within a bigint (mrm/bounds.py)
                 raise ValidationError(_("“%(value)s” is not a valid id.") % {"value": part})
-            result.append(int(part))
+            result.append(parse_id(part))
     return result
 
 
@@ -204,8 +207,8 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
                     "id": f"campaign-{campaign.pk}",
                     "kind": CalendarEventKind.CAMPAIGN.value,
                     "title": f"{campaign.code} · {campaign.name}",
-                    "start": _iso(campaign.start_date),
-                    "end": _iso(campaign.end_date + dt.timedelta(days=1)),
+                    "start": _iso(clamp_date(campaign.start_date)),
+                    "end": _iso(day_after(campaign.end_date)),
                     "all_day": True,
                     "color": color,
                     "url": campaign.get_absolute_url(),
@@ -245,11 +248,11 @@ def upcoming_limit(params) -> int:
     if params.get("start") or params.get("end"):
         raise ValidationError(_("Ask either for a window (start, end) or for upcoming events, not both."))
     raw = (params.get("upcoming") or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_UPCOMING_PUBLIC_EVENTS:
+    if not 1 <= (parse_id(raw) or 0) <= MAX_UPCOMING_PUBLIC_EVENTS:
         raise ValidationError(
             {"upcoming": _("Ask for 1 to %(max)s upcoming events.") % {"max": MAX_UPCOMING_PUBLIC_EVENTS}}
         )
-    return int(raw)
+    return parse_id(raw)
 
 
 def public_calendar_month(today: dt.date) -> dt.date:
@@ -267,7 +270,7 @@ def public_calendar_month(today: dt.date) -> dt.date:
         .values_list("start_date", flat=True)
         .first()
     )
-    return max(next_start or today, today).replace(day=1)
+    return max(clamp_date(next_start) if next_start else today, today).replace(day=1)
 
 
 def _public_fields(activities) -> list[dict]:

@@ -67,7 +67,9 @@ def _normalise_tags(tags) -> str:
 def _next_code(year: int) -> str:
     prefix = f"CMP-{year}-"
     codes = Campaign.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
+    numbers = [
+        int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isascii() and code[len(prefix) :].isdigit()
+    ]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 

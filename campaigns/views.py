@@ -56,6 +56,7 @@ from campaigns.selectors import (
     upcoming_limit,
     upcoming_public_events,
 )
+from mrm.bounds import date_in_window
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
 from mrm.links import absolute_url, site_url
@@ -521,9 +522,10 @@ def board(request):
 
 def _date_param(request, name, default):
     try:
-        return dt.date.fromisoformat(request.GET.get(name, ""))
+        day = dt.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return default
+    return day if date_in_window(day) else default
 
 
 @login_required

@@ -14,12 +14,13 @@ import datetime
 import functools
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from imports.limits import Deadline, check_xlsx_archive, row_limit_error
+from mrm.bounds import fits, parse_decimal, validate_date_in_window
 
 XLSX_MAGIC = b"PK\x03\x04"
 CANDIDATE_DELIMITERS = ",;\t"
@@ -48,7 +49,7 @@ class Table:
         lowered = [h.strip().casefold() for h in self.header]
         if spec.casefold() in lowered:
             return lowered.index(spec.casefold())
-        if spec.isdigit() and 1 <= int(spec) <= len(self.header):
+        if spec.isascii() and spec.isdigit() and 1 <= int(spec) <= len(self.header):
             return int(spec) - 1
         return None
 
@@ -92,12 +93,12 @@ def read_table(
     if not lines:
         raise ValidationError(_("The file has no header row."))
     (_header_line, header_cells), data = lines[0], lines[1:]
-    header = [_text(cell) for cell in header_cells]
+    header = [_text(cell) for cell in _without_nul(header_cells)[0]]
     while header and not header[-1]:
         header.pop()
     rows = []
     for number, cells in data:
-        cells = list(cells)
+        cells, had_nul = _without_nul(cells)
         while len(cells) > len(header) and not _text(cells[-1]):
             cells.pop()
         row = Row(line=number, cells=cells)
@@ -106,9 +107,26 @@ def read_table(
                 "expected": len(header),
                 "found": len(cells),
             }
+        if had_nul:
+            row.shape_error = _("the line contains a NUL character (shown as ␀); it is not imported")
         row.values = {header[i].casefold(): cells[i] for i in range(min(len(cells), len(header)))}
         rows.append(row)
     return Table(header=header, rows=rows)
+
+
+def _without_nul(cells) -> tuple[list, bool]:
+    """The cells with every NUL character shown as ␀, and whether there was one.
+
+    A NUL is no text any accounting system means, and PostgreSQL refuses it in
+    a text column: the line is reported as an error in the preview (its value
+    made visible) and never reaches the database.
+    """
+    cleaned, found = [], False
+    for cell in cells:
+        if isinstance(cell, str) and "\x00" in cell:
+            cell, found = cell.replace("\x00", "\u2400"), True
+        cleaned.append(cell)
+    return cleaned, found
 
 
 def _csv_lines(content: bytes, encoding: str, delimiter: str):
@@ -131,18 +149,24 @@ def _csv_lines(content: bytes, encoding: str, delimiter: str):
 def _decode(content: bytes, encoding: str) -> str:
     if encoding:
         try:
-            # A NUL byte is no text any database keeps; it is dropped, not stored.
-            return content.decode(encoding).replace("\x00", "")
+            return content.decode(encoding)  # a NUL stays, for the row to be reported (_without_nul)
         except (UnicodeDecodeError, LookupError) as exc:
             raise ValidationError(
                 _("The file cannot be read as %(encoding)s. Check the source's encoding.") % {"encoding": encoding}
             ) from exc
-    for candidate in ("utf-8-sig", "cp1251"):
-        try:
-            return content.decode(candidate).replace("\x00", "")
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file cannot be read as UTF-8 or Windows-1251 (cp1251) text."), code="encoding")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1251")
+    except UnicodeDecodeError as exc:
+        # Neither guess reads it: say which encodings were tried and where it failed.
+        raise ValidationError(
+            _("The file cannot be read as %(encodings)s (byte %(position)s). Save it as UTF-8 and upload it again.")
+            % {"encodings": "UTF-8, Windows-1251 (cp1251)", "position": exc.start + 1},
+            code="encoding",
+        ) from exc
 
 
 def _xlsx_lines(content: bytes):
@@ -204,29 +228,41 @@ def parse_amount(value, *, decimal_comma: bool | None = None) -> Decimal:
         text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
         if not text:
             raise ValueError(value)
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise ValueError(value) from exc
+        amount = parse_decimal(text)  # ASCII digits only, no exponent (mrm/bounds.py)
+        if amount is None:
+            raise ValueError(value)
         if negative:
             amount = -amount
-    # At most 12 integer digits (DecimalField(14, 2)) and two decimals.
-    if not amount.is_finite() or abs(amount) >= Decimal("1e12") or amount != amount.quantize(Decimal("0.01")):
+    # A money column's bounds: at most 12 integer digits (DecimalField(14, 2)) and two decimals.
+    if not fits(amount):
         raise ValueError(value)
     return amount.quantize(Decimal("0.01"))
 
 
+class DateOutsideWindow(ValueError):
+    """A real date outside the accepted window (mrm/bounds.py); its text says which window."""
+
+
 def parse_date(value, date_format: str) -> datetime.date:
+    """A date as the source writes it (or as XLSX stores it), within the accepted window."""
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return _parse_date_text(_text(value), date_format)
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        day = _parse_date_text(_text(value), date_format)
+    try:
+        validate_date_in_window(day)
+    except ValidationError as exc:
+        raise DateOutsideWindow(exc.messages[0]) from None
+    return day
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse_date_text(text: str, date_format: str) -> datetime.date:
     """Exports repeat the same few hundred dates: each is parsed once (``strptime`` is slow)."""
+    if not text.isascii():
+        raise ValueError(text)
     for fmt in (date_format, "%Y-%m-%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()

@@ -28,6 +28,7 @@ from materials.api.filters import MaterialFilter
 from materials.choices import MaterialKind, ReviewStatus
 from materials.forms import MaterialForm, PinForm, SubmitForm, UploadForm
 from materials.models import Material, MaterialVersion
+from mrm.bounds import parse_id
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
 
@@ -118,8 +119,8 @@ def material_create(request):
     if not permissions.can_add_material_anywhere(request.user):
         raise PermissionDenied(_("Only marketers (for their teams' campaigns) and administrators add materials."))
     initial = {}
-    if request.GET.get("campaign", "").isdigit():
-        initial["campaign"] = request.GET["campaign"]
+    if parse_id(request.GET.get("campaign")) is not None:
+        initial["campaign"] = parse_id(request.GET["campaign"])
     form = MaterialForm(request.POST or None, request.FILES or None, campaigns=campaigns, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +333,7 @@ def version_preview(request, pk):
     """A preview image (PNG) of a version's page (``?page=``, default 1), to those who may see it, shown inline."""
     version = _visible_version(request, pk)
     raw = request.GET.get("page", "1")
-    page = int(raw) if raw.isdigit() and len(raw) < 6 else 0
+    page = (parse_id(raw) or 0) if len(raw) < 6 else 0
     if not 1 <= page <= version.page_count:
         raise Http404(_("This version has no preview of that page."))
     handle = _open(None, version.previews[page - 1])

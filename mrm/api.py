@@ -11,9 +11,11 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
 from django.utils import timezone, translation
 from rest_framework import mixins, serializers, viewsets
 
+from mrm.bounds import parse_id
 from mrm.messages import render_note
 
 
@@ -55,6 +57,16 @@ class ScopedViewSetMixin(ReaderPreferencesMixin):
     The model's queryset must offer ``visible_to(user)``; forgetting it fails
     loudly at the first request instead of leaking another team's data.
     """
+
+    #: A path id is ASCII digits: ``/campaigns/１/`` (a full-width one) matches no route, a 404.
+    lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        """A path id beyond what the database holds is no object (a 404), not an overflow (a 500)."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if self.lookup_field == "pk" and lookup in self.kwargs and parse_id(self.kwargs[lookup]) is None:
+            raise Http404
+        return super().get_object()
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
-from mrm.bounds import parse_id, parse_int
+from mrm.bounds import DecimalFormField, parse_id, parse_int
 
 
 def _check_id(field, value) -> None:
@@ -90,6 +90,12 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = IntegerField
 
 
+class DecimalFilter(django_filters.NumberFilter):
+    """A decimal column (money) compared with a number written in ASCII digits (``?amount__gte=١٠٠`` is a 400)."""
+
+    field_class = DecimalFormField
+
+
 def _with_safe_ids() -> dict:
     defaults = copy.deepcopy(FILTER_FOR_DBFIELD_DEFAULTS)
     for field_class in (models.ForeignKey, models.OneToOneField, models.OneToOneRel):
@@ -104,6 +110,7 @@ def _with_safe_ids() -> dict:
         models.PositiveSmallIntegerField,
     ):
         defaults[field_class] = {**defaults[field_class], "filter_class": IntegerFilter}
+    defaults[models.DecimalField] = {**defaults[models.DecimalField], "filter_class": DecimalFilter}
     return defaults
 
 

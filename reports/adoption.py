@@ -34,6 +34,7 @@ from budgets.choices import ActualLineStatus, FundingRequestStatus
 from budgets.models import ActualLine, Expense, FundingRequest
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
+from mrm.bounds import DateFormField
 from reports.choices import ChartKind, ColumnType
 from reports.registry import Chart, Column, Dataset, Report, ReportForm, register, signed_in_with_role
 from reports.selectors import ratio_percent
@@ -143,12 +144,10 @@ def active_users_compute(user, params, *, now=None):
 
 
 class SpendCoverageForm(ReportForm):
-    date_from = forms.DateField(
+    date_from = DateFormField(
         required=False, label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
-        required=False, label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = DateFormField(required=False, label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()

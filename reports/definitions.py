@@ -20,6 +20,7 @@ from approvals.choices import SubjectKind
 from budgets.models import ExpenseCategory, FiscalPeriod
 from campaigns.choices import CampaignStatus
 from campaigns.models import Channel
+from mrm.bounds import DateFormField
 from reports import selectors
 from reports.choices import ChartKind, ColumnType
 from reports.registry import (
@@ -66,7 +67,7 @@ def channel_field():
 
 
 def date_field(label):
-    return forms.DateField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    return DateFormField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ScopedChoicesMixin:

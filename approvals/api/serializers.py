@@ -8,6 +8,7 @@ from rest_framework import serializers
 from approvals.choices import Outcome, StageMode, SubjectKind
 from approvals.models import ApprovalRequest, Comment, Decision, Delegation, Stage, StageState, WorkflowTemplate
 from mrm.api import NoteField
+from mrm.bounds import DecimalSerializerField
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -49,7 +50,7 @@ class StageWriteSerializer(serializers.Serializer):
     escalation_contact = serializers.PrimaryKeyRelatedField(
         required=False, allow_null=True, queryset=get_user_model().objects.filter(is_active=True)
     )
-    min_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
+    min_amount = DecimalSerializerField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
 
     def validate(self, data):
         if not data.get("approvers") and not data.get("approver_groups") and not data.get("escalation_contact"):
@@ -184,7 +185,7 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
 class DecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    approved_amount = serializers.DecimalField(
+    approved_amount = DecimalSerializerField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
     )
 

@@ -21,6 +21,7 @@ from budgets.models import (
     FundingRequest,
 )
 from mrm.api import NoteField
+from mrm.bounds import DecimalSerializerField
 
 
 class FiscalYearSerializer(serializers.ModelSerializer):
@@ -69,7 +70,7 @@ class BudgetAllocationSerializer(serializers.ModelSerializer):
     period_name = serializers.CharField(source="period.name", read_only=True)
     team_name = serializers.CharField(source="team.name", read_only=True)
     category_code = serializers.CharField(source="category.code", read_only=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    amount = DecimalSerializerField(max_digits=14, decimal_places=2, min_value=0)
 
     class Meta:
         model = BudgetAllocation
@@ -123,8 +124,8 @@ LINE_MONEY = {"max_digits": 18, "decimal_places": 2}
 class EarlierRequestSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
-    amount = serializers.DecimalField(**LINE_MONEY)
-    approved_amount = serializers.DecimalField(allow_null=True, **LINE_MONEY)
+    amount = DecimalSerializerField(**LINE_MONEY)
+    approved_amount = DecimalSerializerField(allow_null=True, **LINE_MONEY)
     period = serializers.CharField()
     category = serializers.CharField()
 
@@ -141,14 +142,14 @@ class BudgetContextSerializer(serializers.Serializer):
     team = serializers.CharField()
     period = serializers.CharField()
     category = serializers.CharField()
-    amount = serializers.DecimalField(**LINE_MONEY)
+    amount = DecimalSerializerField(**LINE_MONEY)
     has_allocation = serializers.BooleanField()
-    allocated = serializers.DecimalField(**LINE_MONEY)
-    approved = serializers.DecimalField(**LINE_MONEY)
-    committed = serializers.DecimalField(**LINE_MONEY)
-    spent = serializers.DecimalField(**LINE_MONEY)
-    remaining_before = serializers.DecimalField(**LINE_MONEY)
-    remaining_after = serializers.DecimalField(**LINE_MONEY)
+    allocated = DecimalSerializerField(**LINE_MONEY)
+    approved = DecimalSerializerField(**LINE_MONEY)
+    committed = DecimalSerializerField(**LINE_MONEY)
+    spent = DecimalSerializerField(**LINE_MONEY)
+    remaining_before = DecimalSerializerField(**LINE_MONEY)
+    remaining_after = DecimalSerializerField(**LINE_MONEY)
     over_budget_after = serializers.BooleanField()
     earlier_requests = EarlierRequestSerializer(many=True)
 
@@ -167,13 +168,13 @@ class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
     period = serializers.PrimaryKeyRelatedField(queryset=FiscalPeriod.objects.all())
     period_name = serializers.CharField(source="period.name", read_only=True)
-    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY_FIELD)
-    approved_amount = serializers.DecimalField(read_only=True, allow_null=True, **MONEY_FIELD)
-    expected_revenue = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY_FIELD)
+    amount = DecimalSerializerField(min_value=Decimal("0.01"), **MONEY_FIELD)
+    approved_amount = DecimalSerializerField(read_only=True, allow_null=True, **MONEY_FIELD)
+    expected_revenue = DecimalSerializerField(required=False, allow_null=True, min_value=0, **MONEY_FIELD)
     expected_leads = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2_000_000_000)
     requested_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    committed = serializers.DecimalField(read_only=True, **MONEY_FIELD)
-    spent = serializers.DecimalField(read_only=True, **MONEY_FIELD)
+    committed = DecimalSerializerField(read_only=True, **MONEY_FIELD)
+    spent = DecimalSerializerField(read_only=True, **MONEY_FIELD)
     approval_request = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="The latest approval request's id (decide through it)."
     )
@@ -228,7 +229,7 @@ class SpendSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=_campaigns(), required=False, help_text="Must be the funding request's campaign (default)."
     )
-    amount = serializers.DecimalField(**MONEY_FIELD)
+    amount = DecimalSerializerField(**MONEY_FIELD)
     attachment = serializers.FileField(write_only=True, required=False, allow_null=True)
     attachment_url = serializers.SerializerMethodField()
     recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from budgets import selectors, services
@@ -32,6 +32,7 @@ from budgets.api.serializers import (
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
 from budgets.permissions import can_maintain_budgets
 from mrm.api import ScopedCreateReadViewSet, ScopedModelViewSet
+from mrm.parsers import JSONParser
 
 
 class FinanceWrites(permissions.BasePermission):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from budgets.models import ActualLine, ExpenseCategory, ImportSource
 from imports.choices import RowOutcome
 from imports.plans import ImportPlan, PlannedRow
-from imports.tabular import Table, cell_text, parse_amount, parse_date
+from imports.tabular import DateOutsideWindow, Table, cell_text, parse_amount, parse_date
 
 # The human-readable number of a funding request (PRODUCT.md §4), as finance
 # quotes it on POs and invoices; found anywhere in a comment or reference.
@@ -101,6 +101,8 @@ def _plan_line(source, row, columns, categories, header) -> PlannedRow:
     date = amount = None
     try:
         date = parse_date(row.values.get(columns["date"].casefold()), source.date_format)
+    except DateOutsideWindow as exc:
+        errors.append(str(exc))
     except ValueError:
         errors.append(
             _("the date %(value)s does not match the format %(format)s")

@@ -80,6 +80,8 @@ class MaterialSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "owner", "created_at", "updated_at"]
+        # The model's default would be a guess; a client names the kind (a 400 without it).
+        extra_kwargs = {"kind": {"required": True}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from materials import permissions, selectors, services
@@ -20,6 +20,7 @@ from materials.api.serializers import (
 )
 from materials.models import Material, MaterialVersion
 from mrm.api import ScopedModelViewSet
+from mrm.parsers import JSONParser
 
 
 class MaterialViewSet(ScopedModelViewSet):

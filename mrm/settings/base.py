@@ -204,6 +204,13 @@ MRM_CURRENCY = env.get_str("MRM_CURRENCY", "RUB")
 # Spend control (PRODUCT.md §4): expenses (and commitments) on a funding request may
 # exceed its approved amount by at most this many per cent (default 0).
 MRM_SPEND_TOLERANCE_PERCENT = env.get_decimal("MRM_SPEND_TOLERANCE_PERCENT", "0")
+# Bounds (mrm/bounds.py, docs/OPERATIONS.md "Limits"): every date people or programs enter
+# lies in these years; JSON request bodies nest at most this deep.
+MRM_DATE_MIN_YEAR = env.get_int("MRM_DATE_MIN_YEAR", 2000, minimum=1)
+MRM_DATE_MAX_YEAR = env.get_int("MRM_DATE_MAX_YEAR", 2100, minimum=MRM_DATE_MIN_YEAR)
+if MRM_DATE_MAX_YEAR > 9998:
+    raise env.ImproperlyConfigured("MRM_DATE_MAX_YEAR must be at most 9998 (a day is added to the last date).")
+MRM_JSON_MAX_DEPTH = env.get_int("MRM_JSON_MAX_DEPTH", 32, minimum=2)
 # Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
 # Largest material version (image, PDF, video, office document) accepted, in megabytes.
@@ -412,6 +419,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mrm.exceptions.api_exception_handler",
+    # JSON bodies are objects of bounded depth without NUL characters (mrm/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "mrm.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

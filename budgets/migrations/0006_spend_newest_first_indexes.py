@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0004_notes_as_message_keys'),
+        ('budgets', '0005_dates_within_window'),
         ('campaigns', '0004_notes_as_message_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
