@@ -134,6 +134,16 @@ class AutoSchema(openapi.AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        for name, prop in schema["properties"].items():
+            # a text that may be blank: drf-spectacular offers "" as a second oneOf branch,
+            # which NO_NUL_PATTERN already allows ("" would match both, and oneOf wants one)
+            branches = prop.get("oneOf", [])
+            if (
+                len(branches) == 2
+                and branches[0].get("pattern") == NO_NUL_PATTERN
+                and branches[1].get("maxLength") == 0
+            ):
+                schema["properties"][name] = {**{k: v for k, v in prop.items() if k != "oneOf"}, **branches[0]}
         if direction == "request":
             for name, field in serializer.fields.items():
                 if (
@@ -145,12 +155,13 @@ class AutoSchema(openapi.AutoSchema):
         return schema
 
     def map_parsers(self):
-        """JSON bodies; forms only where a file is uploaded (a form cannot carry a null or a nested value)."""
+        """JSON bodies, or a multipart form where a file is uploaded (a form cannot carry a null or a nested value)."""
         media_types = super().map_parsers()
         serializer = force_instance(self.get_request_serializer())
         fields = serializer.fields if isinstance(serializer, serializers.Serializer) else {}
         if any(isinstance(field, serializers.FileField) for field in fields.values()):
-            return media_types
+            # a file travels only in a form (the API reads JSON without the file too)
+            return [media_type for media_type in media_types if media_type == "multipart/form-data"] or media_types
         return [media_type for media_type in media_types if media_type == "application/json"] or media_types
 
     def _id_filter_bounds(self) -> dict[str, tuple[int, int]]:
