@@ -67,6 +67,14 @@ NO_NUL_PATTERN = "^[^\\u0000]*$"
 #: ... and with at least one character that is not a space (Python's ``str.strip`` spaces).
 NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
 
+#: The web addresses Django's URLValidator takes, in their plain ASCII form: http(s)
+#: or ftp(s), a host with a top-level domain, then any path. (It also takes
+#: addresses by IP and international names; a client may send those, the schema
+#: promises the common form.)
+URL_PATTERN = (
+    "^(?:https?|ftps?)://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}\\.?(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
+)
+
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
@@ -126,6 +134,8 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.DecimalField) and schema.get("format") == "decimal" and "pattern" in schema:
             schema["pattern"] = decimal_pattern(field)
+        elif direction == "request" and isinstance(field, serializers.URLField):
+            schema["pattern"] = URL_PATTERN
         elif direction == "request" and _is_plain_text(field, schema):
             # DRF's CharField refuses NUL characters and, unless blank is allowed, text that is only spaces
             blank_allowed = field.allow_blank or not field.trim_whitespace

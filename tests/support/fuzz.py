@@ -130,9 +130,7 @@ UNSAYABLE_REFUSALS = (
     "There is no such report.",
     "Choose one of the configurable fields.",
     # rules across fields or about the stored object
-    "The end must not be before the start.",
-    "The end cannot be before the start.",
-    "The end date must not be before the start date.",
+    "before the start",  # an end before the start, in each form's words
     "Name the campaign, or the activity the task belongs to.",
     "Name who takes over (to_user or assignments).",
     "An approved amount goes only with an approval.",
@@ -143,6 +141,7 @@ UNSAYABLE_REFUSALS = (
     "The approved amount cannot exceed the amount asked",
     "days at a time.",
     "Name at least one approver or group.",
+    "Say why you apply it over the teams that have not acknowledged.",
     # a file is judged by its content, which a schema's "binary" cannot describe
     "This type of file is not accepted.",
     "No file was submitted.",
