@@ -7,6 +7,7 @@ services' (views call them), so the API keeps the same rules as the pages.
 from decimal import Decimal
 
 from django.urls import reverse
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,7 +31,6 @@ class FiscalYearSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "start_date", "end_date"]
 
 
-@extend_schema_field(FiscalYearSerializer)
 class FiscalYearField(serializers.PrimaryKeyRelatedField):
     """Written as the year's id, read as the year itself (name and dates)."""
 
@@ -39,6 +39,17 @@ class FiscalYearField(serializers.PrimaryKeyRelatedField):
 
     def to_representation(self, value):
         return FiscalYearSerializer(value).data
+
+
+class FiscalYearFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema says what FiscalYearField does: an id in a request, the year in a response."""
+
+    target_class = FiscalYearField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "integer", "description": "The fiscal year's id."}
+        return auto_schema.resolve_serializer(FiscalYearSerializer, direction).ref
 
 
 class FiscalPeriodSerializer(serializers.ModelSerializer):

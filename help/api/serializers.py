@@ -5,9 +5,15 @@ call them), so the API keeps the rules of the pages.
 """
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from help.models import Question
+
+
+@extend_schema_field({"type": "string", "maxLength": 500, "pattern": r"^/(?!/)[^\s\u0000-\u001f]*$"})
+class PageUrlField(serializers.CharField):
+    """A path of this site or nothing (``help.services``: never another site's address)."""
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -17,7 +23,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="Who the question was handed over to with a champion's work."
     )
     body = serializers.CharField(max_length=4000, help_text="The question.")
-    page_url = serializers.CharField(
+    page_url = PageUrlField(
         max_length=500,
         required=False,
         allow_blank=True,

@@ -417,7 +417,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mrm.schema.AutoSchema",
     "EXCEPTION_HANDLER": "mrm.exceptions.api_exception_handler",
     # JSON bodies are objects of bounded depth without NUL characters (mrm/parsers.py).
     "DEFAULT_PARSER_CLASSES": [

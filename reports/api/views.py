@@ -194,7 +194,10 @@ class ReportRunViewSet(ScopedCreateReadViewSet):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **{
+                (200, content_type.split(";")[0]): OpenApiTypes.BINARY
+                for content_type in exports.CONTENT_TYPES.values()
+            },
             409: OpenApiResponse(OpenApiTypes.OBJECT, description="Not ready, failed, or the file was deleted."),
         }
     )

@@ -2,10 +2,13 @@
 
 ``teams-of-mine`` is scoped (a user sees only the teams they belong to), its
 ``leaky`` twin forgets the scope; ``guarded-page`` checks the login, its
-``open-page`` twin forgets to; ``divide`` answers 500 for one input; ``vanishing`` creates what it cannot show;
+``open-page`` twin forgets to; ``divide`` answers 500 for one input (``teapot`` an undeclared status, ``lenient`` accepts input
+the schema forbids, ``picky`` refuses input the schema allows); ``vanishing`` creates what it cannot show;
 ``admin-renames`` lets only admins rename a team, its ``anyone-renames`` twin lost that permission check;
 ``my-team-events`` lists the caller's teams as calendar-like events (``"id": "team-7"``), ``all-team-events`` every team.
 """
+
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
@@ -40,7 +43,10 @@ class LeakyTeamsViewSet(viewsets.ReadOnlyModelViewSet):
 class NewTeamSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
-        fields = ["id", "name", "slug"]
+        fields = ["id", "name"]
+
+    def create(self, validated_data):
+        return Team.objects.create(slug=uuid.uuid4().hex, **validated_data)
 
 
 class VanishingTeamsViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -92,6 +98,33 @@ class DivideViewSet(viewsets.ViewSet):
     def words(self, request):
         """A response that breaks its own schema: a string where an integer is promised."""
         return Response({"quotient": "many"})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("by", OpenApiTypes.INT, required=True)],
+        responses={200: QuotientSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def teapot(self, request):
+        """A status the schema does not declare: 418 for every answer."""
+        return Response({"detail": "I'm a teapot."}, status=418)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("by", {"type": "integer", "minimum": 1, "maximum": 100}, required=True)],
+        responses={200: QuotientSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def lenient(self, request):
+        """Input outside the schema is accepted: any ``by`` answers 200."""
+        return Response({"quotient": 0})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("by", {"type": "integer", "minimum": 1, "maximum": 100}, required=True)],
+        responses={200: QuotientSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def picky(self, request):
+        """Input the schema allows is refused: every ``by`` answers 400."""
+        return Response({"by": ["Not today."]}, status=400)
 
 
 router = DefaultRouter()

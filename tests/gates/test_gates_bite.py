@@ -237,6 +237,25 @@ def test_fuzzing_finds_a_response_that_breaks_its_schema(world):
 
 @pytest.mark.django_db
 @pytest.mark.urls(META)
+@pytest.mark.parametrize(
+    ("route", "finding"),
+    [
+        ("teapot", "Undocumented status code"),
+        ("lenient", "Schema-violating request accepted"),
+        ("picky", "Schema-valid request rejected"),
+    ],
+)
+def test_fuzzing_holds_status_codes_and_input_to_the_schema(world, route, finding):
+    # given an operation that answers an undeclared status, takes input its schema forbids, or refuses input it allows
+    operation = schemathesis_schema(META)[f"/api/v1/divide/{route}/"]["GET"]
+    headers = {"Authorization": f"Token {world.token('marketer')}"}
+    # when it is fuzzed, then schemathesis' check for it fails the gate
+    with pytest.raises(FuzzFailure, match=finding):
+        fuzz_operation(operation, app=InProcessWSGI(), headers=headers, examples=20)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(META)
 def test_stateful_fuzzing_finds_a_created_resource_that_cannot_be_read(world):
     # given only the endpoint whose creations vanish
     schema = schemathesis_schema(META).include(path_regex="^/api/v1/vanishing/")
