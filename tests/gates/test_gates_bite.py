@@ -70,6 +70,9 @@ def test_discovery_reports_an_endpoint_and_a_page_without_a_row():
             "GET /api/v1/leaky/{id}/": SIGNED_IN,
             "GET /api/v1/divide/hundred/": SIGNED_IN,
             "GET /api/v1/divide/words/": SIGNED_IN,
+            "GET /api/v1/divide/lenient/": SIGNED_IN,
+            "GET /api/v1/divide/picky/": SIGNED_IN,
+            "GET /api/v1/divide/teapot/": SIGNED_IN,
             "POST /api/v1/vanishing/": SIGNED_IN,
             "GET /api/v1/vanishing/{id}/": SIGNED_IN,
             **{

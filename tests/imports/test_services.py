@@ -147,19 +147,24 @@ def test_actuals_need_a_source_as_their_mapping(accounting_csv, accounting_sourc
     ).options == {"source": accounting_source.pk}
 
 
-def test_a_nul_byte_in_an_accounting_line_is_dropped_not_a_failure(accounting_csv, accounting_source, finance_user):
+def test_a_nul_byte_in_an_accounting_line_is_reported_not_a_failure(accounting_csv, accounting_source, finance_user):
     content = accounting_csv.replace("Листовки".encode("cp1251"), "Лист\x00овки".encode("cp1251"))
     job = services.import_job_parse(upload(content, finance_user, kind="actuals", mapping=accounting_source.pk).pk)
+    # the line with the NUL is an error of the plan; the others import
+    with_nul = [row for row in services.stored_plan(job).errors if "NUL character" in " ".join(row.errors)]
+    assert len(with_nul) == 1
     services.import_job_confirm(job=job, by=finance_user)
     job = services.import_job_apply(job.pk)
     assert job.status == JobStatus.APPLIED
-    assert ActualLine.objects.get(document_number="0000-000121").comment.startswith("Листовки")
+    assert ActualLine.objects.exists()
+    assert not ActualLine.objects.filter(line_number=with_nul[0].line).exists()
+    assert not any("\x00" in str(values) for values in ActualLine.objects.values_list("vendor", "comment", "raw"))
 
 
 def test_an_undecodable_file_fails_the_job_naming_the_encodings_tried(finance_user):
     job = services.import_job_parse(upload(b"code,name\nA,\x98\x98\n", finance_user).pk)
     assert job.status == JobStatus.FAILED
-    assert "UTF-8 or Windows-1251" in job.error
+    assert "UTF-8, Windows-1251 (cp1251) (byte 13)" in job.error
 
 
 def test_the_sweeper_requeues_a_job_whose_worker_was_lost(categories_csv, finance_user, settings):

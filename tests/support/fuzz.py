@@ -147,6 +147,16 @@ UNSAYABLE_REFUSALS = (
     "Unknown kinds:",  # a handover's assignments name kinds of holdings (the schema's keys are free)
     # the calendar's ?status= is a free string in the schema, read as a choice (schema gap, issue 15.6 follow-up)
     "is not one of the choices.",
+    # an accounting import names its source (the schema's optional ``mapping`` is required for that kind)
+    "Choose the accounting system the file comes from.",
+    "There is no active import source",  # a mapping naming no source (like "does not exist.")
+    # a NUL or a deep nesting inside keys the schema leaves free (additional properties): the JSON
+    # parser (mrm/parsers.py) refuses them anywhere in a body
+    "The JSON body contains a NUL character",
+    "The JSON body nests deeper than",
+    "The number",  # a number too large for any column, in a free key
+    # the accepted date window (mrm/bounds.py): OpenAPI 3.0 cannot bound a "date" string
+    "Enter a date between",
     # a file is judged by its content, which a schema's "binary" cannot describe
     "This type of file is not accepted.",
     "No file was submitted.",
