@@ -25,6 +25,7 @@ from campaigns.api.serializers import (
     TaskSerializer,
     TransitionSerializer,
 )
+from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from campaigns.selectors import CalendarQuery, calendar_events
 from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
@@ -174,10 +175,16 @@ _CALENDAR_PARAMETERS = [
     OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="Last day of the window (≤ 400 days)."),
     OpenApiParameter("team", OpenApiTypes.INT, many=True, description="Team ids."),
     OpenApiParameter("channel", OpenApiTypes.INT, many=True, description="Channel ids."),
-    OpenApiParameter("type", OpenApiTypes.STR, many=True, description="Activity types."),
-    OpenApiParameter("status", OpenApiTypes.STR, many=True, description="Campaign statuses."),
-    OpenApiParameter("kind", OpenApiTypes.STR, many=True, description="activity and/or campaign."),
-    OpenApiParameter("color_by", OpenApiTypes.STR, description="channel (default) or team."),
+    OpenApiParameter("type", OpenApiTypes.STR, many=True, enum=ActivityType.values, description="Activity types."),
+    OpenApiParameter(
+        "status", OpenApiTypes.STR, many=True, enum=CampaignStatus.values, description="Campaign statuses."
+    ),
+    OpenApiParameter(
+        "kind", OpenApiTypes.STR, many=True, enum=CalendarEventKind.values, description="activity and/or campaign."
+    ),
+    OpenApiParameter(
+        "color_by", OpenApiTypes.STR, enum=CalendarColourBy.values, description="channel (default) or team."
+    ),
 ]
 
 
