@@ -364,10 +364,19 @@ def import_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
     for job in each_locked(
         ImportJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.APPLYING], updated_at__lt=stuck_before)
     ):
+        handled += 1
+        if job.status == JobStatus.APPLYING:
+            # Each sweep of an applying job is a lost worker: past the limit it fails, never loops forever.
+            job.attempts += 1
+            if job.attempts >= settings.MRM_IMPORT_MAX_ATTEMPTS:
+                _fail(
+                    job,
+                    _("The import was stopped: its worker was lost %(attempts)s times.") % {"attempts": job.attempts},
+                )
+                continue
         task = PARSE_TASK if job.status == JobStatus.QUEUED else APPLY_TASK
         enqueue(task, args=[job.pk], dedupe_key=_dedupe(task, job.pk))
-        job.save(update_fields=["updated_at"])
-        handled += 1
+        job.save(update_fields=["attempts", "updated_at"])
     return handled
 
 

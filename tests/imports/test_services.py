@@ -188,3 +188,24 @@ def test_a_job_whose_worker_keeps_dying_fails_with_the_reason(categories_csv, fi
     job = services.import_job_parse(job.pk)
     assert job.status == JobStatus.FAILED
     assert "worker was lost" in job.error
+
+
+def test_an_apply_whose_worker_keeps_dying_is_failed_by_the_sweeper_not_requeued_forever(
+    categories_csv, finance_user, settings
+):
+    # given a confirmed job left "applying" by a killed worker, again and again
+    settings.MRM_IMPORT_MAX_ATTEMPTS = 3
+    job = services.import_job_parse(upload(categories_csv, finance_user).pk)
+    services.import_job_confirm(job=job, by=finance_user)
+    later = timezone.now()
+    outcomes = []
+    for _sweep in range(3):
+        later += datetime.timedelta(minutes=settings.MRM_IMPORT_STUCK_MINUTES + 1)
+        # when the sweeper finds it stuck each time
+        assert services.import_jobs_sweep(now=later) == 1
+        job.refresh_from_db()
+        outcomes.append(job.status)
+    # then it is asked for again twice, and the third loss fails it with the reason; nothing was written
+    assert outcomes == [JobStatus.APPLYING, JobStatus.APPLYING, JobStatus.FAILED]
+    assert "worker was lost 3 times" in job.error
+    assert services.import_jobs_sweep(now=later + datetime.timedelta(days=1)) == 0
