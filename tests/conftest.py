@@ -5,6 +5,7 @@ test reads like the product's permission rules (PRODUCT.md §2).
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -126,6 +127,28 @@ def fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def categories_csv() -> bytes:
+    """The finance categories sample (tests/data), as finance would upload it."""
+    return (DATA / "expense_categories.csv").read_bytes()
+
+
+@pytest.fixture
+def accounting_csv() -> bytes:
+    """The accounting system's export sample, in Windows-1251 (tests/data)."""
+    return (DATA / "accounting_export_cp1251.csv").read_bytes()
+
+
+@pytest.fixture
+def accounting_source(db):
+    from tests.budgets.factories import ImportSourceFactory
+
+    return ImportSourceFactory()
 
 
 @pytest.fixture(autouse=True)

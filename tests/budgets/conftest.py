@@ -2,7 +2,6 @@
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -15,21 +14,8 @@ from tests.budgets.factories import (
     ExpenseCategoryFactory,
     FiscalPeriodFactory,
     FiscalYearFactory,
-    ImportSourceFactory,
 )
 from tests.campaigns.factories import CampaignFactory
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-@pytest.fixture
-def categories_csv() -> bytes:
-    return (DATA / "expense_categories.csv").read_bytes()
-
-
-@pytest.fixture
-def accounting_csv() -> bytes:
-    return (DATA / "accounting_export_cp1251.csv").read_bytes()
 
 
 @pytest.fixture
@@ -40,11 +26,6 @@ def fiscal_year(db):
 @pytest.fixture
 def q1(fiscal_year):
     return FiscalPeriodFactory(year=fiscal_year)
-
-
-@pytest.fixture
-def accounting_source(db):
-    return ImportSourceFactory()
 
 
 # --- funding requests -----------------------------------------------------------------------
