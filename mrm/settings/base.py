@@ -211,6 +211,9 @@ MRM_DATE_MAX_YEAR = env.get_int("MRM_DATE_MAX_YEAR", 2100, minimum=MRM_DATE_MIN_
 if MRM_DATE_MAX_YEAR > 9998:
     raise env.ImproperlyConfigured("MRM_DATE_MAX_YEAR must be at most 9998 (a day is added to the last date).")
 MRM_JSON_MAX_DEPTH = env.get_int("MRM_JSON_MAX_DEPTH", 32, minimum=2)
+# The marketing calendar shows at most this many events at once; past it, it asks the
+# reader to narrow the filter (campaigns/selectors.py, docs/CAMPAIGNS.md).
+MRM_CALENDAR_MAX_EVENTS = env.get_int("MRM_CALENDAR_MAX_EVENTS", 2000, minimum=1)
 # Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
 # Largest material version (image, PDF, video, office document) accepted, in megabytes.
