@@ -38,7 +38,7 @@ vendor:  ## Re-vendor the pinned front-end packages into static/vendor/
 screenshots:  ## Regenerate docs/screenshots/ from the browser tests
 	MRM_SCREENSHOTS=docs/screenshots scripts/test.sh -m browser
 
-bench:  ## Hot paths on PostgreSQL under gunicorn vs raw SQL (docs/PERFORMANCE.md); ARGS="--quick" or "--scale 1"
+bench:  ## Hot paths on PostgreSQL under gunicorn vs raw SQL (docs/PERFORMANCE.md); ARGS="--quick", "--scale 1" or "--quick --check" (CI)
 	.venv/bin/python scripts/bench.py $(ARGS)
 
 seed-scale:  ## A large department's data (manage.py seed_scale; ARGS="--scale 0.1"); docs/PERFORMANCE.md

@@ -88,3 +88,48 @@ def markdown_table(rows: Sequence[dict]) -> str:
             f"| {queries} | {row['size_bytes'] / 1024:.0f} | {baseline} | {ratio} |"
         )
     return "\n".join(lines)
+
+
+# -- the CI check: query counts and indexes, never wall time (issue 16 item 6) ---------------
+
+
+def budget_key(row: dict) -> str:
+    return f"{row['name']} ({row['role']})"
+
+
+def make_budget(rows: Sequence[dict], indexes: Sequence[str]) -> dict:
+    """The committed budget: each path's queries per request as measured, and the app's indexes."""
+    return {
+        "queries": {budget_key(row): row["queries"] for row in sorted(rows, key=budget_key)},
+        "indexes": sorted(indexes),
+    }
+
+
+def with_slack(budgeted: int) -> int:
+    """The most queries a budgeted path may make: a page's optional parts come and go with the
+    day's data (a section with nothing to show skips its query); a query per row does not fit."""
+    return budgeted + max(2, budgeted // 5)
+
+
+def budget_problems(rows: Sequence[dict], indexes: Sequence[str], budget: dict) -> list[str]:
+    """What the run breaks: more queries than budgeted, an unbudgeted path, a lost index, an error.
+
+    Timings are not compared: CI machines differ and share cores; query counts and
+    indexes do not depend on the machine.
+    """
+    problems = []
+    allowed = budget.get("queries", {})
+    for row in rows:
+        key = budget_key(row)
+        if row["status"] != 200:
+            problems.append(f"{key}: answered {row['status']}")
+        elif key not in allowed:
+            problems.append(f"{key}: not in the budget (run make bench ARGS='--quick --write-budget')")
+        elif row["queries"] is None or row["queries"] > with_slack(allowed[key]):
+            problems.append(
+                f"{key}: {row['queries']} queries per request, the budget is {allowed[key]} "
+                f"(at most {with_slack(allowed[key])})"
+            )
+    present = set(indexes)
+    problems += [f"index {name} is missing" for name in budget.get("indexes", []) if name not in present]
+    return problems

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = str(ROOT / ".venv/bin/python")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mrm_bench"
+BUDGET = ROOT / "perf/query_budget.json"
 
 
 def parse_args(argv=None):
@@ -49,6 +50,12 @@ def parse_args(argv=None):
     parser.add_argument("--no-seed", action="store_true", help="measure the database as it is")
     parser.add_argument("--only", default="", help="measure only paths whose name contains this")
     parser.add_argument("--output", default=str(ROOT / "data/bench/bench.json"))
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"fail on more queries per request than {BUDGET.relative_to(ROOT)} allows or a lost index (CI)",
+    )
+    parser.add_argument("--write-budget", action="store_true", help=f"write the run's query counts to {BUDGET.name}")
     args = parser.parse_args(argv)
     if args.quick:
         args.scale, args.runs = min(args.scale, 0.01), min(args.runs, 5)
@@ -383,6 +390,38 @@ def run(args) -> dict:
     return result
 
 
+def app_indexes(cursor) -> list[str]:
+    """The names of the indexes on MRM's own tables (its apps live in the project, not in .venv)."""
+    from django.apps import apps
+
+    own = [c for c in apps.get_app_configs() if Path(c.path).is_relative_to(ROOT) and ".venv" not in Path(c.path).parts]
+    tables = [model._meta.db_table for config in own for model in config.get_models()]
+    cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY(%s)", [tables])
+    return sorted(name for (name,) in cursor.fetchall())
+
+
+def check_budget(args, result: dict) -> int:
+    """--check / --write-budget: compare (or record) query counts and indexes; the exit status."""
+    import psycopg2
+
+    from perf.bench import budget_problems, make_budget
+
+    connection = psycopg2.connect(args.database_url)
+    try:
+        indexes = app_indexes(connection.cursor())
+    finally:
+        connection.close()
+    if args.write_budget:
+        BUDGET.write_text(json.dumps(make_budget(result["rows"], indexes), ensure_ascii=False, indent=2) + "\n")
+        print(f"Budget written: {BUDGET}")
+        return 0
+    problems = budget_problems(result["rows"], indexes, json.loads(BUDGET.read_text()))
+    for problem in problems:
+        print(f"BENCH CHECK: {problem}")
+    print("Bench check: " + ("failed" if problems else f"{len(result['rows'])} paths within their query budget"))
+    return 1 if problems else 0
+
+
 def data_counts() -> dict:
     from accounts.models import User
     from approvals.models import ApprovalRequest
@@ -402,7 +441,11 @@ def data_counts() -> dict:
 
 
 if __name__ == "__main__":
-    failed = [row for row in run(parse_args())["rows"] if row["status"] != 200]
+    arguments = parse_args()
+    outcome = run(arguments)
+    if arguments.check or arguments.write_budget:
+        sys.exit(check_budget(arguments, outcome))
+    failed = [row for row in outcome["rows"] if row["status"] != 200]
     if failed:
         print("Not 200:", ", ".join(f"{r['name']} ({r['role']}): {r['status']}" for r in failed))
         sys.exit(1)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from perf import bench
 from perf.bench import Measurement, markdown_table, percentile, ratio_above_floor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +87,34 @@ def test_every_baseline_query_runs_on_postgresql(django_db_setup):
             params = runner.baseline_params(name, given.get(name, {"limit": 50}), user)
             samples, rows = runner.measure_baseline(cursor.cursor, name, params, runs=2)
             assert len(samples) == 2 and rows == 0, name
+
+
+def _row(name="campaigns API", role="marketer", queries=6, status=200):
+    return {"name": name, "role": role, "queries": queries, "status": status}
+
+
+def test_the_ci_check_passes_within_the_budget_and_names_each_regression():
+    budget = bench.make_budget([_row(queries=6), _row("inbox", "cmo", 20)], ["campaigns_campaign_pkey", "ix_spend"])
+    assert budget["queries"] == {"campaigns API (marketer)": 6, "inbox (cmo)": 20}
+    indexes = ["campaigns_campaign_pkey", "ix_spend", "ix_new"]
+    # a section that comes and goes with the day's data fits the slack
+    assert bench.budget_problems([_row(queries=8), _row("inbox", "cmo", 24)], indexes, budget) == []
+    # a query per row does not; an unbudgeted path, an error and a lost index are named
+    problems = bench.budget_problems(
+        [_row(queries=56), _row("inbox", "cmo", 20, status=500), _row("new path")], ["campaigns_campaign_pkey"], budget
+    )
+    assert problems == [
+        "campaigns API (marketer): 56 queries per request, the budget is 6 (at most 8)",
+        "inbox (cmo): answered 500",
+        "new path (marketer): not in the budget (run make bench ARGS='--quick --write-budget')",
+        "index ix_spend is missing",
+    ]
+
+
+def test_the_committed_budget_covers_every_bench_path_and_lists_indexes():
+    import json
+    from pathlib import Path
+
+    budget = json.loads((Path(bench.__file__).parent / "query_budget.json").read_text())
+    assert len(budget["queries"]) >= 50 and all(isinstance(v, int) for v in budget["queries"].values())
+    assert any(name.startswith("budgets_") for name in budget["indexes"])
