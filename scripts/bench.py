@@ -115,17 +115,23 @@ def start_server(args, env, port: int) -> subprocess.Popen:
         "300",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    wait_until_up(server, port, ROOT / "data/bench/gunicorn.log")
+    return server
+
+
+def wait_until_up(server: subprocess.Popen, port: int, log: Path) -> None:
+    """Until the server answers on ``port`` (whatever the health path says), at most a minute."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
-            return server
+            return
         except urllib.error.HTTPError:
-            return server  # answering, whatever the health path says
+            return
         except OSError:
             time.sleep(0.5)
     server.terminate()
-    raise SystemExit("gunicorn did not start; see data/bench/gunicorn.log")
+    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 # -- people, credentials and paths (inside Django, against the same database) -----------------
@@ -133,15 +139,10 @@ def start_server(args, env, port: int) -> subprocess.Popen:
 
 def personas() -> dict:
     """The four personas, each with a session cookie and an API token."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count
 
     from accounts.choices import Role
     from accounts.models import Team, User
-    from accounts.tokens import token_issue
     from perf.seed import TEAM_SLUG_PREFIX, USERNAME_PREFIX
 
     scale = User.objects.filter(username__startswith=USERNAME_PREFIX, is_active=True).order_by("pk")
@@ -154,24 +155,30 @@ def personas() -> dict:
         "cmo": scale.filter(groups__name=Role.LEADERSHIP).first(),
         "admin": User.objects.filter(username="admin").first(),
     }
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    backend = "django.contrib.auth.backends.ModelBackend"
     result = {}
     for role, user in people.items():
         if user is None:
             raise SystemExit(f"No {role} in the database: run manage.py seed_scale first.")
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = backend
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        token = token_issue(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")
-        result[role] = {
-            "user": user,
-            "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
-            "token": token.key,
-        }
+        result[role] = credentials_for(user)
     return result
+
+
+def credentials_for(user) -> dict:
+    """A session cookie for pages and an API token for the API, as a browser and a client would hold."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from accounts.tokens import token_issue
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    token = token_issue(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")
+    return {"user": user, "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "token": token.key}
 
 
 def paths(people: dict) -> list[dict]:
