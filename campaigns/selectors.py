@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -399,13 +400,26 @@ def _public_fields(activities) -> list[dict]:
 # --- board and timeline --------------------------------------------------------------
 
 
-def board_columns(user, campaigns) -> list[dict]:
-    """Campaigns grouped by status, in lifecycle order, for the board."""
+BOARD_COLUMN_LIMIT = 25  # cards per column; the column says how many more the list holds
+
+
+def board_columns(user, campaigns, *, limit: int | None = None) -> list[dict]:
+    """Campaigns grouped by status, in lifecycle order, for the board.
+
+    At most ``limit`` cards per column (the first by start date), with the
+    column's full ``count``: a department's board of thousands of campaigns
+    would take seconds and bury the cards; the column links to the list
+    filtered by its status for the rest. Two queries (counts, cards) whatever
+    the number of campaigns.
+    """
+    limit = BOARD_COLUMN_LIMIT if limit is None else limit
+    counts = dict(campaigns.order_by().values_list("status").annotate(n=Count("pk")))
+    rank = Window(RowNumber(), partition_by=[F("status")], order_by=[F("start_date").asc(), F("code").asc()])
     by_status = defaultdict(list)
-    for campaign in campaigns:
+    for campaign in campaigns.annotate(board_rank=rank).filter(board_rank__lte=limit):
         by_status[campaign.status].append(campaign)
     return [
-        {"status": status, "label": label, "campaigns": by_status.get(status, [])}
+        {"status": status, "label": label, "campaigns": by_status.get(status, []), "count": counts.get(status, 0)}
         for status, label in CampaignStatus.choices
     ]
 
