@@ -50,6 +50,9 @@ class ImportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     header = models.JSONField(_("header"), default=list, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    summary = models.JSONField(
+        _("summary"), default=dict, blank=True, help_text=_("What the file names that MRM does not know.")
+    )
     result = models.JSONField(_("result"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_by = models.ForeignKey(

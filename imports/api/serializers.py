@@ -33,6 +33,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
         child=serializers.IntegerField(), read_only=True, help_text="Rows per outcome: new, changed, unchanged, ..."
     )
     result = serializers.DictField(read_only=True, help_text="What applying wrote (once applied).")
+    summary = serializers.DictField(
+        read_only=True,
+        help_text='What the file names that MRM does not know, listed before anything is written: {"users": [...]}.',
+    )
 
     class Meta:
         model = ImportJob
@@ -46,6 +50,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "options",
             "error",
             "counts",
+            "summary",
             "result",
             "created_by",
             "created_at",
