@@ -561,6 +561,10 @@ class CampaignsImporter(Importer):
     def can_import(self, user) -> bool:
         return permissions.can_create_campaign(user)
 
+    def job_scope(self, user) -> Q:
+        """A marketer sees the campaign imports they uploaded (other teams' files are theirs); admins all."""
+        return Q() if user.is_mrm_admin else Q(created_by=user)
+
     def clean_options(self, mapping, *, by) -> dict:
         # The rows are planned as the uploader may write them (§2): the plan knows who that is.
         return {"uploaded_by": by.pk}

@@ -218,41 +218,6 @@ def campaign_transition(
 
 
 @transaction.atomic
-def campaign_record_imported_status(*, campaign: Campaign, status: str, by, note: str) -> Campaign:
-    """Give a campaign just created by an import the status it had in the old spreadsheet.
-
-    A historical campaign arrives completed or cancelled, or part-way through
-    its life; replaying the lifecycle step by step would ask today's launch
-    guards about last year's launch. So the move is recorded as it is — one
-    transition from ``draft`` with the import's note, who and when — but only
-    for a draft this import created, and with the rules that still hold: a
-    campaign that left draft has a sponsor, and an ``active`` one passes the
-    launch guards (a planned cost needs an approved funding request).
-    """
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _ensure(permissions.can_edit_campaign(by, locked), _("You cannot edit this campaign."))
-    if status not in CampaignStatus.values:
-        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": status}})
-    if locked.status != CampaignStatus.DRAFT or status == CampaignStatus.DRAFT:
-        raise StateConflict(_("Only a new draft campaign takes its imported status."))
-    if status != CampaignStatus.CANCELLED and locked.sponsor_id is None:
-        raise StateConflict(_("Name a sponsor before the campaign leaves draft."))
-    if status == CampaignStatus.ACTIVE:
-        objections = launch_objections(locked)
-        if objections:
-            raise StateConflict(" ".join(objections))
-    locked.status = status
-    locked.status_before_hold = CampaignStatus.PLANNED if status == CampaignStatus.ON_HOLD else ""
-    locked._history_user = by
-    locked._change_reason = note[:100]
-    locked.save(update_fields=["status", "status_before_hold", "updated_at"])
-    CampaignTransition.objects.create(
-        campaign=locked, from_status=CampaignStatus.DRAFT, to_status=status, note=note, by=by
-    )
-    return locked
-
-
-@transaction.atomic
 def campaign_share(*, campaign: Campaign, user, by) -> None:
     """Let one more person see a confidential campaign (guardian object permission)."""
     _ensure(permissions.can_share_campaign(by, campaign), _("You cannot share this campaign."))
@@ -500,7 +465,7 @@ def campaigns_import(*, creates: list[CampaignImport], updates: list[CampaignImp
     import's note as the reason, channels included) and the imported
     statuses' transitions are written in a few multi-row statements. A new
     campaign takes the file's status directly, recorded as one transition
-    from ``draft`` (see ``campaign_record_imported_status``); an existing
+    from ``draft`` with the import's note; an existing
     one changes status only through ``campaign_transition`` (its lifecycle
     and guards), one call per campaign whose status the file changes.
     """

@@ -22,7 +22,10 @@ class ImportJobQuerySet(models.QuerySet):
         """The jobs of the kinds ``user`` may import (each importer's rule, PRODUCT.md §2)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(kind__in=kinds_for(user))
+        scope = models.Q(pk__in=[])
+        for kind in kinds_for(user):
+            scope |= models.Q(kind=kind) & get_importer(kind).job_scope(user)
+        return self.filter(scope)
 
 
 class ImportJob(models.Model):

@@ -332,3 +332,46 @@ def test_applying_costs_the_same_queries_for_50_and_500_rows(marketer, team, spo
     assert (first.history_type, second.history_type, second.history_user) == ("+", "~", marketer)
     assert sorted(c.channel.code for c in first.channels.all()) == ["email", "social"]
     assert [c.channel.code for c in second.channels.all()] == ["email"]
+
+
+def test_the_api_takes_a_campaigns_file_and_shows_the_summary_and_row_errors(
+    api_as, marketer, team, sponsor, other_team_marketer, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = api_as(marketer)
+    content = csv_file(
+        'BR-900,Via the API,Brand,marketer,sponsor,2026-02-01,2026-02-28,"2 000,00",planned,email,,,',
+        "BR-901,Unknown owner,Brand,nobody,,2026-02-01,2026-02-28,0,,,,,",
+    )
+    # when uploaded (the job runs after the commit, in-process here)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/imports/",
+            {"kind": "campaigns", "file": SimpleUploadedFile("c.csv", content)},
+            format="multipart",
+        )
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    detail = client.get(f"/api/v1/imports/{job_id}/").json()
+    assert (detail["status"], detail["counts"]["new"], detail["counts"]["error"]) == ("ready", 1, 1)
+    assert detail["summary"] == {"users": ["nobody"]}
+    assert detail["row_errors"] == [{"line": 3, "errors": ["owner: no user has the e-mail or username nobody"]}]
+    # another team's marketer does not see this job (a marketer sees the imports they uploaded)
+    assert api_as(other_team_marketer).get(f"/api/v1/imports/{job_id}/").status_code == 404
+    client = api_as(marketer)
+    # when confirmed, the good row is imported
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/v1/imports/{job_id}/confirm/").status_code == 202
+    detail = client.get(f"/api/v1/imports/{job_id}/").json()
+    assert (detail["status"], detail["result"]["created"]) == ("applied", 1)
+    assert Campaign.objects.get(code="BR-900").planned_cost == Decimal("2000.00")
+
+
+def test_the_import_pages_are_for_those_who_may_import_campaigns(client, marketer, finance_user):
+    client.force_login(finance_user)
+    assert client.get("/campaigns/import/").status_code == 403
+    client.force_login(marketer)
+    page = client.get("/campaigns/import/")
+    assert page.status_code == 200
+    assert "Code, Name, Team, Owner" in page.content.decode()
