@@ -561,6 +561,9 @@ class CampaignsImporter(Importer):
     def can_import(self, user) -> bool:
         return permissions.can_create_campaign(user)
 
+    def template_columns(self) -> list[str]:
+        return [header_for(key) for key in CAMPAIGN_COLUMNS]
+
     def job_scope(self, user) -> Q:
         """A marketer sees the campaign imports they uploaded (other teams' files are theirs); admins all."""
         return Q() if user.is_mrm_admin else Q(created_by=user)

@@ -34,6 +34,10 @@ class Importer:
         """Which of this kind's jobs ``user`` sees, among those who may import it (all of them by default)."""
         return Q()
 
+    def template_columns(self) -> list[str]:
+        """The headers of the empty file to fill in, in the active language (no template when empty)."""
+        return []
+
     def clean_options(self, mapping, *, by) -> dict:
         """JSON options kept with the job from the upload's ``mapping``; raises ``ValidationError``."""
         return {}

@@ -375,3 +375,41 @@ def test_the_import_pages_are_for_those_who_may_import_campaigns(client, markete
     page = client.get("/campaigns/import/")
     assert page.status_code == 200
     assert "Code, Name, Team, Owner" in page.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_template_has_the_headers_in_the_users_language_and_imports_back(api_as, team, sponsor, language):
+    from openpyxl import load_workbook
+
+    from campaigns.importers import CAMPAIGN_COLUMNS, header_for
+
+    user = UserFactory(username="filler", roles=["marketer"], teams=[team], language=language)
+    client = api_as(user)
+    with translation.override(language):
+        expected = [header_for(key) for key in CAMPAIGN_COLUMNS]
+    # when the XLSX and CSV templates are downloaded
+    xlsx = client.get("/api/v1/imports/templates/campaigns/?format=xlsx")
+    csv_template = client.get("/api/v1/imports/templates/campaigns/?format=csv")
+    # then both carry the headers in the user's language
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="campaigns-template.xlsx"' in xlsx["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [cell.value for cell in sheet[1]] == expected
+    text = csv_template.content.decode("utf-8-sig")
+    delimiter = ";" if language == "ru" else ","
+    assert text.strip() == delimiter.join(expected)
+    # and a template filled in imports as it is (Russian: the semicolon dialect with a decimal comma)
+    row = ["TPL-1", "Filled", "Brand", "filler", "sponsor", "01.07.2026", "31.07.2026", "1 500,00"] + [""] * 5
+    filled = (text + delimiter.join(f'"{cell}"' if delimiter in cell else cell for cell in row) + "\r\n").encode()
+    job, plan = run(filled, user)
+    assert plan.rows[0].outcome == RowOutcome.NEW, plan.rows[0].errors
+    assert plan.rows[0].data["fields"]["planned_cost"] == "1500.00"
+
+
+def test_templates_are_for_kinds_that_have_one_and_callers_who_may_import(api_as, marketer, finance_user):
+    client = api_as(marketer)
+    assert client.get("/api/v1/imports/templates/horses/").status_code == 404
+    assert client.get("/api/v1/imports/templates/campaigns/?format=pdf").status_code in (404,)
+    assert client.get("/api/v1/imports/templates/campaigns/").status_code == 200  # XLSX by default
+    assert api_as(finance_user).get("/api/v1/imports/templates/campaigns/?format=csv").status_code == 403
+    assert api_as(UserFactory(roles=["approver"])).get("/api/v1/imports/templates/campaigns/").status_code == 403
