@@ -159,6 +159,8 @@ def plan_campaigns(table: Table, *, by) -> ImportPlan:
             % {"column": header_for("code"), "columns": ", ".join(header_for(key) for key in CAMPAIGN_COLUMNS)}
         )
     lookups = _Lookups(table, columns)
+    # Roles and teams read once: every row asks who may write it (no query per row).
+    by = type(by).objects.prefetch_related("groups", "memberships").get(pk=by.pk)
     plan = ImportPlan(header=table.header)
     unknown: dict[str, set[str]] = {"users": set(), "teams": set(), "channels": set(), "parents": set()}
     seen: dict[str, int] = {}
