@@ -4,11 +4,11 @@ import django_filters
 
 from budgets.choices import FundingRequestStatus
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
-from mrm.filters import FilterSet, IdNumberFilter
+from mrm.filters import DateFilter, FilterSet, IdNumberFilter
 
 
 class FiscalPeriodFilter(FilterSet):
-    contains_date = django_filters.DateFilter(method="filter_contains_date", label="contains date")
+    contains_date = DateFilter(method="filter_contains_date", label="contains date")
 
     class Meta:
         model = FiscalPeriod
@@ -45,8 +45,8 @@ class FundingRequestFilter(FilterSet):
 
 
 class SpendFilter(FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = DateFilter(field_name="date", lookup_expr="gte")
+    date_to = DateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         fields = ["funding_request", "campaign", "date_from", "date_to"]

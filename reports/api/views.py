@@ -16,7 +16,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from mrm.api import ScopedCreateReadViewSet
 from mrm.exceptions import StateConflict
@@ -61,11 +63,14 @@ class PDFRenderer(FileRenderer):
     format = "pdf"
 
 
+#: What ``?format=`` may say on /api/v1/reports/ (the list answers JSON whatever it says).
+FORMATS = ["json", *ExportFormat.values]
+
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     str,
-    enum=["json", *ExportFormat.values],
-    description="json (default) or a file: csv, xlsx, pdf.",
+    enum=FORMATS,
+    description="json (default) or a file: csv, xlsx, pdf. Any other is refused (400).",
 )
 DIALECT_PARAMETER = OpenApiParameter(
     "dialect",
@@ -93,8 +98,19 @@ class ReportViewSet(viewsets.ViewSet):
     renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
 
     def perform_content_negotiation(self, request, force=False):
+        fmt = request.query_params.get("format")
+        if fmt and fmt not in FORMATS and not force:
+            # DRF answers 404 for a format no renderer has; it is a parameter the caller got wrong
+            raise ValidationError(
+                {
+                    "format": [
+                        _("Unknown format %(format)s: use one of %(formats)s.")
+                        % {"format": fmt[:20], "formats": ", ".join(FORMATS)}
+                    ]
+                }
+            )
         # The list of reports is JSON whatever ``?format=`` says: only a report itself comes as a file.
-        if self.action == "list":
+        if self.action == "list" or force:
             return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
         return super().perform_content_negotiation(request, force)
 
@@ -170,8 +186,30 @@ class ReportViewSet(viewsets.ViewSet):
         return response
 
 
+class _NoFormatOverride:
+    """DRF's settings, but ``?format=`` chooses no renderer (it is a filter where this is used)."""
+
+    URL_FORMAT_OVERRIDE = None
+
+    def __getattr__(self, name):
+        return getattr(api_settings, name)
+
+
+class FormatIsAFilter(DefaultContentNegotiation):
+    """Content negotiation by the Accept header only: ``?format=csv`` filters report runs by their file format.
+
+    By default DRF reads ``?format=`` as the renderer to answer with, so
+    ``/api/v1/report-runs/?format=csv`` answered 404 (no CSV renderer) instead of
+    the runs that made a CSV file.
+    """
+
+    settings = _NoFormatOverride()
+
+
 class ReportRunViewSet(ScopedCreateReadViewSet):
     """Background exports: create one, follow its status and progress, download its file (requester only)."""
+
+    content_negotiation_class = FormatIsAFilter
 
     queryset = ReportRun.objects.all()
     serializer_class = ReportRunSerializer
