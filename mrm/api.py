@@ -63,7 +63,8 @@ class BodyReadFirstMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method in {"POST", "PUT", "PATCH"}:
+        # only for a method the view answers: another is a 405, whatever its body
+        if request.method in {"POST", "PUT", "PATCH"} and getattr(self, request.method.lower(), None) is not None:
             request.data  # noqa: B018 - parsing raises ParseError / UnsupportedMediaType (400 / 415)
 
 

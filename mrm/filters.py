@@ -115,7 +115,7 @@ class IsoDateField(forms.DateField):
     then filtered by a date its schema refuses.
     """
 
-    default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD, such as 2026-11-01.")}
+    default_error_messages = {"invalid": _("Enter a valid date as YYYY-MM-DD, such as 2026-11-01.")}
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -44,12 +44,15 @@ class HelpArticleViewSet(ScopedReadOnlyViewSet):
     ordering = ["slug"]
 
     def get_queryset(self):
+        self._check_lang()
         return super().get_queryset().written().with_translations()
 
-    def initial(self, request, *args, **kwargs):
-        """An unknown ``?lang=`` is a 400: silently answering in another language hid a typo (``?lang=ur``)."""
-        super().initial(request, *args, **kwargs)
-        lang = request.query_params.get("lang")
+    def _check_lang(self):
+        """An unknown ``?lang=`` is a 400: silently answering in another language hid a typo (``?lang=ur``).
+
+        Checked when the list or an article is read (after DRF knows the method is allowed: a PUT is a 405).
+        """
+        lang = self.request.query_params.get("lang")
         if lang and not is_language_tag(lang):
             raise ValidationError(
                 {

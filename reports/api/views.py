@@ -98,9 +98,17 @@ class ReportViewSet(viewsets.ViewSet):
     renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
 
     def perform_content_negotiation(self, request, force=False):
+        # The list of reports is JSON whatever ``?format=`` says: only a report itself comes as a file.
+        # An unknown format is answered (in JSON) by the action, after the method is known to be allowed:
+        # DRF would answer 404 for a format no renderer has.
         fmt = request.query_params.get("format")
-        if fmt and fmt not in FORMATS and not force:
-            # DRF answers 404 for a format no renderer has; it is a parameter the caller got wrong
+        if self.action == "list" or force or (fmt and fmt not in FORMATS):
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    def _check_format(self, request) -> str:
+        fmt = request.query_params.get("format") or "json"
+        if fmt not in FORMATS:
             raise ValidationError(
                 {
                     "format": [
@@ -109,10 +117,7 @@ class ReportViewSet(viewsets.ViewSet):
                     ]
                 }
             )
-        # The list of reports is JSON whatever ``?format=`` says: only a report itself comes as a file.
-        if self.action == "list" or force:
-            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
-        return super().perform_content_negotiation(request, force)
+        return fmt
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON whatever file format was asked for.
@@ -123,6 +128,7 @@ class ReportViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: ReportSerializer(many=True)})
     def list(self, request):
+        self._check_format(request)
         results = []
         for report in reports_for(request.user):
             results.append(
@@ -166,7 +172,7 @@ class ReportViewSet(viewsets.ViewSet):
             raise Http404(_("There is no such report."))
         if not can_view_report(request.user, report):
             raise PermissionDenied(_("This report is not available to you."))
-        fmt = request.query_params.get("format") or "json"
+        fmt = self._check_format(request)
         try:
             dialect = csv_dialect(request.query_params.get("dialect"))
         except UnknownDialect as exc:

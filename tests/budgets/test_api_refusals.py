@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_a_spend_date_filter_not_written_yyyy_mm_dd_is_a_400(api_as, finance_user, url, name, value):
     response = api_as(finance_user).get(url, {name: value})
     assert response.status_code == 400
-    assert response.json() == {name: ["Enter a date as YYYY-MM-DD, such as 2026-11-01."]}
+    assert response.json() == {name: ["Enter a valid date as YYYY-MM-DD, such as 2026-11-01."]}
 
 
 def test_a_fiscal_period_date_filter_reads_yyyy_mm_dd_only(api_as, finance_user, q1):

@@ -13,7 +13,7 @@ def test_a_date_filter_not_written_yyyy_mm_dd_is_a_400(api_as, marketer, draft_c
     response = api_as(marketer).get(url, {"starts_after": value})
     # then the API refuses it and says how to write one
     assert response.status_code == 400
-    assert response.json() == {"starts_after": ["Enter a date as YYYY-MM-DD, such as 2026-11-01."]}
+    assert response.json() == {"starts_after": ["Enter a valid date as YYYY-MM-DD, such as 2026-11-01."]}
 
 
 def test_an_iso_date_still_filters(api_as, marketer, draft_campaign):
@@ -29,6 +29,6 @@ def test_the_list_page_says_how_to_write_a_date_it_cannot_read(client, marketer,
     client.force_login(marketer)
     response = client.get(reverse("campaigns:list"), {"starts_after": "12/31/2026"})
     assert response.status_code == 200
-    assert "Enter a date as YYYY-MM-DD, such as 2026-11-01." in response.content.decode()
+    assert "Enter a valid date as YYYY-MM-DD, such as 2026-11-01." in response.content.decode()
     filtered = client.get(reverse("campaigns:list"), {"starts_after": draft_campaign.end_date.isoformat()})
     assert "BR-001" in filtered.content.decode()

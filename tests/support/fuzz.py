@@ -419,3 +419,52 @@ def run_stateful(schema, *, app, headers: dict, scenarios: int) -> None:
             raise
         found = "\n\n".join(dict.fromkeys(findings))
         raise FuzzFailure(f"stateful scenario:\n{found}") from error
+
+
+#: The checks of schemathesis' coverage phase that this gate runs: an undeclared method
+#: answers 405 with ``Allow``, and ``OPTIONS`` advertises exactly the declared methods.
+METHOD_CHECK_NAMES = ("not_a_server_error", "unsupported_method", "allow_header_conformance")
+
+
+def undeclared_method_probes(schema) -> list:
+    """schemathesis' coverage-phase probes of methods a path does not declare (one per path and method).
+
+    Its API emits them from the same generator as every other coverage case,
+    last: the others are generated and dropped (about 40 s for the whole schema
+    on this machine); only these are called (about 500).
+    """
+    from schemathesis import GenerationMode
+    from schemathesis.generation.meta import CoverageScenario
+
+    probes = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for case in schema.iter_coverage_cases(
+            operation,
+            generation_modes=[GenerationMode.NEGATIVE],
+            generation_config=schema.config.generation_for(operation=operation),
+        ):
+            if case.meta.phase.data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+                probes.append(case)
+    return probes
+
+
+def probe_methods(schema, *, app, headers: dict) -> None:
+    """Call every undeclared-method probe; raise :class:`FuzzFailure` listing each that failed a check."""
+    from schemathesis.checks import CHECKS, load_all_checks
+
+    load_all_checks()
+    checks = [CHECKS.get_one(name) for name in METHOD_CHECK_NAMES]
+    schema.app = app
+    findings = []
+    for case in undeclared_method_probes(schema):
+        with rolled_back():
+            response = case.call(app=app, headers=headers)
+            try:
+                case.validate_response(
+                    response, checks=checks, headers=headers, transport_kwargs={"app": app, "headers": headers}
+                )
+            except BaseException as failure:  # a FailureGroup
+                findings.append(f"{case.method} {case.operation.path}: {failure}")
+    if findings:
+        raise FuzzFailure("\n\n".join(findings))
