@@ -106,7 +106,9 @@ def fuzz_operation(operation, *, app, headers: dict, examples: int, path_paramet
 #: schemathesis' checks of a single call, all of them: those left out need a
 #: history of calls (``use_after_free``, ``ensure_resource_availability``,
 #: ``object_level_authorization``: run_stateful) or a probe of the coverage phase
-#: (``unsupported_method``, ``missing_required_header``, ``allow_header_conformance``).
+#: (``unsupported_method`` and ``allow_header_conformance``: :func:`probe_methods`;
+#: ``missing_required_header``: the schema declares no required header; the rest of
+#: the coverage phase is not run, docs/TESTING.md says why).
 CALL_CHECK_NAMES = (
     "not_a_server_error",
     "status_code_conformance",
