@@ -7,7 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("approvals", "0004_dates_within_window")]
-AFTER = [("approvals", "0005_stage_order_in_range")]
+AFTER = [("approvals", "0006_stage_order_in_range")]
 
 
 def migrate(targets):

@@ -1,37 +1,19 @@
 """A stage's order is 1…999 (the API's declared bounds), also in the database.
 
-Stages stored before with an order outside the range (0, or 1000 and more,
-which the admin and the forms took) are renumbered 1, 2, 3… within their
-template, keeping their sequence, so that the constraint can be added.
+A migration of its own: on PostgreSQL a table whose rows were just updated
+(0005) cannot be altered in the same transaction.
 """
 
 import django.core.validators
-from django.conf import settings
 from django.db import migrations, models
-
-
-def renumber_out_of_range(apps, schema_editor):
-    Stage = apps.get_model("approvals", "Stage")
-    templates = Stage.objects.exclude(order__gte=1, order__lte=999).values_list("template_id", flat=True).distinct()
-    for template_id in list(templates):
-        stages = list(Stage.objects.filter(template_id=template_id).order_by("order", "pk"))
-        # two steps, so that no two stages share an order on the way (a unique constraint)
-        for offset, stage in enumerate(stages):
-            Stage.objects.filter(pk=stage.pk).update(order=30000 + offset)
-        for offset, stage in enumerate(stages):
-            Stage.objects.filter(pk=stage.pk).update(order=offset + 1)
-            print(f"approvals.Stage #{stage.pk} (template {template_id}): order {stage.order} -> {offset + 1}")
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0004_dates_within_window"),
-        ("auth", "0012_alter_user_first_name_max_length"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("approvals", "0005_renumber_stage_orders"),
     ]
 
     operations = [
-        migrations.RunPython(renumber_out_of_range, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="historicalstage",
             name="order",
