@@ -36,7 +36,7 @@ class Pagination(PageNumberPagination):
     last_page_strings = ()  # the schema's page is a number: no ``?page=last``
 
     def get_page_size(self, request):
-        value = request.query_params.get(self.page_size_query_param)
+        value = self._one_value(request, self.page_size_query_param)
         if value in (None, ""):
             return self.page_size
         size = whole_number(value)
@@ -52,13 +52,20 @@ class Pagination(PageNumberPagination):
         return min(size, self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        value = request.query_params.get(self.page_query_param)
+        value = self._one_value(request, self.page_query_param)
         if value in (None, ""):
             return 1
         number = whole_number(value)
         if number is None:
             raise ValidationError({self.page_query_param: [_("Enter a page number: a whole number from 1.")]})
         return number
+
+    def _one_value(self, request, name: str) -> str | None:
+        """The parameter's value; given twice (``?page=2&page=3``) it is a 400, not the last one silently."""
+        values = request.query_params.getlist(name)
+        if len(values) > 1:
+            raise ValidationError({name: [_("Give one value, not %(count)s.") % {"count": len(values)}]})
+        return values[0] if values else None
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

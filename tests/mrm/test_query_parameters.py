@@ -106,3 +106,11 @@ def test_an_id_filter_of_filterset_fields_refuses_what_is_no_id(api_as, admin_us
     assert response.status_code == 400
     assert "approver" in response.json()
     assert _parameter("/api/v1/delegations/", "approver")["schema"]["minimum"] == 1
+
+
+@pytest.mark.parametrize("name", ["page", "page_size"])
+def test_a_page_or_page_size_given_twice_is_a_400(api_as, admin_user, name):
+    # ``?page=&page=x`` was read as its last value (here: none, the first page)
+    response = api_as(admin_user).get(f"{TEAMS}?{name}=2&{name}=")
+    assert response.status_code == 400
+    assert response.json() == {name: ["Give one value, not 2."]}

@@ -166,6 +166,7 @@ UNSAYABLE_REFUSALS = (
     "but the file is",  # a material's kind must match its file's type
     # a user who still holds work is handed over before deactivation (a state rule)
     "before deactivating.",
+    "You cannot deactivate yourself.",  # a rule about the caller (an admin's own id, met in scenarios)
     # a username and password that are well formed but wrong (POST /api/v1/auth/token/)
     "Unable to log in with the given username and password.",
 )
