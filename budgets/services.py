@@ -1051,51 +1051,31 @@ def match_lines_by_request_number(lines) -> set[int]:
     that waited for a request), so a request's limit is reached by the same
     lines whether one line or a hundred thousand are matched at once.
 
-    Done in bulk, a batch of :data:`MATCH_BATCH` lines at a time, with a
-    constant number of queries per batch: the batch's numbers are resolved
-    and their requests locked (``select_for_update``, in id order, so two
-    writers never deadlock) in one query, what each request already spent is
-    summed in one more and then kept as a running sum, each line is checked
-    in memory by the same rule as an expense recorded by hand
-    (:func:`_spend_record`), and the expenses, the lines' new state and
-    their history (who: the line's uploader; when: now) are written with
-    bulk statements. Returns the ids of the lines mapped.
+    Done in bulk, with a constant number of queries per :data:`MATCH_BATCH`
+    lines or numbers: the numbers of all the lines are resolved and their
+    requests locked (``select_for_update``, in id order, so two writers never
+    deadlock), what each request already spent is summed once and then kept
+    as a running sum, each line is checked in memory by the same rule as an
+    expense recorded by hand (:func:`_spend_record`), and the expenses, the
+    lines' new state and their history (who: the line's uploader; when: now)
+    are written with bulk statements. Returns the ids of the lines mapped.
     """
-    from budgets.models import Expense, FundingRequest
+    from budgets.models import Expense
 
     candidates = [line for line in lines if line.status == ActualLineStatus.UNMAPPED and line.request_number]
     if not candidates:
         return set()
     uploaders = _uploaders({line.batch_id for line in candidates})
-    requests: dict[str, FundingRequest | None] = {}
-    spent: dict[int, Decimal] = {}
+    requests, spent = _locked_requests({line.request_number.upper() for line in candidates})
     mapped: set[int] = set()
     for start in range(0, len(candidates), MATCH_BATCH):
         chunk = candidates[start : start + MATCH_BATCH]
-        wanted = {line.request_number.upper() for line in chunk} - requests.keys()
-        if wanted:
-            requests.update(dict.fromkeys(wanted))
-            locked = list(
-                FundingRequest.objects.select_for_update(of=("self",))
-                .select_related("campaign")
-                .annotate(upper_number=Upper("number"))
-                .filter(upper_number__in=wanted)
-                .order_by("pk")
-            )
-            requests.update({request.upper_number: request for request in locked})
-            spent.update(dict.fromkeys((request.pk for request in locked), Decimal("0")))
-            spent.update(
-                Expense.objects.filter(funding_request__in=locked)
-                .values("funding_request")
-                .annotate(total=Sum("amount"))
-                .values_list("funding_request", "total")
-            )
         taken = set(
             Expense.objects.filter(actual_line__in=[line.pk for line in chunk]).values_list("actual_line", flat=True)
         )
         expenses, matched, refused = [], [], []
         for line in chunk:
-            request = requests[line.request_number.upper()]
+            request = requests.get(line.request_number.upper())
             if request is None:
                 refused.append((line, _("No funding request %(number)s exists.") % {"number": line.request_number}))
                 continue
@@ -1143,6 +1123,47 @@ def _clean_in_memory(expense, *, duplicate: bool) -> None:
 def match_line_by_request_number(line: ActualLine) -> bool:
     """One line through the bulk matcher (the same rule, the same writes); True when it was mapped."""
     return line.pk in match_lines_by_request_number([line])
+
+
+def _locked_requests(numbers: set[str]) -> tuple[dict, dict]:
+    """The funding requests of ``numbers`` (upper-cased), locked, and what each has spent so far.
+
+    The numbers are resolved first, then every request is locked in id
+    order (a few statements over consecutive ids): two imports, or an import
+    and someone recording an expense by hand, always take the locks in the
+    same order and wait for each other instead of deadlocking. The status
+    and approved amount are read under the lock. A number never changes
+    once given, so resolving it before locking is safe.
+    """
+    from budgets.models import Expense, FundingRequest
+
+    ids: dict[str, int] = {}
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), MATCH_BATCH):
+        ids.update(
+            FundingRequest.objects.annotate(upper_number=Upper("number"))
+            .filter(upper_number__in=ordered[start : start + MATCH_BATCH])
+            .values_list("upper_number", "pk")
+        )
+    by_id, spent = {}, {}
+    pks = sorted(set(ids.values()))
+    for start in range(0, len(pks), MATCH_BATCH):
+        chunk = pks[start : start + MATCH_BATCH]
+        by_id.update(
+            (request.pk, request)
+            for request in FundingRequest.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+        spent.update(dict.fromkeys(chunk, Decimal("0")))
+        spent.update(
+            Expense.objects.filter(funding_request__in=chunk)
+            .values("funding_request")
+            .annotate(total=Sum("amount"))
+            .values_list("funding_request", "total")
+        )
+    return {number: by_id[pk] for number, pk in ids.items()}, spent
 
 
 def _uploaders(batch_ids) -> dict:
