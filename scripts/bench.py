@@ -43,6 +43,9 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--scale", type=float, default=0.1, help="seed_scale --scale when topping up (default 0.1)")
     parser.add_argument("--runs", type=int, default=20, help="measured requests per path (default 20)")
+    parser.add_argument(
+        "--export-runs", type=int, default=5, help="measured requests per export path (default 5: seconds each)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: a 2-core machine)")
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one)")
     parser.add_argument("--quick", action="store_true", help="scale 0.01 and 5 runs")
@@ -51,7 +54,7 @@ def parse_args(argv=None):
     parser.add_argument("--output", default=str(ROOT / "data/bench/bench.json"))
     args = parser.parse_args(argv)
     if args.quick:
-        args.scale, args.runs = min(args.scale, 0.01), min(args.runs, 5)
+        args.scale, args.runs, args.export_runs = min(args.scale, 0.01), min(args.runs, 5), min(args.export_runs, 2)
     return args
 
 
@@ -210,6 +213,11 @@ def paths(people: dict) -> list[dict]:
         {"name": "expenses API", "role": "finance", "url": "/api/v1/expenses/?page_size=50",
          "baseline": ("expenses", {"limit": 50})},
         {"name": "utilisation page", "role": "finance", "url": "/budgets/utilisation/"},
+        # Files: every expense as CSV and XLSX (streamed), and the ROI report's PDF (capped at
+        # MRM_REPORT_PDF_MAX_ROWS rows, about 20 pages). The web worker's peak memory is measured.
+        {"name": "export: expenses CSV", "role": "finance", "url": "/api/v1/expenses/?format=csv", "export": True},
+        {"name": "export: expenses XLSX", "role": "finance", "url": "/api/v1/expenses/?format=xlsx", "export": True},
+        {"name": "export: report roi PDF", "role": "finance", "url": "/api/v1/reports/roi/?format=pdf", "export": True},
     ]  # fmt: skip
     for role in ("marketer", "cmo", "finance", "admin"):
         p.append({"name": "dashboard", "role": role, "url": "/"})
@@ -320,7 +328,7 @@ def run(args) -> dict:
     import django
     import psycopg2
 
-    from perf.bench import Measurement, markdown_table, percentile
+    from perf.bench import Measurement, PeakRss, child_pids, markdown_table, percentile
 
     port = args.port or free_port()
     (ROOT / "data/bench").mkdir(parents=True, exist_ok=True)
@@ -346,16 +354,22 @@ def run(args) -> dict:
             credentials = people[path["role"]]
             m = Measurement(name=path["name"], role=path["role"], url=path["url"])
             get(base, path["url"], credentials)  # warm-up
-            for _ in range(args.runs):
-                m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
-                m.samples_ms.append(elapsed)
+            runs = args.export_runs if path.get("export") else args.runs
+            with PeakRss(lambda: child_pids(server.pid)) as peak:
+                for _ in range(runs):
+                    m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
+                    m.samples_ms.append(elapsed)
+            if path.get("export"):
+                m.peak_rss_mb = peak.mb
             if "baseline" in path:
                 name, given = path["baseline"]
                 params = baseline_params(name, given, credentials["user"])
                 m.baseline_samples_ms, m.baseline_rows = measure_baseline(cursor, name, params, args.runs)
             measurements.append(m)
+            rss = f", peak worker RSS {m.peak_rss_mb:.0f} MB" if m.peak_rss_mb else ""
             print(
-                f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries", flush=True
+                f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries{rss}",
+                flush=True,
             )
         connection.close()
     finally:
@@ -367,6 +381,7 @@ def run(args) -> dict:
         "machine": f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}",
         "scale": None if args.no_seed else args.scale,
         "runs": args.runs,
+        "export_runs": args.export_runs,
         "workers": args.workers,
         "floors_ms": {role: round(v, 1) for role, v in floors.items()},
         "counts": data_counts(),

@@ -86,3 +86,36 @@ def test_every_baseline_query_runs_on_postgresql(django_db_setup):
             params = runner.baseline_params(name, given.get(name, {"limit": 50}), user)
             samples, rows = runner.measure_baseline(cursor.cursor, name, params, runs=2)
             assert len(samples) == 2 and rows == 0, name
+
+
+def test_peak_rss_keeps_the_largest_sample_of_any_process(tmp_path):
+    from perf.bench import PeakRss, child_pids, rss_mb
+
+    # given: two fake processes in a /proc-like folder, one growing while measured
+    for pid, kb in ((11, 102400), (12, 51200)):
+        (tmp_path / str(pid) / "task" / str(pid)).mkdir(parents=True)
+        (tmp_path / str(pid) / "status").write_text(f"Name:\tgunicorn\nVmRSS:\t  {kb} kB\n")
+    (tmp_path / "10" / "task" / "10").mkdir(parents=True)
+    (tmp_path / "10" / "task" / "10" / "children").write_text("11 12")
+    assert child_pids(10, proc=tmp_path) == [11, 12]
+    assert rss_mb(11, proc=tmp_path) == 100.0 and rss_mb(99, proc=tmp_path) is None
+    readings = iter([100.0, 50.0, 300.0, 60.0])
+
+    def read(pid):
+        return next(readings, 120.0)
+
+    # when: the block runs
+    with PeakRss(lambda: child_pids(10, proc=tmp_path), interval=0.01, read=read) as peak:
+        import time
+
+        time.sleep(0.05)
+    # then: the peak is the largest sample
+    assert peak.mb == 300.0
+
+
+def test_the_table_shows_the_peak_memory_of_an_export():
+    m = Measurement(name="export: expenses CSV", role="finance", url="/x", status=200, samples_ms=[900.0])
+    m.peak_rss_mb = 123.4
+    table = markdown_table([m.row(1.0)]).splitlines()
+    assert table[0].endswith("| peak RSS MB |")
+    assert table[2].endswith("| 123 |")
