@@ -49,6 +49,8 @@ class Measurement:
     baseline_rows: int | None = None
     #: The largest resident memory of a web worker while this path was measured (exports), in MB.
     peak_rss_mb: float | None = None
+    #: CPU seconds the web workers spent per request (exports): what the path costs on a shared, loaded machine.
+    worker_cpu_s: float | None = None
 
     @property
     def p50(self) -> float:
@@ -104,6 +106,17 @@ def rss_mb(pid: int, proc: Path = Path("/proc")) -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float:
+    """User + system CPU time a process has used, in seconds (``/proc/<pid>/stat``); 0 when it is gone."""
+    import os
+
+    try:
+        fields = (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def child_pids(pid: int, proc: Path = Path("/proc")) -> list[int]:

@@ -309,7 +309,8 @@ def get(base: str, url: str, credentials: dict) -> tuple[int, float, int, int | 
     headers = {"Accept-Language": "ru", "X-Forwarded-Proto": "https"}
     if url.startswith("/api/"):
         headers["Authorization"] = f"Token {credentials['token']}"
-        headers["Accept"] = "application/json"
+        if "format=" not in url:  # a file (?format=csv) is not JSON: DRF answers 406 to an Accept it cannot meet
+            headers["Accept"] = "application/json"
     else:
         headers["Cookie"] = credentials["cookie"]
     request = urllib.request.Request(base + urllib.parse.quote(url, safe="/?&=:"), headers=headers)  # noqa: S310 - our own loopback server
@@ -328,7 +329,7 @@ def run(args) -> dict:
     import django
     import psycopg2
 
-    from perf.bench import Measurement, PeakRss, child_pids, markdown_table, percentile
+    from perf.bench import Measurement, PeakRss, child_pids, cpu_seconds, markdown_table, percentile
 
     port = args.port or free_port()
     (ROOT / "data/bench").mkdir(parents=True, exist_ok=True)
@@ -355,18 +356,21 @@ def run(args) -> dict:
             m = Measurement(name=path["name"], role=path["role"], url=path["url"])
             get(base, path["url"], credentials)  # warm-up
             runs = args.export_runs if path.get("export") else args.runs
+            workers = child_pids(server.pid)
+            cpu_before = sum(cpu_seconds(pid) for pid in workers)
             with PeakRss(lambda: child_pids(server.pid)) as peak:
                 for _ in range(runs):
                     m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
                     m.samples_ms.append(elapsed)
             if path.get("export"):
                 m.peak_rss_mb = peak.mb
+                m.worker_cpu_s = round((sum(cpu_seconds(pid) for pid in workers) - cpu_before) / runs, 2)
             if "baseline" in path:
                 name, given = path["baseline"]
                 params = baseline_params(name, given, credentials["user"])
                 m.baseline_samples_ms, m.baseline_rows = measure_baseline(cursor, name, params, args.runs)
             measurements.append(m)
-            rss = f", peak worker RSS {m.peak_rss_mb:.0f} MB" if m.peak_rss_mb else ""
+            rss = f", peak worker RSS {m.peak_rss_mb:.0f} MB, {m.worker_cpu_s} CPU s each" if m.peak_rss_mb else ""
             print(
                 f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries{rss}",
                 flush=True,

@@ -45,6 +45,10 @@ class FundingRequestFilter(FilterSet):
         fields = ["campaign", "category", "period", "status", "team", "year", "requested_by"]
 
 
+#: What the spend lists' search looks in (the API's ``?search=`` and the expenses page).
+SPEND_SEARCH_FIELDS = ["vendor", "reference", "note", "funding_request__number"]
+
+
 class SpendFilter(FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Date from"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Date to"))

@@ -15,6 +15,7 @@ from rest_framework.settings import api_settings
 
 from budgets import exports, selectors, services
 from budgets.api.filters import (
+    SPEND_SEARCH_FIELDS,
     BudgetAllocationFilter,
     CommitmentFilter,
     ExpenseCategoryFilter,
@@ -224,7 +225,7 @@ class FundingRequestViewSet(ScopedModelViewSet):
 
 class _SpendViewSet(ScopedCreateReadViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    search_fields = ["vendor", "reference", "note", "funding_request__number"]
+    search_fields = SPEND_SEARCH_FIELDS
     ordering_fields = ["date", "amount", "created_at", "id"]
     ordering = ["-date", "-id"]
 

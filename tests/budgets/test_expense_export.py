@@ -210,3 +210,47 @@ def test_an_export_costs_the_same_queries_for_1_and_50_rows(assert_constant_quer
         return response
 
     assert_constant_queries(fetch, lambda: ExpenseFactory())
+
+
+# --- the expenses page and its downloads ----------------------------------------------------------
+
+
+def test_the_expenses_page_lists_what_the_reader_may_read_and_offers_the_downloads(client, marketer, expenses):
+    # given: a marketer signed in
+    client.force_login(marketer)
+    # when: they open the expenses page
+    response = client.get("/budgets/expenses/")
+    # then: their team's expenses, not another team's, and the two downloads
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ООО Ромашка" in html and "Their vendor" not in html
+    assert 'name="format" value="csv"' in html and 'name="format" value="xlsx"' in html
+
+
+def test_the_page_download_holds_the_filtered_rows_in_the_chosen_dialect(
+    client, marketer, other_team_marketer, expenses
+):
+    client.force_login(marketer)
+    # when: the marketer downloads February as an English CSV from the page
+    response = client.get("/budgets/expenses/?date_from=2027-02-01&date_to=2027-02-28&format=csv&dialect=en")
+    assert isinstance(response, StreamingHttpResponse)
+    lines = csv_rows(b"".join(response.streaming_content), ",")
+    # then: only the refund (the other team's February expense is not theirs), and the file names its filters
+    assert [r[-1] for r in lines[6:]] == ["-200.00"]
+    assert "Date from: 2027-02-01" in lines[2][1]
+    # and the other team's marketer gets only their own
+    client.force_login(other_team_marketer)
+    response = client.get("/budgets/expenses/?format=xlsx&search=vendor")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [row[6] for row in sheet.iter_rows(min_row=7, values_only=True)] == ["Their vendor"]
+
+
+def test_the_page_pages_the_list_with_a_constant_number_of_queries(assert_constant_queries, client, finance_user):
+    client.force_login(finance_user)
+    assert_constant_queries(lambda: client.get("/budgets/expenses/"), lambda: ExpenseFactory())
+
+
+def test_the_page_needs_a_budget_reader(client, expenses):
+    assert client.get("/budgets/expenses/").status_code == 302  # to sign in
+    client.force_login(UserFactory(roles=[]))
+    assert client.get("/budgets/expenses/").status_code == 403

@@ -119,3 +119,16 @@ def test_the_table_shows_the_peak_memory_of_an_export():
     table = markdown_table([m.row(1.0)]).splitlines()
     assert table[0].endswith("| peak RSS MB |")
     assert table[2].endswith("| 123 |")
+
+
+def test_cpu_seconds_reads_user_and_system_time(tmp_path):
+    import os
+
+    from perf.bench import cpu_seconds
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    (tmp_path / "7").mkdir()
+    fields = ["S"] + ["0"] * 10 + [str(3 * ticks), str(ticks)] + ["0"] * 30
+    (tmp_path / "7" / "stat").write_text("7 (gunicorn: worker) " + " ".join(fields))
+    assert cpu_seconds(7, proc=tmp_path) == 4.0
+    assert cpu_seconds(8, proc=tmp_path) == 0.0
