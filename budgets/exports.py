@@ -40,6 +40,7 @@ from mrm.spreadsheets import (
     XLSX_DATE_FORMAT,
     CsvDialect,
     csv_stream,
+    currency_symbol,
     money_number_format,
     set_xlsx_text,
     with_unit,
@@ -127,8 +128,6 @@ class ExpenseExport:
 
 def csv_lines(export: ExpenseExport) -> Iterator[list]:
     """What the CSV holds, line by line: title, whose, filters, when, an empty line, the header, the rows."""
-    from mrm.spreadsheets import currency_symbol
-
     yield [export.title]
     for label, value in export.about_rows():
         yield [label, value]
@@ -158,8 +157,6 @@ def write_xlsx(export: ExpenseExport, out) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
-
-    from mrm.spreadsheets import currency_symbol
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(export.title[:31])

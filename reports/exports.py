@@ -10,7 +10,7 @@ lines on top of the CSV and the XLSX, the header of the PDF.
   header ("Allocated (₽)"), percentage columns hold percentage points and say
   so ("Actual of allocated (%)": ``2,6`` is 2.6 %), so every figure stays a
   number in Excel and LibreOffice, in both languages.
-- XLSX (openpyxl): typed cells — money as numbers with a currency format,
+- XLSX (openpyxl, write-only mode: rows go to disk as they are appended): typed cells — money as numbers with a currency format,
   percentages as fractions (0.026) with a ``0.0%`` format, dates as dates in
   the reader's short-date format — a frozen header row with an autofilter,
   column widths fitted to the content, printing landscape and fitted to the
@@ -22,7 +22,9 @@ lines on top of the CSV and the XLSX, the header of the PDF.
   page numbers, the chart drawn as SVG on the server (WeasyPrint runs no
   JavaScript) and scaled to fit the page. Fonts: DejaVu Sans through
   fontconfig, which covers Cyrillic and ₽. The HTML may fetch nothing but our
-  own static files (:func:`local_static_fetcher`).
+  own static files (:func:`local_static_fetcher`). At most
+  ``MRM_REPORT_PDF_MAX_ROWS`` rows (about 20 pages), saying so and pointing to
+  the XLSX/CSV: WeasyPrint's time and memory grow with the pages.
 
 Text cells a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``…) are
 neutralised in CSV and XLSX by :mod:`mrm.spreadsheets`; numbers stay numbers.
