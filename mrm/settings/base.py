@@ -290,6 +290,10 @@ MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 # --- reports (PRODUCT.md §6) ---------------------------------------------------
 # Exports of more rows than this run in the background (a report run with progress).
 MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
+# A report's PDF holds at most this many rows (about 20 pages): WeasyPrint's time and memory grow
+# with the pages (a 100-page table took minutes and 450 MB). The PDF says so and points to the
+# XLSX/CSV, which hold every row (issue 16).
+MRM_REPORT_PDF_MAX_ROWS = env.get_int("MRM_REPORT_PDF_MAX_ROWS", 500)
 # Files of background exports are deleted this many days after they were made.
 MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
 # The sweeper (docs/OPERATIONS.md): a run still running this many minutes after it started
