@@ -160,7 +160,7 @@ def _attach_budget_context(rows) -> None:
     rows = [
         row
         for row in rows
-        if isinstance(row, FundingRequest) and hasattr(row, "line_allocated") and not hasattr(row, "budget_context")
+        if isinstance(row, FundingRequest) and hasattr(row, "line_approved") and not hasattr(row, "budget_context")
     ]
     contexts = selectors.decision_contexts(rows)
     for row in rows:
