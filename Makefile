@@ -1,5 +1,5 @@
 # MRM tasks. The two commands a newcomer needs: `make start` and `make test`.
-.PHONY: start test stack backup restore lint check messages vendor screenshots bench seed-scale clean
+.PHONY: start test stack backup restore lint check messages vendor screenshots bench load seed-scale clean
 
 start:  ## Install, migrate, seed demo data, run web + scheduler (SQLite, no servers)
 	scripts/start.sh
@@ -38,8 +38,11 @@ vendor:  ## Re-vendor the pinned front-end packages into static/vendor/
 screenshots:  ## Regenerate docs/screenshots/ from the browser tests
 	MRM_SCREENSHOTS=docs/screenshots scripts/test.sh -m browser
 
-bench:  ## Hot paths on PostgreSQL under gunicorn vs raw SQL (docs/PERFORMANCE.md); ARGS="--quick" or "--scale 1"
+bench:  ## Hot paths on PostgreSQL under gunicorn vs raw SQL (docs/PERFORMANCE.md); ARGS="--quick", "--scale 1" or "--quick --check" (CI)
 	.venv/bin/python scripts/bench.py $(ARGS)
+
+load:  ## 30 people at once for 5 minutes under gunicorn as in production (locust; docs/PERFORMANCE.md); ARGS="--duration 1m"
+	.venv/bin/python scripts/load.py $(ARGS)
 
 seed-scale:  ## A large department's data (manage.py seed_scale; ARGS="--scale 0.1"); docs/PERFORMANCE.md
 	.venv/bin/python manage.py seed_scale $(ARGS)

@@ -206,7 +206,13 @@ class ApprovalRequest(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
-        indexes = [models.Index(fields=["content_type", "object_id"], name="approvals_request_subject")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="approvals_request_subject"),
+            # Visibility asks "is there a request of this kind on this subject?" per row (issue 16).
+            models.Index(fields=["subject_kind", "object_id"], name="approvals_request_kind_subject"),
+            # The list's order (newest first): a page is read from the index, not sorted.
+            models.Index(fields=["-submitted_at", "-id"], name="approvals_request_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],

@@ -70,7 +70,7 @@ def feed_calendar(feed, *, base_url: str) -> bytes:
     if query is None:
         return calendar.to_ical()
     if query.wants(CalendarEventKind.ACTIVITY):
-        for activity in calendar_activities(owner, query):
+        for activity in calendar_activities(owner, query).select_related("campaign__team"):
             event = Event()
             event.add("uid", f"activity-{activity.pk}@{host}")
             event.add("dtstamp", activity.updated_at)
@@ -92,7 +92,7 @@ def feed_calendar(feed, *, base_url: str) -> bytes:
             event.add("transp", "TRANSPARENT" if activity.all_day else "OPAQUE")
             calendar.add_component(event)
     if query.wants(CalendarEventKind.CAMPAIGN):
-        for campaign in calendar_campaigns(owner, query):
+        for campaign in calendar_campaigns(owner, query).select_related("team"):
             event = Event()
             event.add("uid", f"campaign-{campaign.pk}@{host}")
             event.add("dtstamp", campaign.updated_at)

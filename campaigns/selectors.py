@@ -6,10 +6,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.choices import (
+    DEFAULT_CHANNELS,
     TEAM_PALETTE,
     ActivityType,
     CalendarColourBy,
@@ -132,7 +138,8 @@ def _iso(value) -> str:
 
 
 def calendar_activities(user, query: CalendarQuery):
-    activities = Activity.objects.visible_to(user).with_list_data().overlapping(query.start, query.end)
+    """The activities of the window the user may see, filtered (the API and the ICS feeds)."""
+    activities = Activity.objects.visible_to(user).overlapping(query.start, query.end)
     if query.team:
         activities = activities.filter(campaign__team_id__in=query.team)
     if query.channel:
@@ -145,87 +152,189 @@ def calendar_activities(user, query: CalendarQuery):
 
 
 def calendar_campaigns(user, query: CalendarQuery):
-    campaigns = Campaign.objects.visible_to(user).with_list_data().overlapping(query.start, query.end)
+    """The campaign spans of the window the user may see, filtered (the API and the ICS feeds)."""
+    campaigns = Campaign.objects.visible_to(user).overlapping(query.start, query.end)
     if query.team:
         campaigns = campaigns.filter(team_id__in=query.team)
     if query.channel:
-        campaigns = campaigns.filter(channels__in=query.channel).distinct()
+        # EXISTS rather than a join: one row per campaign without DISTINCT
+        through = Campaign.channels.through.objects.filter(campaign_id=OuterRef("pk"), channel_id__in=query.channel)
+        campaigns = campaigns.filter(Exists(through))
     if query.status:
         campaigns = campaigns.filter(status__in=query.status)
     return campaigns.order_by("start_date", "pk")
 
 
+class TooManyEvents(ValidationError):
+    """More events in the window than the calendar shows at once: the reader narrows the filter."""
+
+    def __init__(self, count: int, limit: int):
+        self.count, self.limit = count, limit
+        super().__init__(
+            _(
+                "This view holds %(count)s events, more than the calendar shows at once (%(limit)s). "
+                "Narrow the filter: a team, a channel, a type or a shorter period."
+            )
+            % {"count": count, "limit": limit},
+            code="too_many_events",
+        )
+
+
+def calendar_event_limit() -> int:
+    return settings.MRM_CALENDAR_MAX_EVENTS
+
+
+_ACTIVITY_COLUMNS = (
+    "pk",
+    "name",
+    "start_date",
+    "end_date",
+    "start_time",
+    "end_time",
+    "type",
+    "location",
+    "public",
+    "channel_id",
+    "channel__code",
+    "channel__name",
+    "channel__color",
+    "campaign_id",
+    "campaign__code",
+    "campaign__name",
+    "campaign__status",
+    "campaign__team_id",
+    "campaign__team__name",
+)
+_CAMPAIGN_COLUMNS = ("pk", "code", "name", "start_date", "end_date", "status", "team_id", "team__name")
+
+
+def _channel_name(code: str, name: str) -> str:
+    """What ``str(channel)`` says, from its columns (built-in channels translate)."""
+    default = DEFAULT_CHANNELS.get(code)
+    return str(default[0]) if default else name
+
+
+def _detail_url(campaign_id: int) -> str:
+    return reverse("campaigns:detail", args=[campaign_id])
+
+
+def _aware(day: dt.date, moment: dt.time, zone) -> dt.datetime:
+    return dt.datetime.combine(clamp_date(day), moment, tzinfo=zone)
+
+
 def calendar_events(user, query: CalendarQuery) -> list[dict]:
     """Activities and campaign spans the user may see in the window, ready for FullCalendar.
 
-    All-day events end on the exclusive next day, as FullCalendar and RFC 5545
-    expect. A constant number of queries whatever the number of events.
+    Read as plain rows (``values``): the calendar of a busy month is thousands
+    of events, and model instances, display methods and URL reversing per row
+    cost more than the query. At most ``MRM_CALENDAR_MAX_EVENTS``: past that,
+    ``TooManyEvents`` asks the reader to narrow the filter rather than showing
+    an arbitrary part of the month. All-day events end on the exclusive next
+    day, as FullCalendar and RFC 5545 expect. Three queries whatever the number
+    of events (four when there are too many: the count).
     """
-    events: list[dict] = []
+    limit = calendar_event_limit()
+    activities = campaigns = []
     if query.wants(CalendarEventKind.ACTIVITY):
-        for activity in calendar_activities(user, query):
-            campaign = activity.campaign
-            channel = activity.channel
-            color = (
-                team_colour(campaign.team_id)
-                if query.color_by == CalendarColourBy.TEAM or channel is None
-                else channel.color
+        activities = list(calendar_activities(user, query).values(*_ACTIVITY_COLUMNS)[: limit + 1])
+    if query.wants(CalendarEventKind.CAMPAIGN) and len(activities) <= limit:
+        campaigns = list(calendar_campaigns(user, query).values(*_CAMPAIGN_COLUMNS)[: limit + 1 - len(activities)])
+    if len(activities) + len(campaigns) > limit:
+        count = 0
+        if query.wants(CalendarEventKind.ACTIVITY):
+            count += calendar_activities(user, query).count()
+        if query.wants(CalendarEventKind.CAMPAIGN):
+            count += calendar_campaigns(user, query).count()
+        raise TooManyEvents(count, limit)
+
+    # labels translated once, not per event (a lazy string is translated each time it is read)
+    types = {value: str(label) for value, label in ActivityType.choices}
+    statuses = {value: str(label) for value, label in CampaignStatus.choices}
+    channel_names = {code: str(label) for code, (label, _colour) in DEFAULT_CHANNELS.items()}
+    urls: dict[int, str] = {}
+    zone = timezone.get_default_timezone()
+    by_team = query.color_by == CalendarColourBy.TEAM
+    events: list[dict] = []
+    for row in activities:
+        campaign_id = row["campaign_id"]
+        url = urls.get(campaign_id) or urls.setdefault(campaign_id, _detail_url(campaign_id))
+        has_channel = row["channel_id"] is not None
+        all_day = row["start_time"] is None
+        if all_day:
+            start, end = clamp_date(row["start_date"]), day_after(row["end_date"])
+        else:
+            start, end = (
+                _aware(row["start_date"], row["start_time"], zone),
+                _aware(row["end_date"], row["end_time"], zone),
             )
-            events.append(
-                {
-                    "id": f"activity-{activity.pk}",
-                    "kind": CalendarEventKind.ACTIVITY.value,
-                    "title": activity.name,
-                    "start": _iso(activity.starts_at()),
-                    "end": _iso(activity.ends_at()),
-                    "all_day": activity.all_day,
-                    "color": color,
-                    "url": activity.get_absolute_url(),
-                    "type": activity.type,
-                    "type_label": str(activity.get_type_display()),
-                    "status": campaign.status,
-                    "status_label": str(campaign.get_status_display()),
-                    "channel": activity.channel_id,
-                    "channel_name": str(channel) if channel else "",
-                    "team": campaign.team_id,
-                    "team_name": campaign.team.name,
-                    "campaign": {"id": campaign.pk, "code": campaign.code, "name": campaign.name},
-                    "location": activity.location,
-                    "public": activity.public,
-                }
-            )
-    if query.wants(CalendarEventKind.CAMPAIGN):
-        for campaign in calendar_campaigns(user, query):
-            channels = list(campaign.channels.all())
-            color = (
-                channels[0].color
-                if query.color_by == CalendarColourBy.CHANNEL and channels
-                else team_colour(campaign.team_id)
-            )
-            events.append(
-                {
-                    "id": f"campaign-{campaign.pk}",
-                    "kind": CalendarEventKind.CAMPAIGN.value,
-                    "title": f"{campaign.code} · {campaign.name}",
-                    "start": _iso(clamp_date(campaign.start_date)),
-                    "end": _iso(day_after(campaign.end_date)),
-                    "all_day": True,
-                    "color": color,
-                    "url": campaign.get_absolute_url(),
-                    "type": "",
-                    "type_label": str(CalendarEventKind.CAMPAIGN.label),
-                    "status": campaign.status,
-                    "status_label": str(campaign.get_status_display()),
-                    "channel": channels[0].pk if channels else None,
-                    "channel_name": ", ".join(str(c) for c in channels),
-                    "team": campaign.team_id,
-                    "team_name": campaign.team.name,
-                    "campaign": {"id": campaign.pk, "code": campaign.code, "name": campaign.name},
-                    "location": "",
-                    "public": False,
-                }
-            )
+        events.append(
+            {
+                "id": f"activity-{row['pk']}",
+                "kind": CalendarEventKind.ACTIVITY.value,
+                "title": row["name"],
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "all_day": all_day,
+                "color": row["channel__color"]
+                if has_channel and not by_team
+                else team_colour(row["campaign__team_id"]),
+                "url": f"{url}#activity-{row['pk']}",
+                "type": row["type"],
+                "type_label": types.get(row["type"], row["type"]),
+                "status": row["campaign__status"],
+                "status_label": statuses.get(row["campaign__status"], row["campaign__status"]),
+                "channel": row["channel_id"],
+                "channel_name": channel_names.get(row["channel__code"], row["channel__name"]) if has_channel else "",
+                "team": row["campaign__team_id"],
+                "team_name": row["campaign__team__name"],
+                "campaign": {"id": campaign_id, "code": row["campaign__code"], "name": row["campaign__name"]},
+                "location": row["location"],
+                "public": row["public"],
+            }
+        )
+    channels = _campaign_channels([row["pk"] for row in campaigns])
+    campaign_label = str(CalendarEventKind.CAMPAIGN.label)
+    for row in campaigns:
+        own = channels.get(row["pk"], [])
+        events.append(
+            {
+                "id": f"campaign-{row['pk']}",
+                "kind": CalendarEventKind.CAMPAIGN.value,
+                "title": f"{row['code']} · {row['name']}",
+                "start": clamp_date(row["start_date"]).isoformat(),
+                "end": day_after(row["end_date"]).isoformat(),
+                "all_day": True,
+                "color": own[0][2] if own and not by_team else team_colour(row["team_id"]),
+                "url": urls.get(row["pk"]) or _detail_url(row["pk"]),
+                "type": "",
+                "type_label": campaign_label,
+                "status": row["status"],
+                "status_label": statuses.get(row["status"], row["status"]),
+                "channel": own[0][0] if own else None,
+                "channel_name": ", ".join(name for _pk, name, _color in own),
+                "team": row["team_id"],
+                "team_name": row["team__name"],
+                "campaign": {"id": row["pk"], "code": row["code"], "name": row["name"]},
+                "location": "",
+                "public": False,
+            }
+        )
     return events
+
+
+def _campaign_channels(campaign_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    """Each campaign's channels (id, name, colour) in the channels' order, in one query."""
+    if not campaign_ids:
+        return {}
+    rows = (
+        Campaign.channels.through.objects.filter(campaign_id__in=campaign_ids)
+        .order_by("channel__name", "channel_id")
+        .values_list("campaign_id", "channel_id", "channel__code", "channel__name", "channel__color")
+    )
+    result: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for campaign_id, channel_id, code, name, color in rows:
+        result[campaign_id].append((channel_id, _channel_name(code, name), color))
+    return result
 
 
 MAX_UPCOMING_PUBLIC_EVENTS = 50
@@ -293,13 +402,26 @@ def _public_fields(activities) -> list[dict]:
 # --- board and timeline --------------------------------------------------------------
 
 
-def board_columns(user, campaigns) -> list[dict]:
-    """Campaigns grouped by status, in lifecycle order, for the board."""
+BOARD_COLUMN_LIMIT = 25  # cards per column; the column says how many more the list holds
+
+
+def board_columns(user, campaigns, *, limit: int | None = None) -> list[dict]:
+    """Campaigns grouped by status, in lifecycle order, for the board.
+
+    At most ``limit`` cards per column (the first by start date), with the
+    column's full ``count``: a department's board of thousands of campaigns
+    would take seconds and bury the cards; the column links to the list
+    filtered by its status for the rest. Two queries (counts, cards) whatever
+    the number of campaigns.
+    """
+    limit = BOARD_COLUMN_LIMIT if limit is None else limit
+    counts = dict(campaigns.order_by().values_list("status").annotate(n=Count("pk")))
+    rank = Window(RowNumber(), partition_by=[F("status")], order_by=[F("start_date").asc(), F("code").asc()])
     by_status = defaultdict(list)
-    for campaign in campaigns:
+    for campaign in campaigns.annotate(board_rank=rank).filter(board_rank__lte=limit):
         by_status[campaign.status].append(campaign)
     return [
-        {"status": status, "label": label, "campaigns": by_status.get(status, [])}
+        {"status": status, "label": label, "campaigns": by_status.get(status, []), "count": counts.get(status, 0)}
         for status, label in CampaignStatus.choices
     ]
 

@@ -498,6 +498,10 @@ def _board_context(request, *, error=None, error_campaign=None, notice=None) -> 
     ).order_by("start_date", "code")
     columns = board_columns(request.user, campaigns)
     for column in columns:
+        query = request.GET.copy()
+        query.setlist("status", [column["status"]])
+        query.pop("page", None)
+        column["list_query"] = query.urlencode()
         column["cards"] = [
             {"campaign": c, "actions": permissions.available_actions(c, request.user)} for c in column["campaigns"]
         ]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TargetKind(models.TextChoices):
@@ -13,7 +14,7 @@ class TargetKind(models.TextChoices):
 class ChangeStatus(models.TextChoices):
     """open → applied | declined | withdrawn; moved only by ``changes.services``."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("change request status", "Open")
     APPLIED = "applied", _("Applied")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -50,12 +50,15 @@ VALIDATION_ERROR_SCHEMA = {
     "description": (
         "The input was refused: each refused field (``non_field_errors`` for the input as a whole) "
         "with its messages; nested fields nest the same shape. A body that cannot be read answers "
-        '``{"detail": "..."}``; a refusal that names no field is a list of messages.'
+        '``{"detail": "..."}``; a refusal that names no field is a list of messages. A refusal with a '
+        "``code`` may carry numbers (the calendar's ``too_many_events``: ``count`` and ``limit``)."
     ),
     "anyOf": [
         {
             "type": "object",
-            "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "array"}, {"type": "object"}]},
+            "additionalProperties": {
+                "anyOf": [{"type": "string"}, {"type": "array"}, {"type": "object"}, {"type": "integer"}]
+            },
         },
         {"type": "array", "items": {"type": "string"}},
     ],

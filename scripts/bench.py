@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = str(ROOT / ".venv/bin/python")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mrm_bench"
+BUDGET = ROOT / "perf/query_budget.json"
 
 
 def parse_args(argv=None):
@@ -43,15 +44,24 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--scale", type=float, default=0.1, help="seed_scale --scale when topping up (default 0.1)")
     parser.add_argument("--runs", type=int, default=20, help="measured requests per path (default 20)")
+    parser.add_argument(
+        "--export-runs", type=int, default=5, help="measured requests per export path (default 5: seconds each)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: a 2-core machine)")
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one)")
     parser.add_argument("--quick", action="store_true", help="scale 0.01 and 5 runs")
     parser.add_argument("--no-seed", action="store_true", help="measure the database as it is")
     parser.add_argument("--only", default="", help="measure only paths whose name contains this")
     parser.add_argument("--output", default=str(ROOT / "data/bench/bench.json"))
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"fail on more queries per request than {BUDGET.relative_to(ROOT)} allows or a lost index (CI)",
+    )
+    parser.add_argument("--write-budget", action="store_true", help=f"write the run's query counts to {BUDGET.name}")
     args = parser.parse_args(argv)
     if args.quick:
-        args.scale, args.runs = min(args.scale, 0.01), min(args.runs, 5)
+        args.scale, args.runs, args.export_runs = min(args.scale, 0.01), min(args.runs, 5), min(args.export_runs, 2)
     return args
 
 
@@ -108,17 +118,23 @@ def start_server(args, env, port: int) -> subprocess.Popen:
         "300",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    wait_until_up(server, port, ROOT / "data/bench/gunicorn.log")
+    return server
+
+
+def wait_until_up(server: subprocess.Popen, port: int, log: Path) -> None:
+    """Until the server answers on ``port`` (whatever the health path says), at most a minute."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
-            return server
+            return
         except urllib.error.HTTPError:
-            return server  # answering, whatever the health path says
+            return
         except OSError:
             time.sleep(0.5)
     server.terminate()
-    raise SystemExit("gunicorn did not start; see data/bench/gunicorn.log")
+    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 # -- people, credentials and paths (inside Django, against the same database) -----------------
@@ -126,15 +142,10 @@ def start_server(args, env, port: int) -> subprocess.Popen:
 
 def personas() -> dict:
     """The four personas, each with a session cookie and an API token."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.db.models import Count
 
     from accounts.choices import Role
     from accounts.models import Team, User
-    from accounts.tokens import token_issue
     from perf.seed import TEAM_SLUG_PREFIX, USERNAME_PREFIX
 
     scale = User.objects.filter(username__startswith=USERNAME_PREFIX, is_active=True).order_by("pk")
@@ -147,24 +158,30 @@ def personas() -> dict:
         "cmo": scale.filter(groups__name=Role.LEADERSHIP).first(),
         "admin": User.objects.filter(username="admin").first(),
     }
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    backend = "django.contrib.auth.backends.ModelBackend"
     result = {}
     for role, user in people.items():
         if user is None:
             raise SystemExit(f"No {role} in the database: run manage.py seed_scale first.")
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = backend
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        token = token_issue(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")
-        result[role] = {
-            "user": user,
-            "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
-            "token": token.key,
-        }
+        result[role] = credentials_for(user)
     return result
+
+
+def credentials_for(user) -> dict:
+    """A session cookie for pages and an API token for the API, as a browser and a client would hold."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from accounts.tokens import token_issue
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    token = token_issue(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")
+    return {"user": user, "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "token": token.key}
 
 
 def paths(people: dict) -> list[dict]:
@@ -210,6 +227,11 @@ def paths(people: dict) -> list[dict]:
         {"name": "expenses API", "role": "finance", "url": "/api/v1/expenses/?page_size=50",
          "baseline": ("expenses", {"limit": 50})},
         {"name": "utilisation page", "role": "finance", "url": "/budgets/utilisation/"},
+        # Files: every expense as CSV and XLSX (streamed), and the ROI report's PDF (capped at
+        # MRM_REPORT_PDF_MAX_ROWS rows, about 20 pages). The web worker's peak memory is measured.
+        {"name": "export: expenses CSV", "role": "finance", "url": "/api/v1/expenses/?format=csv", "export": True},
+        {"name": "export: expenses XLSX", "role": "finance", "url": "/api/v1/expenses/?format=xlsx", "export": True},
+        {"name": "export: report roi PDF", "role": "finance", "url": "/api/v1/reports/roi/?format=pdf", "export": True},
     ]  # fmt: skip
     for role in ("marketer", "cmo", "finance", "admin"):
         p.append({"name": "dashboard", "role": role, "url": "/"})
@@ -301,7 +323,8 @@ def get(base: str, url: str, credentials: dict) -> tuple[int, float, int, int | 
     headers = {"Accept-Language": "ru", "X-Forwarded-Proto": "https"}
     if url.startswith("/api/"):
         headers["Authorization"] = f"Token {credentials['token']}"
-        headers["Accept"] = "application/json"
+        if "format=" not in url:  # a file (?format=csv) is not JSON: DRF answers 406 to an Accept it cannot meet
+            headers["Accept"] = "application/json"
     else:
         headers["Cookie"] = credentials["cookie"]
     request = urllib.request.Request(base + urllib.parse.quote(url, safe="/?&=:"), headers=headers)  # noqa: S310 - our own loopback server
@@ -320,7 +343,7 @@ def run(args) -> dict:
     import django
     import psycopg2
 
-    from perf.bench import Measurement, markdown_table, percentile
+    from perf.bench import Measurement, PeakRss, child_pids, cpu_seconds, markdown_table, percentile
 
     port = args.port or free_port()
     (ROOT / "data/bench").mkdir(parents=True, exist_ok=True)
@@ -346,16 +369,25 @@ def run(args) -> dict:
             credentials = people[path["role"]]
             m = Measurement(name=path["name"], role=path["role"], url=path["url"])
             get(base, path["url"], credentials)  # warm-up
-            for _ in range(args.runs):
-                m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
-                m.samples_ms.append(elapsed)
+            runs = args.export_runs if path.get("export") else args.runs
+            workers = child_pids(server.pid)
+            cpu_before = sum(cpu_seconds(pid) for pid in workers)
+            with PeakRss(lambda: child_pids(server.pid)) as peak:
+                for _ in range(runs):
+                    m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
+                    m.samples_ms.append(elapsed)
+            if path.get("export"):
+                m.peak_rss_mb = peak.mb
+                m.worker_cpu_s = round((sum(cpu_seconds(pid) for pid in workers) - cpu_before) / runs, 2)
             if "baseline" in path:
                 name, given = path["baseline"]
                 params = baseline_params(name, given, credentials["user"])
                 m.baseline_samples_ms, m.baseline_rows = measure_baseline(cursor, name, params, args.runs)
             measurements.append(m)
+            rss = f", peak worker RSS {m.peak_rss_mb:.0f} MB, {m.worker_cpu_s} CPU s each" if m.peak_rss_mb else ""
             print(
-                f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries", flush=True
+                f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries{rss}",
+                flush=True,
             )
         connection.close()
     finally:
@@ -367,6 +399,7 @@ def run(args) -> dict:
         "machine": f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}",
         "scale": None if args.no_seed else args.scale,
         "runs": args.runs,
+        "export_runs": args.export_runs,
         "workers": args.workers,
         "floors_ms": {role: round(v, 1) for role, v in floors.items()},
         "counts": data_counts(),
@@ -381,6 +414,38 @@ def run(args) -> dict:
     print(markdown_table(rows))
     print(f"\nJSON: {args.output}")
     return result
+
+
+def app_indexes(cursor) -> list[str]:
+    """The names of the indexes on MRM's own tables (its apps live in the project, not in .venv)."""
+    from django.apps import apps
+
+    own = [c for c in apps.get_app_configs() if Path(c.path).is_relative_to(ROOT) and ".venv" not in Path(c.path).parts]
+    tables = [model._meta.db_table for config in own for model in config.get_models()]
+    cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY(%s)", [tables])
+    return sorted(name for (name,) in cursor.fetchall())
+
+
+def check_budget(args, result: dict) -> int:
+    """--check / --write-budget: compare (or record) query counts and indexes; the exit status."""
+    import psycopg2
+
+    from perf.bench import budget_problems, make_budget
+
+    connection = psycopg2.connect(args.database_url)
+    try:
+        indexes = app_indexes(connection.cursor())
+    finally:
+        connection.close()
+    if args.write_budget:
+        BUDGET.write_text(json.dumps(make_budget(result["rows"], indexes), ensure_ascii=False, indent=2) + "\n")
+        print(f"Budget written: {BUDGET}")
+        return 0
+    problems = budget_problems(result["rows"], indexes, json.loads(BUDGET.read_text()))
+    for problem in problems:
+        print(f"BENCH CHECK: {problem}")
+    print("Bench check: " + ("failed" if problems else f"{len(result['rows'])} paths within their query budget"))
+    return 1 if problems else 0
 
 
 def data_counts() -> dict:
@@ -402,7 +467,11 @@ def data_counts() -> dict:
 
 
 if __name__ == "__main__":
-    failed = [row for row in run(parse_args())["rows"] if row["status"] != 200]
+    arguments = parse_args()
+    outcome = run(arguments)
+    if arguments.check or arguments.write_budget:
+        sys.exit(check_budget(arguments, outcome))
+    failed = [row for row in outcome["rows"] if row["status"] != 200]
     if failed:
         print("Not 200:", ", ".join(f"{r['name']} ({r['role']}): {r['status']}" for r in failed))
         sys.exit(1)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -27,7 +27,7 @@ from campaigns.api.serializers import (
 )
 from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
-from campaigns.selectors import CalendarQuery, calendar_events
+from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
 from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
 
@@ -203,4 +203,10 @@ class CalendarEventViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.G
     @extend_schema(parameters=_CALENDAR_PARAMETERS, responses={200: CalendarEventSerializer(many=True)})
     def list(self, request, *args, **kwargs):
         query = CalendarQuery.from_params(request.query_params)
-        return Response(calendar_events(request.user, query))
+        try:
+            return Response(calendar_events(request.user, query))
+        except TooManyEvents as exc:
+            return Response(
+                {"detail": exc.messages[0], "code": "too_many_events", "count": exc.count, "limit": exc.limit},
+                status=status.HTTP_400_BAD_REQUEST,
+            )

@@ -33,6 +33,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
         child=serializers.IntegerField(), read_only=True, help_text="Rows per outcome: new, changed, unchanged, ..."
     )
     result = serializers.DictField(read_only=True, help_text="What applying wrote (once applied).")
+    progress = serializers.IntegerField(
+        source="current_progress", read_only=True, min_value=0, max_value=100, help_text="Per cent done (0-100)."
+    )
 
     class Meta:
         model = ImportJob

@@ -211,6 +211,9 @@ MRM_DATE_MAX_YEAR = env.get_int("MRM_DATE_MAX_YEAR", 2100, minimum=MRM_DATE_MIN_
 if MRM_DATE_MAX_YEAR > 9998:
     raise env.ImproperlyConfigured("MRM_DATE_MAX_YEAR must be at most 9998 (a day is added to the last date).")
 MRM_JSON_MAX_DEPTH = env.get_int("MRM_JSON_MAX_DEPTH", 32, minimum=2)
+# The marketing calendar shows at most this many events at once; past it, it asks the
+# reader to narrow the filter (campaigns/selectors.py, docs/CAMPAIGNS.md).
+MRM_CALENDAR_MAX_EVENTS = env.get_int("MRM_CALENDAR_MAX_EVENTS", 2000, minimum=1)
 # Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
 # Largest material version (image, PDF, video, office document) accepted, in megabytes.
@@ -287,6 +290,10 @@ MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 # --- reports (PRODUCT.md §6) ---------------------------------------------------
 # Exports of more rows than this run in the background (a report run with progress).
 MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
+# A report's PDF holds at most this many rows (about 20 pages): WeasyPrint's time and memory grow
+# with the pages (a 100-page table took minutes and 450 MB). The PDF says so and points to the
+# XLSX/CSV, which hold every row (issue 16).
+MRM_REPORT_PDF_MAX_ROWS = env.get_int("MRM_REPORT_PDF_MAX_ROWS", 500)
 # Files of background exports are deleted this many days after they were made.
 MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
 # The sweeper (docs/OPERATIONS.md): a run still running this many minutes after it started

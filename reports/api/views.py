@@ -20,7 +20,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from mrm.api import ScopedCreateReadViewSet
+from mrm.api import CSVRenderer, ErrorsAsJsonMixin, PDFRenderer, ScopedCreateReadViewSet, XLSXRenderer
 from mrm.exceptions import StateConflict
 from mrm.pagination import Pagination
 from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect, csv_dialect
@@ -36,32 +36,6 @@ from reports.choices import ExportFormat
 from reports.models import ReportRun
 from reports.permissions import can_download_run, can_view_report
 from reports.registry import get_report, reports_for
-
-
-class FileRenderer(renderers.BaseRenderer):
-    """Lets ``?format=csv|xlsx|pdf`` through content negotiation; the view answers with the file itself."""
-
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
-
-
-class CSVRenderer(FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class XLSXRenderer(FileRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-
-
-class PDFRenderer(FileRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
 
 #: What ``?format=`` may say on /api/v1/reports/ (the list answers JSON whatever it says).
 FORMATS = ["json", *ExportFormat.values]
@@ -89,7 +63,7 @@ ERRORS = {
 }
 
 
-class ReportViewSet(viewsets.ViewSet):
+class ReportViewSet(ErrorsAsJsonMixin, viewsets.ViewSet):
     """The reports the caller may open, and each report computed with its filters as the caller sees it."""
 
     lookup_field = "slug"
@@ -118,13 +92,6 @@ class ReportViewSet(viewsets.ViewSet):
                 }
             )
         return fmt
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON whatever file format was asked for.
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = renderers.JSONRenderer()
-            request.accepted_media_type = "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(responses={200: ReportSerializer(many=True)})
     def list(self, request):

@@ -77,6 +77,14 @@
         params.set("end", info.endStr.slice(0, 10));
         fetch(element.dataset.eventsUrl + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (response) {
+            if (response.status === 400) {
+              // Too many events for one view: the server says how many and asks to narrow the filter.
+              return response.json().then(function (body) {
+                var error = new Error(response.status);
+                if (body && body.code === "too_many_events") { error.message = body.detail; error.narrow = true; }
+                throw error;
+              });
+            }
             if (!response.ok) { throw new Error(response.status); }
             return response.json();
           })
@@ -92,7 +100,12 @@
             }));
           })
           .catch(function (error) {
-            if (errorBox) { errorBox.textContent = element.dataset.errorText; errorBox.classList.remove("d-none"); }
+            if (errorBox) {
+              errorBox.textContent = error.narrow ? error.message : element.dataset.errorText;
+              errorBox.classList.toggle("alert-warning", !!error.narrow);
+              errorBox.classList.toggle("alert-danger", !error.narrow);
+              errorBox.classList.remove("d-none");
+            }
             failure(error);
           });
       },

@@ -6,3 +6,43 @@ document.addEventListener("htmx:afterSwap", function (event) {
     target.focus();
   }
 });
+
+// A table that scrolls sideways (on a phone) must be reachable by keyboard
+// (WCAG 2.1.1, axe "scrollable-region-focusable"): a scroller without a
+// focusable cell becomes a focusable, named region; one that does not scroll
+// stays out of the tab order.
+(function () {
+  "use strict";
+  var FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+  function label(scroller) {
+    var card = scroller.closest(".card, section");
+    var heading = card && card.querySelector(".card-title, h2, h3");
+    return heading ? heading.textContent.trim() : document.title;
+  }
+
+  function mark(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(".table-responsive"), function (scroller) {
+      var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
+      if (scrolls && !scroller.querySelector(FOCUSABLE)) {
+        scroller.setAttribute("tabindex", "0");
+        scroller.setAttribute("role", "region");
+        if (!scroller.hasAttribute("aria-label")) { scroller.setAttribute("aria-label", label(scroller)); }
+        scroller.dataset.mrmScroller = "true";
+      } else if (!scrolls && scroller.dataset.mrmScroller === "true") {
+        scroller.removeAttribute("tabindex");
+        scroller.removeAttribute("role");
+        scroller.removeAttribute("aria-label");
+        delete scroller.dataset.mrmScroller;
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { mark(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { mark(event.detail.elt.parentNode || document); });
+  var pending;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(function () { mark(document); }, 150);
+  });
+}());

@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("approvals", "0004_dates_within_window")]
-AFTER = [("approvals", "0006_stage_order_in_range")]
+BEFORE = [("approvals", "0005_list_and_visibility_indexes")]
+AFTER = [("approvals", "0007_stage_order_in_range")]
 
 
 def migrate(targets):

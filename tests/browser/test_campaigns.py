@@ -109,6 +109,35 @@ def test_marketer_creates_a_campaign_with_an_activity_launches_it_on_the_board_a
     assert csp_errors == [], csp_errors
 
 
+def test_a_month_too_busy_for_the_calendar_asks_to_narrow_the_filter_and_a_narrower_one_shows(
+    page, live_server, sign_in, marketer, team, settings
+):
+    # given a month with more events than the calendar shows at once
+    settings.MRM_CALENDAR_MAX_EVENTS = 3
+    campaign = CampaignFactory(
+        name="Busy month", team=team, owner=marketer, start_date=TODAY, end_date=TODAY + dt.timedelta(days=1)
+    )
+    for number in range(3):
+        ActivityFactory(
+            campaign=campaign,
+            name=f"Busy activity {number}",
+            type=ActivityType.EVENT,
+            start_date=TODAY,
+            end_date=TODAY,
+        )
+    sign_in(page, marketer, next_path="/calendar/")
+    # then the calendar says how many there are and asks to narrow the filter, instead of a part of them
+    error = page.locator("#calendar-error")
+    expect(error).to_contain_text("This view holds 4 events")
+    expect(error).to_contain_text("Narrow the filter")
+    expect(page.get_by_test_id("calendar").get_by_text("Busy activity 0")).to_have_count(0)
+    # when they narrow it to activities of one type
+    page.get_by_label("Activity type").select_option(ActivityType.EVENT.value)
+    # then the events show and the message is gone
+    expect(page.get_by_test_id("calendar").get_by_text("Busy activity 0")).to_be_visible()
+    expect(error).to_be_hidden()
+
+
 def test_timeline_shows_the_campaign_and_its_activities(page, live_server, sign_in, marketer, team, screenshot):
     campaign = CampaignFactory(
         name="Spring fair",

@@ -110,3 +110,40 @@ def test_on_a_phone_the_navigation_folds_behind_a_button(page, live_server, demo
     # then every section is reachable
     for label in NAVIGATION:
         expect(navigation.get_by_role("link", name=label, exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_top_menu_keeps_to_one_line_at_1280_and_folds_below_without_widening_the_page(
+    page, live_server, demo_users, language
+):
+    # given a finance user (every section of the menu) with a very long name, in either language
+    user = User.objects.get(username="finance")
+    user.display_name = "Александра Константиновна Воскресенская-Преображенская"
+    user.language = language
+    user.save()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_through_the_form(page, live_server, "finance")
+    header = page.get_by_role("banner")
+    menu = "Main navigation" if language == "en" else "Главное меню"
+    links = header.get_by_role("navigation", name=menu).get_by_role("link")
+    expect(links.first).to_be_visible()
+    # then at 1280 px the menu is one line: every label on one line, the header one row high
+    heights = links.evaluate_all("links => links.map(a => a.getClientRects().length)")
+    assert heights and all(lines == 1 for lines in heights), heights
+    tops = set(links.evaluate_all("links => links.map(a => Math.round(a.getBoundingClientRect().top))"))
+    assert len(tops) == 1, tops
+    assert header.bounding_box()["height"] < 70
+    # the long name is cut with an ellipsis, its full text still in the title
+    name = page.get_by_test_id("current-user")
+    assert name.get_attribute("title") == user.display_name
+    assert name.bounding_box()["width"] <= 170
+    # and nothing is wider than the screen at 1280, 768 and 390 px; below 1200 px the menu folds
+    for width in (1280, 768, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.reload()  # opened at that width (charts size themselves at load)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        toggler = page.get_by_role(
+            "button", name="Toggle navigation" if language == "en" else "Показать или скрыть меню"
+        )
+        expect(toggler).to_be_visible() if width < 1200 else expect(toggler).to_be_hidden()

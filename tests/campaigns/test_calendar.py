@@ -146,6 +146,40 @@ def test_bad_calendar_windows_are_a_clear_400(api_as, marketer, params):
     assert response.json()
 
 
+def test_a_window_with_more_events_than_the_cap_asks_to_narrow_the_filter(api_as, marketer, calendar_data, settings):
+    """Not an arbitrary part of the month: the reader is told how many there are and to narrow the filter."""
+    client = api_as(marketer)
+    everything = client.get("/api/v1/calendar/events/", window()).json()
+    settings.MRM_CALENDAR_MAX_EVENTS = len(everything)
+    assert len(client.get("/api/v1/calendar/events/", window()).json()) == len(everything)
+
+    settings.MRM_CALENDAR_MAX_EVENTS = len(everything) - 1
+    response = client.get("/api/v1/calendar/events/", window(), HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "too_many_events"
+    assert body["count"] == len(everything) and body["limit"] == len(everything) - 1
+    assert "Сузьте фильтр" in body["detail"]
+    # a narrower filter fits again
+    narrowed = client.get("/api/v1/calendar/events/", window(kind="campaign"))
+    assert narrowed.status_code == 200 and narrowed.json()
+
+
+def test_campaign_spans_name_every_channel_in_order_and_take_the_first_ones_colour(api_as, marketer, calendar_data):
+    brand = calendar_data["brand"]
+    social = Channel.objects.get(code="social")
+    brand.channels.add(social)
+    events = {e["id"]: e for e in api_as(marketer).get("/api/v1/calendar/events/", window()).json()}
+    span = events[f"campaign-{brand.pk}"]
+    ordered = sorted(brand.channels.all(), key=lambda c: (c.name, c.pk))
+    assert span["channel"] == ordered[0].pk and span["color"] == ordered[0].color
+    assert span["channel_name"] == ", ".join(str(c) for c in ordered)
+    assert span["url"] == brand.get_absolute_url()
+    expo = events[f"activity-{calendar_data['expo'].pk}"]
+    assert expo["url"] == calendar_data["expo"].get_absolute_url()
+    assert expo["channel_name"] == str(calendar_data["expo"].channel)
+
+
 def test_events_need_a_signed_in_user(api_client):
     assert api_client.get("/api/v1/calendar/events/", window()).status_code == 401
 

@@ -163,6 +163,29 @@ def test_board_moves_a_card_with_htmx_and_refuses_illegal_moves_in_place(client,
     assert Campaign.objects.get(pk=planned_campaign.pk).status == CampaignStatus.ACTIVE
 
 
+def test_a_crowded_board_column_shows_its_first_cards_its_full_count_and_links_to_the_rest(
+    client, marketer, team, monkeypatch
+):
+    from campaigns import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_COLUMN_LIMIT", 2)
+    planned = [
+        CampaignFactory(team=team, owner=marketer, status=CampaignStatus.PLANNED, start_date=dt.date(2027, 1, day))
+        for day in (5, 1, 3)
+    ]
+    active = CampaignFactory(team=team, owner=marketer, status=CampaignStatus.ACTIVE)
+    client.force_login(marketer)
+    body = client.get(reverse("campaigns:board"), {"team": team.pk}).content.decode()
+    # the two that start first, not the third
+    earliest, middle, latest = sorted(planned, key=lambda c: c.start_date)
+    assert f'data-testid="card-{earliest.pk}"' in body and f'data-testid="card-{middle.pk}"' in body
+    assert f'data-testid="card-{latest.pk}"' not in body
+    assert f'data-testid="card-{active.pk}"' in body
+    assert "The first 2 of 3 by start date." in body
+    assert f'href="{reverse("campaigns:list")}?team={team.pk}&amp;status=planned"' in body
+    assert 'data-testid="column-more-active"' not in body
+
+
 def test_a_move_on_a_filtered_board_keeps_its_filters(client, marketer, team, sponsor, planned_campaign):
     # given the board filtered by a search that leaves one other campaign out
     CampaignFactory(code="BR-OTHER", name="Unrelated", team=team, sponsor=sponsor, status=CampaignStatus.PLANNED)

@@ -1,7 +1,7 @@
 """A stage's order is 1…999 (the API's declared bounds), also in the database.
 
 A migration of its own: on PostgreSQL a table whose rows were just updated
-(0005) cannot be altered in the same transaction.
+(0006) cannot be altered in the same transaction.
 """
 
 import django.core.validators
@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0005_renumber_stage_orders"),
+        ("approvals", "0006_renumber_stage_orders"),
     ]
 
     operations = [

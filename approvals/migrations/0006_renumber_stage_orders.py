@@ -1,4 +1,4 @@
-"""Before a stage's order is held to 1…999 (0006): renumber the stages stored outside it.
+"""Before a stage's order is held to 1…999 (0007): renumber the stages stored outside it.
 
 Stages stored before with an order outside the range (0, or 1000 and more,
 which the admin and the forms took) are renumbered 1, 2, 3… within their
@@ -23,7 +23,7 @@ def renumber_out_of_range(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0004_dates_within_window"),
+        ("approvals", "0005_list_and_visibility_indexes"),
     ]
 
     operations = [
