@@ -68,7 +68,7 @@ def _ensure_manager(by) -> None:
         raise PermissionDenied(_("Only administrators and integration users can manage webhooks."))
 
 
-def _clean(*, name: str, url: str, events_: list[str]) -> tuple[str, str, list[str]]:
+def _clean(*, name: str, url: str, events_: list[str], check_url: bool = True) -> tuple[str, str, list[str]]:
     errors = {}
     name = (name or "").strip()
     if not name:
@@ -78,7 +78,7 @@ def _clean(*, name: str, url: str, events_: list[str]) -> tuple[str, str, list[s
     url = (url or "").strip()
     if len(url) > 500:
         errors["url"] = _("Keep the URL under 500 characters.")
-    else:
+    elif check_url:
         try:
             targets.check(url)
         except targets.TargetRefused as exc:
@@ -123,6 +123,7 @@ def webhook_update(*, webhook: Webhook, by, **changes) -> Webhook:
         name=changes.get("name", locked.name),
         url=changes.get("url", locked.url),
         events_=changes.get("events", locked.events),
+        check_url=changes.get("url", locked.url).strip() != locked.url,  # a new URL is checked (SSRF) again
     )
     locked.name, locked.url, locked.events = name, url, chosen
     if "is_active" in changes and bool(changes["is_active"]) != locked.is_active:
