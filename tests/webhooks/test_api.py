@@ -118,16 +118,24 @@ def test_deliveries_are_paginated_newest_first(api_as, admin_user):
     assert [r["id"] for r in data["results"]] == [rows[2].pk, rows[1].pk]
     first = data["results"][0]
     assert first["message_id"].startswith("msg_")
-    assert {"request_headers", "request_body", "response_status", "response_body", "duration_ms", "attempt", "error"} <= set(
-        first
-    )
+    assert {
+        "request_headers",
+        "request_body",
+        "response_status",
+        "response_body",
+        "duration_ms",
+        "attempt",
+        "error",
+    } <= set(first)
 
 
 def test_redeliver_queues_the_same_message(api_as, integration_user, other_team_integration, public_dns):
     webhook = make_webhook(integration_user)
     delivery = _log_row(webhook)
     # another integration user cannot see it
-    assert api_as(other_team_integration).post(f"/api/v1/webhook-deliveries/{delivery.pk}/redeliver/").status_code == 404
+    assert (
+        api_as(other_team_integration).post(f"/api/v1/webhook-deliveries/{delivery.pk}/redeliver/").status_code == 404
+    )
     # the owner redelivers it: 202 with the same webhook-id
     response = api_as(integration_user).post(f"/api/v1/webhook-deliveries/{delivery.pk}/redeliver/")
     assert response.status_code == 202, response.content
