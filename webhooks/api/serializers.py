@@ -11,6 +11,7 @@ class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
         allow_empty=False,
+        min_length=1,
         max_length=len(EventType.values),
         help_text=_("The events to receive: ") + ", ".join(EventType.values),
     )
