@@ -1,3 +1,4 @@
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -13,7 +14,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         allow_empty=False,
         min_length=1,
         max_length=len(EventType.values),
-        help_text=_("The events to receive: ") + ", ".join(EventType.values),
+        help_text=format_lazy("{}{}", _("The events to receive: "), ", ".join(EventType.values)),
     )
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
     previous_secret_expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
