@@ -19,6 +19,7 @@ outbox. A message whose every attempt failed counts against its webhook;
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -59,6 +60,8 @@ USER_AGENT = "MRM-Webhooks/1"
 
 _SUBSCRIBED_CACHE_KEY = "webhooks:subscribed-events"
 
+logger = logging.getLogger("webhooks")
+
 
 # --- subscriptions -----------------------------------------------------------------------------
 
@@ -94,7 +97,7 @@ def _clean(*, name: str, url: str, events_: list[str], check_url: bool = True) -
     return name, url, ordered
 
 
-def _subscriptions_changed() -> None:
+def subscriptions_changed() -> None:
     cache.delete(_SUBSCRIBED_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(_SUBSCRIBED_CACHE_KEY))
 
@@ -110,7 +113,7 @@ def webhook_create(*, by, name: str, url: str, events: list[str], is_active: boo
     webhook = Webhook.objects.create(
         owner=by, name=name, url=url, events=chosen, is_active=is_active, secret=signing.new_secret()
     )
-    _subscriptions_changed()
+    subscriptions_changed()
     return webhook
 
 
@@ -133,7 +136,7 @@ def webhook_update(*, webhook: Webhook, by, **changes) -> Webhook:
             # what waited while it was off is due now
             locked.messages.filter(state=MessageState.PENDING).update(next_attempt_at=timezone.now())
     locked.save()
-    _subscriptions_changed()
+    subscriptions_changed()
     return locked
 
 
@@ -153,7 +156,7 @@ def webhook_delete(*, webhook: Webhook, by) -> None:
     """Unsubscribe: the webhook, its messages and their log go."""
     _ensure_manager(by)
     webhook.delete()
-    _subscriptions_changed()
+    subscriptions_changed()
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -180,7 +183,9 @@ def on_event(*, event: str, instance) -> list[WebhookMessage]:
 
     Runs inside the write's transaction. A webhook whose owner cannot read
     the object (another team's confidential campaign) gets nothing: not a
-    redacted message, none at all.
+    redacted message, none at all. A webhook that cannot be prepared (a
+    serializer failing on this object) is logged and skipped inside its own
+    savepoint: an integration never stops the business write.
     """
     if event not in EventType.values or event not in subscribed_events():
         return []
@@ -189,22 +194,33 @@ def on_event(*, event: str, instance) -> list[WebhookMessage]:
     for webhook in Webhook.objects.filter(is_active=True).select_related("owner").order_by("pk"):
         if event not in webhook.events:
             continue
-        owner = webhook.owner
-        with translation.override(getattr(owner, "language", "") or settings.LANGUAGE_CODE):
-            data = events.payload_data(event, owner, instance.pk)
-        if data is None:
+        try:
+            with transaction.atomic():
+                message = _message_for(webhook, event, instance, occurred_at)
+        except Exception:
+            logger.exception("webhook %s: could not prepare %s of object %s", webhook.pk, event, instance.pk)
             continue
-        message = WebhookMessage.objects.create(
-            webhook=webhook,
-            event_type=event,
-            object_id=instance.pk,
-            body=_render_body(event, data, occurred_at),
-            next_attempt_at=occurred_at,
-            created_at=occurred_at,
-        )
-        enqueue(DELIVER_TASK, args=[message.pk])
-        created.append(message)
+        if message is not None:
+            created.append(message)
     return created
+
+
+def _message_for(webhook: Webhook, event: str, instance, occurred_at) -> WebhookMessage | None:
+    owner = webhook.owner
+    with translation.override(getattr(owner, "language", "") or settings.LANGUAGE_CODE):
+        data = events.payload_data(event, owner, instance.pk)
+    if data is None:
+        return None
+    message = WebhookMessage.objects.create(
+        webhook=webhook,
+        event_type=event,
+        object_id=instance.pk,
+        body=_render_body(event, data, occurred_at),
+        next_attempt_at=occurred_at,
+        created_at=occurred_at,
+    )
+    enqueue(DELIVER_TASK, args=[message.pk])
+    return message
 
 
 # --- delivery ----------------------------------------------------------------------------------
@@ -320,7 +336,7 @@ def _count_failure(webhook: Webhook) -> None:
             url=reverse("webhooks:detail", args=[webhook.pk]),
             subject_key=f"webhooks.disabled:{webhook.pk}",
         )
-        _subscriptions_changed()
+        subscriptions_changed()
     webhook.save(update_fields=fields)
 
 
