@@ -52,3 +52,26 @@ def test_secrets_look_like_the_spec_says():
     secret = signing.new_secret()
     assert secret.startswith("whsec_")
     assert secret != signing.new_secret()
+
+
+def test_the_verifier_in_the_docs_accepts_our_signatures():
+    # given the hand-written verifier of docs/WEBHOOKS.md
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docs" / "WEBHOOKS.md").read_text(encoding="utf-8")
+    code = next(block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "def verify" in block)
+    namespace: dict = {}
+    exec(compile(code, "docs/WEBHOOKS.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    # when it checks a message MRM signed with two secrets (after a rotation)
+    new, old = signing.new_secret(), signing.new_secret()
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    body = '{"type":"expense.created"}'
+    header = signing.signature_header(secrets=[new, old], msg_id="msg_3", timestamp=now, body=body)
+    headers = {"webhook-id": "msg_3", "webhook-timestamp": str(now), "webhook-signature": header}
+    # then both secrets verify it and another does not
+    assert namespace["verify"](new, headers, body.encode())
+    assert namespace["verify"](old, headers, body.encode())
+    assert not namespace["verify"](signing.new_secret(), headers, body.encode())
