@@ -20,10 +20,17 @@ from rest_framework.request import Request
 from webhooks.choices import EventType
 
 
+class _SiteRequest(HttpRequest):
+    """A request to the site's own address (``MRM_BASE_URL``): links in a payload point there."""
+
+    def get_host(self) -> str:
+        return self.META["HTTP_HOST"]
+
+
 def reader_request(user) -> Request:
     """A request as ``user`` would make it to the API, for viewsets and serializers that read one."""
     base = urlsplit(settings.MRM_BASE_URL)
-    http = HttpRequest()
+    http = _SiteRequest()
     http.method = "GET"
     http.META = {
         "SERVER_NAME": base.hostname or "localhost",

@@ -75,3 +75,13 @@ def test_a_failing_payload_never_breaks_the_write(admin_user, marketer, team, mo
     # then the campaign is saved and no message was written
     assert campaign.pk
     assert not WebhookMessage.objects.exists()
+
+
+def test_payloads_are_built_for_the_site_address(admin_user, marketer, settings):
+    # given a site address that is not among the hosts the web server answers to
+    settings.MRM_BASE_URL = "https://mrm.example.org"
+    settings.ALLOWED_HOSTS = ["localhost"]
+    material = make_material(by=marketer)
+    # then the payload is built all the same (a request to the site's own address, never a DisallowedHost)
+    data = events.payload_data("material.version_uploaded", admin_user, material.latest_version_id)
+    assert data["file_url"] == f"/materials/versions/{material.latest_version_id}/file/"
