@@ -40,6 +40,7 @@ from imports.plans import ImportPlan, PlannedRow
 from mrm.bounds import check_dates, parse_decimal
 from mrm.exceptions import StateConflict
 from mrm.templatetags.money import format_money
+from outbox.events import publish
 
 
 def _save(obj, *, by, **kwargs):
@@ -684,6 +685,7 @@ def funding_request_submit(*, funding_request, by, reason: str = ""):
     locked.decision_note = ""
     _save(locked, by=by)
     approval_submit(subject=locked, kind=SubjectKind.FUNDING_REQUEST, by=by, reason=reason or locked.justification)
+    publish("funding_request.submitted", locked)
     return locked
 
 
@@ -776,6 +778,7 @@ def on_funding_approved(approval, approved_amount) -> None:
         cut = approval.decisions.filter(approved_amount=amount).exclude(note="").order_by("-created_at", "-pk").first()
     _record_decision(request, approval, status, note_from=cut)
     _match_waiting_lines(request)
+    publish("funding_request.decided", request)
 
 
 def _match_waiting_lines(funding_request) -> int:
@@ -795,7 +798,9 @@ def _match_waiting_lines(funding_request) -> int:
 def on_funding_rejected(approval) -> None:
     from budgets.choices import FundingRequestStatus
 
-    _record_decision(_locked_subject(approval), approval, FundingRequestStatus.REJECTED)
+    request = _locked_subject(approval)
+    _record_decision(request, approval, FundingRequestStatus.REJECTED)
+    publish("funding_request.decided", request)
 
 
 def on_funding_changes_requested(approval) -> None:
@@ -806,6 +811,7 @@ def on_funding_changes_requested(approval) -> None:
     _record_decision(request, approval, FundingRequestStatus.DRAFT)
     request.decided_at = None
     request.save(update_fields=["decided_at"])
+    publish("funding_request.decided", request)
 
 
 def on_funding_cancelled(approval) -> None:
@@ -1014,7 +1020,9 @@ def expense_create(*, funding_request, by, **fields):
     """An invoice or actual spend against an approved request of the same campaign, within its limit (§4)."""
     from budgets.models import Expense
 
-    return _record_spend(Expense, funding_request=funding_request, by=by, **fields)
+    expense = _record_spend(Expense, funding_request=funding_request, by=by, **fields)
+    publish("expense.created", expense)
+    return expense
 
 
 # --- accounting lines meet funding requests ---------------------------------------------------

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "materials",
     "budgets",
     "reports",
+    "webhooks",  # top floor: carries events of campaigns, materials, budgets, approvals, reports
     "help",
     "changes",
 ]
@@ -305,6 +306,14 @@ MRM_REPORT_RUN_MAX_ATTEMPTS = env.get_int("MRM_REPORT_RUN_MAX_ATTEMPTS", 3)
 # ...and a run no worker started within this many hours of being asked for is failed.
 MRM_REPORT_RUN_GIVE_UP_HOURS = env.get_int("MRM_REPORT_RUN_GIVE_UP_HOURS", 24)
 
+# --- webhooks (issue 17.3, docs/WEBHOOKS.md) -------------------------------------
+# Hosts (names or IP addresses, comma-separated) a webhook may reach although they are on a private,
+# loopback or link-local address: receivers on the company network. Everything else internal is refused.
+WEBHOOK_ALLOWED_HOSTS = env.get_list("WEBHOOK_ALLOWED_HOSTS", [])
+# Seconds each connect/read of a delivery may take.
+WEBHOOK_TIMEOUT_SECONDS = env.get_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# A webhook is switched off (its owner told) after this many messages in a row failed every retry.
+WEBHOOK_DISABLE_AFTER = env.get_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)
 # --- imports (docs/OPERATIONS.md "Import limits") -----------------------------------
 # Each refused with a message saying which limit and by how much.
 MRM_IMPORT_MAX_UPLOAD_MB = env.get_int("MRM_IMPORT_MAX_UPLOAD_MB", 20)

@@ -169,6 +169,13 @@ UNSAYABLE_REFUSALS = (
     "You cannot deactivate yourself.",  # a rule about the caller (an admin's own id, met in scenarios)
     # a username and password that are well formed but wrong (POST /api/v1/auth/token/)
     "Unable to log in with the given username and password.",
+    # a webhook's URL is resolved and refused when internal (SSRF), which no schema can say
+    "cannot be resolved.",
+    "points to an internal address",
+    "Only http and https URLs can receive webhooks.",
+    "The URL has no host.",
+    "Put no user name or password in the URL",
+    "The URL is not valid.",
 )
 
 #: Schema-violating input the API still accepts (``negative_data_rejection``): each a
