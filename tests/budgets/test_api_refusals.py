@@ -34,3 +34,13 @@ def test_an_unknown_ordering_field_is_a_400(api_as, finance_user):
     assert response.status_code == 400
     assert "'vendor'" in response.json()["ordering"][0]
     assert api_as(finance_user).get("/api/v1/expenses/", {"ordering": "-amount,date"}).status_code == 200
+
+
+def test_format_makes_a_file_of_the_expense_list_only(api_as, finance_user):
+    api = api_as(finance_user)
+    # an unknown format on a detail is a 400 naming the formats (it was a 404 from content negotiation)
+    refused = api.get("/api/v1/expenses/999/", {"format": "docx"})
+    assert refused.status_code == 400 and "format" in refused.json()
+    # a method the list does not answer is a 405, whatever ?format= says (it was a 404)
+    assert api.delete("/api/v1/expenses/?format=0").status_code == 405
+    assert api.get("/api/v1/expenses/", {"format": "csv"})["Content-Type"].startswith("text/csv")
