@@ -52,7 +52,24 @@ class ReaderPreferencesMixin:
         return response
 
 
-class ScopedViewSetMixin(ReaderPreferencesMixin):
+class BodyReadFirstMixin:
+    """Read a write's body before the view runs, so what cannot be read is a 400 everywhere.
+
+    DRF parses ``request.data`` when a view first touches it: a command that
+    takes no input (``POST /api/v1/imports/{id}/confirm/``) never did, and
+    accepted a body of ``[]``, ``null`` or broken JSON that every other
+    operation refuses (mrm/parsers.py). Read after authentication and
+    permissions, so an anonymous call is still a 401.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # only for a method the view answers: another is a 405, whatever its body
+        if request.method in {"POST", "PUT", "PATCH"} and getattr(self, request.method.lower(), None) is not None:
+            request.data  # noqa: B018 - parsing raises ParseError / UnsupportedMediaType (400 / 415)
+
+
+class ScopedViewSetMixin(BodyReadFirstMixin, ReaderPreferencesMixin):
     """Scope the viewset's queryset to what the requesting user may see.
 
     The model's queryset must offer ``visible_to(user)``; forgetting it fails

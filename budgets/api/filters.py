@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import FundingRequestStatus
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
-from mrm.filters import FilterSet, IdNumberFilter
+from mrm.filters import DateFilter, FilterSet, IdNumberFilter
 
 
 class FiscalPeriodFilter(FilterSet):
-    contains_date = django_filters.DateFilter(method="filter_contains_date", label="contains date")
+    contains_date = DateFilter(method="filter_contains_date", label="contains date")
 
     class Meta:
         model = FiscalPeriod
@@ -50,8 +50,8 @@ SPEND_SEARCH_FIELDS = ["vendor", "reference", "note", "funding_request__number"]
 
 
 class SpendFilter(FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Date from"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Date to"))
+    date_from = DateFilter(field_name="date", lookup_expr="gte", label=_("Date from"))
+    date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("Date to"))
 
     class Meta:
         fields = ["funding_request", "campaign", "date_from", "date_to"]

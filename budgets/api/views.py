@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, renderers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -304,6 +304,24 @@ class ExpenseViewSet(ErrorsAsJsonMixin, _SpendViewSet):
             (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
         },
     )
+    def perform_content_negotiation(self, request, force=False):
+        # ``?format=`` makes a file of the list only: elsewhere (a detail, a create, a method the view does
+        # not answer) it chose a renderer, a 404 for an unknown one before the 405, or an empty file
+        fmt = request.query_params.get("format")
+        if not force and self.action != "list" and fmt:
+            formats = ["json", *exports.EXPORT_FORMATS]
+            if self.action is not None and fmt not in formats:  # None: a method the view does not answer (405)
+                raise ValidationError(
+                    {
+                        "format": [
+                            _("Unknown format %(format)s: use one of %(formats)s.")
+                            % {"format": fmt[:20], "formats": ", ".join(formats)}
+                        ]
+                    }
+                )
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     def list(self, request, *args, **kwargs):
         fmt = request.query_params.get("format")
         if fmt not in exports.EXPORT_FORMATS:

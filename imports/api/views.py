@@ -13,8 +13,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from imports import services
@@ -28,6 +28,7 @@ from imports.choices import RowOutcome
 from imports.models import ImportJob
 from imports.registry import kinds_for
 from mrm.api import ScopedCreateReadViewSet
+from mrm.parsers import JSONParser
 
 ROW_ERRORS_SHOWN = 100
 CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="The job is not ready, or already imported.")
@@ -89,18 +90,26 @@ class ImportJobViewSet(ScopedCreateReadViewSet):
                 "outcome",
                 str,
                 required=False,
+                enum=RowOutcome.values,
                 description="Only the rows of one outcome: " + ", ".join(RowOutcome.values),
             )
         ],
         responses={200: ImportRowSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def rows(self, request, pk=None):
-        """The stored plan, row by row, paged (filter ``?outcome=error`` for the rows that will not import)."""
+        """The stored plan, row by row, paged (filter ``?outcome=error`` for the rows that will not import).
+
+        The job list's filters do not apply (they would hide the job itself): an unknown outcome is a 400.
+        """
         job = self.get_object()
         rows = job.rows.order_by("line")
         outcome = request.query_params.get("outcome")
-        if outcome in RowOutcome.values:
+        if outcome and outcome not in RowOutcome.values:
+            raise ValidationError(
+                {"outcome": [_("Choose one of %(choices)s.") % {"choices": ", ".join(RowOutcome.values)}]}
+            )
+        if outcome:
             rows = rows.filter(outcome=outcome)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ImportRowSerializer(page, many=True).data)
