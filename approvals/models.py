@@ -84,6 +84,10 @@ class WorkflowTemplate(models.Model):
         return reverse("approvals:template_edit", args=[self.pk])
 
 
+#: A stage's place in its template: what the API, the forms and the database all accept.
+STAGE_ORDER_MIN, STAGE_ORDER_MAX = 1, 999
+
+
 class Stage(models.Model):
     """One step of a template: who approves, how many must, by when, and who hears of delays."""
 
@@ -91,7 +95,9 @@ class Stage(models.Model):
         WorkflowTemplate, on_delete=models.CASCADE, related_name="stages", verbose_name=_("template")
     )
     name = models.CharField(_("name"), max_length=150)
-    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=1, validators=[MinValueValidator(STAGE_ORDER_MIN), MaxValueValidator(STAGE_ORDER_MAX)]
+    )
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="approval_stages", verbose_name=_("approvers")
     )
@@ -133,6 +139,11 @@ class Stage(models.Model):
         verbose_name_plural = _("stages")
         constraints = [
             models.UniqueConstraint(fields=["template", "order"], name="approvals_stage_unique_order"),
+            models.CheckConstraint(
+                condition=models.Q(order__gte=STAGE_ORDER_MIN, order__lte=STAGE_ORDER_MAX),
+                name="approvals_stage_order_in_range",
+                violation_error_message=_("A stage's order is a number from 1 to 999."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,7 +206,13 @@ class ApprovalRequest(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
-        indexes = [models.Index(fields=["content_type", "object_id"], name="approvals_request_subject")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="approvals_request_subject"),
+            # Visibility asks "is there a request of this kind on this subject?" per row (issue 16).
+            models.Index(fields=["subject_kind", "object_id"], name="approvals_request_kind_subject"),
+            # The list's order (newest first): a page is read from the index, not sorted.
+            models.Index(fields=["-submitted_at", "-id"], name="approvals_request_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],

@@ -45,6 +45,7 @@ from mrm.bounds import check_dates, parse_decimal
 from mrm.exceptions import StateConflict
 from notifications.choices import NotificationKind
 from notifications.services import notify
+from outbox.events import publish
 
 NOTE_MAX = 4000
 
@@ -300,6 +301,7 @@ def approval_decide(*, request: ApprovalRequest, by, outcome: str, note: str = "
         callback()
     notices.resolve_after_decision(locked, decision, state)
     notices.tell_decision(locked, decision, state)
+    publish("approval_request.decided", locked)
     request.refresh_from_db()
     return decision
 

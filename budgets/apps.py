@@ -80,7 +80,7 @@ class BudgetsConfig(AppConfig):
         # §3: a campaign with a planned cost goes active only with approved money.
         register_launch_guard(needs_approved_funding)
         # §4: accounting lines quoting an approved request's number become its expenses.
-        register_line_matcher(services.match_line_by_request_number)
+        register_line_matcher(services.match_lines_by_request_number)
         # The campaign page shows its money (requests, commitments, expenses, ROI).
         register_campaign_panel(CampaignPanel("budgets:campaign_money", _("Money"), order=10))
         # §2: approvers of a funding request's open approval see its confidential campaign.

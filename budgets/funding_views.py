@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team
-from budgets import selectors, services
-from budgets.api.filters import FundingRequestFilter
+from budgets import exports, selectors, services
+from budgets.api.filters import SPEND_SEARCH_FIELDS, ExpenseFilter, FundingRequestFilter
 from budgets.api.views import funding_request_queryset
 from budgets.attachments import content_type_of
 from budgets.choices import FundingRequestStatus
@@ -45,6 +45,7 @@ from budgets.permissions import (
 from mrm.bounds import parse_decimal, parse_id
 from mrm.exceptions import StateConflict
 from mrm.htmx import page_or_fragment
+from mrm.spreadsheets import CSV_DIALECT_CHOICES, UnknownDialect, csv_dialect
 
 SPEND_MODELS = {"commitment": Commitment, "expense": Expense}
 
@@ -94,6 +95,71 @@ def request_list(request):
             team_id=request.GET.get("team", ""),
             category=_cell_choice(ExpenseCategory, request.GET.get("category"), request.user),
             can_create=can_ask_for_money(request.user),
+        ),
+    )
+
+
+# --- expenses ------------------------------------------------------------------------------
+
+
+EXPENSES_PER_PAGE = 50
+
+
+@login_required
+def expense_list(request):
+    """Every expense the user may read, newest first, filtered by dates and searched; and its download.
+
+    ``?format=csv|xlsx`` answers the same rows — all of them, not a page — as a
+    file (:mod:`budgets.exports`: streamed, any length), in the CSV dialect
+    chosen (``?dialect=ru|en``, by default the reader's language's).
+    """
+    require_budget_reader(request.user)
+    base = Expense.objects.visible_to(request.user)
+    filterset = ExpenseFilter(request.GET or None, queryset=base)
+    valid = not filterset.is_bound or filterset.is_valid()
+    expenses = filterset.qs if filterset.is_bound and valid else base
+    search = request.GET.get("search", "").strip()
+    if search:
+        condition = Q()
+        for name in SPEND_SEARCH_FIELDS:
+            condition |= Q(**{f"{name}__icontains": search})
+        expenses = expenses.filter(condition)
+    expenses = expenses.order_by("-date", "-pk")
+    fmt = request.GET.get("format")
+    if fmt in exports.EXPORT_FORMATS and valid:
+        try:
+            dialect = csv_dialect(request.GET.get("dialect"))
+        except UnknownDialect as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("budgets:expenses"))
+        filters = [(str(filterset.form.fields[name].label), value.isoformat() if hasattr(value, "isoformat") else str(value))
+                   for name, value in (filterset.form.cleaned_data.items() if filterset.is_bound else ())
+                   if value not in (None, "")]  # fmt: skip
+        if search:
+            filters.append((_("Search"), search))
+        export = exports.ExpenseExport(queryset=expenses, scope=exports.scope_label(request.user), filters=filters)
+        return exports.response(export, fmt, dialect)
+    if not valid:
+        expenses = expenses.none()
+    page = Paginator(
+        expenses.select_related("funding_request__category", "campaign__team"), EXPENSES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for name in ("page", "format", "dialect"):
+        query.pop(name, None)
+    return render(
+        request,
+        "budgets/expenses.html",
+        _context(
+            request,
+            page=page,
+            filterset=filterset,
+            search=search,
+            query=query.urlencode(),
+            dialects=CSV_DIALECT_CHOICES,
+            dialect=csv_dialect().code,
+            date_from=request.GET.get("date_from", ""),
+            date_to=request.GET.get("date_to", ""),
         ),
     )
 

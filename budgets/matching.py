@@ -1,8 +1,8 @@
 """The seam where imported accounting lines meet funding requests (PRODUCT.md §4).
 
-Accounting lines arrive ``unmapped``. A *line matcher* looks at a line —
-chiefly its ``request_number``, found in the comment or reference — and,
-when an approved funding request of that number exists, records the line as
+Accounting lines arrive ``unmapped``. A *line matcher* looks at lines —
+chiefly their ``request_number``, found in the comment or reference — and,
+when an approved funding request of that number exists, records a line as
 an expense against it (under spend control) and marks the line ``mapped``.
 
 Funding requests and expenses are built on top of this module: their code
@@ -11,15 +11,20 @@ registers a matcher with :func:`register_line_matcher` (in its
 registered matchers inside the import's transaction. Until a matcher is
 registered, every line stays in the unmapped queue — which is exactly what
 "spend without a request" means.
+
+Matchers work on many lines at once: an import of 100 000 lines is matched
+with a few queries per thousands of lines, not several queries per line
+(docs/IMPORTS.md, "Performance").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 
-# A matcher takes one ActualLine (saved, status unmapped) and returns True when
-# it mapped the line (it sets the status itself, through a service).
-LineMatcher = Callable[[object], bool]
+# A matcher takes ActualLines (saved, in the order they should be matched) and
+# returns the ids of those it mapped (it sets their status itself, through a
+# service, and leaves the others as it found them or with a reason).
+LineMatcher = Callable[[Sequence], Collection[int]]
 
 _MATCHERS: list[LineMatcher] = []
 
@@ -37,11 +42,13 @@ def unregister_line_matcher(matcher: LineMatcher) -> None:
 
 
 def match_actual_lines(lines: Iterable) -> int:
-    """Offer each line to the matchers in order; return how many were mapped."""
+    """Offer the lines to each matcher in turn (a line mapped by one is not offered to the next); how many were mapped."""
+    pending = list(lines)
     mapped = 0
-    for line in lines:
-        for matcher in _MATCHERS:
-            if matcher(line):
-                mapped += 1
-                break
+    for matcher in _MATCHERS:
+        if not pending:
+            break
+        done = set(matcher(pending))
+        mapped += len(done)
+        pending = [line for line in pending if line.pk not in done]
     return mapped

@@ -460,7 +460,12 @@ class FundingRequest(models.Model):
                 violation_error_message=_("The approved amount must be above zero and not above the amount asked."),
             ),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["period", "category"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["period", "category"]),
+            # The API's and the pages' order (newest first): a page is read from the index, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="budgets_fundingrequest_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.number or str(_("New funding request"))

@@ -18,7 +18,7 @@ Reports add these up over one scope per viewer (``in_scope``, see
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from accounts.choices import Role
 from accounts.scope import sees_all_teams
@@ -83,16 +83,23 @@ class ActualLineQuerySet(models.QuerySet):
         return self.select_related("source", "batch", "category")
 
 
-def _approver_request_ids(user):
-    """Funding requests whose approval stages the user was (or, as a stand-in, is) assigned to."""
+def _approver_of(user):
+    """EXISTS: the funding request's approval stages were (or, as a stand-in, are) assigned to the user.
+
+    Correlated on the funding request, so the database probes the request's
+    own approvals instead of collecting every request the user ever approved.
+    """
     from approvals.choices import SubjectKind
     from approvals.models import Delegation, StageAssignment
 
     stand_in_for = Delegation.objects.current().filter(stand_in_id=user.pk).values("approver_id")
-    return StageAssignment.objects.filter(
-        Q(user_id=user.pk) | Q(user_id__in=stand_in_for),
-        stage_state__request__subject_kind=SubjectKind.FUNDING_REQUEST,
-    ).values("stage_state__request__object_id")
+    return Exists(
+        StageAssignment.objects.filter(
+            Q(user_id=user.pk) | Q(user_id__in=stand_in_for),
+            stage_state__request__subject_kind=SubjectKind.FUNDING_REQUEST,
+            stage_state__request__object_id=OuterRef("pk"),
+        )
+    )
 
 
 class FundingRequestQuerySet(TeamScopedQuerySet):
@@ -114,7 +121,7 @@ class FundingRequestQuerySet(TeamScopedQuerySet):
         if _holds_any_role(user):
             condition |= Q(campaign__team_id__in=user.team_ids)
         if user.has_role(Role.APPROVER):
-            condition |= Q(pk__in=_approver_request_ids(user))
+            condition |= Q(_approver_of(user))
         return self.filter(condition)
 
     def with_related(self):

@@ -15,7 +15,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -595,15 +594,29 @@ class DecisionContext:
 MONEY_OUT = DecimalField(max_digits=16, decimal_places=2)
 
 
+def _on_the_line(rows, *, via: str = ""):
+    """``rows`` (funding requests, or spend reached through ``via``) on the outer request's budget line.
+
+    The line is the outer request's period × category × its campaign's team.
+    The team is compared through each candidate's own campaign, looked up by
+    primary key, rather than by joining every campaign of the team: joined,
+    PostgreSQL hashed the whole team's campaigns again for every row of the
+    list (issue 16); looked up, it probes the index for the handful of
+    requests of the period × category.
+    """
+    from campaigns.models import Campaign
+
+    team = Campaign.objects.filter(pk=OuterRef(f"{via}campaign_id")).order_by().values("team_id")[:1]
+    return (
+        rows.filter(**{f"{via}period": OuterRef("period"), f"{via}category": OuterRef("category")})
+        .annotate(line_team=Subquery(team))
+        .filter(line_team=OuterRef("campaign__team"))
+    )
+
+
 def _line_sum(model, *, field: str, via: str, filter_q=None):
     """The sum of ``field`` over ``model`` rows of the outer request's budget line (a correlated subquery)."""
-    rows = model.objects.filter(
-        **{
-            f"{via}period": OuterRef("period"),
-            f"{via}campaign__team": OuterRef("campaign__team"),
-            f"{via}category": OuterRef("category"),
-        }
-    )
+    rows = _on_the_line(model.objects.all(), via=via)
     if filter_q is not None:
         rows = rows.filter(filter_q)
     rows = rows.order_by().values(f"{via}period").annotate(s=Sum(field)).values("s")[:1]
@@ -611,26 +624,25 @@ def _line_sum(model, *, field: str, via: str, filter_q=None):
 
 
 def with_decision_figures(queryset):
-    """Funding requests annotated with their budget line's figures, each computed by the database.
+    """Funding requests annotated with their budget line's figures, each computed once by the database.
 
-    ``line_allocated`` (``line_has_allocation``), ``line_approved`` (funded
-    requests of the line other than this one), ``line_committed``,
-    ``line_spent``, ``line_remaining_before`` and ``line_remaining_after``.
-    The line is the request's period × its campaign's team × its category;
-    another team's money never counts. Any number of rows: one query.
+    ``line_allocation`` (the line's allocated amount, ``None`` without an
+    allocation), ``line_approved`` (funded requests of the line other than
+    this one), ``line_committed``, ``line_spent`` and ``line_amount``. The line
+    is the request's period × its campaign's team × its category; another
+    team's money never counts. Any number of rows: one query, one subquery
+    per figure and row (what remains before and after is arithmetic on them,
+    done by :func:`decision_contexts`: as annotations built on annotations,
+    Django repeated the subqueries inside them, three times each).
     """
     from budgets.choices import FUNDED_STATUSES
     from budgets.models import Commitment, Expense, FundingRequest
 
     allocation = BudgetAllocation.objects.filter(
         period=OuterRef("period"), team=OuterRef("campaign__team"), category=OuterRef("category")
-    )
+    ).order_by()  # one allocation per line (a unique constraint): no ordering to pay for
     approved_rows = (
-        FundingRequest.objects.filter(
-            period=OuterRef("period"), campaign__team=OuterRef("campaign__team"), category=OuterRef("category")
-        )
-        .filter(status__in=FUNDED_STATUSES)
-        .exclude(pk=OuterRef("pk"))
+        _on_the_line(FundingRequest.objects.filter(status__in=FUNDED_STATUSES).exclude(pk=OuterRef("pk")))
         .order_by()
         .values("period")
         .annotate(s=Sum("approved_amount"))
@@ -641,23 +653,12 @@ def with_decision_figures(queryset):
         default=F("amount"),
         output_field=MONEY_OUT,
     )
-    return (
-        queryset.annotate(
-            line_allocated=Coalesce(Subquery(allocation.values("amount")[:1], output_field=MONEY_OUT), ZERO),
-            line_has_allocation=Exists(allocation),
-            line_approved=Coalesce(Subquery(approved_rows, output_field=MONEY_OUT), ZERO),
-            line_committed=_line_sum(Commitment, field="amount", via="funding_request__"),
-            line_spent=_line_sum(Expense, field="amount", via="funding_request__"),
-            line_amount=this_amount,
-        )
-        .annotate(
-            line_remaining_before=ExpressionWrapper(F("line_allocated") - F("line_approved"), output_field=MONEY_OUT),
-        )
-        .annotate(
-            line_remaining_after=ExpressionWrapper(
-                F("line_remaining_before") - F("line_amount"), output_field=MONEY_OUT
-            ),
-        )
+    return queryset.annotate(
+        line_allocation=Subquery(allocation.values("amount")[:1], output_field=MONEY_OUT),
+        line_approved=Coalesce(Subquery(approved_rows, output_field=MONEY_OUT), ZERO),
+        line_committed=_line_sum(Commitment, field="amount", via="funding_request__"),
+        line_spent=_line_sum(Expense, field="amount", via="funding_request__"),
+        line_amount=this_amount,
     )
 
 
@@ -712,8 +713,11 @@ def decision_contexts(requests) -> dict[int, DecisionContext]:
     period and category joined), keyed by request id: one more query for the earlier requests."""
     requests = list(requests)
     earlier = _earlier_requests(requests)
-    return {
-        request.pk: DecisionContext(
+    contexts = {}
+    for request in requests:
+        allocated = request.line_allocation if request.line_allocation is not None else Decimal("0.00")
+        remaining_before = allocated - request.line_approved
+        contexts[request.pk] = DecisionContext(
             funding_request_id=request.pk,
             number=request.number,
             team_name=request.campaign.team.name,
@@ -721,17 +725,16 @@ def decision_contexts(requests) -> dict[int, DecisionContext]:
             category_code=request.category.code,
             category_name=request.category.display_name,
             amount=request.line_amount,
-            has_allocation=request.line_has_allocation,
-            allocated=request.line_allocated,
+            has_allocation=request.line_allocation is not None,
+            allocated=allocated,
             approved=request.line_approved,
             committed=request.line_committed,
             spent=request.line_spent,
-            remaining_before=request.line_remaining_before,
-            remaining_after=request.line_remaining_after,
+            remaining_before=remaining_before,
+            remaining_after=remaining_before - request.line_amount,
             earlier=earlier.get(request.pk, ()),
         )
-        for request in requests
-    }
+    return contexts
 
 
 def decision_contexts_for(user, ids) -> dict[int, DecisionContext]:
@@ -749,6 +752,7 @@ def decision_contexts_for(user, ids) -> dict[int, DecisionContext]:
         FundingRequest.objects.visible_to(user)
         .filter(pk__in=ids)
         .select_related("campaign__team", "period", "category")
+        .order_by()  # keyed by id: no sort to pay for
     )
     return decision_contexts(requests)
 

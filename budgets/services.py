@@ -14,8 +14,9 @@ from decimal import ROUND_DOWN, Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Sum
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -33,11 +34,13 @@ from budgets.models import (
     ImportSource,
 )
 from budgets.permissions import require_budget_maintainer
+from imports import progress
 from imports.choices import RowOutcome
 from imports.plans import ImportPlan, PlannedRow
 from mrm.bounds import check_dates, parse_decimal
 from mrm.exceptions import StateConflict
 from mrm.templatetags.money import format_money
+from outbox.events import publish
 
 
 def _save(obj, *, by, **kwargs):
@@ -388,14 +391,17 @@ def _apply_actuals(batch: ImportBatch, plan: ImportPlan, *, by) -> dict:
         for row in fresh
         if row.data["fingerprint"] not in taken
     ]
+    # The saved lines (with their ids) go to the matchers as they are, in the file's order: reading
+    # 100 000 lines back would cost seconds and tell nothing new.
+    progress.report(0.05)
     created = bulk_create_with_history(lines, ActualLine, default_user=by)
-    saved = list(ActualLine.objects.filter(batch=batch).order_by("line_number"))
-    mapped = match_actual_lines(saved)
+    progress.report(0.6)  # creating the lines is about two thirds of the work; matching reports the rest
+    mapped = match_actual_lines(sorted(created, key=lambda line: line.line_number))
     return {
         "created": len(created),
         "duplicates": plan.counts()[RowOutcome.DUPLICATE] + len(taken),
         "mapped": mapped,
-        "unmapped": len(saved) - mapped,
+        "unmapped": len(created) - mapped,
     }
 
 
@@ -679,6 +685,7 @@ def funding_request_submit(*, funding_request, by, reason: str = ""):
     locked.decision_note = ""
     _save(locked, by=by)
     approval_submit(subject=locked, kind=SubjectKind.FUNDING_REQUEST, by=by, reason=reason or locked.justification)
+    publish("funding_request.submitted", locked)
     return locked
 
 
@@ -771,6 +778,7 @@ def on_funding_approved(approval, approved_amount) -> None:
         cut = approval.decisions.filter(approved_amount=amount).exclude(note="").order_by("-created_at", "-pk").first()
     _record_decision(request, approval, status, note_from=cut)
     _match_waiting_lines(request)
+    publish("funding_request.decided", request)
 
 
 def _match_waiting_lines(funding_request) -> int:
@@ -781,18 +789,18 @@ def _match_waiting_lines(funding_request) -> int:
     funded the same matcher as at import takes it, under the same spend
     control — a line that would pass the limit stays queued with the reason.
     """
-    lines = (
-        ActualLine.objects.filter(status=ActualLineStatus.UNMAPPED, request_number__iexact=funding_request.number)
-        .select_related("batch__uploaded_by")
-        .order_by("date", "line_number", "pk")
-    )
+    lines = ActualLine.objects.filter(
+        status=ActualLineStatus.UNMAPPED, request_number__iexact=funding_request.number
+    ).order_by("date", "line_number", "pk")
     return match_actual_lines(list(lines))
 
 
 def on_funding_rejected(approval) -> None:
     from budgets.choices import FundingRequestStatus
 
-    _record_decision(_locked_subject(approval), approval, FundingRequestStatus.REJECTED)
+    request = _locked_subject(approval)
+    _record_decision(request, approval, FundingRequestStatus.REJECTED)
+    publish("funding_request.decided", request)
 
 
 def on_funding_changes_requested(approval) -> None:
@@ -803,6 +811,7 @@ def on_funding_changes_requested(approval) -> None:
     _record_decision(request, approval, FundingRequestStatus.DRAFT)
     request.decided_at = None
     request.save(update_fields=["decided_at"])
+    publish("funding_request.decided", request)
 
 
 def on_funding_cancelled(approval) -> None:
@@ -833,8 +842,13 @@ def spend_limit(funding_request) -> Decimal:
     return (funding_request.approved_amount * factor).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
-def _check_spend(*, locked, model, campaign, amount: Decimal) -> None:
-    """Refuse money outside the rule, saying what is wrong and how much is left."""
+def _check_spend(*, locked, model, campaign, amount: Decimal, used: Decimal | None = None) -> None:
+    """Refuse money outside the rule, saying what is wrong and how much is left.
+
+    ``used`` is what is already recorded on ``locked`` (summed here when not
+    given): the bulk matcher keeps it as a running sum over the lines it
+    maps, so that the rule is applied by this one function either way.
+    """
     from budgets.choices import FUNDED_STATUSES
 
     if campaign is not None and campaign.pk != locked.campaign_id:
@@ -859,7 +873,8 @@ def _check_spend(*, locked, model, campaign, amount: Decimal) -> None:
         )
     if amount < 0:
         return  # a refund or a correction only lowers the sum
-    used = model.objects.filter(funding_request=locked).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    if used is None:
+        used = model.objects.filter(funding_request=locked).aggregate(total=Sum("amount"))["total"] or Decimal("0")
     limit = spend_limit(locked)
     if used + amount > limit:
         left = max(limit - used, Decimal("0.00"))
@@ -886,6 +901,55 @@ def _check_spend(*, locked, model, campaign, amount: Decimal) -> None:
         )
 
 
+def _spend_record(
+    model,
+    *,
+    locked,
+    vendor: str,
+    amount,
+    date,
+    by,
+    campaign=None,
+    reference: str = "",
+    note: str = "",
+    system: bool = False,
+    used: Decimal | None = None,
+):
+    """A commitment or expense against ``locked`` (its row locked by the caller), validated and not saved.
+
+    Every rule of §4 that money must meet whoever records it (a person, the
+    API, the accounting matcher one line or a hundred thousand at a time)
+    is checked here and in :func:`_check_spend`, in this order, so that all
+    paths refuse the same money with the same reason.
+    """
+    from budgets.permissions import can_record_negative_spend
+
+    amount = _money(amount, field="amount", allow_negative=True)
+    if amount < 0 and model.__name__ == "Commitment" and not (system or can_record_negative_spend(by)):
+        raise ValidationError({"amount": _("The amount must be above zero.")})
+    if amount < 0 and not (system or can_record_negative_spend(by)):
+        raise ValidationError({"amount": _("Refunds and corrections (negative amounts) are recorded by finance.")})
+    vendor = (vendor or "").strip()
+    errors = {}
+    if not vendor:
+        errors["vendor"] = _("Name the vendor.")
+    if date is None:
+        errors["date"] = _("Enter the date.")
+    if errors:
+        raise ValidationError(errors)
+    _check_spend(locked=locked, model=model, campaign=campaign, amount=amount, used=used)
+    return model(
+        funding_request=locked,
+        campaign=locked.campaign,
+        vendor=vendor[:255],
+        amount=amount,
+        date=date,
+        reference=(reference or "").strip()[:100],
+        note=(note or "").strip()[:255],
+        recorded_by=by,
+    )
+
+
 def _record_spend(
     model,
     *,
@@ -903,7 +967,7 @@ def _record_spend(
 ):
     from budgets.attachments import checked_attachment
     from budgets.models import FundingRequest
-    from budgets.permissions import can_record_negative_spend, can_record_spend, require
+    from budgets.permissions import can_record_spend, require
 
     if funding_request is None:
         raise ValidationError(
@@ -919,29 +983,17 @@ def _record_spend(
             can_record_spend(by, locked.campaign),
             _("Finance records money for any campaign; marketers only for their own teams' campaigns."),
         )
-    amount = _money(amount, field="amount", allow_negative=True)
-    if amount < 0 and model.__name__ == "Commitment" and not (system or can_record_negative_spend(by)):
-        raise ValidationError({"amount": _("The amount must be above zero.")})
-    if amount < 0 and not (system or can_record_negative_spend(by)):
-        raise ValidationError({"amount": _("Refunds and corrections (negative amounts) are recorded by finance.")})
-    vendor = (vendor or "").strip()
-    errors = {}
-    if not vendor:
-        errors["vendor"] = _("Name the vendor.")
-    if date is None:
-        errors["date"] = _("Enter the date.")
-    if errors:
-        raise ValidationError(errors)
-    _check_spend(locked=locked, model=model, campaign=campaign, amount=amount)
-    record = model(
-        funding_request=locked,
-        campaign=locked.campaign,
-        vendor=vendor[:255],
+    record = _spend_record(
+        model,
+        locked=locked,
+        vendor=vendor,
         amount=amount,
         date=date,
-        reference=(reference or "").strip()[:100],
-        note=(note or "").strip()[:255],
-        recorded_by=by,
+        by=by,
+        campaign=campaign,
+        reference=reference,
+        note=note,
+        system=system,
     )
     if actual_line is not None:
         record.actual_line = actual_line
@@ -968,23 +1020,31 @@ def expense_create(*, funding_request, by, **fields):
     """An invoice or actual spend against an approved request of the same campaign, within its limit (§4)."""
     from budgets.models import Expense
 
-    return _record_spend(Expense, funding_request=funding_request, by=by, **fields)
+    expense = _record_spend(Expense, funding_request=funding_request, by=by, **fields)
+    publish("expense.created", expense)
+    return expense
 
 
 # --- accounting lines meet funding requests ---------------------------------------------------
 
+#: Lines matched per round of queries: each round costs the same handful of statements, whatever its size.
+MATCH_BATCH = 2000
+
+
+def _line_expense_fields(line: ActualLine) -> dict:
+    """What an accounting line says about the expense it becomes (by hand or matched)."""
+    return {
+        "vendor": line.vendor or line.document_number or _("Accounting line %(number)s") % {"number": line.pk},
+        "amount": line.amount,
+        "date": line.date,
+        "reference": line.document_number,
+        "note": (line.comment or "")[:255],
+    }
+
 
 def _map_line(line: ActualLine, funding_request, *, by, system: bool):
     expense = expense_create(
-        funding_request=funding_request,
-        by=by,
-        vendor=line.vendor or line.document_number or _("Accounting line %(number)s") % {"number": line.pk},
-        amount=line.amount,
-        date=line.date,
-        reference=line.document_number,
-        note=(line.comment or "")[:255],
-        actual_line=line,
-        system=system,
+        funding_request=funding_request, by=by, actual_line=line, system=system, **_line_expense_fields(line)
     )
     line.status = ActualLineStatus.MAPPED
     line.status_note = ""
@@ -993,34 +1053,203 @@ def _map_line(line: ActualLine, funding_request, *, by, system: bool):
     return expense
 
 
-def match_line_by_request_number(line: ActualLine) -> bool:
-    """The registered line matcher: a line quoting an approved request's number becomes its expense.
+def match_lines_by_request_number(lines) -> set[int]:
+    """The registered line matcher: lines quoting an approved request's number become its expenses.
 
     Spend control applies: a line that would break it stays unmapped, with the
-    reason on the line (shown in the queue), for finance to resolve.
-    """
-    from budgets.models import FundingRequest
+    reason on the line (shown in the queue), for finance to resolve. Lines are
+    taken in the order given (an import's file order; by date for the lines
+    that waited for a request), so a request's limit is reached by the same
+    lines whether one line or a hundred thousand are matched at once.
 
-    if line.status != ActualLineStatus.UNMAPPED or not line.request_number:
-        return False
-    request = FundingRequest.objects.filter(number__iexact=line.request_number).first()
-    reason = ""
-    if request is None:
-        reason = _("No funding request %(number)s exists.") % {"number": line.request_number}
-    else:
-        try:
-            with transaction.atomic():
-                _map_line(line, request, by=line.batch.uploaded_by, system=True)
-            return True
-        except ValidationError as exc:
-            reason = " ".join(exc.messages)
-    # Why the line stays queued, shown to finance; derived, not an audit event (no history row).
-    line.status_note = reason[:255]
-    ActualLine.objects.filter(pk=line.pk).update(status_note=line.status_note)
-    latest = line.history.order_by("-history_date", "-history_id").first()
-    if latest is not None:  # the line's recorded state carries the reason too, so its history reads right
-        type(latest).objects.filter(pk=latest.pk).update(status_note=line.status_note)
-    return False
+    Done in bulk, with a constant number of queries per :data:`MATCH_BATCH`
+    lines or numbers: the numbers of all the lines are resolved and their
+    requests locked (``select_for_update``, in id order, so two writers never
+    deadlock), what each request already spent is summed once and then kept
+    as a running sum, each line is checked in memory by the same rule as an
+    expense recorded by hand (:func:`_spend_record`), and the expenses, the
+    lines' new state and their history (who: the line's uploader; when: now)
+    are written with bulk statements. Returns the ids of the lines mapped.
+    """
+    from budgets.models import Expense
+
+    candidates = [line for line in lines if line.status == ActualLineStatus.UNMAPPED and line.request_number]
+    if not candidates:
+        return set()
+    uploaders = _uploaders({line.batch_id for line in candidates})
+    requests, spent = _locked_requests({line.request_number.upper() for line in candidates})
+    mapped: set[int] = set()
+    for start in range(0, len(candidates), MATCH_BATCH):
+        progress.report(0.6 + 0.39 * start / len(candidates))  # inside an import's apply; a no-op elsewhere
+        chunk = candidates[start : start + MATCH_BATCH]
+        taken = set(
+            Expense.objects.filter(actual_line__in=[line.pk for line in chunk]).values_list("actual_line", flat=True)
+        )
+        expenses, matched, refused = [], [], []
+        for line in chunk:
+            request = requests.get(line.request_number.upper())
+            if request is None:
+                refused.append((line, _("No funding request %(number)s exists.") % {"number": line.request_number}))
+                continue
+            by = uploaders[line.batch_id]
+            try:
+                expense = _spend_record(
+                    Expense, locked=request, by=by, system=True, used=spent[request.pk], **_line_expense_fields(line)
+                )
+                expense.actual_line = line
+                _clean_in_memory(expense, duplicate=line.pk in taken)
+            except ValidationError as exc:
+                refused.append((line, " ".join(exc.messages)))
+                continue
+            spent[request.pk] += expense.amount
+            expense._history_user = by
+            expenses.append(expense)
+            line.status, line.status_note, line._history_user = ActualLineStatus.MAPPED, "", by
+            matched.append(line)
+        _write_matches(expenses, matched)
+        _write_refusals(refused)
+        mapped.update(line.pk for line in matched)
+    return mapped
+
+
+def _clean_in_memory(expense, *, duplicate: bool) -> None:
+    """What ``full_clean`` checks of one matched expense, without a query per line.
+
+    The fields' own validators run (the accepted date window, the digits);
+    the rows it points at need no look-up (the request is locked, its
+    campaign, the line and its uploader were just read), the one-expense-per-
+    line rule is decided from one query per batch (``duplicate``), and the
+    amount's database check (not zero) was met by ``_money``.
+    """
+    errors = {}
+    try:
+        expense.clean_fields(exclude=["attachment", "funding_request", "campaign", "recorded_by", "actual_line"])
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if duplicate:
+        errors.setdefault("actual_line", []).append(expense.unique_error_message(type(expense), ("actual_line",)))
+    if errors:
+        raise ValidationError(errors)
+
+
+def match_line_by_request_number(line: ActualLine) -> bool:
+    """One line through the bulk matcher (the same rule, the same writes); True when it was mapped."""
+    return line.pk in match_lines_by_request_number([line])
+
+
+def _locked_requests(numbers: set[str]) -> tuple[dict, dict]:
+    """The funding requests of ``numbers`` (upper-cased), locked, and what each has spent so far.
+
+    The numbers are resolved first, then every request is locked in id
+    order (a few statements over consecutive ids): two imports, or an import
+    and someone recording an expense by hand, always take the locks in the
+    same order and wait for each other instead of deadlocking. The status
+    and approved amount are read under the lock. A number never changes
+    once given, so resolving it before locking is safe.
+    """
+    from budgets.models import Expense, FundingRequest
+
+    ids: dict[str, int] = {}
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), MATCH_BATCH):
+        ids.update(
+            FundingRequest.objects.annotate(upper_number=Upper("number"))
+            .filter(upper_number__in=ordered[start : start + MATCH_BATCH])
+            .values_list("upper_number", "pk")
+        )
+    by_id, spent = {}, {}
+    pks = sorted(set(ids.values()))
+    for start in range(0, len(pks), MATCH_BATCH):
+        chunk = pks[start : start + MATCH_BATCH]
+        by_id.update(
+            (request.pk, request)
+            for request in FundingRequest.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+        spent.update(dict.fromkeys(chunk, Decimal("0")))
+        spent.update(
+            Expense.objects.filter(funding_request__in=chunk)
+            .values("funding_request")
+            .annotate(total=Sum("amount"))
+            .values_list("funding_request", "total")
+        )
+    return {number: by_id[pk] for number, pk in ids.items()}, spent
+
+
+def _uploaders(batch_ids) -> dict:
+    """Who uploaded each import batch: the matcher records its expenses in their name, as the import's."""
+    from accounts.models import User
+
+    uploaded_by = dict(ImportBatch.objects.filter(pk__in=batch_ids).values_list("pk", "uploaded_by"))
+    users = User.objects.in_bulk(set(uploaded_by.values()))
+    return {batch_id: users[user_id] for batch_id, user_id in uploaded_by.items()}
+
+
+def _write_matches(expenses: list, lines: list[ActualLine]) -> None:
+    """The expenses, then the lines marked mapped, each with its history row (``_history_user``, now)."""
+    from budgets.models import Expense
+
+    if not expenses:
+        return
+    now = timezone.now()
+    bulk_create_with_history(expenses, Expense, default_date=now)
+    ActualLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=ActualLineStatus.MAPPED, status_note="")
+    ActualLine.history.bulk_history_create(lines, update=True, default_date=now)
+
+
+def _write_refusals(refused: list[tuple[ActualLine, str]]) -> None:
+    """Why each line stays queued, on the line and on its latest history row; no new history row.
+
+    The reason is derived, not an audit event; the line's recorded state
+    carries it too, so its history reads right. Only what changes is written.
+    """
+    if not refused:
+        return
+    notes = {line.pk: reason[:255] for line, reason in refused}
+    changed = {}
+    for line, _reason in refused:
+        if line.status_note != notes[line.pk]:
+            line.status_note = changed[line.pk] = notes[line.pk]
+    _write_notes(ActualLine, changed)
+    history = ActualLine.history.model
+    latest = {}
+    for history_id, line_id, note in (
+        history.objects.filter(id__in=notes)
+        .order_by("id", "-history_date", "-history_id")
+        .values_list("history_id", "id", "status_note")
+    ):
+        if line_id not in latest:
+            latest[line_id] = (history_id, note)
+    _write_notes(
+        history,
+        {history_id: notes[line_id] for line_id, (history_id, note) in latest.items() if note != notes[line_id]},
+    )
+
+
+def _write_notes(model, notes: dict[int, str]) -> None:
+    """Set ``status_note`` of many rows by primary key, one statement per batch (a join with a list of values).
+
+    Django's ``bulk_update`` writes ``CASE WHEN pk = … THEN …`` with a branch
+    per row, which the database compares with every row updated; a join
+    with the values costs one pass.
+    """
+    if not notes:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    items = list(notes.items())
+    size = max(1, (connection.features.max_query_params or 2 * len(items)) // 2)
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), size):
+            chunk = items[start : start + size]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH notes (id, note) AS (VALUES {values}) "  # noqa: S608 (names are ours, values are parameters)
+                f"UPDATE {table} SET status_note = notes.note FROM notes WHERE {table}.{pk} = notes.id",
+                [value for pair in chunk for value in pair],
+            )
 
 
 @transaction.atomic

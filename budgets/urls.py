@@ -45,5 +45,6 @@ urlpatterns = [
     path("requests/<int:pk>/<slug:kind>/new/", funding_views.spend_create, name="spend_create"),
     path("spend/<slug:kind>/<int:pk>/attachment/", funding_views.spend_attachment, name="spend_attachment"),
     path("utilisation/", funding_views.utilisation, name="utilisation"),
+    path("expenses/", funding_views.expense_list, name="expenses"),
     path("campaigns/<int:campaign_pk>/money/", funding_views.campaign_money, name="campaign_money"),
 ]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.scope import sees_all_teams
@@ -49,9 +50,24 @@ def campaign_visibility_q(user, prefix: str = "") -> Q | None:
 
     ``None`` means "everything" (finance, leadership and admins). Anonymous
     and inactive users see nothing, which callers express with ``.none()``.
+
+    Built once per user object, prefix and day: building it (a dozen subqueries
+    from the grants) costs Django more than PostgreSQL spends running it, and a
+    request asks several times (the list, its filters' choices, the calendar's
+    two kinds). The condition holds subqueries, not ids, so it stays true to the
+    database; what it reads from the user (teams, roles) is cached on the user
+    object already.
     """
     if sees_all_teams(user):
         return None
+    memo = user.__dict__.setdefault("_mrm_campaign_visibility", {})
+    key = (prefix, timezone.localdate())
+    if key not in memo:
+        memo[key] = _campaign_visibility_q(user, prefix)
+    return memo[key]
+
+
+def _campaign_visibility_q(user, prefix: str) -> Q:
     from campaigns.models import CampaignGroupObjectPermission, CampaignUserObjectPermission
 
     involved = (

@@ -247,8 +247,10 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
             count += calendar_campaigns(user, query).count()
         raise TooManyEvents(count, limit)
 
-    types = dict(ActivityType.choices)
-    statuses = dict(CampaignStatus.choices)
+    # labels translated once, not per event (a lazy string is translated each time it is read)
+    types = {value: str(label) for value, label in ActivityType.choices}
+    statuses = {value: str(label) for value, label in CampaignStatus.choices}
+    channel_names = {code: str(label) for code, (label, _colour) in DEFAULT_CHANNELS.items()}
     urls: dict[int, str] = {}
     zone = timezone.get_default_timezone()
     by_team = query.color_by == CalendarColourBy.TEAM
@@ -278,11 +280,11 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
                 else team_colour(row["campaign__team_id"]),
                 "url": f"{url}#activity-{row['pk']}",
                 "type": row["type"],
-                "type_label": str(types.get(row["type"], row["type"])),
+                "type_label": types.get(row["type"], row["type"]),
                 "status": row["campaign__status"],
-                "status_label": str(statuses.get(row["campaign__status"], row["campaign__status"])),
+                "status_label": statuses.get(row["campaign__status"], row["campaign__status"]),
                 "channel": row["channel_id"],
-                "channel_name": _channel_name(row["channel__code"], row["channel__name"]) if has_channel else "",
+                "channel_name": channel_names.get(row["channel__code"], row["channel__name"]) if has_channel else "",
                 "team": row["campaign__team_id"],
                 "team_name": row["campaign__team__name"],
                 "campaign": {"id": campaign_id, "code": row["campaign__code"], "name": row["campaign__name"]},
@@ -307,7 +309,7 @@ def calendar_events(user, query: CalendarQuery) -> list[dict]:
                 "type": "",
                 "type_label": campaign_label,
                 "status": row["status"],
-                "status_label": str(statuses.get(row["status"], row["status"])),
+                "status_label": statuses.get(row["status"], row["status"]),
                 "channel": own[0][0] if own else None,
                 "channel_name": ", ".join(name for _pk, name, _color in own),
                 "team": row["team_id"],

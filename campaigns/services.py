@@ -29,6 +29,7 @@ from campaigns.models import (
     Task,
 )
 from mrm.exceptions import StateConflict
+from outbox.events import publish
 
 CAMPAIGN_FIELDS = (
     "code",
@@ -108,6 +109,7 @@ def campaign_create(*, by, channels=(), **data) -> Campaign:
     else:  # pragma: no cover - five clashes in a row
         raise StateConflict(_("Could not generate a campaign code. Try again."))
     campaign.channels.set(channels)
+    publish("campaign.created", campaign)
     return campaign
 
 
@@ -214,6 +216,7 @@ def campaign_transition(
     locked._change_reason = note[:100] if note else None
     locked.save(update_fields=["status", "status_before_hold", "updated_at"])
     CampaignTransition.objects.create(campaign=locked, from_status=current, to_status=to_status, note=note, by=by)
+    publish("campaign.status_changed", locked)
     return locked
 
 

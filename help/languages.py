@@ -8,6 +8,8 @@ default language, then to any language it is written in, and the page says so.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.utils.translation import get_language
 
@@ -18,6 +20,22 @@ def language_codes() -> list[str]:
 
 def language_name(code: str) -> str:
     return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def language_tag_pattern() -> str:
+    """A ``?lang=`` the API reads: one of ``settings.LANGUAGES`` in any case, maybe with a region (``ru-RU``).
+
+    Written for the OpenAPI schema too (no inline flags): each letter as ``[rR]``.
+    """
+    codes = "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in code) for code in language_codes()
+    )
+    return f"^(?:{codes})(?:-[A-Za-z0-9]{{1,8}})*$"
+
+
+def is_language_tag(value: str) -> bool:
+    """Whether ``value`` names a language help is written in (see :func:`language_tag_pattern`)."""
+    return re.fullmatch(language_tag_pattern(), value) is not None
 
 
 def reader_language(language: str | None = None) -> str:

@@ -99,6 +99,15 @@ class ImportJob(models.Model):
         return self.status in (JobStatus.QUEUED, JobStatus.PARSING, JobStatus.APPLYING)
 
     @property
+    def current_progress(self) -> int:
+        """The progress to show: while applying, what the writer reports through the cache (imports.progress)."""
+        if self.status == JobStatus.APPLYING:
+            from imports import progress
+
+            return progress.current(self.pk) or self.progress
+        return self.progress
+
+    @property
     def error_count(self) -> int:
         return int(self.counts.get(RowOutcome.ERROR, 0))
 

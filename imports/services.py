@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from imports import limits
+from imports import limits, progress
 from imports.choices import JobStatus, RowOutcome
 from imports.models import ImportJob, ImportRow
 from imports.plans import ImportPlan, PlannedRow
@@ -328,8 +328,9 @@ def import_job_apply(job_id: int) -> ImportJob | None:
             if job is None or job.status != JobStatus.APPLYING:
                 return job
             importer = importer_for(job.kind, job.applied_by)
-            with translation.override(_language_of(job.applied_by)):
+            with translation.override(_language_of(job.applied_by)), progress.reporting(job.pk):
                 plan = stored_plan(job)
+                progress.report(0.02)
                 result = importer.apply(job=job, rows=plan.rows, by=job.applied_by)
             result = {**result, "counts": plan.counts()}
             job.status, job.progress, job.result, job.applied_at = JobStatus.APPLIED, 100, result, timezone.now()

@@ -33,6 +33,7 @@ from materials.models import Material, MaterialVersion
 from mrm.exceptions import StateConflict
 from mrm.messages import decode_note
 from mrm.messages import note as make_note
+from outbox.events import publish
 from outbox.services import enqueue, recently_enqueued
 
 TITLE_MAX = 200
@@ -191,6 +192,7 @@ def _record_version(locked, material, stored, file, file_type, *, number, note, 
             _submit(locked, version, by=by, system_reason=previous_reason or make_note(NOTE_NEW_VERSION))
     if file_type.preview:
         enqueue(PREVIEWS_TASK, args=[version.pk], dedupe_key=previews_dedupe_key(version.pk))
+    publish("material.version_uploaded", version)
     material.refresh_from_db()
     return version
 

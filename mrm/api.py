@@ -13,7 +13,8 @@ import zoneinfo
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.utils import timezone, translation
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, renderers, serializers, viewsets
+from rest_framework.response import Response
 
 from mrm.bounds import parse_id
 from mrm.messages import render_note
@@ -51,7 +52,24 @@ class ReaderPreferencesMixin:
         return response
 
 
-class ScopedViewSetMixin(ReaderPreferencesMixin):
+class BodyReadFirstMixin:
+    """Read a write's body before the view runs, so what cannot be read is a 400 everywhere.
+
+    DRF parses ``request.data`` when a view first touches it: a command that
+    takes no input (``POST /api/v1/imports/{id}/confirm/``) never did, and
+    accepted a body of ``[]``, ``null`` or broken JSON that every other
+    operation refuses (mrm/parsers.py). Read after authentication and
+    permissions, so an anonymous call is still a 401.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # only for a method the view answers: another is a 405, whatever its body
+        if request.method in {"POST", "PUT", "PATCH"} and getattr(self, request.method.lower(), None) is not None:
+            request.data  # noqa: B018 - parsing raises ParseError / UnsupportedMediaType (400 / 415)
+
+
+class ScopedViewSetMixin(BodyReadFirstMixin, ReaderPreferencesMixin):
     """Scope the viewset's queryset to what the requesting user may see.
 
     The model's queryset must offer ``visible_to(user)``; forgetting it fails
@@ -102,3 +120,38 @@ class NoteField(serializers.CharField):
 
     def to_representation(self, value) -> str:
         return render_note(value)
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """Lets ``?format=csv|xlsx|pdf`` through content negotiation; the view answers with the file itself."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class CSVRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+class PDFRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class ErrorsAsJsonMixin:
+    """Errors are JSON whatever file format (``?format=csv``...) was asked for."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,4 +1,5 @@
-"""The base of every filterset (API and htmx lists): ids are checked against :mod:`mrm.bounds` first.
+"""The base of every filterset (API and htmx lists): ids are checked against :mod:`mrm.bounds` first;
+and the API's filter backends, which refuse what they cannot read (a 400, never silently ignored).
 
 django-filter hands a query-string id straight to the database: ``?team=99999999999999999999``
 overflowed SQLite and PostgreSQL (a 500), ``?owner=９`` (a full-width nine) filtered as 9.
@@ -9,14 +10,18 @@ answers anything else as a field error (400 in the API).
 from __future__ import annotations
 
 import copy
+import datetime
+import re
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, filters
 
 from mrm.bounds import DecimalFormField, parse_id, parse_int
 
@@ -96,6 +101,42 @@ class DecimalFilter(django_filters.NumberFilter):
     field_class = DecimalFormField
 
 
+# --- dates ------------------------------------------------------------------------------
+
+#: A date as the API's schema writes it (OpenAPI ``format: date``): ``2026-11-01``, ASCII digits.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class IsoDateField(forms.DateField):
+    """A filter's date: ``YYYY-MM-DD`` only, as the schema says and ``<input type="date">`` sends.
+
+    Django's DateField also reads ``12/31/2026``, ``31.12.2026`` (in Russian) and
+    full-width digits, none of which the schema's ``format: date`` allows; the API
+    then filtered by a date its schema refuses.
+    """
+
+    default_error_messages = {"invalid": _("Enter a valid date as YYYY-MM-DD, such as 2026-11-01.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        if _ISO_DATE.fullmatch(text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date filter reading ``YYYY-MM-DD`` only (:class:`IsoDateField`)."""
+
+    field_class = IsoDateField
+
+
 def _with_safe_ids() -> dict:
     defaults = copy.deepcopy(FILTER_FOR_DBFIELD_DEFAULTS)
     for field_class in (models.ForeignKey, models.OneToOneField, models.OneToOneRel):
@@ -111,6 +152,7 @@ def _with_safe_ids() -> dict:
     ):
         defaults[field_class] = {**defaults[field_class], "filter_class": IntegerFilter}
     defaults[models.DecimalField] = {**defaults[models.DecimalField], "filter_class": DecimalFilter}
+    defaults[models.DateField] = {**defaults[models.DateField], "filter_class": DateFilter}
     return defaults
 
 
@@ -118,3 +160,83 @@ class FilterSet(django_filters.FilterSet):
     """Every MRM filterset derives from this: generated filters of relations and integers check their ids."""
 
     FILTER_DEFAULTS = _with_safe_ids()
+
+
+# --- the API's filter backends (REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"]) ----------------
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend whose ``filterset_fields`` build on MRM's :class:`FilterSet` (checked ids)."""
+
+    filterset_base = FilterSet
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """``?ordering=name,-created_at``: an unknown field is a 400 naming the allowed ones, not ignored.
+
+    DRF's OrderingFilter silently drops what it does not know, so a typo
+    returned the default order as if it had been obeyed; and the schema said
+    "any string". Here the schema lists the fields (a pattern and the
+    description) and anything else is refused.
+    """
+
+    def get_valid_fields(self, queryset, view, context=None):
+        fields = super().get_valid_fields(queryset, view, context)
+        if getattr(view, "ordering_fields", self.ordering_fields) is not None:
+            return fields
+        # Derived from the serializer: only what the database can sort by (not a computed field).
+        model = queryset.model
+        annotations = set(queryset.query.annotations)
+
+        def sortable(name: str) -> bool:
+            if name in annotations:
+                return True
+            try:
+                model._meta.get_field(name.split("__")[0])
+            except FieldDoesNotExist:
+                return False
+            return True
+
+        return [(name, label) for name, label in fields if sortable(name)]
+
+    def _names(self, queryset, view, request=None) -> list[str]:
+        return sorted({name for name, _label in self.get_valid_fields(queryset, view, {"request": request})})
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if not params:
+            return self.get_default_ordering(view)
+        valid = self._names(queryset, view, request)
+        terms = params.split(",")
+        unknown = [term for term in terms if term.removeprefix("-") not in valid]
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        _(
+                            "Unknown ordering field: %(fields)s. Order by %(allowed)s, comma-separated, '-' first for descending."
+                        )
+                        % {"fields": ", ".join(repr(term) for term in unknown), "allowed": ", ".join(valid)}
+                    ]
+                }
+            )
+        return terms
+
+    def get_schema_operation_parameters(self, view):
+        # the class's queryset: enough for the model's fields, and no query at schema time
+        queryset = getattr(view, "queryset", None)
+        if queryset is None:
+            return super().get_schema_operation_parameters(view)
+        valid = self._names(queryset, view)
+        term = "-?(?:" + "|".join(re.escape(name) for name in valid) + ")"
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort by these fields, comma-separated, '-' first for descending: "
+                + ", ".join(valid)
+                + ". Any other field is refused (400).",
+                "schema": {"type": "string", "pattern": f"^{term}(?:,{term})*$"},
+            }
+        ]

@@ -49,6 +49,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "imports.tasks.purge_import_jobs_task",
         "schedule": timedelta(days=1),
     },
+    # webhooks (docs/WEBHOOKS.md): failed deliveries whose next attempt is due go back to the outbox
+    "webhooks-retry-due": {
+        "task": "webhooks.tasks.retry_due_webhook_messages_task",
+        "schedule": timedelta(minutes=1),
+    },
     # reports (PRODUCT.md §6): a period of a subscription is sent once, however often this runs
     "reports-send-subscriptions": {
         "task": "reports.tasks.send_due_subscriptions_task",

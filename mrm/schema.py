@@ -183,6 +183,9 @@ class AutoSchema(openapi.AutoSchema):
         from mrm.bounds import MAX_ID, MAX_INT, MIN_INT
 
         filterset = getattr(self.view, "filterset_class", None)
+        queryset = getattr(self.view, "queryset", None)
+        if filterset is None and getattr(self.view, "filterset_fields", None) and queryset is not None:
+            filterset = filters.FilterBackend().get_filterset_class(self.view, queryset)  # built on MRM's FilterSet
         if filterset is None:
             return {}
         ranges = {

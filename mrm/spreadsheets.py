@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,6 +145,23 @@ def csv_dialect(code: str | None = None) -> CsvDialect:
     return found
 
 
+def csv_stream(dialect: CsvDialect, rows: Iterable[Iterable], *, lines_per_chunk: int = 500) -> Iterator[bytes]:
+    """The CSV of ``rows`` as UTF-8 byte chunks (the BOM first): for a streamed download of any length.
+
+    Lines are joined in chunks of ``lines_per_chunk``, so a large file costs
+    neither one write per line nor the whole file in memory.
+    """
+    yield BOM.encode("utf-8")
+    lines: list[str] = []
+    for cells in rows:
+        lines.append(dialect.row(cells))
+        if len(lines) >= lines_per_chunk:
+            yield ("\r\n".join(lines) + "\r\n").encode("utf-8")
+            lines = []
+    if lines:
+        yield ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
 class CsvDocument:
     """A CSV being written row by row in one dialect; :meth:`content` is the file (UTF-8 with BOM)."""
 
@@ -183,3 +201,49 @@ def set_xlsx_value(cell, value, number_format: str | None = None) -> None:
             cell.number_format = number_format
         return
     set_xlsx_text(cell, value)
+
+
+# --- what every export's header says ---------------------------------------------------------------------
+
+#: Excel's built-in short date (format 14): Excel and LibreOffice show it in the reader's regional format.
+XLSX_DATE_FORMAT = "mm-dd-yy"
+
+
+def currency_symbol() -> str:
+    """The symbol of ``MRM_CURRENCY`` (``₽`` for RUB), or its code when it has none."""
+    from mrm.templatetags.money import SYMBOLS
+
+    code = (settings.MRM_CURRENCY or "").upper()
+    return SYMBOLS.get(code, code)
+
+
+def with_unit(label, unit: str) -> str:
+    """A column's label with its unit: "Allocated (₽)", "Actual of allocated (%)"."""
+    return _("%(label)s (%(unit)s)") % {"label": label, "unit": unit} if unit else str(label)
+
+
+def money_number_format() -> str:
+    """The XLSX number format of money: grouped, two decimals, the currency's symbol."""
+    symbol = currency_symbol()
+    return f'#,##0.00 "{symbol}";-#,##0.00 "{symbol}"' if symbol else "#,##0.00"
+
+
+def xlsx_safe_value(sheet, value):
+    """A value for a write-only sheet's row: numbers and dates as they are, text made safe.
+
+    Plain text goes in as a string; text a spreadsheet would evaluate comes
+    back as a cell (:func:`set_xlsx_text`: stored as a string, quote prefix),
+    since a bare ``"=..."`` would become a formula.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float, Decimal, datetime.date)) and not isinstance(value, bool):
+        return value
+    text = xlsx_text(value)
+    if is_formula_like(text):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet)
+        set_xlsx_text(cell, text)
+        return cell
+    return text

@@ -30,6 +30,7 @@ from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
 from reports.api.views import ReportRunViewSet, ReportViewSet
+from webhooks.api.views import WebhookDeliveryViewSet, WebhookViewSet
 
 # The REST API (PRODUCT.md §8): the integration contract, one line per resource.
 router = DefaultRouter()
@@ -59,6 +60,8 @@ router.register("questions", QuestionViewSet, basename="question")
 router.register("help-articles", HelpArticleViewSet, basename="help-article")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")
 router.register("imports", ImportJobViewSet, basename="import-job")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -76,6 +79,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("changes/", include("changes.urls")),
     path("help/", include("help.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

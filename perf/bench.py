@@ -8,8 +8,10 @@ the printed table.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 
 def percentile(samples: Sequence[float], pct: float) -> float:
@@ -45,6 +47,10 @@ class Measurement:
     size_bytes: int = 0
     baseline_samples_ms: list[float] = field(default_factory=list)
     baseline_rows: int | None = None
+    #: The largest resident memory of a web worker while this path was measured (exports), in MB.
+    peak_rss_mb: float | None = None
+    #: CPU seconds the web workers spent per request (exports): what the path costs on a shared, loaded machine.
+    worker_cpu_s: float | None = None
 
     @property
     def p50(self) -> float:
@@ -77,15 +83,16 @@ class Measurement:
 
 def markdown_table(rows: Sequence[dict]) -> str:
     """The rows as a Markdown table, worst p95 first."""
-    head = "| path | role | status | p50 ms | p95 ms | queries | size KB | baseline p95 ms | ratio |"
-    lines = [head, "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    head = "| path | role | status | p50 ms | p95 ms | queries | size KB | baseline p95 ms | ratio | peak RSS MB |"
+    lines = [head, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in sorted(rows, key=lambda r: -r["p95_ms"]):
         baseline = "" if row["baseline_p95_ms"] is None else f"{row['baseline_p95_ms']:.2f}"
         ratio = "" if row["ratio"] is None else f"{row['ratio']:.1f}"
         queries = "" if row["queries"] is None else str(row["queries"])
+        rss = "" if row.get("peak_rss_mb") is None else f"{row['peak_rss_mb']:.0f}"
         lines.append(
             f"| {row['name']} | {row['role']} | {row['status']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
-            f"| {queries} | {row['size_bytes'] / 1024:.0f} | {baseline} | {ratio} |"
+            f"| {queries} | {row['size_bytes'] / 1024:.0f} | {baseline} | {ratio} | {rss} |"
         )
     return "\n".join(lines)
 
@@ -133,3 +140,71 @@ def budget_problems(rows: Sequence[dict], indexes: Sequence[str], budget: dict) 
     present = set(indexes)
     problems += [f"index {name} is missing" for name in budget.get("indexes", []) if name not in present]
     return problems
+
+
+def rss_mb(pid: int, proc: Path = Path("/proc")) -> float | None:
+    """Resident memory of a process in MB (``VmRSS`` of ``/proc/<pid>/status``); None when it is gone."""
+    try:
+        for line in (proc / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float:
+    """User + system CPU time a process has used, in seconds (``/proc/<pid>/stat``); 0 when it is gone."""
+    import os
+
+    try:
+        fields = (proc / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def child_pids(pid: int, proc: Path = Path("/proc")) -> list[int]:
+    """The children of ``pid`` (gunicorn's workers under its arbiter), from ``/proc/<pid>/task/*/children``."""
+    found = []
+    for children in (proc / str(pid) / "task").glob("*/children"):
+        try:
+            found += [int(p) for p in children.read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+class PeakRss:
+    """The largest resident memory any of some processes reaches while the block runs, sampled every ``interval``.
+
+    ``with PeakRss(lambda: child_pids(server.pid)) as peak: ...`` then ``peak.mb``: a worker's
+    memory is what an export costs the machine (issue 16: worker memory ≤ 300 MB for the 100k-line export).
+    """
+
+    def __init__(self, pids: Callable[[], Iterable[int]], interval: float = 0.05, read=rss_mb):
+        self._pids, self._interval, self._read = pids, interval, read
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.mb: float | None = None
+
+    def sample(self) -> None:
+        for pid in self._pids():
+            value = self._read(pid)
+            if value is not None and (self.mb is None or value > self.mb):
+                self.mb = value
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self._interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        return False

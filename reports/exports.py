@@ -10,7 +10,7 @@ lines on top of the CSV and the XLSX, the header of the PDF.
   header ("Allocated (₽)"), percentage columns hold percentage points and say
   so ("Actual of allocated (%)": ``2,6`` is 2.6 %), so every figure stays a
   number in Excel and LibreOffice, in both languages.
-- XLSX (openpyxl): typed cells — money as numbers with a currency format,
+- XLSX (openpyxl, write-only mode: rows go to disk as they are appended): typed cells — money as numbers with a currency format,
   percentages as fractions (0.026) with a ``0.0%`` format, dates as dates in
   the reader's short-date format — a frozen header row with an autofilter,
   column widths fitted to the content, printing landscape and fitted to the
@@ -22,7 +22,9 @@ lines on top of the CSV and the XLSX, the header of the PDF.
   page numbers, the chart drawn as SVG on the server (WeasyPrint runs no
   JavaScript) and scaled to fit the page. Fonts: DejaVu Sans through
   fontconfig, which covers Cyrillic and ₽. The HTML may fetch nothing but our
-  own static files (:func:`local_static_fetcher`).
+  own static files (:func:`local_static_fetcher`). At most
+  ``MRM_REPORT_PDF_MAX_ROWS`` rows (about 20 pages), saying so and pointing to
+  the XLSX/CSV: WeasyPrint's time and memory grow with the pages.
 
 Text cells a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``…) are
 neutralised in CSV and XLSX by :mod:`mrm.spreadsheets`; numbers stay numbers.
@@ -48,8 +50,17 @@ from django.utils.formats import date_format, get_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mrm.spreadsheets import CsvDialect, CsvDocument, csv_dialect, set_xlsx_text, set_xlsx_value
-from mrm.templatetags.money import SYMBOLS
+from mrm.spreadsheets import (
+    XLSX_DATE_FORMAT,
+    CsvDialect,
+    CsvDocument,
+    csv_dialect,
+    currency_symbol,
+    money_number_format,
+    set_xlsx_text,
+    set_xlsx_value,
+    with_unit,
+)
 from reports.charts import chart_svg_parts
 from reports.choices import ColumnType, ExportFormat
 from reports.registry import Column, ReportResult
@@ -80,16 +91,6 @@ def render(
 
 
 # --- what every file says about itself ---------------------------------------------------------------
-
-
-def currency_symbol() -> str:
-    code = (settings.MRM_CURRENCY or "").upper()
-    return SYMBOLS.get(code, code)
-
-
-def with_unit(label, unit: str) -> str:
-    """A column's label with its unit: "Allocated (₽)", "Actual of allocated (%)"."""
-    return _("%(label)s (%(unit)s)") % {"label": label, "unit": unit} if unit else str(label)
 
 
 def filters_text(result: ReportResult) -> str:
@@ -169,13 +170,8 @@ def render_csv(
 # --- XLSX ------------------------------------------------------------------------------------------------
 
 
-def money_number_format() -> str:
-    symbol = currency_symbol()
-    return f'#,##0.00 "{symbol}";-#,##0.00 "{symbol}"' if symbol else "#,##0.00"
-
-
 #: Excel's built-in short date (format 14): Excel and LibreOffice show it in the reader's regional format.
-DATE_FORMAT = "mm-dd-yy"
+DATE_FORMAT = XLSX_DATE_FORMAT
 NUMBER_FORMATS = {
     ColumnType.INT: "#,##0",
     ColumnType.DECIMAL: "#,##0.0",
@@ -223,65 +219,87 @@ def _shown_width(column: Column, value) -> int:
 
 
 def render_xlsx(result: ReportResult, progress: Progress | None = None) -> bytes:
+    """The workbook, written by openpyxl in write-only mode: each row goes to disk as it is appended.
+
+    A regular workbook keeps an object per cell (a 10k-row ROI export took
+    about 300 MB); a write-only sheet keeps none. What it must know before its
+    rows — column widths, the frozen header, print settings — is decided
+    first: widths from a pass over the values (the result is already in
+    memory), the autofilter from the row count.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = re.sub(r"[\\/*?:\[\]]", " ", str(result.report.title))[:31]
-    set_xlsx_text(sheet.cell(row=1, column=1), result.report.title)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    for offset, (label, value) in enumerate(about_rows(result), start=2):
-        set_xlsx_text(sheet.cell(row=offset, column=1), f"{label}: {value}")
-    formats = {
-        c.key: (money_number_format() if c.type == ColumnType.MONEY else NUMBER_FORMATS.get(c.type))
-        for c in result.columns
-    }
-    header_fill = PatternFill("solid", fgColor="E8EEF7")
-    widths = {}
-    for index, column in enumerate(result.columns, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index)
-        set_xlsx_text(cell, column.label)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    columns = result.columns
+    formats = [money_number_format() if c.type == ColumnType.MONEY else NUMBER_FORMATS.get(c.type) for c in columns]
+    widths = []
+    for column in columns:
         longest_word = max((len(word) for word in str(column.label).split()), default=0)
-        widths[index] = max(10, longest_word + 2, min(len(str(column.label)) + 2, 30))
+        widths.append(max(10, longest_word + 2, min(len(str(column.label)) + 2, 30)))
+    lines = [*result.rows, *([result.totals] if result.totals is not None else [])]
+    for values in lines:
+        for index, column in enumerate(columns):
+            shown = _shown_width(column, xlsx_value(column, values.get(column.key)))
+            widths[index] = max(widths[index], min(shown + 2, 60))
 
-    def write_row(row_number, values, bold=False):
-        for index, column in enumerate(result.columns, start=1):
-            value = xlsx_value(column, values.get(column.key))
-            cell = sheet.cell(row=row_number, column=index)
-            set_xlsx_value(cell, value, formats[column.key])
-            if bold:
-                cell.font = Font(bold=True)
-            widths[index] = max(widths[index], min(_shown_width(column, value) + 2, 60))
-
-    row_number = HEADER_ROW
-    for position, row in enumerate(result.rows, start=1):
-        row_number += 1
-        write_row(row_number, row)
-        _progress(progress, position, len(result.rows))
-    last_column = get_column_letter(max(len(result.columns), 1))
-    # The filter covers the header and the rows; the totals below stay put when sorting.
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{row_number}"
-    if result.totals is not None:
-        write_row(row_number + 1, result.totals, bold=True)
-    for index, width in widths.items():
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", " ", str(result.report.title))[:31])
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if len(result.columns) > XLSX_LANDSCAPE_COLUMNS:
+    if len(columns) > XLSX_LANDSCAPE_COLUMNS:
         sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def text_cell(value, font=None):
+        cell = WriteOnlyCell(sheet)
+        set_xlsx_text(cell, value)
+        if font is not None:
+            cell.font = font
+        return cell
+
+    sheet.append([text_cell(result.report.title, Font(bold=True, size=14))])
+    for label, value in about_rows(result):
+        sheet.append([text_cell(f"{label}: {value}")])
+    sheet.append([])
+    header_fill, bold = PatternFill("solid", fgColor="E8EEF7"), Font(bold=True)
+    header = []
+    for column in columns:
+        cell = text_cell(column.label, bold)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    sheet.append(header)
+
+    def cells(values, font=None):
+        row = []
+        for column, cell_format in zip(columns, formats, strict=True):
+            cell = WriteOnlyCell(sheet)
+            set_xlsx_value(cell, xlsx_value(column, values.get(column.key)), cell_format)
+            if font is not None:
+                cell.font = font
+            row.append(cell)
+        return row
+
+    for position, values in enumerate(result.rows, start=1):
+        sheet.append(cells(values))
+        _progress(progress, position, len(result.rows))
+    last_column = get_column_letter(max(len(columns), 1))
+    # The filter covers the header and the rows; the totals below stay put when sorting.
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + len(result.rows)}"
+    if result.totals is not None:
+        sheet.append(cells(result.totals, bold))
     if result.notes:
         notes = workbook.create_sheet(_("Notes")[:31])
-        for index, note in enumerate(result.notes, start=1):
-            set_xlsx_text(notes.cell(row=index, column=1), note)
         notes.column_dimensions["A"].width = 100
+        for note in result.notes:
+            notes.append([text_cell(note)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -501,11 +519,37 @@ def _chart_parts(result: ReportResult, layout: PdfLayout) -> list[str]:
     )
 
 
+def pdf_max_rows() -> int:
+    """The most rows a PDF holds (``MRM_REPORT_PDF_MAX_ROWS``, about 20 pages)."""
+    return max(1, getattr(settings, "MRM_REPORT_PDF_MAX_ROWS", 500))
+
+
+def pdf_cap_note(shown: int, total: int) -> str:
+    """What a PDF cut at :func:`pdf_max_rows` says on its first page and under its table."""
+    return _(
+        "This PDF shows the first %(shown)s of %(total)s rows; the totals cover all of them. "
+        "Download the XLSX or CSV for the full table."
+    ) % {
+        "shown": _grouped(shown, None),
+        "total": _grouped(total, None),
+    }
+
+
 def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
+    """The PDF of ``result``: at most :func:`pdf_max_rows` rows, with the totals of all of them.
+
+    WeasyPrint lays out the whole document in memory, and its time and memory
+    grow with the pages (issue 16 measured a 109-page PDF at 139 s and a 431 MB
+    worker). A longer table is cut, and the PDF says so where the reader
+    looks first (below the title) and where the table ends, pointing to the
+    XLSX and CSV, which hold every row.
+    """
     from weasyprint import CSS, HTML
 
+    limit = pdf_max_rows()
+    cap_note = pdf_cap_note(limit, len(result.rows)) if len(result.rows) > limit else ""
     headers = [pdf_header(c) for c in result.columns]
-    rows = [[pdf_cell(c, row.get(c.key)) for c in result.columns] for row in result.rows]
+    rows = [[pdf_cell(c, row.get(c.key)) for c in result.columns] for row in result.rows[:limit]]
     totals = [pdf_cell(c, result.totals.get(c.key)) for c in result.columns] if result.totals is not None else None
     layout = pdf_layout(result.columns, headers, rows, totals)
     numeric = [c.numeric for c in result.columns]
@@ -520,6 +564,7 @@ def render_pdf(result: ReportResult, progress: Progress | None = None) -> bytes:
             "chart_parts": _chart_parts(result, layout),
             "generated": generated_text(result),
             "filters": filters_text(result),
+            "cap_note": cap_note,
         },
     )
     if progress:

@@ -93,6 +93,9 @@ class ReportResult:
     chart: Chart | None = None
     notes: list[str] = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    # Set when ``rows`` holds only the first of this many rows (a dashboard card);
+    # the totals and the chart still cover every row.
+    rows_total: int | None = None
 
     @property
     def query_string(self) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from mrm.jobs import each_locked
 from mrm.messages import note
 from mrm.spreadsheets import CSV_DIALECTS
+from outbox.events import publish
 from outbox.services import enqueue
 from reports import exports
 from reports.choices import ExportFormat, Frequency, RunStatus
@@ -207,8 +208,13 @@ def report_run_execute(run_id: int, *, claim: str = "", redelivered: bool = Fals
     except Exception as exc:  # a failed export is recorded for its requester, never lost
         logger.exception("report run %s failed", run_id)
         message = _("The export failed: %(error)s") % {"error": _describe(exc)}
-        _this_attempt(run_id, attempt).update(status=RunStatus.FAILED, error=message[:2000], finished_at=timezone.now())
+        finished = _this_attempt(run_id, attempt).update(
+            status=RunStatus.FAILED, error=message[:2000], finished_at=timezone.now()
+        )
     run.refresh_from_db()
+    if finished:
+        with transaction.atomic():
+            publish("report_run.finished", run)
     return run
 
 

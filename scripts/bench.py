@@ -44,6 +44,9 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--scale", type=float, default=0.1, help="seed_scale --scale when topping up (default 0.1)")
     parser.add_argument("--runs", type=int, default=20, help="measured requests per path (default 20)")
+    parser.add_argument(
+        "--export-runs", type=int, default=5, help="measured requests per export path (default 5: seconds each)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: a 2-core machine)")
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: a free one)")
     parser.add_argument("--quick", action="store_true", help="scale 0.01 and 5 runs")
@@ -58,7 +61,7 @@ def parse_args(argv=None):
     parser.add_argument("--write-budget", action="store_true", help=f"write the run's query counts to {BUDGET.name}")
     args = parser.parse_args(argv)
     if args.quick:
-        args.scale, args.runs = min(args.scale, 0.01), min(args.runs, 5)
+        args.scale, args.runs, args.export_runs = min(args.scale, 0.01), min(args.runs, 5), min(args.export_runs, 2)
     return args
 
 
@@ -224,6 +227,11 @@ def paths(people: dict) -> list[dict]:
         {"name": "expenses API", "role": "finance", "url": "/api/v1/expenses/?page_size=50",
          "baseline": ("expenses", {"limit": 50})},
         {"name": "utilisation page", "role": "finance", "url": "/budgets/utilisation/"},
+        # Files: every expense as CSV and XLSX (streamed), and the ROI report's PDF (capped at
+        # MRM_REPORT_PDF_MAX_ROWS rows, about 20 pages). The web worker's peak memory is measured.
+        {"name": "export: expenses CSV", "role": "finance", "url": "/api/v1/expenses/?format=csv", "export": True},
+        {"name": "export: expenses XLSX", "role": "finance", "url": "/api/v1/expenses/?format=xlsx", "export": True},
+        {"name": "export: report roi PDF", "role": "finance", "url": "/api/v1/reports/roi/?format=pdf", "export": True},
     ]  # fmt: skip
     for role in ("marketer", "cmo", "finance", "admin"):
         p.append({"name": "dashboard", "role": role, "url": "/"})
@@ -315,7 +323,8 @@ def get(base: str, url: str, credentials: dict) -> tuple[int, float, int, int | 
     headers = {"Accept-Language": "ru", "X-Forwarded-Proto": "https"}
     if url.startswith("/api/"):
         headers["Authorization"] = f"Token {credentials['token']}"
-        headers["Accept"] = "application/json"
+        if "format=" not in url:  # a file (?format=csv) is not JSON: DRF answers 406 to an Accept it cannot meet
+            headers["Accept"] = "application/json"
     else:
         headers["Cookie"] = credentials["cookie"]
     request = urllib.request.Request(base + urllib.parse.quote(url, safe="/?&=:"), headers=headers)  # noqa: S310 - our own loopback server
@@ -334,7 +343,7 @@ def run(args) -> dict:
     import django
     import psycopg2
 
-    from perf.bench import Measurement, markdown_table, percentile
+    from perf.bench import Measurement, PeakRss, child_pids, cpu_seconds, markdown_table, percentile
 
     port = args.port or free_port()
     (ROOT / "data/bench").mkdir(parents=True, exist_ok=True)
@@ -360,16 +369,25 @@ def run(args) -> dict:
             credentials = people[path["role"]]
             m = Measurement(name=path["name"], role=path["role"], url=path["url"])
             get(base, path["url"], credentials)  # warm-up
-            for _ in range(args.runs):
-                m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
-                m.samples_ms.append(elapsed)
+            runs = args.export_runs if path.get("export") else args.runs
+            workers = child_pids(server.pid)
+            cpu_before = sum(cpu_seconds(pid) for pid in workers)
+            with PeakRss(lambda: child_pids(server.pid)) as peak:
+                for _ in range(runs):
+                    m.status, elapsed, m.size_bytes, m.queries = get(base, path["url"], credentials)
+                    m.samples_ms.append(elapsed)
+            if path.get("export"):
+                m.peak_rss_mb = peak.mb
+                m.worker_cpu_s = round((sum(cpu_seconds(pid) for pid in workers) - cpu_before) / runs, 2)
             if "baseline" in path:
                 name, given = path["baseline"]
                 params = baseline_params(name, given, credentials["user"])
                 m.baseline_samples_ms, m.baseline_rows = measure_baseline(cursor, name, params, args.runs)
             measurements.append(m)
+            rss = f", peak worker RSS {m.peak_rss_mb:.0f} MB, {m.worker_cpu_s} CPU s each" if m.peak_rss_mb else ""
             print(
-                f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries", flush=True
+                f"{m.name} ({m.role}): {m.status} p50 {m.p50:.1f} p95 {m.p95:.1f} ms, {m.queries} queries{rss}",
+                flush=True,
             )
         connection.close()
     finally:
@@ -381,6 +399,7 @@ def run(args) -> dict:
         "machine": f"{platform.node()} · {os.cpu_count()} cores · {platform.python_version()}",
         "scale": None if args.no_seed else args.scale,
         "runs": args.runs,
+        "export_runs": args.export_runs,
         "workers": args.workers,
         "floors_ms": {role: round(v, 1) for role, v in floors.items()},
         "counts": data_counts(),

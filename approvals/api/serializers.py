@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from approvals.choices import Outcome, StageMode, SubjectKind
-from approvals.models import ApprovalRequest, Comment, Decision, Delegation, Stage, StageState, WorkflowTemplate
+from approvals.models import (
+    STAGE_ORDER_MAX,
+    STAGE_ORDER_MIN,
+    ApprovalRequest,
+    Comment,
+    Decision,
+    Delegation,
+    Stage,
+    StageState,
+    WorkflowTemplate,
+)
 from mrm.api import NoteField
 from mrm.bounds import DecimalSerializerField
 
@@ -39,7 +49,7 @@ class WorkflowTemplateSerializer(serializers.ModelSerializer):
 
 
 class StageWriteSerializer(serializers.Serializer):
-    order = serializers.IntegerField(min_value=1, max_value=999)
+    order = serializers.IntegerField(min_value=STAGE_ORDER_MIN, max_value=STAGE_ORDER_MAX)
     name = serializers.CharField(max_length=150)
     mode = serializers.ChoiceField(choices=StageMode.choices, default=StageMode.ANY)
     approvers = serializers.PrimaryKeyRelatedField(

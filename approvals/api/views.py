@@ -122,9 +122,13 @@ class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def comments(self, request, pk=None):
-        """Discussion: preliminary comments, never a decision; they change no status."""
+        """Discussion: preliminary comments, never a decision; they change no status.
+
+        The request list's filters do not apply here (the schema offered them and the
+        list ignored them; ``?status=approved`` even hid the request itself): only pages.
+        """
         approval = self.get_object()
         if request.method == "GET":
             comments = approval.comments.select_related("author").order_by("created_at", "pk")

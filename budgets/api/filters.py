@@ -1,14 +1,15 @@
 """Filters of the budget endpoints, shared by the API and the pages."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import FundingRequestStatus
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
-from mrm.filters import FilterSet, IdNumberFilter
+from mrm.filters import DateFilter, FilterSet, IdNumberFilter
 
 
 class FiscalPeriodFilter(FilterSet):
-    contains_date = django_filters.DateFilter(method="filter_contains_date", label="contains date")
+    contains_date = DateFilter(method="filter_contains_date", label="contains date")
 
     class Meta:
         model = FiscalPeriod
@@ -44,9 +45,13 @@ class FundingRequestFilter(FilterSet):
         fields = ["campaign", "category", "period", "status", "team", "year", "requested_by"]
 
 
+#: What the spend lists' search looks in (the API's ``?search=`` and the expenses page).
+SPEND_SEARCH_FIELDS = ["vendor", "reference", "note", "funding_request__number"]
+
+
 class SpendFilter(FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = DateFilter(field_name="date", lookup_expr="gte", label=_("Date from"))
+    date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("Date to"))
 
     class Meta:
         fields = ["funding_request", "campaign", "date_from", "date_to"]

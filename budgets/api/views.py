@@ -3,15 +3,19 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, renderers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from budgets import selectors, services
+from budgets import exports, selectors, services
 from budgets.api.filters import (
+    SPEND_SEARCH_FIELDS,
     BudgetAllocationFilter,
     CommitmentFilter,
     ExpenseCategoryFilter,
@@ -31,8 +35,9 @@ from budgets.api.serializers import (
 )
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
 from budgets.permissions import can_maintain_budgets
-from mrm.api import ScopedCreateReadViewSet, ScopedModelViewSet
+from mrm.api import CSVRenderer, ErrorsAsJsonMixin, ScopedCreateReadViewSet, ScopedModelViewSet, XLSXRenderer
 from mrm.parsers import JSONParser
+from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect, csv_dialect
 
 
 class FinanceWrites(permissions.BasePermission):
@@ -155,7 +160,7 @@ def _attach_budget_context(rows) -> None:
     rows = [
         row
         for row in rows
-        if isinstance(row, FundingRequest) and hasattr(row, "line_allocated") and not hasattr(row, "budget_context")
+        if isinstance(row, FundingRequest) and hasattr(row, "line_approved") and not hasattr(row, "budget_context")
     ]
     contexts = selectors.decision_contexts(rows)
     for row in rows:
@@ -220,7 +225,7 @@ class FundingRequestViewSet(ScopedModelViewSet):
 
 class _SpendViewSet(ScopedCreateReadViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    search_fields = ["vendor", "reference", "note", "funding_request__number"]
+    search_fields = SPEND_SEARCH_FIELDS
     ordering_fields = ["date", "amount", "created_at", "id"]
     ordering = ["-date", "-id"]
 
@@ -242,10 +247,93 @@ class CommitmentViewSet(_SpendViewSet):
     create_service = staticmethod(services.commitment_create)
 
 
-class ExpenseViewSet(_SpendViewSet):
-    """Expenses (invoices, actual spend) against approved funding requests; never beyond the approved amount."""
+def applied_filters(request, queryset, view) -> list[tuple[str, str]]:
+    """The list's filters, search and ordering as (label, value) pairs: what an export says it holds."""
+    found = []
+    filterset = DjangoFilterBackend().get_filterset(request, queryset, view)
+    if filterset is not None and filterset.is_valid():
+        for name, value in filterset.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            label = filterset.form.fields[name].label or name
+            shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            found.append((str(label), shown))
+    search = request.query_params.get(api_settings.SEARCH_PARAM, "").strip()
+    if search:
+        found.append((str(_("Search")), search))
+    ordering = request.query_params.get(api_settings.ORDERING_PARAM, "").strip()
+    if ordering:
+        found.append((str(_("Order")), ordering))
+    return found
+
+
+class ExpenseViewSet(ErrorsAsJsonMixin, _SpendViewSet):
+    """Expenses (invoices, actual spend) against approved funding requests; never beyond the approved amount.
+
+    ``?format=csv|xlsx`` downloads the list — every row the filters, search
+    and ordering select, within what the caller may read — as a file, streamed.
+    """
 
     queryset = Expense.objects.all()
     serializer_class = ExpenseSerializer
     filterset_class = ExpenseFilter
     create_service = staticmethod(services.expense_create)
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", *exports.EXPORT_FORMATS],
+                description="json (default: a page of the list) or a file of every row selected: csv, xlsx.",
+            ),
+            OpenApiParameter(
+                "dialect",
+                str,
+                enum=list(CSV_DIALECTS),
+                description=(
+                    "CSV only: ru (';', decimal comma) or en (',', decimal point). "
+                    "By default the language of the response (Accept-Language)."
+                ),
+            ),
+        ],
+        responses={
+            (200, "application/json"): ExpenseSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        },
+    )
+    def perform_content_negotiation(self, request, force=False):
+        # ``?format=`` makes a file of the list only: elsewhere (a detail, a create, a method the view does
+        # not answer) it chose a renderer, a 404 for an unknown one before the 405, or an empty file
+        fmt = request.query_params.get("format")
+        if not force and self.action != "list" and fmt:
+            formats = ["json", *exports.EXPORT_FORMATS]
+            if self.action is not None and fmt not in formats:  # None: a method the view does not answer (405)
+                raise ValidationError(
+                    {
+                        "format": [
+                            _("Unknown format %(format)s: use one of %(formats)s.")
+                            % {"format": fmt[:20], "formats": ", ".join(formats)}
+                        ]
+                    }
+                )
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.query_params.get("format")
+        if fmt not in exports.EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        try:
+            dialect = csv_dialect(request.query_params.get("dialect"))
+        except UnknownDialect as exc:
+            raise ValidationError({"dialect": [str(exc)]}) from exc
+        queryset = self.filter_queryset(self.get_queryset())
+        export = exports.ExpenseExport(
+            queryset=queryset,
+            scope=exports.scope_label(request.user),
+            filters=applied_filters(request, self.get_queryset(), self),
+        )
+        return exports.response(export, fmt, dialect)

@@ -2,23 +2,28 @@
 ``/api/v1/help-articles/`` (read-only, in the reader's language)."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from help import services
 from help.api.filters import HelpArticleFilter, QuestionFilter
 from help.api.serializers import AnswerSerializer, HelpArticleSerializer, QuestionSerializer
-from help.languages import language_of
+from help.languages import is_language_tag, language_of, language_tag_pattern
 from help.models import HelpArticle, Question
 from mrm.api import ScopedCreateReadViewSet, ScopedReadOnlyViewSet
 
 LANG_PARAMETER = OpenApiParameter(
     "lang",
     str,
-    enum=[code for code, _name in settings.LANGUAGES],
-    description="Read the articles in this language (default: your saved language, else Accept-Language); "
-    "an article not written in it comes in its fallback language, with is_fallback true.",
+    pattern=language_tag_pattern(),
+    description="Read the articles in this language: "
+    + ", ".join(code for code, _name in settings.LANGUAGES)
+    + " (any case; a regional form such as ru-RU reads as ru). Default: your saved language, else "
+    "Accept-Language. An article not written in it comes in its fallback language, with is_fallback true. "
+    "Any other language is refused (400).",
 )
 
 
@@ -39,7 +44,24 @@ class HelpArticleViewSet(ScopedReadOnlyViewSet):
     ordering = ["slug"]
 
     def get_queryset(self):
+        self._check_lang()
         return super().get_queryset().written().with_translations()
+
+    def _check_lang(self):
+        """An unknown ``?lang=`` is a 400: silently answering in another language hid a typo (``?lang=ur``).
+
+        Checked when the list or an article is read (after DRF knows the method is allowed: a PUT is a 405).
+        """
+        lang = self.request.query_params.get("lang")
+        if lang and not is_language_tag(lang):
+            raise ValidationError(
+                {
+                    "lang": [
+                        _("Help is not written in %(lang)s: ask for one of %(codes)s.")
+                        % {"lang": lang[:20], "codes": ", ".join(code for code, _name in settings.LANGUAGES)}
+                    ]
+                }
+            )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -37,6 +37,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text='What the file names that MRM does not know, listed before anything is written: {"users": [...]}.',
     )
+    progress = serializers.IntegerField(
+        source="current_progress", read_only=True, min_value=0, max_value=100, help_text="Per cent done (0-100)."
+    )
 
     class Meta:
         model = ImportJob

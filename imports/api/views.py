@@ -15,8 +15,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, renderers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,6 +33,7 @@ from imports.registry import get_importer, kinds_for
 from imports.templates import FORMATS as TEMPLATE_FORMATS
 from imports.templates import XLSX_TYPE, template_file
 from mrm.api import ScopedCreateReadViewSet
+from mrm.parsers import JSONParser
 
 ROW_ERRORS_SHOWN = 100
 CONFLICT = OpenApiResponse(OpenApiTypes.OBJECT, description="The job is not ready, or already imported.")
@@ -94,18 +95,26 @@ class ImportJobViewSet(ScopedCreateReadViewSet):
                 "outcome",
                 str,
                 required=False,
+                enum=RowOutcome.values,
                 description="Only the rows of one outcome: " + ", ".join(RowOutcome.values),
             )
         ],
         responses={200: ImportRowSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def rows(self, request, pk=None):
-        """The stored plan, row by row, paged (filter ``?outcome=error`` for the rows that will not import)."""
+        """The stored plan, row by row, paged (filter ``?outcome=error`` for the rows that will not import).
+
+        The job list's filters do not apply (they would hide the job itself): an unknown outcome is a 400.
+        """
         job = self.get_object()
         rows = job.rows.order_by("line")
         outcome = request.query_params.get("outcome")
-        if outcome in RowOutcome.values:
+        if outcome and outcome not in RowOutcome.values:
+            raise ValidationError(
+                {"outcome": [_("Choose one of %(choices)s.") % {"choices": ", ".join(RowOutcome.values)}]}
+            )
+        if outcome:
             rows = rows.filter(outcome=outcome)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ImportRowSerializer(page, many=True).data)

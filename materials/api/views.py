@@ -61,10 +61,11 @@ class MaterialViewSet(ScopedModelViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses=MaterialVersionSerializer(many=True))
     @extend_schema(methods=["POST"], request=VersionUploadSerializer, responses={201: MaterialVersionSerializer})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser], filter_backends=[])
     def versions(self, request, pk=None):
         """GET: the versions, newest first. POST (multipart ``file`` and ``note``): upload a new version;
-        after requested changes it is resubmitted at once (409 while a version is under review)."""
+        after requested changes it is resubmitted at once (409 while a version is under review).
+        The material list's filters do not apply here (they would hide the material itself)."""
         material = self.get_object()
         if request.method == "POST":
             if not permissions.can_edit_material(request.user, material):

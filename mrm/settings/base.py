@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "materials",
     "budgets",
     "reports",
+    "webhooks",  # top floor: carries events of campaigns, materials, budgets, approvals, reports
     "help",
     "changes",
 ]
@@ -290,6 +291,10 @@ MRM_APPROVAL_WITHDRAW_DAYS = env.get_int("MRM_APPROVAL_WITHDRAW_DAYS", 14)
 # --- reports (PRODUCT.md §6) ---------------------------------------------------
 # Exports of more rows than this run in the background (a report run with progress).
 MRM_REPORT_SYNC_MAX_ROWS = env.get_int("MRM_REPORT_SYNC_MAX_ROWS", 2000)
+# A report's PDF holds at most this many rows (about 20 pages): WeasyPrint's time and memory grow
+# with the pages (a 100-page table took minutes and 450 MB). The PDF says so and points to the
+# XLSX/CSV, which hold every row (issue 16).
+MRM_REPORT_PDF_MAX_ROWS = env.get_int("MRM_REPORT_PDF_MAX_ROWS", 500)
 # Files of background exports are deleted this many days after they were made.
 MRM_REPORT_FILE_DAYS = env.get_int("MRM_REPORT_FILE_DAYS", 7)
 # The sweeper (docs/OPERATIONS.md): a run still running this many minutes after it started
@@ -301,6 +306,14 @@ MRM_REPORT_RUN_MAX_ATTEMPTS = env.get_int("MRM_REPORT_RUN_MAX_ATTEMPTS", 3)
 # ...and a run no worker started within this many hours of being asked for is failed.
 MRM_REPORT_RUN_GIVE_UP_HOURS = env.get_int("MRM_REPORT_RUN_GIVE_UP_HOURS", 24)
 
+# --- webhooks (issue 17.3, docs/WEBHOOKS.md) -------------------------------------
+# Hosts (names or IP addresses, comma-separated) a webhook may reach although they are on a private,
+# loopback or link-local address: receivers on the company network. Everything else internal is refused.
+WEBHOOK_ALLOWED_HOSTS = env.get_list("WEBHOOK_ALLOWED_HOSTS", [])
+# Seconds each connect/read of a delivery may take.
+WEBHOOK_TIMEOUT_SECONDS = env.get_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# A webhook is switched off (its owner told) after this many messages in a row failed every retry.
+WEBHOOK_DISABLE_AFTER = env.get_int("WEBHOOK_DISABLE_AFTER", 5, minimum=1)
 # --- imports (docs/OPERATIONS.md "Import limits") -----------------------------------
 # Each refused with a message saying which limit and by how much.
 MRM_IMPORT_MAX_UPLOAD_MB = env.get_int("MRM_IMPORT_MAX_UPLOAD_MB", 20)
@@ -416,8 +429,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "mrm.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        # filterset_fields on MRM's FilterSet; an unknown ?ordering= field is a 400 (mrm/filters.py)
+        "mrm.filters.FilterBackend",
+        "mrm.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "mrm.schema.AutoSchema",

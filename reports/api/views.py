@@ -16,9 +16,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from mrm.api import ScopedCreateReadViewSet
+from mrm.api import CSVRenderer, ErrorsAsJsonMixin, PDFRenderer, ScopedCreateReadViewSet, XLSXRenderer
 from mrm.exceptions import StateConflict
 from mrm.pagination import Pagination
 from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect, csv_dialect
@@ -35,37 +37,14 @@ from reports.models import ReportRun
 from reports.permissions import can_download_run, can_view_report
 from reports.registry import get_report, reports_for
 
-
-class FileRenderer(renderers.BaseRenderer):
-    """Lets ``?format=csv|xlsx|pdf`` through content negotiation; the view answers with the file itself."""
-
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
-
-
-class CSVRenderer(FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class XLSXRenderer(FileRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-
-
-class PDFRenderer(FileRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-
+#: What ``?format=`` may say on /api/v1/reports/ (the list answers JSON whatever it says).
+FORMATS = ["json", *ExportFormat.values]
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     str,
-    enum=["json", *ExportFormat.values],
-    description="json (default) or a file: csv, xlsx, pdf.",
+    enum=FORMATS,
+    description="json (default) or a file: csv, xlsx, pdf. Any other is refused (400).",
 )
 DIALECT_PARAMETER = OpenApiParameter(
     "dialect",
@@ -84,7 +63,7 @@ ERRORS = {
 }
 
 
-class ReportViewSet(viewsets.ViewSet):
+class ReportViewSet(ErrorsAsJsonMixin, viewsets.ViewSet):
     """The reports the caller may open, and each report computed with its filters as the caller sees it."""
 
     lookup_field = "slug"
@@ -94,19 +73,29 @@ class ReportViewSet(viewsets.ViewSet):
 
     def perform_content_negotiation(self, request, force=False):
         # The list of reports is JSON whatever ``?format=`` says: only a report itself comes as a file.
-        if self.action == "list":
+        # An unknown format is answered (in JSON) by the action, after the method is known to be allowed:
+        # DRF would answer 404 for a format no renderer has.
+        fmt = request.query_params.get("format")
+        if self.action == "list" or force or (fmt and fmt not in FORMATS):
             return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
         return super().perform_content_negotiation(request, force)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON whatever file format was asked for.
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = renderers.JSONRenderer()
-            request.accepted_media_type = "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
+    def _check_format(self, request) -> str:
+        fmt = request.query_params.get("format") or "json"
+        if fmt not in FORMATS:
+            raise ValidationError(
+                {
+                    "format": [
+                        _("Unknown format %(format)s: use one of %(formats)s.")
+                        % {"format": fmt[:20], "formats": ", ".join(FORMATS)}
+                    ]
+                }
+            )
+        return fmt
 
     @extend_schema(responses={200: ReportSerializer(many=True)})
     def list(self, request):
+        self._check_format(request)
         results = []
         for report in reports_for(request.user):
             results.append(
@@ -150,7 +139,7 @@ class ReportViewSet(viewsets.ViewSet):
             raise Http404(_("There is no such report."))
         if not can_view_report(request.user, report):
             raise PermissionDenied(_("This report is not available to you."))
-        fmt = request.query_params.get("format") or "json"
+        fmt = self._check_format(request)
         try:
             dialect = csv_dialect(request.query_params.get("dialect"))
         except UnknownDialect as exc:
@@ -170,8 +159,30 @@ class ReportViewSet(viewsets.ViewSet):
         return response
 
 
+class _NoFormatOverride:
+    """DRF's settings, but ``?format=`` chooses no renderer (it is a filter where this is used)."""
+
+    URL_FORMAT_OVERRIDE = None
+
+    def __getattr__(self, name):
+        return getattr(api_settings, name)
+
+
+class FormatIsAFilter(DefaultContentNegotiation):
+    """Content negotiation by the Accept header only: ``?format=csv`` filters report runs by their file format.
+
+    By default DRF reads ``?format=`` as the renderer to answer with, so
+    ``/api/v1/report-runs/?format=csv`` answered 404 (no CSV renderer) instead of
+    the runs that made a CSV file.
+    """
+
+    settings = _NoFormatOverride()
+
+
 class ReportRunViewSet(ScopedCreateReadViewSet):
     """Background exports: create one, follow its status and progress, download its file (requester only)."""
+
+    content_negotiation_class = FormatIsAFilter
 
     queryset = ReportRun.objects.all()
     serializer_class = ReportRunSerializer

@@ -266,3 +266,27 @@ def test_the_request_list_filters_by_status_and_kind(client, open_request, marke
     assert open_request.subject_title not in client.get(url, {"subject_kind": "funding_request"}).content.decode()
     fragment = client.get(url, {"status": "in_progress"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and open_request.subject_title in fragment
+
+
+def test_the_inbox_is_paged_oldest_first_and_counts_every_waiting_request(
+    client, subjects, template, marketer, legal, monkeypatch
+):
+    # given three requests wait for legal, and the inbox shows two a page
+    from approvals import views
+    from approvals.services import approval_submit
+    from tests.approvals.conftest import KIND
+    from tests.factories import TeamFactory
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    titles = [
+        approval_submit(subject=TeamFactory(name=f"Subject {n}"), kind=KIND, by=marketer).subject_title for n in "ABC"
+    ]
+    client.force_login(legal)
+    # when legal opens the inbox, then its second page
+    first = client.get(reverse("approvals:inbox")).content.decode()
+    second = client.get(reverse("approvals:inbox"), {"page": 2}).content.decode()
+    # then the heading counts all three, the oldest two come first and the third is on page 2
+    assert "3 requests, oldest first" in first
+    assert first.count('data-testid="inbox-row"') == 2 and second.count('data-testid="inbox-row"') == 1
+    assert titles[0] in first and titles[1] in first and titles[2] in second
+    assert "page=2" in first

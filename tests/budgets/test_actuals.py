@@ -198,11 +198,10 @@ def test_request_numbers_are_found_in_free_text():
 
 def test_the_matching_seam_maps_lines_a_matcher_recognises(accounting_source, accounting_csv, finance_user):
     # given a matcher standing in for funding requests (registered the way budgets' funding requests will)
-    def matcher(line):
-        if line.request_number != "FR-2027-0001":
-            return False
-        ActualLine.objects.filter(pk=line.pk).update(status=ActualLineStatus.MAPPED)
-        return True
+    def matcher(lines):
+        ids = [line.pk for line in lines if line.request_number == "FR-2027-0001"]
+        ActualLine.objects.filter(pk__in=ids).update(status=ActualLineStatus.MAPPED)
+        return ids
 
     register_line_matcher(matcher)
     try:

@@ -10,7 +10,7 @@ from budgets import services
 from budgets.choices import PeriodKind
 from budgets.models import BudgetAllocation, FiscalPeriod
 from tests.budgets.factories import ExpenseCategoryFactory
-from tests.support.concurrency import race
+from tests.support.concurrency import race, run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +76,56 @@ def test_concurrent_requests_get_distinct_numbers(make_request):
     assert not errors
     assert sorted(results) == [f"FR-2027-{n:04d}" for n in range(1, 11)]
     assert FundingRequest.objects.count() == 10
+
+
+def test_imports_and_hand_expenses_racing_on_the_same_requests_keep_the_limit(
+    make_request, approve, accounting_source, finance_user
+):
+    # given: two requests approved for 100 000 each; two exports of another source each quote both of them
+    # (in opposite orders) for 100 000; finance records five expenses of 10 000 on the first meanwhile
+    from budgets.choices import ImportKind
+    from budgets.models import Expense
+    from imports import services as import_services
+    from imports.choices import JobStatus
+    from tests.budgets.factories import ImportSourceFactory
+    from tests.budgets.test_bulk_matching import export
+    from tests.imports.helpers import import_file
+
+    first, second = approve(make_request("100000.00")), approve(make_request("100000.00"))
+    jobs = []
+    for index, (source, numbers) in enumerate(
+        [(accounting_source, (first, second)), (ImportSourceFactory(name="Other"), (second, first))]
+    ):
+        rows = [("03.02.2027", "5 000,00", numbers[n % 2].number) for n in range(40)]
+        job, _plan = import_file(
+            kind=ImportKind.ACTUALS,
+            file_name="race.csv",
+            content=export(rows, prefix=str(index)),
+            source=source,
+            by=finance_user,
+        )
+        import_services.import_job_confirm(job=job, by=finance_user)
+        jobs.append(job)
+
+    def spend(index):
+        return services.expense_create(
+            funding_request=first,
+            by=finance_user,
+            vendor=f"Vendor {index}",
+            amount=Decimal("10000.00"),
+            date=datetime.date(2027, 2, 3),
+        )
+
+    # when everything runs at once
+    outcomes = run_together(
+        [lambda job=job: import_services.import_job_apply(job.pk) for job in jobs]
+        + [lambda index=index: spend(index) for index in range(5)]
+    )
+    # then both imports were applied (no deadlock), and neither request was spent past its limit
+    assert [outcome.status for outcome in outcomes[:2]] == [JobStatus.APPLIED, JobStatus.APPLIED], outcomes[:2]
+    assert all(isinstance(outcome, (Expense, ValidationError)) for outcome in outcomes[2:]), outcomes[2:]
+    assert Expense.objects.filter(funding_request=first).total() == Decimal("100000.00")
+    assert Expense.objects.filter(funding_request=second).total() == Decimal("100000.00")
+    assert (
+        sum(job.result["mapped"] for job in outcomes[:2]) == Expense.objects.filter(actual_line__isnull=False).count()
+    )

@@ -186,3 +186,28 @@ def test_filtering_by_a_visible_campaign_still_works(api_as, other_team_marketer
     api = api_as(other_team_marketer)
     response = api.get(f"/api/v1/activities/?campaign={other_team_confidential_campaign.pk}")
     assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def test_the_condition_is_built_once_per_user_and_still_follows_grants_made_after(
+    marketer, admin_user, other_team_confidential_campaign, monkeypatch
+):
+    """Built once per user object and day (it costs Django more than the database), yet never stale:
+    it holds subqueries, so a grant given or taken back afterwards counts at once."""
+    from campaigns import querysets
+
+    built = []
+    original = querysets._campaign_visibility_q
+    monkeypatch.setattr(
+        querysets, "_campaign_visibility_q", lambda user, prefix: built.append(prefix) or original(user, prefix)
+    )
+    visible = Campaign.objects.visible_to(marketer)
+    assert not visible.filter(pk=other_team_confidential_campaign.pk).exists()
+    Activity.objects.visible_to(marketer).count()
+    Campaign.objects.visible_to(marketer).count()
+    assert built == ["", "campaign__"]
+    # a grant given after the condition was built shows the campaign to the same user object
+    campaign_share(campaign=other_team_confidential_campaign, user=marketer, by=admin_user)
+    assert Campaign.objects.visible_to(marketer).filter(pk=other_team_confidential_campaign.pk).exists()
+    campaign_unshare(campaign=other_team_confidential_campaign, user=marketer, by=admin_user)
+    assert not Campaign.objects.visible_to(marketer).filter(pk=other_team_confidential_campaign.pk).exists()
+    assert built == ["", "campaign__"]

@@ -128,3 +128,48 @@ def test_admins_import_and_see_finances_jobs(api_as, finance_user, admin_user, c
 
 def test_anonymous_gets_401(api_client):
     assert api_client.get("/api/v1/imports/").status_code == 401
+
+
+def test_an_apply_under_way_shows_its_progress_and_a_broken_cache_loses_only_the_bar(
+    api_as, finance_user, accounting_source, accounting_csv, monkeypatch
+):
+    """The apply holds the job row locked in one transaction: its progress travels through the cache."""
+    from budgets import services as budget_services
+    from imports import progress
+    from imports import services as import_services
+    from tests.imports.helpers import import_file
+
+    job, _plan = import_file(
+        kind="actuals", file_name="e.csv", content=accounting_csv, by=finance_user, source=accounting_source
+    )
+    import_services.import_job_confirm(job=job, by=finance_user)
+    client = api_as(finance_user)
+    seen = []
+    matcher = budget_services.match_actual_lines
+
+    def watching(lines):
+        # what another process reads while the lines are being matched (after they were created)
+        seen.append((progress.current(job.pk), ImportJob.objects.get(pk=job.pk).current_progress))
+        return matcher(lines)
+
+    monkeypatch.setattr(budget_services, "match_actual_lines", watching)
+    assert import_services.import_job_apply(job.pk).status == JobStatus.APPLIED
+    assert seen == [(60, 60)]
+    # once applied: 100, and nothing left in the cache
+    assert client.get(f"/api/v1/imports/{job.pk}/").json()["progress"] == 100
+    assert progress.current(job.pk) is None
+    # an apply under way, as the API shows it to the browser polling it
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.APPLYING, progress=0)
+    with progress.reporting(job.pk):
+        progress.report(0.42)
+        assert client.get(f"/api/v1/imports/{job.pk}/").json()["progress"] == 42
+
+    # a cache that fails loses the progress bar, never the import
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(progress.cache, "set", broken)
+    monkeypatch.setattr(progress.cache, "get", broken)
+    with progress.reporting(job.pk):
+        progress.report(0.5)
+        assert progress.current(job.pk) is None

@@ -1,4 +1,5 @@
-"""How PostgreSQL runs MRM's hot queries (issue 16): no JIT, and an index for the lists' ordering.
+"""How PostgreSQL runs MRM's hot queries (issue 16): no JIT, an index for the lists' ordering,
+approvers' visibility as EXISTS per row, and a budget line's figures computed once per row.
 
 Plans are read with ``EXPLAIN`` on the test database. Sequential scans are
 priced out (``enable_seqscan = off``) so the plan shows whether an index
@@ -8,7 +9,9 @@ priced out (``enable_seqscan = off``) so the plan shows whether an index
 import pytest
 from django.db import connection, transaction
 
-from budgets.models import Commitment, Expense
+from approvals.models import ApprovalRequest
+from budgets.models import Commitment, Expense, FundingRequest
+from budgets.selectors import with_decision_figures
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -31,3 +34,53 @@ def test_a_spend_list_newest_first_is_read_from_an_index_not_sorted(model):
     # then it walks the index backwards instead of sorting the table
     assert f"budgets_{model._meta.model_name}_newest" in plan, plan
     assert "Sort" not in plan
+
+
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [(FundingRequest, "budgets_fundingrequest_newest"), (ApprovalRequest, "approvals_request_newest")],
+)
+def test_the_funding_and_approval_lists_newest_first_are_read_from_an_index(model, index):
+    # given the list as the API and the pages order it (newest first, then by id)
+    page = model.objects.all()[:50]
+    assert page.query.order_by == () and model._meta.ordering[1] == "-pk"
+    # when PostgreSQL plans it
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = page.explain()
+    # then it walks the index backwards instead of sorting the table
+    assert index in plan, plan
+    assert "Sort" not in plan
+
+
+def _sql(queryset) -> str:
+    with connection.cursor() as cursor:
+        sql, params = queryset.query.sql_with_params()
+        return cursor.mogrify(sql, params).decode()
+
+
+def test_approvers_rules_ask_each_row_with_exists_instead_of_collecting_sets_of_ids(marketer, approver):
+    # given an approver's view of funding requests and a marketer's of approval requests
+    funding = _sql(FundingRequest.objects.visible_to(approver))
+    approvals = _sql(ApprovalRequest.objects.visible_to(marketer))
+    # then "the stages were assigned to me" is an EXISTS correlated on the row, which PostgreSQL
+    # may answer by probing the row's own stages (a page) or by hashing once (a count), never
+    # "id IN (every request I was ever assigned)" built in full for every query (issue 16)
+    assert 'EXISTS(SELECT 1 AS "a" FROM "approvals_stageassignment"' in funding
+    assert '"budgets_fundingrequest"."id" IN (SELECT' not in funding
+    assert 'EXISTS(SELECT 1 AS "a" FROM "approvals_stageassignment"' in approvals
+    assert '"approvals_approvalrequest"."id" IN (SELECT' not in approvals
+
+
+def test_a_budget_line_figure_is_computed_once_per_row():
+    # given the funding requests with their budget line's figures (the API's, the inbox's, the queue's)
+    sql = _sql(with_decision_figures(FundingRequest.objects.select_related("campaign__team")))
+    # then each figure is one subquery: remaining before and after are arithmetic on them in Python,
+    # not annotations on annotations that Django expands into the same subqueries again
+    assert sql.count('FROM "budgets_budgetallocation"') == 1
+    assert sql.count('FROM "budgets_commitment"') == 1
+    assert sql.count('FROM "budgets_expense"') == 1
+    assert sql.count('SUM(V0."approved_amount")') + sql.count('SUM(U0."approved_amount")') == 1
+    # and the line's team is looked up by each candidate request's campaign key: joining the
+    # team's campaigns made PostgreSQL hash all of them again for every row (issue 16)
+    assert sql.count('JOIN "campaigns_campaign"') == 1  # the row's own campaign (select_related)

@@ -118,3 +118,49 @@ def test_the_committed_budget_covers_every_bench_path_and_lists_indexes():
     budget = json.loads((Path(bench.__file__).parent / "query_budget.json").read_text())
     assert len(budget["queries"]) >= 50 and all(isinstance(v, int) for v in budget["queries"].values())
     assert any(name.startswith("budgets_") for name in budget["indexes"])
+
+
+def test_peak_rss_keeps_the_largest_sample_of_any_process(tmp_path):
+    from perf.bench import PeakRss, child_pids, rss_mb
+
+    # given: two fake processes in a /proc-like folder, one growing while measured
+    for pid, kb in ((11, 102400), (12, 51200)):
+        (tmp_path / str(pid) / "task" / str(pid)).mkdir(parents=True)
+        (tmp_path / str(pid) / "status").write_text(f"Name:\tgunicorn\nVmRSS:\t  {kb} kB\n")
+    (tmp_path / "10" / "task" / "10").mkdir(parents=True)
+    (tmp_path / "10" / "task" / "10" / "children").write_text("11 12")
+    assert child_pids(10, proc=tmp_path) == [11, 12]
+    assert rss_mb(11, proc=tmp_path) == 100.0 and rss_mb(99, proc=tmp_path) is None
+    readings = iter([100.0, 50.0, 300.0, 60.0])
+
+    def read(pid):
+        return next(readings, 120.0)
+
+    # when: the block runs
+    with PeakRss(lambda: child_pids(10, proc=tmp_path), interval=0.01, read=read) as peak:
+        import time
+
+        time.sleep(0.05)
+    # then: the peak is the largest sample
+    assert peak.mb == 300.0
+
+
+def test_the_table_shows_the_peak_memory_of_an_export():
+    m = Measurement(name="export: expenses CSV", role="finance", url="/x", status=200, samples_ms=[900.0])
+    m.peak_rss_mb = 123.4
+    table = markdown_table([m.row(1.0)]).splitlines()
+    assert table[0].endswith("| peak RSS MB |")
+    assert table[2].endswith("| 123 |")
+
+
+def test_cpu_seconds_reads_user_and_system_time(tmp_path):
+    import os
+
+    from perf.bench import cpu_seconds
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    (tmp_path / "7").mkdir()
+    fields = ["S"] + ["0"] * 10 + [str(3 * ticks), str(ticks)] + ["0"] * 30
+    (tmp_path / "7" / "stat").write_text("7 (gunicorn: worker) " + " ".join(fields))
+    assert cpu_seconds(7, proc=tmp_path) == 4.0
+    assert cpu_seconds(8, proc=tmp_path) == 0.0

@@ -219,3 +219,41 @@ def test_a_label_in_a_number_column_is_written_as_text_in_every_format(money_wor
     assert sheet["B9"].value == "—" and sheet["B9"].data_type == "s"
     assert sheet["C9"].value == 145000 and sheet["C9"].data_type == "n"
     assert "Total" in pdf
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_a_pdf_longer_than_the_cap_says_so_and_points_to_the_xlsx(money_world, finance_user, settings):
+    # given: PDFs hold at most 2 rows, and the ROI report has more
+    settings.MRM_REPORT_PDF_MAX_ROWS = 2
+    result = get_report("roi").run(finance_user, {})
+    total = len(result.rows)
+    assert total > 2
+    # when: it is rendered as a PDF
+    text = pdf_text(exports.render_pdf(result))
+    # then: the first two rows are there, the rest not, and the PDF says what it left out and where it is
+    codes = [row["campaign"] for row in result.rows]
+    assert codes[0] in text and codes[1] in text
+    assert not any(code in text for code in codes[2:])
+    note = f"This PDF shows the first 2 of {total} rows"
+    assert text.replace("\n", " ").count(note) == 2  # below the title and under the table
+    assert "Download the XLSX or CSV for the full table." in text.replace("\n", " ")
+    # and the XLSX still holds every row
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.render_xlsx(result))).active
+    assert sheet.max_row == exports.HEADER_ROW + total + (1 if result.totals is not None else 0)
+
+
+def test_the_pdf_cap_note_is_translated(money_world, finance_user, settings):
+    settings.MRM_REPORT_PDF_MAX_ROWS = 1
+    with translation.override("ru"):
+        result = get_report("roi").run(finance_user, {})
+        text = pdf_text(exports.render_pdf(result)).replace("\n", " ")
+    assert f"В этом PDF первые 1 из {len(result.rows)} строк" in text
+
+
+def test_a_pdf_within_the_cap_has_no_note(money_world, finance_user):
+    result = get_report("roi").run(finance_user, {})
+    assert len(result.rows) <= exports.pdf_max_rows()
+    assert "This PDF shows the first" not in pdf_text(exports.render_pdf(result))

@@ -282,3 +282,22 @@ def test_a_wide_report_is_paged_on_the_page_with_totals_of_every_row(client, mon
     totals = everything.split('data-testid="report-totals"')[1].split("</tr>")[0]
     assert totals == first.split('data-testid="report-totals"')[1].split("</tr>")[0]
     assert "page=" not in first.split('data-testid="share-link"')[0].rsplit("<input", 1)[1]
+
+
+def test_a_dashboard_card_shows_the_first_rows_and_links_the_report_for_the_rest(
+    client, money_world, finance_user, monkeypatch
+):
+    # given a card shows one row of a report's table
+    from reports import views
+
+    monkeypatch.setattr(views, "DASHBOARD_CARD_ROWS", 1)
+    client.force_login(finance_user)
+    # when finance opens the dashboard
+    body = client.get(reverse("dashboard")).content.decode()
+    # then the cost structure card lists one row, says how many the report holds, and its chart
+    # no longer promises a table below that holds the same figures
+    card = body.split('data-testid="cost-structure"')[1].split("</section>")[0]
+    assert card.count('data-testid="report-row"') == 1
+    assert 'data-testid="card-rows-shown"' in card and "the report holds every row" in card
+    assert "The report holds the same figures as a table." in card
+    assert 'data-testid="report-totals"' in card  # the totals still add every row up

@@ -303,6 +303,7 @@ RESOURCES += [
             "GET /api/v1/expenses/": SIGNED_IN,
             "POST /api/v1/expenses/": Route(SIGNED_IN | {"leadership": FORBIDDEN}, data=expense_body),
             "GET /api/v1/expenses/{id}/": TEAM_A,
+            "budgets:expenses": SIGNED_IN,
             "budgets:spend_create": Route(
                 TEAM_A | {"leadership": FORBIDDEN},
                 kwargs=lambda world, obj: {"pk": obj.funding_request_id, "kind": "expense"},
