@@ -44,3 +44,7 @@ class CampaignsConfig(AppConfig):
         from campaigns import holdings
 
         holdings.register()
+        # Campaigns from the old spreadsheets, through the import engine (issue 17).
+        from campaigns import importers
+
+        importers.register()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns import views
+from campaigns import import_views, views
 
 app_name = "campaigns"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="list"),
     path("campaigns/new/", views.campaign_create, name="create"),
     path("campaigns/board/", views.board, name="board"),
+    path("campaigns/import/", import_views.campaign_import, name="import"),
+    path("campaigns/import/<int:pk>/", import_views.campaign_import_preview, name="import_preview"),
+    path("campaigns/import/<int:pk>/confirm/", import_views.campaign_import_confirm, name="import_confirm"),
     path("campaigns/timeline/", views.campaign_timeline, name="timeline"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="edit"),

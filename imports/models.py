@@ -22,7 +22,10 @@ class ImportJobQuerySet(models.QuerySet):
         """The jobs of the kinds ``user`` may import (each importer's rule, PRODUCT.md §2)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(kind__in=kinds_for(user))
+        scope = models.Q(pk__in=[])
+        for kind in kinds_for(user):
+            scope |= models.Q(kind=kind) & get_importer(kind).job_scope(user)
+        return self.filter(scope)
 
 
 class ImportJob(models.Model):
@@ -50,6 +53,9 @@ class ImportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     header = models.JSONField(_("header"), default=list, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    summary = models.JSONField(
+        _("summary"), default=dict, blank=True, help_text=_("What the file names that MRM does not know.")
+    )
     result = models.JSONField(_("result"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_by = models.ForeignKey(

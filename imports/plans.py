@@ -31,6 +31,8 @@ class PlannedRow:
 class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    #: What the whole file refers to and MRM does not know (``{"users": [...], "teams": [...]}``), shown first.
+    summary: dict = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(RowOutcome.values, 0)

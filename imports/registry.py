@@ -14,6 +14,8 @@ plan is applied (``apply``: inside the engine's transaction).
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from imports.plans import ImportPlan, PlannedRow
 
 
@@ -27,6 +29,14 @@ class Importer:
 
     def can_import(self, user) -> bool:
         raise NotImplementedError
+
+    def job_scope(self, user) -> Q:
+        """Which of this kind's jobs ``user`` sees, among those who may import it (all of them by default)."""
+        return Q()
+
+    def template_columns(self) -> list[str]:
+        """The headers of the empty file to fill in, in the active language (no template when empty)."""
+        return []
 
     def clean_options(self, mapping, *, by) -> dict:
         """JSON options kept with the job from the upload's ``mapping``; raises ``ValidationError``."""

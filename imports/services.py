@@ -203,6 +203,7 @@ def import_job_parse(job_id: int) -> ImportJob | None:
                     progress=100,
                     header=plan.header,
                     counts=plan.counts(),
+                    summary=plan.summary,
                     parsed_at=timezone.now(),
                     updated_at=timezone.now(),
                 )

@@ -25,7 +25,7 @@ from campaigns.api.views import (
 )
 from changes.api.views import ChangeRequestViewSet
 from help.api.views import HelpArticleViewSet, QuestionViewSet
-from imports.api.views import ImportJobViewSet
+from imports.api.views import ImportJobViewSet, ImportTemplateView
 from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
@@ -65,6 +65,7 @@ router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-
 
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("imports/templates/<slug:kind>/", ImportTemplateView.as_view(), name="import-template"),
     path("", include(router.urls)),
 ]
 

@@ -33,6 +33,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
         child=serializers.IntegerField(), read_only=True, help_text="Rows per outcome: new, changed, unchanged, ..."
     )
     result = serializers.DictField(read_only=True, help_text="What applying wrote (once applied).")
+    summary = serializers.DictField(
+        read_only=True,
+        help_text='What the file names that MRM does not know, listed before anything is written: {"users": [...]}.',
+    )
     progress = serializers.IntegerField(
         source="current_progress", read_only=True, min_value=0, max_value=100, help_text="Per cent done (0-100)."
     )
@@ -49,6 +53,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "options",
             "error",
             "counts",
+            "summary",
             "result",
             "created_by",
             "created_at",

@@ -8,14 +8,17 @@ someone who may import nothing gets a 403.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions, renderers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from imports import services
 from imports.api.serializers import (
@@ -26,7 +29,9 @@ from imports.api.serializers import (
 )
 from imports.choices import RowOutcome
 from imports.models import ImportJob
-from imports.registry import kinds_for
+from imports.registry import get_importer, kinds_for
+from imports.templates import FORMATS as TEMPLATE_FORMATS
+from imports.templates import XLSX_TYPE, template_file
 from mrm.api import ScopedCreateReadViewSet
 from mrm.parsers import JSONParser
 
@@ -123,3 +128,60 @@ class ImportJobViewSet(ScopedCreateReadViewSet):
         """Apply the stored plan (in the background, once); 409 if the job is not ready or already imported."""
         job = services.import_job_confirm(job=self.get_object(), by=request.user)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class _FileRenderer(renderers.BaseRenderer):
+    """Lets ``?format=csv|xlsx`` through DRF's content negotiation; the view answers with the file itself."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class _CSVRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class _XLSXRenderer(_FileRenderer):
+    media_type = XLSX_TYPE
+    format = "xlsx"
+
+
+class ImportTemplateView(APIView):
+    """``GET /api/v1/imports/templates/{kind}/?format=xlsx|csv``: the empty file to fill in, headers in the caller's language."""
+
+    permission_classes = [permissions.IsAuthenticated, MayImport]
+    renderer_classes = [renderers.JSONRenderer, _XLSXRenderer, _CSVRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are JSON whatever file format was asked for.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=list(TEMPLATE_FORMATS), description="xlsx (default) or csv.")],
+        responses={
+            (200, XLSX_TYPE): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            404: OpenApiTypes.OBJECT,
+        },
+    )
+    def get(self, request, kind):
+        importer = services.importer_for(kind, request.user) if get_importer(kind) else None
+        columns = importer.template_columns() if importer else []
+        if not columns:
+            raise NotFound(_("There is no template for this kind of import."))
+        file_format = request.query_params.get("format") or "xlsx"
+        if file_format not in TEMPLATE_FORMATS:
+            raise NotFound(_("Templates come as xlsx or csv."))
+        # A token client is known only here (after the middleware ran): the user's saved language decides.
+        with translation.override(getattr(request.user, "language", "") or translation.get_language()):
+            content, content_type = template_file(importer.template_columns(), file_format)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{kind}-template.{file_format}"'
+        return response

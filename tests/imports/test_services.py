@@ -130,7 +130,7 @@ def test_only_those_who_may_import_a_kind_upload_or_confirm_it(categories_csv, f
 
 def test_an_unknown_kind_is_a_field_error(finance_user):
     with pytest.raises(ValidationError) as error:
-        upload(b"a,b\n", finance_user, kind="campaigns")
+        upload(b"a,b\n", finance_user, kind="horses")
     assert error.value.message_dict == {"kind": ["Unknown import kind."]}
 
 

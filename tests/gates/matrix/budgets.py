@@ -29,6 +29,8 @@ from tests.campaigns.factories import CampaignFactory
 from tests.support.matrix import FORBIDDEN, NOT_FOUND, OK, SIGNED_IN, Resource, Route, expect, only
 
 FINANCE = only("finance", "admin")
+IMPORTERS_OF_CAMPAIGNS = {"marketer": OK, "other_team": OK}
+NOT_THEIR_JOB = {"marketer": NOT_FOUND, "other_team": NOT_FOUND}
 
 
 def period(world):
@@ -173,12 +175,13 @@ RESOURCES = [
             "POST budgets:import_upload": Route(FINANCE, kwargs={"kind": "categories"}),
             "budgets:import_preview": FINANCE,
             "POST budgets:import_apply": FINANCE,
-            # the import API (PRODUCT.md §8): someone who may import nothing gets a 403 on every route
-            "GET /api/v1/imports/": FINANCE,
-            "POST /api/v1/imports/": FINANCE,
-            "GET /api/v1/imports/{id}/": FINANCE,
-            "GET /api/v1/imports/{id}/rows/": FINANCE,
-            "POST /api/v1/imports/{id}/confirm/": FINANCE,
+            # the import API (PRODUCT.md §8): someone who may import nothing gets a 403 on every route;
+            # marketers import campaigns, so for them a categories job is one they cannot see (404)
+            "GET /api/v1/imports/": FINANCE | IMPORTERS_OF_CAMPAIGNS,
+            "POST /api/v1/imports/": FINANCE | IMPORTERS_OF_CAMPAIGNS,
+            "GET /api/v1/imports/{id}/": FINANCE | NOT_THEIR_JOB,
+            "GET /api/v1/imports/{id}/rows/": FINANCE | NOT_THEIR_JOB,
+            "POST /api/v1/imports/{id}/confirm/": FINANCE | NOT_THEIR_JOB,
         },
         obj=categories_import,
     ),

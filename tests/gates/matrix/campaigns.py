@@ -71,6 +71,30 @@ def own_feed(world):
 
 WINDOW = {"start": TODAY.isoformat(), "end": (TODAY + dt.timedelta(days=30)).isoformat()}
 
+
+def campaigns_import(world):
+    """A campaigns import job of team A's marketer, read and ready to confirm, with its stored plan of one row."""
+    from django.core.files.base import ContentFile
+
+    from imports.choices import JobStatus
+    from imports.models import ImportJob, ImportRow
+
+    marketer = world.users["marketer"]
+    job = ImportJob(
+        kind="campaigns",
+        status=JobStatus.READY,
+        file_name="c.csv",
+        sha256="0" * 64,
+        counts={"unchanged": 1},
+        options={"uploaded_by": marketer.pk},
+        created_by=marketer,
+    )
+    job.file.save("c.csv", ContentFile(b"code\nMATRIX\n"), save=False)
+    job.save()
+    ImportRow.objects.create(job=job, line=2, outcome="unchanged", label="MATRIX")
+    return job
+
+
 RESOURCES = [
     Resource(
         "campaigns",
@@ -181,5 +205,16 @@ RESOURCES = [
             "campaigns:feed_ics": Route(PUBLIC, kwargs=lambda w, obj: {"token": own_feed(w).token}),
         },
         obj=own_feed,
+    ),
+    Resource(
+        "campaign imports (issue 17.1)",
+        {
+            "campaigns:import": CREATORS,
+            "POST campaigns:import": CREATORS,  # without a file: the form's 400
+            # a marketer sees the campaign imports they uploaded; admins all
+            "campaigns:import_preview": only("marketer", "admin") | {"other_team": NOT_FOUND},
+            "POST campaigns:import_confirm": only("marketer", "admin") | {"other_team": NOT_FOUND},
+        },
+        obj=campaigns_import,
     ),
 ]
