@@ -137,6 +137,39 @@ class DateFilter(django_filters.DateFilter):
     field_class = IsoDateField
 
 
+class RawNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no select, handing the field the value as sent (its own reading turns
+    anything unknown into "no filter" before the field could refuse it)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``, any case); empty or ``unknown`` (Django's yes/no
+    select) is no filter; anything else is refused instead of read as "no filter"."""
+
+    widget = RawNullBooleanSelect
+
+    def to_python(self, value):
+        if value in (True, False, None):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        if text in ("", "unknown"):
+            return None
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses a value it cannot read (:class:`StrictNullBooleanField`)."""
+
+    field_class = StrictNullBooleanField
+
+
 def _with_safe_ids() -> dict:
     defaults = copy.deepcopy(FILTER_FOR_DBFIELD_DEFAULTS)
     for field_class in (models.ForeignKey, models.OneToOneField, models.OneToOneRel):
@@ -153,6 +186,7 @@ def _with_safe_ids() -> dict:
         defaults[field_class] = {**defaults[field_class], "filter_class": IntegerFilter}
     defaults[models.DecimalField] = {**defaults[models.DecimalField], "filter_class": DecimalFilter}
     defaults[models.DateField] = {**defaults[models.DateField], "filter_class": DateFilter}
+    defaults[models.BooleanField] = {**defaults[models.BooleanField], "filter_class": BooleanFilter}
     return defaults
 
 

@@ -4,15 +4,15 @@ import django_filters
 
 from approvals.choices import RequestStatus, SubjectKind
 from approvals.models import ApprovalRequest
-from mrm.filters import FilterSet
+from mrm.filters import BooleanFilter, FilterSet
 
 
 class ApprovalRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
     subject_kind = django_filters.ChoiceFilter(choices=SubjectKind.choices)
-    pending_for_me = django_filters.BooleanFilter(method="filter_pending_for_me", label="pending for me")
-    submitted_by_me = django_filters.BooleanFilter(method="filter_submitted_by_me", label="submitted by me")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
+    pending_for_me = BooleanFilter(method="filter_pending_for_me", label="pending for me")
+    submitted_by_me = BooleanFilter(method="filter_submitted_by_me", label="submitted by me")
+    overdue = BooleanFilter(method="filter_overdue", label="overdue")
 
     class Meta:
         model = ApprovalRequest

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.choices import FundingRequestStatus
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
-from mrm.filters import DateFilter, FilterSet, IdNumberFilter
+from mrm.filters import BooleanFilter, DateFilter, FilterSet, IdNumberFilter
 
 
 class FiscalPeriodFilter(FilterSet):
@@ -20,7 +20,7 @@ class FiscalPeriodFilter(FilterSet):
 
 
 class ExpenseCategoryFilter(FilterSet):
-    root = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label="root")
+    root = BooleanFilter(field_name="parent", lookup_expr="isnull", label="root")
 
     class Meta:
         model = ExpenseCategory

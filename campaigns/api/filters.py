@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from campaigns.choices import ActivityStatus, ActivityType, CampaignStatus, KPIMetric
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
-from mrm.filters import DateFilter, FilterSet, IdFilter, IdsFilter
+from mrm.filters import BooleanFilter, DateFilter, FilterSet, IdFilter, IdsFilter
 
 
 # Filters naming a campaign or an activity accept only ids the user may see:
@@ -36,7 +36,7 @@ class CampaignFilter(FilterSet):
     channel = IdsFilter(field_name="channels", queryset=Channel.objects.all(), distinct=True, label=_("Channel"))
     starts_after = DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
     ends_before = DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
-    confidential = django_filters.BooleanFilter(label=_("Confidential"))
+    confidential = BooleanFilter(label=_("Confidential"))
     parent = IdFilter(queryset=visible_campaigns, label=_("Parent programme"))
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -76,7 +76,7 @@ class ActivityFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
     channel = IdsFilter(queryset=Channel.objects.all(), label=_("Channel"))
     team = IdsFilter(field_name="campaign__team", queryset=Team.objects.all(), label=_("Team"))
-    public = django_filters.BooleanFilter(label=_("Public"))
+    public = BooleanFilter(label=_("Public"))
     starts_after = DateFilter(field_name="end_date", lookup_expr="gte", label=_("Running on or after"))
     ends_before = DateFilter(field_name="start_date", lookup_expr="lte", label=_("Running on or before"))
     ordering = django_filters.OrderingFilter(
@@ -98,7 +98,7 @@ class TaskFilter(FilterSet):
     campaign = IdFilter(queryset=visible_campaigns, label=_("Campaign"))
     activity = IdFilter(queryset=visible_activities, label=_("Activity"))
     assignee = IdFilter(queryset=User.objects.all(), label=_("Assignee"))
-    done = django_filters.BooleanFilter(label=_("Done"))
+    done = BooleanFilter(label=_("Done"))
     due_before = DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
     ordering = django_filters.OrderingFilter(fields=(("due_date", "due_date"), ("title", "title")))
 

@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from help.choices import QuestionStatus
 from help.languages import language_of
 from help.models import HelpArticle, Question
-from mrm.filters import FilterSet
+from mrm.filters import BooleanFilter, FilterSet
 
 
 class QuestionFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=QuestionStatus.choices, label=_("status"))
-    is_faq = django_filters.BooleanFilter(label=_("published as FAQ"))
-    mine = django_filters.BooleanFilter(method="filter_mine", label=_("asked by me"))
-    to_answer = django_filters.BooleanFilter(method="filter_to_answer", label=_("waiting for my answer"))
+    is_faq = BooleanFilter(label=_("published as FAQ"))
+    mine = BooleanFilter(method="filter_mine", label=_("asked by me"))
+    to_answer = BooleanFilter(method="filter_to_answer", label=_("waiting for my answer"))
     q = django_filters.CharFilter(method="filter_q", label=_("search"), max_length=100)
 
     class Meta:
@@ -42,7 +42,7 @@ class QuestionFilter(FilterSet):
 
 class HelpArticleFilter(FilterSet):
     context_key = django_filters.CharFilter(label=_("page"), max_length=120)
-    published = django_filters.BooleanFilter(label=_("published"))
+    published = BooleanFilter(label=_("published"))
     missing = django_filters.ChoiceFilter(
         choices=settings.LANGUAGES, method="filter_missing", label=_("not written in this language yet")
     )

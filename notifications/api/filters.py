@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from mrm.filters import FilterSet
+from mrm.filters import BooleanFilter, FilterSet
 from notifications.choices import NotificationKind
 from notifications.models import Notification
 
@@ -9,8 +9,8 @@ from notifications.models import Notification
 class NotificationFilter(FilterSet):
     """``?unread=true``: what the bell counts (unread and not resolved); ``?resolved=true|false``."""
 
-    unread = django_filters.BooleanFilter(method="filter_unread", label="unread")
-    resolved = django_filters.BooleanFilter(field_name="resolved_at", lookup_expr="isnull", exclude=True)
+    unread = BooleanFilter(method="filter_unread", label="unread")
+    resolved = BooleanFilter(field_name="resolved_at", lookup_expr="isnull", exclude=True)
     kind = django_filters.ChoiceFilter(choices=NotificationKind.choices)
 
     class Meta:

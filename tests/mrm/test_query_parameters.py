@@ -114,3 +114,22 @@ def test_a_page_or_page_size_given_twice_is_a_400(api_as, admin_user, name):
     response = api_as(admin_user).get(f"{TEAMS}?{name}=2&{name}=")
     assert response.status_code == 400
     assert response.json() == {name: ["Give one value, not 2."]}
+
+
+@pytest.mark.parametrize("value", ["maybe", "yes please", "２", "tru"])
+def test_a_yes_no_filter_refuses_a_value_it_cannot_read(api_as, approver, value):
+    """Before, django-filter read ``?pending_for_me=maybe`` as no filter and listed everything."""
+    response = api_as(approver).get("/api/v1/approval-requests/", {"pending_for_me": value})
+    assert response.status_code == 400
+    assert response.json()["pending_for_me"] == ["Enter true or false."]
+    with translation.override("ru"):
+        russian = api_as(approver).get(
+            "/api/v1/approval-requests/", {"pending_for_me": value}, HTTP_ACCEPT_LANGUAGE="ru"
+        )
+    assert russian.json()["pending_for_me"] == ["Введите true или false."]
+
+
+@pytest.mark.parametrize("value", ["true", "True", "1", "false", "0", "", "unknown"])
+def test_a_yes_no_filter_reads_what_forms_and_clients_send(api_as, approver, marketer, value):
+    assert api_as(approver).get("/api/v1/approval-requests/", {"pending_for_me": value}).status_code == 200
+    assert api_as(marketer).get("/api/v1/campaigns/", {"confidential": value}).status_code == 200

@@ -181,9 +181,8 @@ UNSAYABLE_REFUSALS = (
 #: Schema-violating input the API still accepts (``negative_data_rejection``): each a
 #: known gap, ``(location, parameter): why``; none is left (issue 15.6 closed the last:
 #: ordering fields, choices, ids, dates, page and page_size, ``?lang=``, non-object
-#: bodies, a stage's order). A negative example whose every mutation is a known gap, a
-#: boolean query parameter (django-filter's BooleanFilter ignores a value it cannot
-#: read), one value of an array query parameter, an empty query value (no filter) or a
+#: bodies, a stage's order, booleans: ``mrm.filters.BooleanFilter``). A negative example
+#: whose every mutation is a known gap, one value of an array query parameter, an empty query value (no filter) or a
 #: body value of another scalar type (DRF's fields coerce scalars: a number for a text,
 #: "5" or 5.0 for an integer, 1 for true) or an object or list in the query string (sent
 #: under other names, ``page[x]=…``, so the parameter is absent) is not counted.
@@ -274,12 +273,12 @@ def _negative_data_rejection(ctx, response, case):
     data = case.meta.phase.data if case.meta is not None else None
     mutations = getattr(data, "mutations", ()) or ()
     parameters = case.operation.definition.raw.get("parameters", [])
-    # django-filter ignores a boolean it cannot read; one value of an array parameter is an
-    # array of one in a query string (``channel=3``), whatever type schemathesis meant
+    # one value of an array parameter is an array of one in a query string (``channel=3``),
+    # whatever type schemathesis meant
     lenient = {
         ("query", p["name"])
         for p in parameters
-        if p.get("in") == "query" and p.get("schema", {}).get("type") in ("boolean", "array")
+        if p.get("in") == "query" and p.get("schema", {}).get("type") == "array"
     }
     known = [
         (m.parameter_location.value, m.parameter or _last_name(m.path)) in KNOWN_ACCEPTED_NEGATIVE
