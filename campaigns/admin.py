@@ -12,6 +12,7 @@ from campaigns.models import (
     CalendarFeed,
     Campaign,
     CampaignGroupObjectPermission,
+    CampaignTemplate,
     CampaignTransition,
     CampaignUserObjectPermission,
     Channel,
@@ -220,3 +221,27 @@ class CampaignGroupObjectPermissionAdmin(admin.ModelAdmin):
     search_fields = ["content_object__code", "content_object__name", "group__name"]
     autocomplete_fields = ["content_object"]
     list_select_related = ["content_object", "group", "permission"]
+
+
+@admin.register(CampaignTemplate)
+class CampaignTemplateAdmin(SimpleHistoryAdmin):
+    """The template gallery, to look through and prune; templates are saved from campaigns, never edited."""
+
+    list_display = ["name", "team", "confidential", "source_code", "created_by", "created_at"]
+    list_filter = ["team", "confidential"]
+    search_fields = ["name", "description", "source_code"]
+    readonly_fields = ["team", "confidential", "source_code", "blueprint", "created_by", "created_at"]
+    list_select_related = ["team", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.campaign_template_delete(template=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for template in queryset:
+            services.campaign_template_delete(template=template, by=request.user)

@@ -105,6 +105,42 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+class CloneForm(forms.Form):
+    """A clone's name, start and team (the teams where the user creates campaigns)."""
+
+    name = forms.CharField(max_length=200, label=_("Name"))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
+
+    def __init__(self, *args, user, source, **kwargs):
+        """``source`` is the campaign cloned or the template started from (both have a ``team_id`` and a name)."""
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(is_active=True)
+        if not user.is_mrm_admin:
+            teams = teams.filter(pk__in=user.team_ids)
+        self.fields["team"].queryset = teams
+        if not self.is_bound:
+            own = source.team_id if teams.filter(pk=source.team_id).exists() else None
+            self.initial.setdefault("team", own or next(iter(teams.values_list("pk", flat=True)), None))
+            if isinstance(source, Campaign):
+                self.initial.setdefault("name", _("%(name)s (copy)") % {"name": source.name})
+                self.initial.setdefault("start_date", source.start_date)
+            else:
+                self.initial.setdefault("name", source.name)
+
+
+class TemplateForm(forms.Form):
+    """Saving a campaign's plan to the gallery."""
+
+    name = forms.CharField(max_length=200, label=_("Template name"))
+    description = forms.CharField(
+        required=False,
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When to use it: the gallery shows this."),
+    )
+
+
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(choices=CampaignStatus.choices, label=_("New status"))
     note = forms.CharField(required=False, max_length=2000, label=_("Note"))

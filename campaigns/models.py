@@ -37,6 +37,7 @@ from campaigns.querysets import (
     CalendarFeedQuerySet,
     CampaignPartQuerySet,
     CampaignQuerySet,
+    CampaignTemplateQuerySet,
     ChannelQuerySet,
 )
 from mrm.bounds import clamp_date, day_after, validate_date_in_window
@@ -475,3 +476,40 @@ class CalendarFeed(models.Model):
 
     def get_feed_path(self) -> str:
         return reverse("campaigns:feed_ics", args=[self.token])
+
+
+class CampaignTemplate(models.Model):
+    """A campaign's plan saved to start new campaigns from (the template gallery, issue 18 item 2).
+
+    The plan is a :mod:`campaigns.blueprints` snapshot: the template stays as
+    it was saved whatever happens to its source campaign. A template of a
+    confidential campaign is seen only by its team (and admins).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    confidential = models.BooleanField(_("confidential"), default=False)
+    source_code = models.CharField(_("source campaign"), max_length=32, blank=True)
+    blueprint = models.JSONField(_("plan"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved by")
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = CampaignTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("campaign template")
+        verbose_name_plural = _("campaign templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def summary(self) -> dict:
+        from campaigns.blueprints import summary
+
+        return summary(self.blueprint)

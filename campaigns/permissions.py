@@ -48,6 +48,15 @@ def can_complete_task(user, task) -> bool:
     return task.assignee_id == user.pk or can_edit_campaign(user, task.campaign)
 
 
+def can_delete_template(user, template) -> bool:
+    """Who saved a template, its team's marketers and admins may take it out of the gallery."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_mrm_admin or template.created_by_id == user.pk:
+        return True
+    return user.has_role(Role.MARKETER) and template.team_id in user.team_ids
+
+
 def launch_pending(campaign: Campaign) -> bool:
     """Whether a launch approval request of the campaign is open (annotated by ``with_list_data``).
 
@@ -88,4 +97,6 @@ def available_actions(campaign: Campaign, user) -> dict:
         "add_task": editable,
         "add_kpi": editable,
         "share": can_share_campaign(user, campaign),
+        "clone": can_create_campaign(user),
+        "save_template": editable,
     }

@@ -204,3 +204,15 @@ class ChannelQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.all()
+
+
+class CampaignTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The gallery: admins see every template, marketers those not confidential and their teams' own."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_mrm_admin:
+            return self
+        if not user.has_role(Role.MARKETER):
+            return self.none()
+        return self.filter(models.Q(confidential=False) | models.Q(team_id__in=user.team_ids))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,8 +26,10 @@ from campaigns.models import (
     Activity,
     CalendarFeed,
     Campaign,
+    CampaignTemplate,
     CampaignTransition,
     CampaignUserObjectPermission,
+    Channel,
     Task,
 )
 from mrm.exceptions import StateConflict
@@ -594,4 +598,179 @@ def _channels_history(history: list, links: list) -> None:
             for record in history
             for link in by_campaign.get(record.id, [])
         ]
+    )
+
+
+# --- clones and templates (issue 18 item 2) -------------------------------------
+
+
+@transaction.atomic
+def campaign_from_blueprint(*, blueprint: dict, name: str, start_date: date, team, by, reason: str) -> Campaign:
+    """Lay a blueprint (``campaigns.blueprints``) out as a new draft campaign starting on ``start_date``.
+
+    The one who starts it owns it; people who have left are not copied
+    (an activity's owner, a task's assignee, the sponsor), nor are channels
+    retired since. Activities, tasks and KPI targets are written in bulk with
+    their history (who, when, ``reason``), so a big plan costs a few queries.
+    """
+    from campaigns.blueprints import shifted
+
+    plan = blueprint["campaign"]
+    people = {
+        pk
+        for pk in [plan.get("sponsor")]
+        + [a.get("owner") for a in blueprint["activities"]]
+        + [t.get("assignee") for t in blueprint["tasks"]]
+        if pk
+    }
+    active = {user.pk: user for user in get_user_model().objects.filter(pk__in=people, is_active=True)}
+    channels = set(Channel.objects.filter(is_active=True).values_list("pk", flat=True))
+    parent = None
+    if plan.get("parent"):
+        parent = Campaign.objects.visible_to(by).filter(pk=plan["parent"]).first()
+    end_date = shifted(start_date, plan["days"])
+    campaign = campaign_create(
+        by=by,
+        channels=[pk for pk in plan["channels"] if pk in channels],
+        name=name,
+        description=plan["description"],
+        objective=plan["objective"],
+        team=team,
+        owner=by,
+        sponsor=active.get(plan.get("sponsor")),
+        start_date=start_date,
+        end_date=end_date,
+        planned_cost=Decimal(plan["planned_cost"]),
+        confidential=plan["confidential"],
+        parent=parent,
+        tags=plan["tags"],
+    )
+    activities = {}
+    for item in blueprint["activities"]:
+        activity = Activity(
+            campaign=campaign,
+            name=item["name"],
+            type=item["type"],
+            channel_id=item["channel"] if item["channel"] in channels else None,
+            description=item["description"],
+            start_date=shifted(start_date, item["start"]),
+            end_date=shifted(start_date, item["end"]),
+            start_time=item["start_time"],
+            end_time=item["end_time"],
+            owner_id=item["owner"] if item["owner"] in active else None,
+            location=item["location"],
+            url=item["url"],
+            public=item["public"],
+        )
+        activities[item["key"]] = activity
+    tasks = [
+        Task(
+            campaign=campaign,
+            title=item["title"],
+            assignee_id=item["assignee"] if item["assignee"] in active else None,
+            due_date=shifted(start_date, item["due"]),
+        )
+        for item in blueprint["tasks"]
+    ]
+    kpis = [
+        KPI(
+            campaign=campaign,
+            metric=item["metric"],
+            custom_name=item["custom_name"],
+            target=None if item["target"] is None else Decimal(item["target"]),
+        )
+        for item in blueprint["kpis"]
+    ]
+    _check_parts([*activities.values(), *tasks, *kpis])
+    Activity.objects.bulk_create(activities.values())
+    for task, item in zip(tasks, blueprint["tasks"], strict=True):
+        task.activity = activities.get(item["activity"])
+    Task.objects.bulk_create(tasks)
+    KPI.objects.bulk_create(kpis)
+    for model, rows in ((Activity, activities.values()), (Task, tasks), (KPI, kpis)):
+        if rows:
+            model.history.bulk_history_create(list(rows), default_user=by, default_change_reason=reason[:100])
+    last = campaign.history.first()
+    if last is not None:
+        last.history_change_reason = reason[:100]
+        last.save(update_fields=["history_change_reason"])
+    return campaign
+
+
+def _check_parts(parts: list) -> None:
+    """The parts' own checks in memory, no query per part (their ``clean`` covers the check constraints).
+
+    Dates outside the accepted window are reported on the start date, the one field the cloner chose.
+    """
+    for part in parts:
+        try:
+            part.full_clean(
+                exclude=["campaign", "activity", "owner", "assignee", "channel"], validate_constraints=False
+            )
+        except ValidationError as error:
+            if any(field in error.message_dict for field in ("start_date", "end_date", "due_date")):
+                raise ValidationError(
+                    {"start_date": _("From this start date, some of the plan's dates fall outside the accepted dates.")}
+                ) from None
+            raise
+
+
+@transaction.atomic
+def campaign_clone(*, campaign: Campaign, name: str, start_date: date, by, team=None) -> Campaign:
+    """A new draft with the campaign's plan (activities, tasks, KPI targets, planned cost) moved to ``start_date``.
+
+    Anyone who may read the campaign and create campaigns in the target team
+    (the campaign's own by default) may clone it.
+    """
+    from campaigns.blueprints import blueprint_of
+
+    return campaign_from_blueprint(
+        blueprint=blueprint_of(campaign),
+        name=name,
+        start_date=start_date,
+        team=team or campaign.team,
+        by=by,
+        reason=_("Cloned from %(code)s") % {"code": campaign.code},
+    )
+
+
+@transaction.atomic
+def campaign_template_save(*, campaign: Campaign, name: str, by, description: str = "") -> CampaignTemplate:
+    """Keep the campaign's plan in the template gallery; its editors may (a template of a confidential
+    campaign stays within its team)."""
+    from campaigns.blueprints import blueprint_of
+
+    _ensure(permissions.can_edit_campaign(by, campaign), _("You cannot edit this campaign."))
+    template = CampaignTemplate(
+        name=name,
+        description=description,
+        team_id=campaign.team_id,
+        confidential=campaign.confidential,
+        source_code=campaign.code,
+        blueprint=blueprint_of(campaign),
+        created_by=by,
+    )
+    template.full_clean(exclude=["team", "created_by"])
+    template._history_user = by
+    template.save()
+    return template
+
+
+@transaction.atomic
+def campaign_template_delete(*, template: CampaignTemplate, by) -> None:
+    _ensure(permissions.can_delete_template(by, template), _("You cannot remove this template."))
+    template._history_user = by
+    template.delete()
+
+
+@transaction.atomic
+def campaign_start_from_template(*, template: CampaignTemplate, name: str, start_date: date, by, team=None) -> Campaign:
+    """A new draft laid out from a template of the gallery (in the template's team unless another is named)."""
+    return campaign_from_blueprint(
+        blueprint=template.blueprint,
+        name=name,
+        start_date=start_date,
+        team=team or template.team,
+        by=by,
+        reason=_("Started from the template %(name)s") % {"name": template.name},
     )

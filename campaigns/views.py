@@ -37,13 +37,24 @@ from campaigns.forms import (
     ActivityForm,
     CalendarFeedForm,
     CampaignForm,
+    CloneForm,
     KPIForm,
     ShareForm,
     TaskForm,
+    TemplateForm,
     TransitionForm,
 )
 from campaigns.ics import feed_calendar
-from campaigns.models import KPI, Activity, CalendarFeed, Campaign, CampaignUserObjectPermission, Channel, Task
+from campaigns.models import (
+    KPI,
+    Activity,
+    CalendarFeed,
+    Campaign,
+    CampaignTemplate,
+    CampaignUserObjectPermission,
+    Channel,
+    Task,
+)
 from campaigns.panels import campaign_panels
 from campaigns.selectors import (
     CalendarQuery,
@@ -167,6 +178,85 @@ def campaign_edit(request, pk):
             messages.success(request, _("The campaign was saved."))
             return HttpResponseRedirect(campaign.get_absolute_url())
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_clone(request, pk):
+    """Start a new draft from this campaign's plan (issue 18 item 2)."""
+    campaign = _visible_campaign(request, pk)
+    if not permissions.can_create_campaign(request.user):
+        raise PermissionDenied(_("Only marketers and admins create campaigns."))
+    form = CloneForm(request.POST or None, user=request.user, source=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.campaign_clone(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The campaign was cloned as a draft. Check its dates and people."))
+            return HttpResponseRedirect(created.get_absolute_url())
+    return render(request, "campaigns/clone.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_save_template(request, pk):
+    """Keep this campaign's plan in the template gallery."""
+    campaign = _visible_campaign(request, pk)
+    if not permissions.can_edit_campaign(request.user, campaign):
+        raise PermissionDenied(_("You cannot edit this campaign."))
+    form = TemplateForm(request.POST or None, initial={"name": campaign.name, "description": campaign.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_template_save(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign's plan was saved in the template gallery."))
+            return HttpResponseRedirect(reverse("campaigns:templates"))
+    return render(request, "campaigns/template_save.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def template_gallery(request):
+    """The templates a marketer may start campaigns from."""
+    if not permissions.can_create_campaign(request.user):
+        raise PermissionDenied(_("Only marketers and admins create campaigns."))
+    templates = CampaignTemplate.objects.visible_to(request.user).select_related("team", "created_by")
+    page = Paginator(templates, 24).get_page(request.GET.get("page"))
+    for template in page:
+        template.can_delete = permissions.can_delete_template(request.user, template)
+    return render(request, "campaigns/templates.html", {"page": page})
+
+
+@login_required
+def template_start(request, pk):
+    """A new draft from a template of the gallery."""
+    if not permissions.can_create_campaign(request.user):
+        raise PermissionDenied(_("Only marketers and admins create campaigns."))
+    template = get_object_or_404(CampaignTemplate.objects.visible_to(request.user), pk=pk)
+    form = CloneForm(request.POST or None, user=request.user, source=template)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.campaign_start_from_template(template=template, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The campaign was created as a draft from the template."))
+            return HttpResponseRedirect(created.get_absolute_url())
+    return render(request, "campaigns/template_start.html", {"form": form, "template": template})
+
+
+@login_required
+@require_POST
+def template_delete(request, pk):
+    template = get_object_or_404(CampaignTemplate.objects.visible_to(request.user), pk=pk)
+    services.campaign_template_delete(template=template, by=request.user)
+    messages.success(request, _("The template was removed from the gallery."))
+    return HttpResponseRedirect(reverse("campaigns:templates"))
 
 
 # --- detail ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from budgets.api.views import (
 from campaigns.api.views import (
     ActivityViewSet,
     CalendarEventViewSet,
+    CampaignTemplateViewSet,
     CampaignViewSet,
     ChannelViewSet,
     KPIViewSet,
@@ -38,6 +39,7 @@ router.register("users", UserViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
 router.register("auth/tokens", ApiTokenViewSet, basename="auth-token-item")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("campaign-templates", CampaignTemplateViewSet, basename="campaign-template")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("kpis", KPIViewSet, basename="kpi")

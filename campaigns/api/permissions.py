@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from campaigns import permissions
-from campaigns.models import Campaign, Task
+from campaigns.models import Campaign, CampaignTemplate, Task
 
 
 class CampaignWrites(BasePermission):
@@ -25,6 +25,10 @@ class CampaignWrites(BasePermission):
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
             return True
+        if getattr(view, "action", None) in ("clone", "start"):
+            return True  # reading the source is enough; the service decides the new campaign's team
+        if isinstance(obj, CampaignTemplate):
+            return permissions.can_delete_template(request.user, obj)
         campaign = obj if isinstance(obj, Campaign) else obj.campaign
         if isinstance(obj, Task) and set(request.data) <= {"done"} and request.data:
             return permissions.can_complete_task(request.user, obj)

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from accounts.models import Team, User
 from campaigns.choices import CampaignStatus
-from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
 
 
 class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
@@ -108,6 +108,46 @@ class CampaignSerializer(serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CampaignStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CloneSerializer(serializers.Serializer):
+    """``POST /api/v1/campaigns/{id}/clone/``: the new draft's name and start (and team, the source's by default)."""
+
+    name = serializers.CharField(max_length=200)
+    start_date = serializers.DateField()
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True), required=False)
+
+
+class TemplateSummarySerializer(serializers.Serializer):
+    days = serializers.IntegerField(help_text="The campaign's length in days.")
+    activities = serializers.IntegerField()
+    tasks = serializers.IntegerField()
+    kpis = serializers.IntegerField()
+
+
+class CampaignTemplateSerializer(serializers.ModelSerializer):
+    """A template of the gallery; created from a campaign one may edit (``campaign``), never edited."""
+
+    campaign = VisibleCampaignField(write_only=True, help_text="The campaign whose plan is saved.")
+    team = serializers.PrimaryKeyRelatedField(read_only=True)
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    summary = TemplateSummarySerializer(read_only=True)
+
+    class Meta:
+        model = CampaignTemplate
+        fields = [
+            "id",
+            "name",
+            "description",
+            "campaign",
+            "source_code",
+            "team",
+            "confidential",
+            "summary",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["source_code", "confidential", "created_at"]
 
 
 class LaunchRequestedSerializer(serializers.Serializer):

@@ -19,14 +19,16 @@ from campaigns.api.serializers import (
     ActivitySerializer,
     CalendarEventSerializer,
     CampaignSerializer,
+    CampaignTemplateSerializer,
     ChannelSerializer,
+    CloneSerializer,
     KPISerializer,
     LaunchRequestedSerializer,
     TaskSerializer,
     TransitionSerializer,
 )
 from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
-from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
 from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
 from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
@@ -90,6 +92,57 @@ class CampaignViewSet(ScopedModelViewSet):
             )
         fresh = self.get_queryset().get(pk=campaign.pk)
         return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(request=CloneSerializer, responses={201: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def clone(self, request, pk=None):
+        """A new draft with this campaign's plan moved to ``start_date`` (issue 18 item 2).
+
+        Activities, tasks and KPI targets come along; nothing of the run does
+        (status, actuals, money, decisions). Whoever reads the campaign may
+        clone it into a team where they create campaigns (its own by default).
+        """
+        campaign = self.get_object()
+        data = CloneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.campaign_clone(campaign=campaign, by=request.user, **data.validated_data)
+        fresh = self.get_queryset().get(pk=created.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+class CampaignTemplateViewSet(ScopedModelViewSet):
+    """The template gallery (issue 18 item 2): save a campaign's plan, start new campaigns from it.
+
+    Marketers see templates not confidential and their teams' own; admins all.
+    ``POST`` with ``campaign`` saves that campaign's plan (its editors may);
+    ``POST {id}/start/`` starts a draft from it, as a clone does.
+    """
+
+    queryset = CampaignTemplate.objects.select_related("team")
+    permission_classes = [IsAuthenticated, CampaignWrites]
+    serializer_class = CampaignTemplateSerializer
+    filter_backends: list = []
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.campaign_template_save(
+            campaign=data.pop("campaign"), by=self.request.user, **data
+        )
+
+    def perform_destroy(self, instance):
+        services.campaign_template_delete(template=instance, by=self.request.user)
+
+    @extend_schema(request=CloneSerializer, responses={201: CampaignSerializer})
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """A new draft laid out from the template from ``start_date`` (in ``team``, the template's by default)."""
+        template = self.get_object()
+        data = CloneSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.campaign_start_from_template(template=template, by=request.user, **data.validated_data)
+        fresh = Campaign.objects.visible_to(request.user).with_list_data().get(pk=created.pk)
+        return Response(CampaignSerializer(fresh, context=self.get_serializer_context()).data, status=201)
 
 
 class ActivityViewSet(ScopedModelViewSet):

@@ -13,7 +13,7 @@ from campaigns.choices import CampaignStatus
 from campaigns.models import Channel
 from campaigns.services import calendar_feed_create, channels_ensure_defaults
 from tests.campaigns.factories import ActivityFactory, CampaignFactory, KPIFactory, TaskFactory
-from tests.support.matrix import NOT_FOUND, PUBLIC, SIGNED_IN, Resource, Route, only
+from tests.support.matrix import FORBIDDEN, NOT_FOUND, PUBLIC, SIGNED_IN, Resource, Route, only
 
 TODAY = dt.date.today()
 WRITERS = only("marketer", "admin")
@@ -69,6 +69,14 @@ def own_feed(world):
     return calendar_feed_create(owner=world.marketer, name="Matrix feed", filters={}, by=world.marketer)
 
 
+def template_of_team_a(world, **extra):
+    from campaigns.services import campaign_template_save
+
+    return campaign_template_save(
+        campaign=campaign_of_team_a(world, **extra), name="Matrix template", by=world.marketer
+    )
+
+
 WINDOW = {"start": TODAY.isoformat(), "end": (TODAY + dt.timedelta(days=30)).isoformat()}
 
 
@@ -105,6 +113,17 @@ RESOURCES = [
             "PUT /api/v1/campaigns/{id}/": Route(WRITERS, data=new_campaign),
             "PATCH /api/v1/campaigns/{id}/": Route(WRITERS, data={"name": "Renamed"}),
             "POST /api/v1/campaigns/{id}/transition/": Route(WRITERS, data={"status": "planned", "note": "go"}),
+            # whoever reads it and creates campaigns may clone it, into a team of theirs (issue 18.2): without a
+            # team the clone goes to the source's, which another team's marketer is refused
+            "POST /api/v1/campaigns/{id}/clone/": Route(
+                WRITERS, data={"name": "Clone", "start_date": TODAY.isoformat()}
+            ),
+            "campaigns:clone": CREATORS,
+            "POST campaigns:clone": Route(
+                CREATORS, data=lambda w, obj: {"name": "Clone", "start_date": TODAY.isoformat(), "team": w.team.pk}
+            ),
+            "campaigns:save_template": WRITERS,
+            "POST campaigns:save_template": Route(WRITERS, data={"name": "Matrix template"}),
             "campaigns:list": SIGNED_IN,
             "campaigns:board": SIGNED_IN,
             "campaigns:timeline": SIGNED_IN,
@@ -176,6 +195,28 @@ RESOURCES = [
         },
         obj=lambda w: KPIFactory(campaign=campaign_of_team_a(w)),
         confidential=lambda w: KPIFactory(campaign=confidential_campaign(w)),
+    ),
+    Resource(
+        "campaign templates (issue 18.2)",
+        {
+            "GET /api/v1/campaign-templates/": SIGNED_IN,  # an empty gallery for those who create no campaigns
+            "POST /api/v1/campaign-templates/": Route(
+                WRITERS, data=lambda w, obj: {"campaign": campaign_of_team_a(w).pk, "name": "Saved"}
+            ),
+            "GET /api/v1/campaign-templates/{id}/": only("marketer", "admin", "other_team", refused=NOT_FOUND),
+            # roles that create no campaigns are refused before the template is looked up
+            "DELETE /api/v1/campaign-templates/{id}/": only("marketer", "admin"),
+            "POST /api/v1/campaign-templates/{id}/start/": Route(
+                only("marketer", "admin"), data={"name": "From template", "start_date": TODAY.isoformat()}
+            ),
+            "campaigns:templates": CREATORS,
+            "campaigns:template_start": CREATORS,
+            "POST campaigns:template_start": Route(CREATORS, data={"name": "x", "start_date": TODAY.isoformat()}),
+            # the gallery is empty for roles that create no campaigns: not found for them
+            "POST campaigns:template_delete": only("marketer", "admin", refused=NOT_FOUND) | {"other_team": FORBIDDEN},
+        },
+        obj=template_of_team_a,
+        confidential=lambda w: template_of_team_a(w, confidential=True, status=CampaignStatus.PLANNED),
     ),
     Resource(
         "channels",
