@@ -76,6 +76,17 @@ class CalendarEventKind(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign")
 
 
+class BulkAction(models.TextChoices):
+    """What a bulk change does to every selected campaign (issue 18 item 1)."""
+
+    STATUS = "status", _("Change status")
+    OWNER = "owner", _("Change owner")
+    SPONSOR = "sponsor", _("Change sponsor")
+    TEAM = "team", _("Move to team")
+    TAGS = "tags", _("Add or remove tags")
+    SHIFT_DATES = "shift_dates", _("Shift dates")
+
+
 # Built-in channels: their codes are seeded by a migration, their names translate.
 DEFAULT_CHANNELS = {
     "email": (_("E-mail"), "#206bc4"),

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from campaigns.choices import ActivityType, CalendarEventKind, CampaignStatus
+from campaigns.choices import ActivityType, BulkAction, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from mrm.bounds import DateFormField, DecimalFormField
 
@@ -127,6 +127,51 @@ class CloneForm(forms.Form):
                 self.initial.setdefault("start_date", source.start_date)
             else:
                 self.initial.setdefault("name", source.name)
+
+
+class BulkForm(forms.Form):
+    """The campaign list's bulk bar: an action and what it needs (the campaigns come as ``ids`` or "all matching")."""
+
+    action = forms.ChoiceField(choices=BulkAction.choices, label=_("Action"))
+    status = forms.ChoiceField(choices=[("", "—"), *CampaignStatus.choices], required=False, label=_("New status"))
+    note = forms.CharField(required=False, max_length=2000, label=_("Note"))
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"))
+    sponsor = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Sponsor"), help_text=_("Empty clears the sponsor.")
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
+    add_tags = forms.CharField(required=False, max_length=255, label=_("Add tags"), help_text=_("Comma-separated."))
+    remove_tags = forms.CharField(required=False, max_length=255, label=_("Remove tags"))
+    days = forms.IntegerField(required=False, min_value=-3660, max_value=3660, label=_("Shift by days"))
+    all_matching = forms.BooleanField(required=False, label=_("All campaigns matching the filters"))
+    filters = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("display_name", "username")
+        for name in ("owner", "sponsor"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = lambda u: u.full_name
+        teams = Team.objects.filter(is_active=True)
+        self.fields["team"].queryset = teams if user.is_mrm_admin else teams.filter(pk__in=user.team_ids)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif not isinstance(field.widget, (forms.HiddenInput, forms.CheckboxInput)):
+                field.widget.attrs["class"] = "form-control"
+
+    def service_params(self) -> dict:
+        """The parameters the chosen action takes, as the bulk service reads them."""
+        data, action = self.cleaned_data, self.cleaned_data["action"]
+        split = lambda text: [t.strip() for t in (text or "").split(",") if t.strip()]  # noqa: E731
+        return {
+            BulkAction.STATUS: {"status": data["status"], "note": data["note"]},
+            BulkAction.OWNER: {"owner": data["owner"]},
+            BulkAction.SPONSOR: {"sponsor": data["sponsor"]},
+            BulkAction.TEAM: {"team": data["team"]},
+            BulkAction.TAGS: {"add_tags": split(data["add_tags"]), "remove_tags": split(data["remove_tags"])},
+            BulkAction.SHIFT_DATES: {"days": data["days"]},
+        }[action]
 
 
 class TemplateForm(forms.Form):

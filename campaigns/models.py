@@ -29,6 +29,7 @@ from campaigns.choices import (
     STATUS_BADGE,
     ActivityStatus,
     ActivityType,
+    BulkAction,
     CampaignStatus,
     KPIMetric,
 )
@@ -513,3 +514,38 @@ class CampaignTemplate(models.Model):
         from campaigns.blueprints import summary
 
         return summary(self.blueprint)
+
+
+class CampaignBatch(models.Model):
+    """One bulk change of many campaigns, kept so that it can be undone as one (issue 18 item 1).
+
+    ``items`` holds, for each campaign the change reached, what it was before
+    and the ``updated_at`` the change left: undo restores a campaign only if
+    nobody changed it since. Each campaign's own history records the change
+    itself (one entry per campaign, by who made it).
+    """
+
+    action = models.CharField(_("action"), max_length=20, choices=BulkAction.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    items = models.JSONField(_("items"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bulk change")
+        verbose_name_plural = _("bulk changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {len(self.items)}"

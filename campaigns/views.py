@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Team, User
-from campaigns import launch_approval, permissions, services
+from campaigns import bulk, launch_approval, permissions, services
 from campaigns.api.filters import CampaignFilter
 from campaigns.choices import (
     ACTIVITY_STATUS_BADGE,
@@ -35,6 +35,7 @@ from campaigns.choices import (
 from campaigns.embed import calendar_styles, embeddable
 from campaigns.forms import (
     ActivityForm,
+    BulkForm,
     CalendarFeedForm,
     CampaignForm,
     CloneForm,
@@ -50,6 +51,7 @@ from campaigns.models import (
     Activity,
     CalendarFeed,
     Campaign,
+    CampaignBatch,
     CampaignTemplate,
     CampaignUserObjectPermission,
     Channel,
@@ -122,6 +124,7 @@ def campaign_list(request):
                 "query": query.urlencode(),
                 "ordering": ordering,
                 "can_create": permissions.can_create_campaign(request.user),
+                "bulk_form": BulkForm(user=request.user) if permissions.can_create_campaign(request.user) else None,
                 "sort_columns": [
                     ("code", _("Code")),
                     ("name", _("Name")),
@@ -134,6 +137,70 @@ def campaign_list(request):
             }
         ),
     )
+
+
+# --- bulk changes (issue 18 item 1) -------------------------------------------------
+
+
+def _bulk_ids(request, form) -> list[int]:
+    """The ticked campaigns, or every campaign the list's filters match (as the list shows them)."""
+    if not form.cleaned_data["all_matching"]:
+        return [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    base = Campaign.objects.visible_to(request.user)
+    filterset = CampaignFilter(QueryDict(form.cleaned_data["filters"]), queryset=base, request=request)
+    if not filterset.is_valid():
+        raise ValidationError(_("The list's filters are not valid any more. Filter the list again."))
+    return list(filterset.qs.values_list("pk", flat=True)[: bulk.MAX_CAMPAIGNS + 1])
+
+
+@login_required
+@require_POST
+def campaign_bulk(request):
+    """Apply the bulk bar's action to the selected campaigns; the answer lists each campaign's outcome."""
+    if not permissions.can_create_campaign(request.user):
+        raise PermissionDenied(_("Only marketers and admins change campaigns."))
+    form = BulkForm(request.POST, user=request.user)
+    outcomes, batch, errors = [], None, []
+    if form.is_valid():
+        try:
+            outcomes, batch = bulk.campaigns_bulk(
+                ids=_bulk_ids(request, form),
+                action=form.cleaned_data["action"],
+                by=request.user,
+                **form.service_params(),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = [f"{form.fields[name].label}: {' '.join(problems)}" for name, problems in form.errors.items()]
+    status = 200 if not errors else 400
+    return render(request, "campaigns/bulk_result.html", _bulk_context(request, outcomes, batch, errors), status=status)
+
+
+@login_required
+@require_POST
+def campaign_bulk_undo(request, pk):
+    batch = get_object_or_404(CampaignBatch, pk=pk)
+    if not (batch.created_by_id == request.user.pk or request.user.is_mrm_admin):
+        raise Http404
+    try:
+        outcomes = bulk.campaigns_bulk_undo(batch=batch, by=request.user)
+    except StateConflict as exc:
+        return render(request, "campaigns/bulk_result.html", _bulk_context(request, [], None, [str(exc)]), status=409)
+    return render(request, "campaigns/bulk_result.html", _bulk_context(request, outcomes, None, [], undone=True))
+
+
+def _bulk_context(request, outcomes, batch, errors, undone=False) -> dict:
+    names = Campaign.objects.visible_to(request.user).in_bulk([o.id for o in outcomes])
+    rows = [(outcome, names.get(outcome.id)) for outcome in outcomes]
+    return {
+        "rows": rows,
+        "changed": sum(1 for o in outcomes if o.ok),
+        "refused": sum(1 for o in outcomes if not o.ok),
+        "batch": batch,
+        "errors": errors,
+        "undone": undone,
+    }
 
 
 # --- create / edit -------------------------------------------------------------------

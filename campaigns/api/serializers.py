@@ -8,14 +8,16 @@ StateConflict for the API handler to turn into 400/403/409.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team, User
-from campaigns.choices import CampaignStatus
+from campaigns.choices import BulkAction, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
     """A campaign id the requesting user can see; any other id "does not exist"."""
 
@@ -148,6 +150,40 @@ class CampaignTemplateSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["source_code", "confidential", "created_at"]
+
+
+class BulkSerializer(serializers.Serializer):
+    """``POST /api/v1/campaigns/bulk/``: the campaigns, the action and what the action needs."""
+
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
+    action = serializers.ChoiceField(choices=BulkAction.choices)
+    status = serializers.ChoiceField(choices=CampaignStatus.choices, required=False, help_text="For status.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="For status.")
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    sponsor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, help_text="null clears it."
+    )
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True), required=False)
+    add_tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    remove_tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    days = serializers.IntegerField(required=False, min_value=-3660, max_value=3660, help_text="For shift_dates.")
+
+
+class BulkUndoSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(min_value=1)
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    error = serializers.CharField(required=False, help_text="Why this campaign was left as it was.")
+
+
+class BulkResultSerializer(serializers.Serializer):
+    results = BulkOutcomeSerializer(many=True)
+    batch = serializers.IntegerField(
+        allow_null=True, required=False, help_text="The bulk change to undo (null when nothing changed)."
+    )
 
 
 class LaunchRequestedSerializer(serializers.Serializer):

@@ -9,14 +9,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from campaigns import services
+from campaigns import bulk, services
 from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
 from campaigns.api.permissions import CampaignWrites
 from campaigns.api.serializers import (
     ActivitySerializer,
+    BulkResultSerializer,
+    BulkSerializer,
+    BulkUndoSerializer,
     CalendarEventSerializer,
     CampaignSerializer,
     CampaignTemplateSerializer,
@@ -28,7 +32,7 @@ from campaigns.api.serializers import (
     TransitionSerializer,
 )
 from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
-from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
+from campaigns.models import KPI, Activity, Campaign, CampaignBatch, CampaignTemplate, Channel, Task
 from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
 from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
@@ -92,6 +96,37 @@ class CampaignViewSet(ScopedModelViewSet):
             )
         fresh = self.get_queryset().get(pk=campaign.pk)
         return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(request=BulkSerializer, responses={200: BulkResultSerializer})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Change many campaigns at once: each passes the same rules as by hand, failures listed per id.
+
+        Actions: ``status`` (+ ``note``), ``owner``, ``sponsor`` (null clears),
+        ``team``, ``tags`` (``add_tags``/``remove_tags``), ``shift_dates``
+        (``days``, ± — activities and task due dates move along). An id you
+        cannot read answers as one that does not exist. ``batch`` undoes it all
+        with ``POST bulk/undo/``.
+        """
+        data = BulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        outcomes, batch = bulk.campaigns_bulk(
+            ids=params.pop("ids"), action=params.pop("action"), by=request.user, **params
+        )
+        return Response({"results": [o.as_dict() for o in outcomes], "batch": batch.pk if batch else None})
+
+    @extend_schema(request=BulkUndoSerializer, responses={200: BulkResultSerializer})
+    @action(detail=False, methods=["post"], url_path="bulk/undo")
+    def bulk_undo(self, request):
+        """Undo a bulk change of yours (admins: anyone's); campaigns changed since are left and listed."""
+        data = BulkUndoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = CampaignBatch.objects.filter(pk=data.validated_data["batch"]).first()
+        if batch is None or not (batch.created_by_id == request.user.pk or request.user.is_mrm_admin):
+            raise NotFound()
+        outcomes = bulk.campaigns_bulk_undo(batch=batch, by=request.user)
+        return Response({"results": [o.as_dict() for o in outcomes], "batch": batch.pk})
 
     @extend_schema(request=CloneSerializer, responses={201: CampaignSerializer})
     @action(detail=True, methods=["post"])

@@ -46,3 +46,35 @@ document.addEventListener("htmx:afterSwap", function (event) {
     pending = window.setTimeout(function () { mark(document); }, 150);
   });
 }());
+
+// The campaign list's bulk bar (issue 18 item 1): show the fields of the chosen action, "select all on this
+// page", and how many are selected. Without JavaScript every field shows and the form still works.
+(function () {
+  function bar() { return document.querySelector("[data-bulk-form]"); }
+  function showFields() {
+    var form = bar();
+    if (!form) return;
+    var action = form.querySelector("select[name=action]").value;
+    Array.prototype.forEach.call(form.querySelectorAll("[data-bulk-for]"), function (field) {
+      field.hidden = field.getAttribute("data-bulk-for") !== action;
+    });
+  }
+  function count() {
+    var form = bar();
+    if (!form) return;
+    var matching = document.querySelector("[data-bulk-matching]");
+    var ticked = document.querySelectorAll("[data-bulk-item]:checked").length;
+    var label = form.querySelector("[data-bulk-count]");
+    label.textContent = matching && matching.checked ? "" : "(" + ticked + ")";
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("[data-bulk-form] select[name=action]")) showFields();
+    if (target.matches("[data-bulk-all]")) {
+      Array.prototype.forEach.call(document.querySelectorAll("[data-bulk-item]"), function (box) { box.checked = target.checked; });
+    }
+    if (target.matches("[data-bulk-all], [data-bulk-item], [data-bulk-matching]")) count();
+  });
+  document.addEventListener("DOMContentLoaded", function () { showFields(); count(); });
+  document.addEventListener("htmx:afterSettle", count);
+})();

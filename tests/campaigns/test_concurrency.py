@@ -41,3 +41,28 @@ def test_concurrent_creates_get_distinct_generated_codes(team, marketer):
     results = run_together([create, create, create])
     assert all(isinstance(r, Campaign) for r in results), results
     assert len({r.code for r in results}) == 3
+
+
+def test_two_bulk_changes_naming_the_same_campaigns_in_opposite_orders_both_apply_without_deadlock(
+    team, marketer, sponsor
+):
+    import datetime as dt
+
+    from campaigns.bulk import campaigns_bulk
+
+    start = dt.date(2027, 2, 1)
+    campaigns = [
+        CampaignFactory(team=team, owner=marketer, sponsor=sponsor, start_date=start, end_date=start) for _ in range(6)
+    ]
+    ids = [c.pk for c in campaigns]
+    # when two people shift the same campaigns at once, one naming them backwards
+    results = run_together(
+        [
+            lambda: campaigns_bulk(ids=ids, action="shift_dates", days=3, by=marketer),
+            lambda: campaigns_bulk(ids=list(reversed(ids)), action="shift_dates", days=4, by=marketer),
+        ]
+    )
+    # then both went through, each campaign moved by both (rows locked in id order: no deadlock)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert all(o.ok for outcomes, _batch in results for o in outcomes)
+    assert set(Campaign.objects.filter(pk__in=ids).values_list("start_date", flat=True)) == {start + dt.timedelta(days=7)}

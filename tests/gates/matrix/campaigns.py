@@ -77,6 +77,20 @@ def template_of_team_a(world, **extra):
     )
 
 
+def bulk_change_of_marketer(world):
+    """A bulk change team A's marketer made (tags added to a campaign of team A), not undone yet."""
+    from campaigns.bulk import campaigns_bulk
+
+    _outcomes, batch = campaigns_bulk(
+        ids=[campaign_of_team_a(world).pk], action="tags", add_tags=["matrix"], by=world.marketer
+    )
+    return batch
+
+
+def bulk_body(world, obj):
+    return {"ids": [campaign_of_team_a(world).pk], "action": "tags", "add_tags": ["bulk"]}
+
+
 WINDOW = {"start": TODAY.isoformat(), "end": (TODAY + dt.timedelta(days=30)).isoformat()}
 
 
@@ -217,6 +231,20 @@ RESOURCES = [
         },
         obj=template_of_team_a,
         confidential=lambda w: template_of_team_a(w, confidential=True, status=CampaignStatus.PLANNED),
+    ),
+    Resource(
+        "bulk changes (issue 18.1)",
+        {
+            # creators may send a bulk change; each campaign they may not edit is refused in the answer (200)
+            "POST /api/v1/campaigns/bulk/": Route(CREATORS, data=bulk_body),
+            "POST campaigns:bulk": Route(CREATORS, data=lambda w, obj: {**bulk_body(w, obj), "add_tags": "bulk"}),
+            # a bulk change is undone by who made it, or an admin; anyone else does not find it
+            "POST /api/v1/campaigns/bulk/undo/": Route(
+                only("marketer", "admin") | {"other_team": NOT_FOUND}, data=lambda w, obj: {"batch": obj.pk}
+            ),
+            "POST campaigns:bulk_undo": only("marketer", "admin", refused=NOT_FOUND),
+        },
+        obj=bulk_change_of_marketer,
     ),
     Resource(
         "channels",
