@@ -65,4 +65,6 @@ def test_two_bulk_changes_naming_the_same_campaigns_in_opposite_orders_both_appl
     # then both went through, each campaign moved by both (rows locked in id order: no deadlock)
     assert all(isinstance(r, tuple) for r in results), results
     assert all(o.ok for outcomes, _batch in results for o in outcomes)
-    assert set(Campaign.objects.filter(pk__in=ids).values_list("start_date", flat=True)) == {start + dt.timedelta(days=7)}
+    assert set(Campaign.objects.filter(pk__in=ids).values_list("start_date", flat=True)) == {
+        start + dt.timedelta(days=7)
+    }
