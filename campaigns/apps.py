@@ -37,6 +37,7 @@ class CampaignsConfig(AppConfig):
         from campaigns import launch_approval, messages
 
         messages.register()  # notes campaigns write, rendered in each reader's language
+        _register_comment_targets()
 
         # Campaign launch approval (§5) and approvers' view of confidential campaigns (§2).
         launch_approval.register()
@@ -48,3 +49,41 @@ class CampaignsConfig(AppConfig):
         from campaigns import importers
 
         importers.register()
+
+
+def _register_comment_targets() -> None:
+    """Campaigns, activities and tasks carry a discussion, shown on the campaign's page (issue 18 item 5)."""
+    from campaigns.models import Activity, Campaign, Task
+    from comments.registry import CommentTarget, register_target
+
+    def on_page(obj) -> str:
+        campaign = obj if isinstance(obj, Campaign) else obj.campaign
+        return campaign.get_absolute_url().split("#")[0] + "#discussion"
+
+    register_target(
+        CommentTarget(
+            "campaign",
+            visible=lambda user: Campaign.objects.visible_to(user),
+            label=str,
+            url=on_page,
+            title=_("campaign"),
+        )
+    )
+    register_target(
+        CommentTarget(
+            "activity",
+            visible=lambda user: Activity.objects.visible_to(user).select_related("campaign"),
+            label=lambda activity: f"{activity.campaign.code} · {activity.name}",
+            url=on_page,
+            title=_("activity"),
+        )
+    )
+    register_target(
+        CommentTarget(
+            "task",
+            visible=lambda user: Task.objects.visible_to(user).select_related("campaign"),
+            label=lambda task: f"{task.campaign.code} · {task.title}",
+            url=on_page,
+            title=_("task"),
+        )
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -530,13 +530,56 @@ def campaign_page_data(campaign: Campaign) -> dict:
     tasks = list(Task.objects.filter(campaign=campaign).select_related("assignee", "activity"))
     kpis = list(KPI.objects.filter(campaign=campaign))
     transitions = list(campaign.transitions.select_related("by"))
+    comments = campaign_comments(campaign, activities, tasks)
+    history = campaign_history(campaign)
+    # The timeline of the campaign: what changed and what was said, newest first (comments change nothing).
+    history += [
+        {
+            "at": comment.created_at,
+            "user": comment.author,
+            "kind": _("Comment"),
+            "object": comment.about,
+            "action": _("commented"),
+            "changes": [],
+            "reason": comment.body if len(comment.body) <= 200 else comment.body[:199] + "…",
+        }
+        for comment in comments
+    ]
+    history.sort(key=lambda entry: entry["at"], reverse=True)
     return {
         "activities": activities,
         "tasks": tasks,
         "kpis": kpis,
         "transitions": transitions,
-        "history": campaign_history(campaign),
+        "comments": comments,
+        "history": history,
     }
+
+
+def campaign_comments(campaign: Campaign, activities, tasks) -> list:
+    """The discussion of the campaign and of its activities and tasks, oldest first, in one query.
+
+    Whoever reads the campaign reads its activities and tasks, so the page's own
+    scoping covers their comments too. Each comment says what it is about (``about``).
+    """
+    from comments.models import Comment
+
+    names = {("campaign", campaign.pk): campaign.name}
+    names |= {("activity", a.pk): a.name for a in activities}
+    names |= {("task", t.pk): t.title for t in tasks}
+    comments = list(
+        Comment.objects.filter(
+            Q(target_type="campaign", target_id=campaign.pk)
+            | Q(target_type="activity", target_id__in=[a.pk for a in activities])
+            | Q(target_type="task", target_id__in=[t.pk for t in tasks])
+        )
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    for comment in comments:
+        comment.about = names.get((comment.target_type, comment.target_id), "")
+        comment.about_campaign = comment.target_type == "campaign"
+    return comments
 
 
 def _diff(previous, current, fields) -> list[dict]:

@@ -326,6 +326,41 @@ def template_delete(request, pk):
     return HttpResponseRedirect(reverse("campaigns:templates"))
 
 
+# --- discussion (issue 18 item 5) -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def campaign_comment(request, pk):
+    """Post a comment on the campaign or one of its activities or tasks; answers the discussion again."""
+    from comments.services import comment_post
+
+    campaign = _visible_campaign(request, pk)
+    kind, _sep, target_id = request.POST.get("about", f"campaign:{campaign.pk}").partition(":")
+    error = ""
+    parts = {"campaign": Campaign.objects.filter(pk=campaign.pk)}
+    parts |= {"activity": campaign.activities.all(), "task": campaign.tasks.all()}
+    if kind not in parts or not target_id.isdigit() or not parts[kind].filter(pk=target_id).exists():
+        error = _("Choose what the comment is about among this campaign's own parts.")
+    else:
+        try:
+            comment_post(target_type=kind, target_id=int(target_id), body=request.POST.get("body", ""), by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if not is_fragment_request(request):
+        (messages.error if error else messages.success)(request, error or _("Your comment was posted."))
+        return HttpResponseRedirect(campaign.get_absolute_url() + "#discussion")
+    page_data = campaign_page_data(campaign)
+    context = {
+        "campaign": campaign,
+        **page_data,
+        "comment_error": error,
+        "comment_body": request.POST.get("body", "") if error else "",
+    }
+    # htmx swaps only successful answers: a refused comment comes back as the discussion with its error.
+    return render(request, "campaigns/partials/_discussion.html", context)
+
+
 # --- detail ---------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from campaigns.api.views import (
     TaskViewSet,
 )
 from changes.api.views import ChangeRequestViewSet
+from comments.api.views import CommentViewSet
 from help.api.views import HelpArticleViewSet, QuestionViewSet
 from imports.api.views import ImportJobViewSet, ImportTemplateView
 from materials.api.views import MaterialViewSet
@@ -40,6 +41,7 @@ router.register("teams", TeamViewSet, basename="team")
 router.register("auth/tokens", ApiTokenViewSet, basename="auth-token-item")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("campaign-templates", CampaignTemplateViewSet, basename="campaign-template")
+router.register("comments", CommentViewSet, basename="comment")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("kpis", KPIViewSet, basename="kpi")

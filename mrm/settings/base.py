@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "imports",
     "notifications",
+    "comments",  # generic discussion engine: targets registered by the apps above it
     "approvals",
     "campaigns",
     "materials",

@@ -87,6 +87,12 @@ def bulk_change_of_marketer(world):
     return batch
 
 
+def comment_on(campaign, world):
+    from comments.services import comment_post
+
+    return comment_post(target_type="campaign", target_id=campaign.pk, body="Matrix comment", by=world.marketer)
+
+
 def bulk_body(world, obj):
     return {"ids": [campaign_of_team_a(world).pk], "action": "tags", "add_tags": ["bulk"]}
 
@@ -245,6 +251,23 @@ RESOURCES = [
             "POST campaigns:bulk_undo": only("marketer", "admin", refused=NOT_FOUND),
         },
         obj=bulk_change_of_marketer,
+    ),
+    Resource(
+        "comments (issue 18.5)",
+        {
+            # everyone who reads the campaign reads and joins its discussion; another team's confidential: 404
+            "GET /api/v1/comments/": SIGNED_IN,
+            "POST /api/v1/comments/": Route(
+                SIGNED_IN,
+                data=lambda w, obj: {"target_type": "campaign", "target_id": obj.target_id, "body": "Looks good"},
+            ),
+            "GET /api/v1/comments/{id}/": SIGNED_IN,
+            "POST campaigns:comment": Route(
+                SIGNED_IN, kwargs=lambda w, obj: {"pk": obj.target_id}, data={"body": "Looks good"}
+            ),
+        },
+        obj=lambda w: comment_on(campaign_of_team_a(w), w),
+        confidential=lambda w: comment_on(confidential_campaign(w), w),
     ),
     Resource(
         "channels",
