@@ -521,6 +521,32 @@ def timeline(user, campaigns, start: dt.date, end: dt.date, *, width: int = 1000
     }
 
 
+# --- my tasks -------------------------------------------------------------------------
+
+
+def tasks_of(user, *, include_done: bool = False):
+    """The tasks assigned to ``user`` on campaigns they may read: overdue first, then by due date, undated last."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    today = timezone.localdate()
+    tasks = Task.objects.visible_to(user).filter(assignee=user)
+    if not include_done:
+        tasks = tasks.filter(done=False)
+    return (
+        tasks.select_related("campaign", "activity", "assignee")
+        .annotate(
+            urgency=Case(
+                When(done=False, due_date__lt=today, then=Value(0)),
+                When(done=False, due_date__isnull=False, then=Value(1)),
+                When(done=False, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgency", "due_date", "pk")
+    )
+
+
 # --- the campaign page ---------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("campaigns/activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("campaigns/<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("campaigns/tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("campaigns/my-tasks/", views.my_tasks, name="my_tasks"),
     path("campaigns/tasks/<int:pk>/done/", views.task_toggle, name="task_toggle"),
     path("campaigns/<int:pk>/kpis/new/", views.kpi_create, name="kpi_create"),
     path("campaigns/kpis/<int:pk>/edit/", views.kpi_edit, name="kpi_edit"),

@@ -64,6 +64,7 @@ from campaigns.selectors import (
     campaign_page_data,
     public_calendar_month,
     public_events,
+    tasks_of,
     team_colour,
     timeline,
     upcoming_limit,
@@ -586,6 +587,18 @@ def task_edit(request, pk):
         delete=(reverse("campaigns:task_delete", args=[task.pk]), _("Delete task")),
         anchor="#tasks",
     )
+
+
+@login_required
+def my_tasks(request):
+    """The tasks assigned to me across campaigns: overdue first, then by due date (issue 18 item 6)."""
+    show_done = request.GET.get("done") == "1"
+    tasks = tasks_of(request.user, include_done=show_done)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    for task in page:
+        task.can_toggle = True  # the assignee ticks their own task off (permissions.can_complete_task)
+        task.actions = {"edit": permissions.can_edit_campaign(request.user, task.campaign)}
+    return render(request, "campaigns/my_tasks.html", _common({"page": page, "show_done": show_done}))
 
 
 @login_required

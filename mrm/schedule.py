@@ -44,6 +44,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "approvals.tasks.withdraw_unconfirmed_requests_task",
         "schedule": timedelta(hours=6),
     },
+    # campaigns (docs/CAMPAIGNS.md): task reminders before and on the due date, each sent once
+    "campaigns-task-reminders": {
+        "task": "campaigns.tasks.send_task_reminders_task",
+        "schedule": timedelta(hours=1),
+    },
     # imports (docs/OPERATIONS.md): uploads parsed but never confirmed are deleted with their plan
     "imports-purge-unconfirmed": {
         "task": "imports.tasks.purge_import_jobs_task",

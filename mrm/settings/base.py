@@ -216,6 +216,8 @@ MRM_JSON_MAX_DEPTH = env.get_int("MRM_JSON_MAX_DEPTH", 32, minimum=2)
 # The marketing calendar shows at most this many events at once; past it, it asks the
 # reader to narrow the filter (campaigns/selectors.py, docs/CAMPAIGNS.md).
 MRM_CALENDAR_MAX_EVENTS = env.get_int("MRM_CALENDAR_MAX_EVENTS", 2000, minimum=1)
+# Days before a task's due date its assignee is reminded (and again on the day); 0: only on the day.
+MRM_TASK_REMINDER_DAYS = env.get_int("MRM_TASK_REMINDER_DAYS", 2, minimum=0)
 # Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
 # Largest material version (image, PDF, video, office document) accepted, in megabytes.

@@ -279,6 +279,7 @@ RESOURCES = [
         {
             "GET /api/v1/calendar/events/": Route(SIGNED_IN, query=WINDOW),
             "campaigns:calendar": SIGNED_IN,
+            "campaigns:my_tasks": SIGNED_IN,
             "campaigns:feeds": SIGNED_IN,
             "POST campaigns:feeds": Route(SIGNED_IN, data={"name": "Mine"}),
             "campaigns:embed": PUBLIC,
