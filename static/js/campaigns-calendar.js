@@ -53,6 +53,29 @@
     });
   }
 
+  // The list view lists each event once, on its first day, with its date range: FullCalendar repeats an
+  // event on every day it spans (a four-week campaign 28 times). Days left with no event lose their heading.
+  function tidyList(element) {
+    Array.prototype.forEach.call(element.querySelectorAll(".fc-list-day"), function (day) {
+      var row = day.nextElementSibling;
+      var shown = false;
+      while (row && !row.classList.contains("fc-list-day")) {
+        if (!row.hidden) { shown = true; }
+        row = row.nextElementSibling;
+      }
+      day.hidden = !shown;
+    });
+  }
+
+  function dateRange(event, lang) {
+    if (!event.end) { return ""; }
+    var last = new Date(event.end.getTime());
+    if (event.allDay) { last.setDate(last.getDate() - 1); }
+    if (last.toDateString() === event.start.toDateString()) { return ""; }
+    var format = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short" });
+    return format.format(event.start) + " – " + format.format(last);
+  }
+
   function start(element) {
     var form = document.getElementById(element.dataset.filtersForm || "calendar-filters");
     var errorBox = document.getElementById("calendar-error");
@@ -71,6 +94,15 @@
         week: element.dataset.weekText, list: element.dataset.listText
       } : undefined,
       eventDisplay: "block",
+      // A busy month stays readable: at most three events a day in the month view, then "+N more";
+      // activities come before campaign spans, so a day's tactics are not hidden behind campaigns.
+      dayMaxEvents: 3,
+      eventOrder: function (a, b) {
+        var kind = function (event) { return event.extendedProps.kind === "campaign" ? 1 : 0; };
+        return kind(a) - kind(b) || (a.start < b.start ? -1 : a.start > b.start ? 1 : 0) || (a.title < b.title ? -1 : 1);
+      },
+      eventsSet: function () { window.setTimeout(function () { tidyList(element); }, 0); },
+      moreLinkDidMount: function (info) { info.el.setAttribute("role", "button"); },
       events: function (info, success, failure) {
         var params = filterParams(isEmbed ? null : form);
         params.set("start", info.startStr.slice(0, 10));
@@ -109,7 +141,7 @@
             failure(error);
           });
       },
-      datesSet: function () { patchToolbar(element); },
+      datesSet: function () { patchToolbar(element); tidyList(element); },
       dayCellDidMount: function (info) {
         // The cell's visible text is more than the date it was labelled with.
         info.el.removeAttribute("aria-labelledby");
@@ -122,6 +154,20 @@
       },
       eventDidMount: function (info) {
         var props = info.event.extendedProps;
+        if (info.view.type.indexOf("list") === 0) {
+          if (!info.isStart) {
+            info.el.hidden = true;
+          } else {
+            var range = dateRange(info.event, lang);
+            var title = info.el.querySelector(".fc-list-event-title");
+            if (range && title) {
+              var note = document.createElement("span");
+              note.className = "text-secondary ms-2 small";
+              note.textContent = range;
+              title.appendChild(note);
+            }
+          }
+        }
         var parts = [info.event.title];
         if (props.type_label) { parts.push(props.type_label); }
         if (props.status_label) { parts.push(props.status_label); }
