@@ -80,8 +80,14 @@ def test_marketer_creates_a_campaign_with_an_activity_launches_it_on_the_board_a
     # when they move it through the board: draft → planned → active
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Campaigns", exact=True).click()
     page.get_by_role("link", name="Board", exact=True).click()
+    card = page.get_by_test_id(f"card-{campaign.pk}")
+    # a card shows the campaign at a glance (owner, dates); its moves are behind "Move"
+    expect(card.get_by_test_id("card-owner")).to_have_text(marketer.full_name)
+    expect(page.get_by_test_id(f"move-{campaign.pk}-planned")).to_be_hidden()
+    card.locator("summary").click()
     page.get_by_test_id(f"move-{campaign.pk}-planned").click()
     expect(page.get_by_test_id("column-planned").get_by_test_id(f"card-{campaign.pk}")).to_be_visible()
+    page.get_by_test_id(f"card-{campaign.pk}").locator("summary").click()
     page.get_by_test_id(f"transition-form-{campaign.pk}").get_by_label("Note for the move").fill("Speakers confirmed")
     page.get_by_test_id(f"move-{campaign.pk}-active").click()
     # then the card is in the Active column, and the move is on record
