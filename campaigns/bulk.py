@@ -63,10 +63,14 @@ def _clean(action: str, params: dict) -> dict:
         if params.get("status") not in CampaignStatus.values:
             raise ValidationError({"status": _("Choose the new status.")})
         return {"status": params["status"], "note": (params.get("note") or "").strip()}
-    if action in (BulkAction.OWNER, BulkAction.TEAM):
-        if params.get(action) is None:
-            raise ValidationError({action: _("This field is required.")})
-        return {action: params[action]}
+    if action == BulkAction.OWNER:
+        if params.get("owner") is None:
+            raise ValidationError({"owner": _("Choose the new owner.")})
+        return {"owner": params["owner"]}
+    if action == BulkAction.TEAM:
+        if params.get("team") is None:
+            raise ValidationError({"team": _("Choose the team to move them to.")})
+        return {"team": params["team"]}
     if action == BulkAction.SPONSOR:
         if "sponsor" not in params:
             raise ValidationError({"sponsor": _("Choose the sponsor, or send null to clear it.")})

@@ -24,13 +24,14 @@ def mentioned_usernames(body: str) -> list[str]:
 
 
 def find_target(kind: str, target_id, user):
-    """The object ``user`` may read, or a field error that says the same for hidden and missing objects."""
+    """The object ``user`` may read, or a field error that says the same for hidden and missing objects
+    (in the words of DRF's related fields)."""
     target = get_target(kind or "")
     if target is None:
         raise ValidationError({"target_type": _("Comments are not kept on this kind of object.")})
     found = target.visible(user).filter(pk=target_id).first() if str(target_id).isdigit() else None
     if found is None:
-        raise ValidationError({"target_id": _("Not found.")})
+        raise ValidationError({"target_id": _("This object does not exist.")})
     return target, found
 
 

@@ -155,7 +155,9 @@ class CampaignTemplateSerializer(serializers.ModelSerializer):
 class BulkSerializer(serializers.Serializer):
     """``POST /api/v1/campaigns/bulk/``: the campaigns, the action and what the action needs."""
 
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, min_length=1, max_length=500
+    )
     action = serializers.ChoiceField(choices=BulkAction.choices)
     status = serializers.ChoiceField(choices=CampaignStatus.choices, required=False, help_text="For status.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="For status.")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -116,7 +116,13 @@ class CampaignViewSet(ScopedModelViewSet):
         )
         return Response({"results": [o.as_dict() for o in outcomes], "batch": batch.pk if batch else None})
 
-    @extend_schema(request=BulkUndoSerializer, responses={200: BulkResultSerializer})
+    @extend_schema(
+        request=BulkUndoSerializer,
+        responses={
+            200: BulkResultSerializer,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No bulk change of yours has this id."),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="bulk/undo")
     def bulk_undo(self, request):
         """Undo a bulk change of yours (admins: anyone's); campaigns changed since are left and listed."""

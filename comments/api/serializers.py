@@ -6,7 +6,7 @@ from comments.models import MAX_BODY, Comment
 from comments.registry import kinds
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class ObjectCommentSerializer(serializers.ModelSerializer):
     """A comment; ``target_type`` and ``target_id`` name what it is about (a campaign, activity, task)."""
 
     target_type = serializers.ChoiceField(choices=[])

@@ -7,7 +7,7 @@ from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from rest_framework.permissions import IsAuthenticated
 
 from comments import services
-from comments.api.serializers import CommentSerializer
+from comments.api.serializers import ObjectCommentSerializer
 from comments.models import Comment
 from comments.registry import kinds
 from mrm.api import ScopedCreateReadViewSet
@@ -15,7 +15,7 @@ from mrm.api import ScopedCreateReadViewSet
 
 class CommentFilter(FilterSet):
     target_type = django_filters.ChoiceFilter(choices=lambda: [(kind, kind) for kind in kinds()])
-    target_id = django_filters.NumberFilter(min_value=1)
+    target_id = django_filters.NumberFilter()
 
     class Meta:
         model = Comment
@@ -32,7 +32,7 @@ class CommentViewSet(ScopedCreateReadViewSet):
     """
 
     queryset = Comment.objects.select_related("author").prefetch_related("mentions")
-    serializer_class = CommentSerializer
+    serializer_class = ObjectCommentSerializer
     permission_classes = [IsAuthenticated]
     filter_backends = [DjangoFilterBackend]
     filterset_class = CommentFilter

@@ -86,7 +86,7 @@ def test_a_hidden_object_answers_as_a_missing_one(secret, marketer):
         with pytest.raises(ValidationError) as error:
             comment_post(target_type="campaign", target_id=target_id, body="hi", by=marketer)
         errors.append(error.value.message_dict)
-    assert errors[0] == errors[1] == {"target_id": ["Not found."]}
+    assert errors[0] == errors[1] == {"target_id": ["This object does not exist."]}
 
 
 def test_comments_are_seen_by_whoever_sees_the_object(

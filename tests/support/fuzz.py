@@ -176,6 +176,18 @@ UNSAYABLE_REFUSALS = (
     "The URL has no host.",
     "Put no user name or password in the URL",
     "The URL is not valid.",
+    # a bulk change's action needs its own fields (a rule across fields, issue 18.1)
+    "Choose the new status.",
+    "Choose the new owner.",
+    "Choose the team to move them to.",
+    "Choose the sponsor, or send null to clear it.",
+    "Name tags to add or to remove.",
+    "Shift by a whole number of days, not 0",
+    # a comment's @mentions name people who exist and may read the object (free text, issue 18.5)
+    "No active user is called",
+    "so cannot be mentioned here.",
+    # a clone's new dates must stay in the accepted window (its plan's offsets move with the start)
+    "some of the plan's dates fall outside the accepted dates.",
 )
 
 #: Schema-violating input the API still accepts (``negative_data_rejection``): each a
