@@ -48,3 +48,6 @@ class CampaignsConfig(AppConfig):
         from campaigns import importers
 
         importers.register()
+        from campaigns import part_importers
+
+        part_importers.register()
