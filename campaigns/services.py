@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -623,7 +624,7 @@ def campaign_parts_import(*, model, creates: list[PartImport], updates: list[Par
     statements. ``external_ref`` is unique per campaign: a row created
     meanwhile by someone else fails the whole import with the reason.
     """
-    by = type(by).objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    by = get_user_model().objects.prefetch_related("groups", "memberships").get(pk=by.pk)
     now = timezone.now()
     problems = []
     foreign_keys = [f.name for f in model._meta.concrete_fields if f.is_relation]
@@ -754,7 +755,7 @@ def campaigns_import_undo(*, job, by) -> dict:
     """
     from imports.undo import delete_created, restore_updated, undo_note, written_of
 
-    by = type(by).objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    by = get_user_model().objects.prefetch_related("groups", "memberships").get(pk=by.pk)
     for campaign in _undo_campaigns(job):
         if not permissions.can_edit_campaign(by, campaign):
             raise PermissionDenied(
