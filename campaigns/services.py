@@ -753,9 +753,20 @@ def campaigns_import_undo(*, job, by) -> dict:
     changed gets its previous values and a campaign its previous channels;
     every object gets a history record naming who undid it and the import.
     """
+    from django.apps import apps
+
     from imports.undo import delete_created, restore_updated, undo_note, written_of
 
     by = get_user_model().objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    written = written_of(job)
+    # Lock what the import wrote, then look again: an edit or another import committed meanwhile is seen now.
+    for model_key in sorted(set(written["created"]) | set(written["updated"])):
+        ids = [int(pk) for pk in written["created"].get(model_key, [])]
+        ids += [int(pk) for pk in written["updated"].get(model_key, {})]
+        list(apps.get_model(model_key)._base_manager.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    objections = campaigns_import_undo_objections(job=job)
+    if objections:
+        raise StateConflict(" ".join([_("This import cannot be undone:"), *objections]))
     for campaign in _undo_campaigns(job):
         if not permissions.can_edit_campaign(by, campaign):
             raise PermissionDenied(
@@ -763,7 +774,6 @@ def campaigns_import_undo(*, job, by) -> dict:
                 % {"code": campaign.code, "team": campaign.team.name}
             )
     note = undo_note(job)
-    written = written_of(job)
     counts = {"deleted": 0, "restored": 0}
     key = Campaign._meta.label_lower
     for model_key in sorted(written["updated"]):
