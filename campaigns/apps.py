@@ -49,6 +49,9 @@ class CampaignsConfig(AppConfig):
         from campaigns import importers
 
         importers.register()
+        from campaigns import part_importers
+
+        part_importers.register()
 
 
 def _register_comment_targets() -> None:

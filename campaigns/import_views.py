@@ -1,4 +1,4 @@
-"""Importing campaigns from the old spreadsheets in the browser: upload, preview (the dry run), confirm.
+"""Importing campaigns, activities, tasks and KPIs in the browser: upload, column mapping, dry run, confirm, undo.
 
 The same engine and stored plan as ``/api/v1/imports/`` (docs/IMPORTS.md):
 the upload is stored and read in the background, the preview pages the
@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,21 +21,36 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import permissions
-from campaigns.importers import CAMPAIGN_COLUMNS, CampaignsImporter, header_for
 from imports import services as import_services
-from imports.choices import RowOutcome
+from imports.choices import JobStatus, RowOutcome
 from imports.limits import check_upload_size
 from imports.models import ImportJob
+from imports.registry import get_importer
 from mrm.exceptions import StateConflict
 from mrm.htmx import page_or_fragment
 
-KIND = CampaignsImporter.kind
+KINDS = ("campaigns", "activities", "tasks", "kpis")
 PREVIEW_PAGE_SIZE = 100
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "campaigns": _("Import campaigns"),
+        "activities": _("Import activities"),
+        "tasks": _("Import tasks"),
+        "kpis": _("Import KPIs"),
+    }
 
 
 class CampaignsUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"})
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source (optional)"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy("Name the system or sheet the file comes from: its column mapping is remembered."),
     )
 
     def clean_file(self):
@@ -52,61 +67,107 @@ def _require_importer(user) -> None:
 
 
 def _jobs(user):
-    return ImportJob.objects.visible_to(user).filter(kind=KIND)
+    return ImportJob.objects.visible_to(user).filter(kind__in=KINDS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_import(request):
-    """Step 1: upload the file (and the recent campaign imports); nothing is written until confirmed."""
+def campaign_import(request, kind="campaigns"):
+    """Step 1: upload the file (and the recent imports of the kind); nothing is written until confirmed."""
     _require_importer(request.user)
+    if kind not in KINDS:
+        raise Http404
+    importer = get_importer(kind)
     form = CampaignsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data["source"]
         try:
-            job = import_services.import_job_create(kind=KIND, upload=form.cleaned_data["file"], by=request.user)
+            job = import_services.import_job_create(
+                kind=kind,
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                mapping={"source": source} if source else None,
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
         else:
             return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
-    jobs = _jobs(request.user).select_related("created_by").defer("header", "result", "summary")
+    jobs = _jobs(request.user).filter(kind=kind).select_related("created_by").defer("header", "result", "summary")
     return render(
         request,
         "campaigns/import_upload.html",
         {
             "form": form,
-            "columns": [header_for(key) for key in CAMPAIGN_COLUMNS],
+            "kind": kind,
+            "title": _titles()[kind],
+            "kinds": [(each, _titles()[each]) for each in KINDS],
+            "columns": importer.template_columns(),
+            "what": importer.title,
             "page": Paginator(jobs, 10).get_page(request.GET.get("page")),
         },
         status=400 if form.errors else 200,
     )
 
 
-@login_required
-def campaign_import_preview(request, pk):
-    """Step 2: the job's progress, then what the file would do, row by row, from the stored plan."""
-    _require_importer(request.user)
-    job = get_object_or_404(_jobs(request.user).select_related("created_by", "applied_by"), pk=pk)
+def _mapping_rows(job: ImportJob, importer) -> list[dict]:
+    """Each header of the file with the column it is read as: the job's mapping, the remembered one, or its own."""
+    given = {h.casefold(): k for h, k in ((job.options or {}).get("columns") or {}).items()}
+    saved = import_services.saved_mapping(job.kind, job.header or [], source=(job.options or {}).get("source_name", ""))
+    if saved is None:
+        saved = import_services.saved_mapping(job.kind, job.header or [])
+    remembered = {h.casefold(): k for h, k in (saved.columns if saved else {}).items()}
+    unknown = set((job.summary or {}).get("columns") or [])
+    rows = []
+    for index, header in enumerate(job.header or []):
+        if not header.strip():
+            continue
+        folded = header.strip().casefold()
+        key = given.get(folded, remembered.get(folded, importer.column_of(header) or ""))
+        rows.append({"index": index, "header": header, "key": key, "unknown": header in unknown})
+    return rows
+
+
+def _job_context(request, job: ImportJob) -> dict:
+    importer = get_importer(job.kind)
     outcome = request.GET.get("outcome") or ""
     rows = job.rows.order_by("line")
     if outcome in RowOutcome.values:
         rows = rows.filter(outcome=outcome)
-    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if not job.is_working else None
+    showing_rows = job.status not in (JobStatus.MAPPING,) and not job.is_working
+    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page")) if showing_rows else None
     summary_labels = {
         "users": _("Users"),
         "teams": _("Teams"),
         "channels": _("Channels"),
         "parents": _("Parent campaigns"),
+        "campaigns": _("Campaigns"),
+        "activities": _("Activities"),
     }
-    context = {
+    summary = {} if job.status == JobStatus.MAPPING else (job.summary or {})
+    undo_objections = import_services.undoable_objections(job, request.user) if job.status == JobStatus.APPLIED else []
+    return {
         "job": job,
+        "title": _titles().get(job.kind, job.kind_label),
         "page": page,
         "outcome": outcome,
         "outcome_counts": [(value, label, int(job.counts.get(value, 0))) for value, label in RowOutcome.choices],
-        "summary": [(summary_labels.get(key, key), names) for key, names in (job.summary or {}).items()],
+        "summary": [(summary_labels.get(key, key), names) for key, names in summary.items()],
+        "mapping_rows": _mapping_rows(job, importer) if job.status == JobStatus.MAPPING else [],
+        "column_choices": importer.column_choices() if importer else [],
+        "can_undo": job.status == JobStatus.APPLIED and not undo_objections,
+        "undo_objections": undo_objections,
+        "saved_mapping": (job.options or {}).get("saved_mapping"),
     }
+
+
+@login_required
+def campaign_import_preview(request, pk):
+    """Step 2: the job's progress, the column mapping if the file needs one, then what the file would do, row by row."""
+    _require_importer(request.user)
+    job = get_object_or_404(_jobs(request.user).select_related("created_by", "applied_by", "undone_by"), pk=pk)
     template = page_or_fragment(request, "campaigns/import_preview.html", "campaigns/partials/_import_job.html")
-    return render(request, template, context)
+    return render(request, template, _job_context(request, job))
 
 
 @login_required
@@ -120,4 +181,49 @@ def campaign_import_confirm(request, pk):
     except (ValidationError, StateConflict) as exc:
         for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
             messages.error(request, message)
+    return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_import_mapping(request, pk):
+    """The column-mapping step: each header of the file read as one of the importer's columns, or ignored.
+
+    Shown by the preview while the job waits for it; reached from a dry run
+    to change the mapping used. Posting reads the file again with it, and
+    remembers it for the source (or the same headers).
+    """
+    _require_importer(request.user)
+    job = get_object_or_404(_jobs(request.user), pk=pk)
+    importer = get_importer(job.kind)
+    if request.method == "POST":
+        columns = {}
+        for index, header in enumerate(job.header or []):
+            if header.strip():
+                columns[header.strip()] = request.POST.get(f"column-{index}", "")
+        try:
+            import_services.import_job_map(
+                job=job, mapping={"columns": columns, "source": request.POST.get("source", "")}, by=request.user
+            )
+        except (ValidationError, StateConflict) as exc:
+            for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+                messages.error(request, message)
+        return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
+    context = _job_context(request, job)
+    context["mapping_rows"] = _mapping_rows(job, importer)
+    return render(request, "campaigns/import_mapping.html", context)
+
+
+@login_required
+@require_POST
+def campaign_import_undo(request, pk):
+    """Undo the last import of this kind while nothing depends on it (the reasons are shown when not)."""
+    _require_importer(request.user)
+    job = get_object_or_404(_jobs(request.user), pk=pk)
+    try:
+        import_services.import_job_undo(job=job, by=request.user)
+    except (StateConflict, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The import was undone."))
     return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))

@@ -24,13 +24,10 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,9 +37,11 @@ from campaigns.choices import CLOSED_STATUSES, CampaignStatus
 from campaigns.launch import launch_objections
 from campaigns.models import Campaign, Channel
 from imports.choices import RowOutcome
+from imports.columns import Columns, RowReader, choice_of, users_by_name
 from imports.plans import ImportPlan, PlannedRow
 from imports.registry import Importer, register_importer
-from imports.tabular import DateOutsideWindow, Row, Table, cell_text, parse_amount, parse_date, read_table
+from imports.tabular import DateOutsideWindow, Row, Table, cell_text, parse_amount, parse_date
+from imports.undo import model_key, previous_values
 
 #: The columns in template order: key → the model field whose verbose name is the header in each language.
 CAMPAIGN_COLUMNS = {
@@ -60,43 +59,19 @@ CAMPAIGN_COLUMNS = {
     "parent": "parent",
     "description": "description",
 }
+KEY = model_key(Campaign)
 REQUIRED_FOR_NEW = ("name", "team", "owner", "start_date", "end_date")
 DATE_FORMAT = "%d.%m.%Y"  # the Russian Excel dialect; ISO dates and XLSX dates are read too
 LIST_SEPARATORS = re.compile(r"[;,]")
 
 
-def header_for(key: str) -> str:
-    """The column's header in the active language (the template's header row)."""
-    return str(Campaign._meta.get_field(CAMPAIGN_COLUMNS[key]).verbose_name).capitalize()
-
-
-def _aliases(key: str) -> set[str]:
-    names = {key, key.replace("_", " ")}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            names.add(header_for(key))
-    return {name.casefold() for name in names}
-
-
-def find_columns(table: Table) -> dict[str, str | None]:
-    """Each known column's header as written in the file (``None`` when absent)."""
-    lowered = {h.strip().casefold(): h.strip() for h in table.header}
-    found = {}
-    for key in CAMPAIGN_COLUMNS:
-        found[key] = next((lowered[alias] for alias in _aliases(key) if alias in lowered), None)
-    return found
+COLUMNS = Columns(Campaign, CAMPAIGN_COLUMNS)
+header_for = COLUMNS.header_for
+find_columns = COLUMNS.find
 
 
 def _status_of(text: str) -> str | None:
-    wanted = text.strip().casefold()
-    for value, label in CampaignStatus.choices:
-        if wanted in (value, value.replace("_", " ")):
-            return value
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                if wanted == str(label).casefold():
-                    return value
-    return None
+    return choice_of(CampaignStatus.choices, text)
 
 
 def _split(text: str) -> list[str]:
@@ -120,18 +95,7 @@ class _Lookups:
             column = columns[key]
             return [cell_text(row, column) for row in table.rows] if column else []
 
-        people = {v.casefold() for v in values("owner") + values("sponsor") if v}
-        self.users: dict[str, object] = {}
-        if people:
-            matches = (
-                get_user_model()
-                .objects.annotate(email_key=Lower("email"), username_key=Lower("username"))
-                .filter(Q(email_key__in=people) | Q(username_key__in=people))
-            )
-            for user in matches:
-                # A username wins over an e-mail (usernames are unique; e-mails may repeat).
-                self.users.setdefault(user.email.casefold(), user)
-                self.users[user.username.casefold()] = user
+        self.users = users_by_name(values("owner") + values("sponsor"))
         self.teams = {}
         for team in Team.objects.all():
             self.teams.setdefault(team.slug.casefold(), team)
@@ -173,13 +137,8 @@ def plan_campaigns(table: Table, *, by) -> ImportPlan:
 
 
 def _plan_row(row: Row, columns, lookups: _Lookups, *, by, seen: dict, unknown: dict) -> PlannedRow:
-    errors: list[str] = [row.shape_error] if row.shape_error else []
-
-    def refuse(key: str, message: str) -> None:
-        errors.append(_("%(column)s: %(message)s") % {"column": columns[key] or header_for(key), "message": message})
-
-    def text(key: str) -> str | None:
-        return cell_text(row, columns[key]) if columns[key] else None
+    reader = RowReader(row, columns, COLUMNS)
+    errors, refuse, text = reader.errors, reader.refuse, reader.text
 
     code = text("code") or ""
     existing = lookups.campaigns.get(code)
@@ -514,10 +473,22 @@ def apply_campaigns(*, job, rows: list[PlannedRow], by) -> dict:
             )
         if row.data["status"] != campaign.status:
             moves.append((campaign, row.data["status"]))
+    previous = {}
+    for item in updates:
+        before = previous_values(item.original, sorted(item.changed))
+        if item.channels is not None:
+            before["channels"] = sorted(c.pk for c in item.original.channels.all())
+        previous[str(item.campaign.pk)] = before
     services.campaigns_import(creates=creates, updates=updates, by=by, note=note)
     for campaign, status in moves:
+        previous.setdefault(str(campaign.pk), {})["status"] = campaign.status
         services.campaign_transition(campaign=campaign, to_status=status, note=note, by=by)
     changed_ids = sorted({i.campaign.pk for i in updates} | {c.pk for c, _s in moves})
+    job.result["written"] = {
+        "created": {KEY: [i.campaign.pk for i in creates]},
+        "updated": {KEY: previous},
+        "moved": {KEY: sorted(c.pk for c, _s in moves)},
+    }
     return {
         "created": len(creates),
         "changed": len(changed_ids),
@@ -564,7 +535,7 @@ class CampaignsImporter(Importer):
         return permissions.can_create_campaign(user)
 
     def template_columns(self) -> list[str]:
-        return [header_for(key) for key in CAMPAIGN_COLUMNS]
+        return COLUMNS.headers()
 
     def job_scope(self, user) -> Q:
         """A marketer sees the campaign imports they uploaded (other teams' files are theirs); admins all."""
@@ -574,12 +545,28 @@ class CampaignsImporter(Importer):
         # The rows are planned as the uploader may write them (§2): the plan knows who that is.
         return {"uploaded_by": by.pk}
 
-    def plan(self, *, content, file_name, options, read_limits):
+    def column_choices(self) -> list[tuple[str, str]]:
+        return [(key, COLUMNS.header_for(key)) for key in COLUMNS]
+
+    def column_of(self, header: str) -> str | None:
+        return COLUMNS.key_of(header)
+
+    def plan_table(self, *, table, options):
         by = get_user_model().objects.get(pk=options["uploaded_by"])
-        return plan_campaigns(read_table(content, file_name, **read_limits), by=by)
+        return plan_campaigns(table, by=by)
 
     def apply(self, *, job, rows, by):
         return apply_campaigns(job=job, rows=rows, by=by)
+
+    def undo_objections(self, job) -> list[str]:
+        from campaigns.services import campaigns_import_undo_objections
+
+        return campaigns_import_undo_objections(job=job)
+
+    def undo(self, *, job, by) -> dict:
+        from campaigns.services import campaigns_import_undo
+
+        return campaigns_import_undo(job=job, by=by)
 
     def result_url(self, job) -> str:
         return reverse("campaigns:list")

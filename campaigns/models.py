@@ -265,6 +265,12 @@ class Activity(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="activities", verbose_name=_("campaign")
     )
     name = models.CharField(_("name"), max_length=200)
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The row's number in the spreadsheet it was imported from; unique within the campaign."),
+    )
     type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices, default=ActivityType.OTHER)
     channel = models.ForeignKey(
         Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="activities", verbose_name=_("channel")
@@ -303,6 +309,11 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="campaigns_activity_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="campaigns_activity_unique_external_ref",
             ),
         ]
         indexes = [models.Index(fields=["start_date", "end_date"])]
@@ -362,6 +373,12 @@ class Task(models.Model):
         Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks", verbose_name=_("activity")
     )
     title = models.CharField(_("title"), max_length=200)
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The row's number in the spreadsheet it was imported from; unique within the campaign."),
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -382,6 +399,13 @@ class Task(models.Model):
         ordering = ["done", "due_date", "pk"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="campaigns_task_unique_external_ref",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -774,3 +774,205 @@ def campaign_start_from_template(*, template: CampaignTemplate, name: str, start
         by=by,
         reason=_("Started from the template %(name)s") % {"name": template.name},
     )
+
+
+@dataclasses.dataclass
+class PartImport:
+    """One activity, task or KPI of an import: new (unsaved) or locked existing, with the file's values set.
+
+    ``changed`` names the fields the file changes; ``original`` is the
+    existing object as it was (its campaign decides who may edit it).
+    """
+
+    obj: Activity | Task | KPI
+    changed: set = dataclasses.field(default_factory=set)
+    original: Activity | Task | KPI | None = None
+
+
+@transaction.atomic
+def campaign_parts_import(*, model, creates: list[PartImport], updates: list[PartImport], by, note: str) -> None:
+    """Write an import's activities, tasks or KPIs in bulk: the rules of one by one, a constant number of queries.
+
+    The same rules as ``activity_create``/``task_update``/…: only those who
+    may edit the campaign write its parts (§2, the campaigns read with
+    their teams beforehand), the model's field and cross-field checks
+    (dates, times, a task's activity of the same campaign, a custom KPI's
+    name), a task's ``done_at`` set when it is ticked off. Then the rows
+    and their history (who, when, the import's note) in a few multi-row
+    statements. ``external_ref`` is unique per campaign: a row created
+    meanwhile by someone else fails the whole import with the reason.
+    """
+    by = get_user_model().objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    now = timezone.now()
+    problems = []
+    foreign_keys = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for item in [*creates, *updates]:
+        obj = item.obj
+        campaign = (item.original or obj).campaign
+        if not permissions.can_edit_campaign(by, campaign) or obj.campaign_id != campaign.pk:
+            raise PermissionDenied(_("You cannot edit this campaign."))
+        if model is Task:
+            was_done = item.original.done if item.original is not None else False
+            if obj.done and not was_done:
+                obj.done_at = now
+                item.changed.add("done_at")
+            elif not obj.done and was_done:
+                obj.done_at = None
+                item.changed.add("done_at")
+        try:
+            obj.clean_fields(exclude=foreign_keys)
+            obj.clean()
+        except ValidationError as exc:
+            problems += [f"{obj}: {message}" for message in exc.messages]
+    if problems:
+        raise ValidationError(problems)
+    has_updated_at = any(f.name == "updated_at" for f in model._meta.concrete_fields)
+    for item in creates:
+        if hasattr(item.obj, "created_at"):
+            item.obj.created_at = now
+        if has_updated_at:
+            item.obj.updated_at = now
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create([i.obj for i in creates])
+    except IntegrityError:
+        raise ValidationError(
+            _("A row with one of these external references was created meanwhile. Upload the file again.")
+        ) from None
+    model.history.bulk_history_create([i.obj for i in creates], default_user=by, default_change_reason=note[:100])
+    if updates:
+        fields = {f for i in updates for f in i.changed}
+        attnames = {model._meta.get_field(f).attname for f in fields}
+        if has_updated_at:
+            attnames.add("updated_at")
+            for item in updates:
+                item.obj.updated_at = now
+        try:
+            with transaction.atomic():
+                model.objects.bulk_update([i.obj for i in updates], sorted(attnames))
+        except IntegrityError:
+            raise ValidationError(
+                _("A row with one of these external references was created meanwhile. Upload the file again.")
+            ) from None
+        model.history.bulk_history_create(
+            [i.obj for i in updates], update=True, default_user=by, default_change_reason=note[:100]
+        )
+
+
+def _undo_campaigns(job) -> list[Campaign]:
+    """The campaigns an import wrote on (its own, or the parents of the parts it wrote), with their teams."""
+    from imports.undo import written_of
+
+    written = written_of(job)
+    campaign_ids: set[int] = set()
+    for key, ids in written["created"].items():
+        model = _part_models().get(key)
+        if key == Campaign._meta.label_lower:
+            campaign_ids |= {int(pk) for pk in ids}
+        elif model is not None:
+            campaign_ids |= set(model.objects.filter(pk__in=ids).values_list("campaign_id", flat=True))
+    for key, previous in written["updated"].items():
+        model = _part_models().get(key)
+        if key == Campaign._meta.label_lower:
+            campaign_ids |= {int(pk) for pk in previous}
+        elif model is not None:
+            campaign_ids |= set(
+                model.objects.filter(pk__in=[int(pk) for pk in previous]).values_list("campaign_id", flat=True)
+            )
+    return list(Campaign.objects.filter(pk__in=campaign_ids).select_related("team"))
+
+
+def _part_models() -> dict:
+    return {m._meta.label_lower: m for m in (Activity, Task, KPI)}
+
+
+def campaigns_import_undo_objections(*, job) -> list[str]:
+    """Why an applied import of campaigns or their parts cannot be undone now (empty: it may be).
+
+    Something depends on what it wrote: an object it wrote was changed
+    since (its history has a later record); a row of another table points
+    at a campaign or activity it created (a funding request, an expense, a
+    material, a task or child campaign from elsewhere); a launch approval
+    was opened for a campaign it created; or it moved a campaign's status
+    (a lifecycle move is taken back by hand, through the lifecycle).
+    """
+    from approvals.choices import SubjectKind
+    from approvals.models import ApprovalRequest
+    from imports.undo import changed_after, dependents, written_of
+
+    key = Campaign._meta.label_lower
+    written = written_of(job)
+    objections = changed_after(job)
+    ignore = [m._meta.label_lower for m in (CampaignTransition, CampaignUserObjectPermission)]
+    ignore.append("campaigns.campaigngroupobjectpermission")
+    objections += dependents(job, ignore=ignore)
+    created = [int(pk) for pk in written["created"].get(key, [])]
+    if (
+        created
+        and ApprovalRequest.objects.filter(subject_kind=SubjectKind.CAMPAIGN_LAUNCH, object_id__in=created).exists()
+    ):
+        objections.append(_("A launch approval was requested for a campaign this import created."))
+    moved = ((job.result or {}).get("written") or {}).get("moved", {}).get(key) or []
+    if moved:
+        codes = Campaign.objects.filter(pk__in=moved).order_by("code").values_list("code", flat=True)
+        objections.append(
+            _("The import moved the status of %(codes)s; a status change is taken back through the lifecycle.")
+            % {"codes": ", ".join(codes)}
+        )
+    return objections
+
+
+@transaction.atomic
+def campaigns_import_undo(*, job, by) -> dict:
+    """Take back an import of campaigns, activities, tasks or KPIs (called by the engine with the job locked).
+
+    Who may: whoever may still edit every campaign it wrote on (§2). What it
+    created is deleted (newest first: children before parents), what it
+    changed gets its previous values and a campaign its previous channels;
+    every object gets a history record naming who undid it and the import.
+    """
+    from django.apps import apps
+
+    from imports.undo import delete_created, restore_updated, undo_note, written_of
+
+    by = get_user_model().objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    written = written_of(job)
+    # Lock what the import wrote, then look again: an edit or another import committed meanwhile is seen now.
+    for model_key in sorted(set(written["created"]) | set(written["updated"])):
+        ids = [int(pk) for pk in written["created"].get(model_key, [])]
+        ids += [int(pk) for pk in written["updated"].get(model_key, {})]
+        list(apps.get_model(model_key)._base_manager.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    objections = campaigns_import_undo_objections(job=job)
+    if objections:
+        raise StateConflict(" ".join([_("This import cannot be undone:"), *objections]))
+    for campaign in _undo_campaigns(job):
+        if not permissions.can_edit_campaign(by, campaign):
+            raise PermissionDenied(
+                _("%(code)s is a campaign of the team %(team)s; you cannot undo this import.")
+                % {"code": campaign.code, "team": campaign.team.name}
+            )
+    note = undo_note(job)
+    counts = {"deleted": 0, "restored": 0}
+    key = Campaign._meta.label_lower
+    for model_key in sorted(written["updated"]):
+        objects, records = restore_updated(job, model_key, by=by, note=note, skip=["channels"])
+        counts["restored"] += len(objects)
+        if model_key == key:
+            _restore_channels(objects, records, written["updated"][model_key])
+    # Parts before campaigns: a task of an activity goes before it (only what this import created).
+    order = [m._meta.label_lower for m in (Task, KPI, Activity, Campaign)]
+    for model_key in sorted(written["created"], key=lambda k: order.index(k) if k in order else -1):
+        counts["deleted"] += delete_created(job, model_key, by=by, note=note)
+    return counts
+
+
+def _restore_channels(campaigns: list[Campaign], records: list, previous: dict) -> None:
+    """The channels a campaign had before the import, kept in its undo history record too."""
+    through = Campaign.channels.through
+    restored = [c for c in campaigns if "channels" in previous[str(c.pk)]]
+    through.objects.filter(campaign_id__in=[c.pk for c in restored]).delete()
+    through.objects.bulk_create(
+        [through(campaign_id=c.pk, channel_id=pk) for c in restored for pk in previous[str(c.pk)]["channels"]]
+    )
+    links = list(through.objects.filter(campaign_id__in=[c.pk for c in campaigns]))
+    _channels_history(records, links)

@@ -7,17 +7,22 @@ from django.utils.translation import gettext_lazy as _
 class JobStatus(models.TextChoices):
     """Where an import job stands.
 
-    ``queued → parsing → ready → applying → applied``; ``failed`` from
-    queued, parsing or applying, with the reason in ``error``. Only a
-    ``ready`` job can be confirmed, so a plan is applied at most once.
+    ``queued → parsing → ready → applying → applied → undone``; ``failed``
+    from queued, parsing or applying, with the reason in ``error``. A file
+    whose headers the importer does not all know waits in ``mapping``
+    until the user maps them (then ``queued`` again). Only a ``ready`` job
+    can be confirmed, so a plan is applied at most once; only the last
+    ``applied`` job of a kind and user can be undone, once.
     """
 
     QUEUED = "queued", _("Queued")
+    MAPPING = "mapping", _("Waiting for the column mapping")
     PARSING = "parsing", _("Reading the file")
     READY = "ready", _("Ready to confirm")
     APPLYING = "applying", _("Importing")
     APPLIED = "applied", _("Imported")
     FAILED = "failed", _("Failed")
+    UNDONE = "undone", _("Undone")
 
 
 class RowOutcome(models.TextChoices):

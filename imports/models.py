@@ -73,6 +73,15 @@ class ImportJob(models.Model):
         verbose_name=_("confirmed by"),
     )
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -91,7 +100,7 @@ class ImportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.APPLIED, JobStatus.FAILED)
+        return self.status in (JobStatus.APPLIED, JobStatus.FAILED, JobStatus.UNDONE)
 
     @property
     def is_working(self) -> bool:
@@ -139,3 +148,53 @@ class ImportRow(models.Model):
     @property
     def is_error(self) -> bool:
         return self.outcome == RowOutcome.ERROR
+
+
+def header_fingerprint(header) -> str:
+    """The same headers in any order and case give the same fingerprint (a file from the same source)."""
+    import hashlib
+
+    names = sorted({(h or "").strip().casefold() for h in header if (h or "").strip()})
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
+
+
+class ImportMapping(models.Model):
+    """How the headers of one source's files map to an importer's columns, remembered for its next file.
+
+    A mapping is saved when someone maps a file's columns: under the
+    source's name when they give one, else under the fingerprint of the
+    file's headers; the next file of that kind naming the source, or with
+    the same headers, is read with it (the preview says so, and the mapping
+    can be changed there).
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    source = models.CharField(
+        _("source"), max_length=120, blank=True, help_text=_("The name of the system or file the data comes from.")
+    )
+    fingerprint = models.CharField(_("header fingerprint"), max_length=64, db_index=True)
+    columns = models.JSONField(_("columns"), default=dict, help_text=_("File header → the importer's column key."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "source", "-updated_at"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "source"], condition=~models.Q(source=""), name="imports_mapping_unique_source"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "fingerprint"], condition=models.Q(source=""), name="imports_mapping_unique_headers"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source or self.fingerprint[:12]}"

@@ -15,6 +15,7 @@ plan is applied (``apply``: inside the engine's transaction).
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from imports.plans import ImportPlan, PlannedRow
 
@@ -47,7 +48,49 @@ class Importer:
         raise NotImplementedError
 
     def apply(self, *, job, rows: list[PlannedRow], by) -> dict:
-        """Write the stored plan's actionable rows (called inside a transaction); returns counts."""
+        """Write the stored plan's actionable rows (called inside a transaction); returns counts.
+
+        An importer that can be undone records what it wrote in
+        ``job.result["written"]`` (the engine saves ``job.result`` with the
+        counts returned here)::
+
+            {"created": {"app_label.model": [ids]},
+             "updated": {"app_label.model": {"<id>": {field: previous value as JSON}}}}
+        """
+        raise NotImplementedError
+
+    # --- the column-mapping step (docs/IMPORTS.md): importers of model rows name their columns by key ---
+
+    def column_choices(self) -> list[tuple[str, str]]:
+        """The columns a file's header may be mapped to, ``(key, header in the active language)``.
+
+        Empty (the default): the kind has no mapping step, the file is handed
+        to :meth:`plan` as it is and ``mapping`` means what
+        :meth:`clean_options` says (the accounting import's source).
+        """
+        return []
+
+    def column_of(self, header: str) -> str | None:
+        """The key a file's header stands for without a mapping (its key or header in either language)."""
+        return None
+
+    def plan_table(self, *, table, options: dict) -> ImportPlan:
+        """The plan of a table whose mapped headers the engine renamed to keys (kinds with a mapping step)."""
+        raise NotImplementedError
+
+    # --- undo of the last import (docs/IMPORTS.md) ---
+
+    def undo_objections(self, job) -> list[str]:
+        """Translated reasons why ``job`` (applied) cannot be undone now; empty when it may be."""
+        return [_("This kind of import cannot be undone.")]
+
+    def undo(self, *, job, by) -> dict:
+        """Take back what ``job`` wrote (``job.result["written"]``), with history; returns counts.
+
+        Called by :func:`imports.services.import_job_undo` inside its
+        transaction, with the job row locked and only when
+        :meth:`undo_objections` had none.
+        """
         raise NotImplementedError
 
     def result_url(self, job) -> str:

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from imports import limits, progress
 from imports.choices import JobStatus, RowOutcome
-from imports.models import ImportJob, ImportRow
+from imports.columns import rename_headers
+from imports.models import ImportJob, ImportMapping, ImportRow, header_fingerprint
 from imports.plans import ImportPlan, PlannedRow
 from imports.registry import Importer, get_importer
-from imports.tabular import is_xlsx
+from imports.tabular import is_xlsx, read_table
 from mrm.exceptions import StateConflict
 from mrm.jobs import each_locked
 from outbox.services import enqueue
@@ -75,7 +76,15 @@ def import_job_create(*, kind: str, upload, by, mapping=None, team=None) -> Impo
     ``UploadedFile`` or ``ContentFile`` with a ``name``).
     """
     importer = importer_for(kind, by)
-    options = importer.clean_options(mapping, by=by)
+    if importer.column_choices():
+        columns, source = clean_column_mapping(importer, mapping)
+        options = importer.clean_options(None, by=by)
+        if columns:
+            options["columns"] = columns
+        if source:
+            options["source_name"] = source
+    else:
+        options = importer.clean_options(mapping, by=by)
     size = upload.size
     if not size:
         raise ValidationError({"file": _("The file is empty.")})
@@ -102,6 +111,65 @@ def import_job_create(*, kind: str, upload, by, mapping=None, team=None) -> Impo
     job.save()
     enqueue(PARSE_TASK, args=[job.pk], dedupe_key=_dedupe(PARSE_TASK, job.pk))
     return job
+
+
+def clean_column_mapping(importer: Importer, mapping) -> tuple[dict, str]:
+    """An upload's or the mapping step's ``{"columns": {"File header": "key" or ""}, "source": "name"}``.
+
+    A key must be one of the importer's columns ("" ignores the file's
+    column), and no key may be given to two headers. A bare string names
+    the source (its remembered mapping is used).
+    """
+    if mapping in (None, ""):
+        return {}, ""
+    if isinstance(mapping, str):
+        text = mapping.strip()
+        if not text.startswith("{"):
+            mapping = {"source": text}
+        else:
+            try:
+                mapping = json.loads(text)
+            except ValueError:
+                raise ValidationError({"mapping": _("The mapping is not valid JSON.")}) from None
+    if not isinstance(mapping, dict):
+        raise ValidationError(
+            {"mapping": _('Give the mapping as {"columns": {"File header": "key"}, "source": "name"}.')}
+        )
+    columns = mapping.get("columns") or {}
+    source = mapping.get("source") or ""
+    if not isinstance(columns, dict) or not isinstance(source, str) or len(source) > 120:
+        raise ValidationError(
+            {"mapping": _('Give the mapping as {"columns": {"File header": "key"}, "source": "name"}.')}
+        )
+    keys = dict(importer.column_choices())
+    cleaned, taken = {}, {}
+    for header, key in columns.items():
+        if (
+            not isinstance(header, str)
+            or not isinstance(key, str | type(None))
+            or not header.strip()
+            or len(header) > 255
+        ):
+            raise ValidationError({"mapping": _("Each column of the mapping is a file header and a key.")})
+        key = (key or "").strip()
+        if key and key not in keys:
+            raise ValidationError(
+                {
+                    "mapping": _("%(key)s is not a column of this import (one of: %(keys)s).")
+                    % {"key": key, "keys": ", ".join(keys)}
+                }
+            )
+        if key and key in taken:
+            raise ValidationError(
+                {
+                    "mapping": _("%(key)s is given to two columns: %(first)s and %(second)s.")
+                    % {"key": keys[key], "first": taken[key], "second": header.strip()}
+                }
+            )
+        if key:
+            taken[key] = header.strip()
+        cleaned[header.strip()] = key
+    return cleaned, source.strip()
 
 
 def import_job_create_from_bytes(*, kind: str, file_name: str, content: bytes, by, mapping=None) -> ImportJob:
@@ -182,12 +250,19 @@ def import_job_parse(job_id: int) -> ImportJob | None:
             with job.file.open("rb") as handle:
                 content = handle.read()
             _set_progress(job.pk, JobStatus.PARSING, 10)
-            plan = importer.plan(
-                content=content,
-                file_name=job.file_name,
-                options=job.options,
-                read_limits={"max_rows": limits.max_rows(), "deadline": deadline},
-            )
+            read_limits = {"max_rows": limits.max_rows(), "deadline": deadline}
+            options = dict(job.options or {})
+            if importer.column_choices():
+                table = read_table(content, job.file_name, **read_limits)
+                unmatched = _map_columns(importer, job, table, options)
+                if unmatched:
+                    _wait_for_mapping(job, attempt, table.header, unmatched, options)
+                    return ImportJob.objects.filter(pk=job_id).first()
+                plan = importer.plan_table(table=rename_headers(table, options.get("columns") or {}), options=options)
+            else:
+                plan = importer.plan(
+                    content=content, file_name=job.file_name, options=job.options, read_limits=read_limits
+                )
             deadline.check()
             _set_progress(job.pk, JobStatus.PARSING, 50)
             with transaction.atomic():
@@ -198,10 +273,13 @@ def import_job_parse(job_id: int) -> ImportJob | None:
                     return ImportJob.objects.filter(pk=job_id).first()
                 ImportRow.objects.filter(job=job).delete()
                 _store_rows(job, plan.rows)
+                if options.get("remember"):
+                    _remember_mapping(job, table.header, options)
                 locked.update(
                     status=JobStatus.READY,
                     progress=100,
-                    header=plan.header,
+                    options=options,
+                    header=plan.header if not importer.column_choices() else table.header,
                     counts=plan.counts(),
                     summary=plan.summary,
                     parsed_at=timezone.now(),
@@ -215,6 +293,104 @@ def import_job_parse(job_id: int) -> ImportJob | None:
         logger.exception("import job %s: parsing failed", job_id)
         _fail_attempt(job.pk, attempt, JobStatus.PARSING, _("The file could not be read (an internal error)."))
     return ImportJob.objects.filter(pk=job_id).first()
+
+
+def saved_mapping(kind: str, header, *, source: str = "") -> ImportMapping | None:
+    """The remembered mapping for a file: the named source's, else the latest one made for the same headers."""
+    mappings = ImportMapping.objects.filter(kind=kind)
+    if source:
+        return mappings.filter(source=source).first()
+    return mappings.filter(fingerprint=header_fingerprint(header)).order_by("-updated_at", "-pk").first()
+
+
+def _map_columns(importer: Importer, job: ImportJob, table, options: dict) -> list[str]:
+    """Settle how the file's headers map to the importer's columns; returns the headers still unmatched.
+
+    Headers the importer knows (its keys or headers in either language) need
+    nothing. The others take the mapping given with the upload or at the
+    mapping step, else the one remembered for the named source or for the
+    same headers (recorded in the job's options, so the preview says so).
+    """
+    given = {h.casefold(): k for h, k in (options.get("columns") or {}).items()}
+    unknown = [h for h in table.header if h.strip() and importer.column_of(h) is None]
+    unmatched = [h for h in unknown if h.strip().casefold() not in given]
+    if unmatched and not options.get("remember"):
+        saved = saved_mapping(job.kind, table.header, source=options.get("source_name", ""))
+        if saved is not None:
+            known = {h.casefold(): k for h, k in saved.columns.items()}
+            if all(h.strip().casefold() in known or h.strip().casefold() in given for h in unmatched):
+                columns = dict(saved.columns)
+                columns.update(options.get("columns") or {})
+                options["columns"] = columns
+                options["saved_mapping"] = {"id": saved.pk, "source": saved.source}
+                return []
+    if options.get("columns") and not unmatched and "saved_mapping" not in options:
+        options["remember"] = True
+    return unmatched
+
+
+def _wait_for_mapping(job: ImportJob, attempt: int, header: list, unmatched: list, options: dict) -> None:
+    """The file's headers are not all known: the job waits for the user's mapping (nothing is planned)."""
+    ImportJob.objects.filter(pk=job.pk, status=JobStatus.PARSING, attempts=attempt).update(
+        status=JobStatus.MAPPING,
+        progress=100,
+        header=header,
+        options=options,
+        summary={"columns": unmatched},
+        updated_at=timezone.now(),
+    )
+
+
+def _remember_mapping(job: ImportJob, header: list, options: dict) -> None:
+    """Keep the mapping a user gave for this source (or these headers) for its next file."""
+    present = {h.strip().casefold() for h in header}
+    columns = {h: k for h, k in options["columns"].items() if h.casefold() in present}
+    source = options.get("source_name", "")
+    fingerprint = header_fingerprint(header)
+    lookup = (
+        {"kind": job.kind, "source": source} if source else {"kind": job.kind, "source": "", "fingerprint": fingerprint}
+    )
+    mapping = ImportMapping.objects.select_for_update().filter(**lookup).first()
+    if mapping is None:
+        mapping = ImportMapping(**lookup, created_by=job.created_by)
+    mapping.fingerprint, mapping.columns, mapping.updated_by = fingerprint, columns, job.created_by
+    mapping.save()
+    options.pop("remember", None)
+    options["saved_mapping"] = {"id": mapping.pk, "source": mapping.source}
+
+
+@transaction.atomic
+def import_job_map(*, job: ImportJob, mapping, by) -> ImportJob:
+    """The mapping step: the user maps the file's headers to the importer's columns; the file is read again.
+
+    Allowed while the job waits for it, and on a dry run not yet confirmed
+    (to change a remembered mapping). The mapping is remembered for the
+    source (or the same headers) once the file reads with it.
+    """
+    importer = importer_for(job.kind, by)
+    if not importer.column_choices():
+        raise ValidationError({"mapping": _("This kind of import has no column mapping.")})
+    columns, source = clean_column_mapping(importer, mapping)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status not in (JobStatus.MAPPING, JobStatus.READY):
+        raise StateConflict(
+            _("The columns of this file can no longer be mapped; it is %(status)s.")
+            % {"status": job.get_status_display().lower()}
+        )
+    header = {h.strip().casefold() for h in job.header or []}
+    for each in columns:
+        if each.casefold() not in header:
+            raise ValidationError({"mapping": _("The file has no column %(header)s.") % {"header": each}})
+    options = {k: v for k, v in (job.options or {}).items() if k not in ("columns", "source_name", "saved_mapping")}
+    options.update({"columns": columns, "remember": True})
+    if source:
+        options["source_name"] = source
+    ImportRow.objects.filter(job=job).delete()
+    job.options, job.status, job.progress, job.attempts = options, JobStatus.QUEUED, 0, 0
+    job.counts, job.summary = {}, {}
+    job.save(update_fields=["options", "status", "progress", "attempts", "counts", "summary", "updated_at"])
+    enqueue(PARSE_TASK, args=[job.pk], dedupe_key=_dedupe(PARSE_TASK, job.pk))
+    return job
 
 
 def _fail_attempt(job_id: int, attempt: int, status: str, reason: str) -> None:
@@ -331,8 +507,9 @@ def import_job_apply(job_id: int) -> ImportJob | None:
             with translation.override(_language_of(job.applied_by)), progress.reporting(job.pk):
                 plan = stored_plan(job)
                 progress.report(0.02)
+                job.result = {}  # an importer that can be undone records job.result["written"] here
                 result = importer.apply(job=job, rows=plan.rows, by=job.applied_by)
-            result = {**result, "counts": plan.counts()}
+            result = {**job.result, **result, "counts": plan.counts()}
             job.status, job.progress, job.result, job.applied_at = JobStatus.APPLIED, 100, result, timezone.now()
             job.save(update_fields=["status", "progress", "result", "applied_at", "updated_at"])
             return job
@@ -345,6 +522,60 @@ def import_job_apply(job_id: int) -> ImportJob | None:
         status=JobStatus.FAILED, error=reason[:4000], updated_at=timezone.now()
     )
     return ImportJob.objects.filter(pk=job_id).first()
+
+
+def undoable_objections(job: ImportJob, by) -> list[str]:
+    """Why ``by`` cannot undo ``job`` now (empty: the undo button is shown); no lock, for pages and the API."""
+    importer = get_importer(job.kind)
+    if importer is None or job.status != JobStatus.APPLIED:
+        return [_("Only an applied import can be undone.")]
+    if not (by.is_mrm_admin or job.applied_by_id == by.pk):
+        return [_("Only the person who confirmed an import, or an admin, may undo it.")]
+    later = (
+        ImportJob.objects.filter(kind=job.kind, applied_by_id=job.applied_by_id, status=JobStatus.APPLIED)
+        .filter(applied_at__gt=job.applied_at)
+        .exists()
+    )
+    if later:
+        return [_("Only the last import of this kind can be undone; a later one was applied.")]
+    return list(importer.undo_objections(job))
+
+
+def import_job_undo(*, job: ImportJob, by) -> ImportJob:
+    """Take back the last applied import of a kind while nothing depends on it; once (docs/IMPORTS.md).
+
+    The job row is locked for the whole undo, so two undos, or an undo
+    racing the apply, run one after the other and the second finds the job
+    ``undone`` (409). Only the person who confirmed it or an admin may undo,
+    only the last applied import of that kind by that person, and only when
+    the importer has no objection (nothing changed or added on top of what
+    it wrote since). The importer deletes what it created and restores what
+    it changed through its services, with history naming who undid it.
+    """
+    importer = importer_for(job.kind, by)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == JobStatus.UNDONE:
+            raise StateConflict(
+                _("This import was already undone on %(when)s.")
+                % {"when": timezone.localtime(job.undone_at).strftime("%Y-%m-%d %H:%M")}
+            )
+        if job.status != JobStatus.APPLIED:
+            raise StateConflict(
+                _("Only an applied import can be undone; this one is %(status)s.")
+                % {"status": job.get_status_display().lower()}
+            )
+        if not (by.is_mrm_admin or job.applied_by_id == by.pk):
+            raise PermissionDenied(_("Only the person who confirmed an import, or an admin, may undo it."))
+        objections = undoable_objections(job, by)
+        if objections:
+            raise StateConflict(" ".join([_("This import cannot be undone:"), *objections]))
+        with translation.override(_language_of(by)):
+            counts = importer.undo(job=job, by=by)
+        job.status, job.undone_by, job.undone_at = JobStatus.UNDONE, by, timezone.now()
+        job.result = {**(job.result or {}), "undone": counts}
+        job.save(update_fields=["status", "undone_by", "undone_at", "result", "updated_at"])
+    return job
 
 
 def import_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
@@ -392,7 +623,8 @@ def import_jobs_purge(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.MRM_IMPORT_KEEP_UNCONFIRMED_DAYS)
     purged = 0
-    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(status=JobStatus.APPLIED).only("pk", "file"):
+    kept = [JobStatus.APPLIED, JobStatus.UNDONE]
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(status__in=kept).only("pk", "file"):
         job.file.delete(save=False)
         job.delete()
         purged += 1

@@ -222,10 +222,11 @@ class ActivitySerializer(serializers.ModelSerializer):
             "location",
             "url",
             "public",
+            "external_ref",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["external_ref", "created_at", "updated_at"]
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -243,8 +244,19 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "campaign", "activity", "title", "assignee", "due_date", "done", "done_at", "created_at"]
-        read_only_fields = ["done_at", "created_at"]
+        fields = [
+            "id",
+            "campaign",
+            "activity",
+            "title",
+            "assignee",
+            "due_date",
+            "done",
+            "done_at",
+            "external_ref",
+            "created_at",
+        ]
+        read_only_fields = ["done_at", "external_ref", "created_at"]
 
     def validate(self, attrs):
         if self.instance is None and attrs.get("campaign") is None:

@@ -60,6 +60,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "parsed_at",
             "applied_by",
             "applied_at",
+            "undone_by",
+            "undone_at",
         )
         read_only_fields = fields
 
@@ -68,10 +70,20 @@ class ImportJobDetailSerializer(ImportJobSerializer):
     row_errors = serializers.SerializerMethodField(
         help_text="The first rows in error with their line numbers (all of them: GET rows/?outcome=error)."
     )
+    header = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="The file's header row, as written in the file."
+    )
+    columns = serializers.SerializerMethodField(
+        help_text="The columns a header may be mapped to (POST mapping/), key → header in your language."
+    )
 
     class Meta(ImportJobSerializer.Meta):
-        fields = (*ImportJobSerializer.Meta.fields, "row_errors")
+        fields = (*ImportJobSerializer.Meta.fields, "header", "columns", "row_errors")
         read_only_fields = fields
+
+    def get_columns(self, job) -> dict[str, str]:
+        importer = importers().get(job.kind)
+        return dict(importer.column_choices()) if importer else {}
 
     def get_row_errors(self, job) -> list[dict]:
         # Computed once by the view (one query), never per row.
@@ -85,9 +97,25 @@ class ImportJobCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=10_000,
-        help_text=('How to read the file. Accounting actuals: the import source\'s id or name, or {"source": <id>}.'),
+        help_text=(
+            'How to read the file. Accounting actuals: the import source\'s id or name, or {"source": <id>}. '
+            'Campaigns, activities, tasks, KPIs: JSON {"columns": {"File header": "key" (or "" to '
+            'ignore)}, "source": "name"}; the mapping is remembered for the source (or the same headers).'
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = sorted(importers())
+
+
+class ImportMappingSerializer(serializers.Serializer):
+    """The mapping step: each file header that the importer does not know, mapped to a column key or ignored."""
+
+    columns = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=40),
+        help_text='File header → column key ("" ignores the column).',
+    )
+    source = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, help_text="Remember the mapping under this source's name."
+    )

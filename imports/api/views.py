@@ -25,6 +25,7 @@ from imports.api.serializers import (
     ImportJobCreateSerializer,
     ImportJobDetailSerializer,
     ImportJobSerializer,
+    ImportMappingSerializer,
     ImportRowSerializer,
 )
 from imports.choices import RowOutcome
@@ -66,6 +67,8 @@ class ImportJobViewSet(ScopedCreateReadViewSet):
             return ImportJobCreateSerializer
         if self.action == "rows":
             return ImportRowSerializer
+        if self.action == "mapping":
+            return ImportMappingSerializer
         return ImportJobSerializer
 
     def retrieve(self, request, *args, **kwargs):
@@ -128,6 +131,36 @@ class ImportJobViewSet(ScopedCreateReadViewSet):
         """Apply the stored plan (in the background, once); 409 if the job is not ready or already imported."""
         job = services.import_job_confirm(job=self.get_object(), by=request.user)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=ImportMappingSerializer,
+        responses={202: ImportJobSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def mapping(self, request, pk=None):
+        """The column-mapping step: map the file's headers to the importer's columns; the file is read again (202)."""
+        job = self.get_object()
+        data = ImportMappingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.import_job_map(job=job, mapping=dict(data.validated_data), by=request.user)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ImportJobSerializer,
+            403: OpenApiResponse(OpenApiTypes.OBJECT),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Not the last applied import, already undone, or something depends on it.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk=None):
+        """Undo the last applied import of a kind while nothing depends on it: created rows deleted, changes restored."""
+        job = services.import_job_undo(job=self.get_object(), by=request.user)
+        return Response(ImportJobSerializer(job).data)
 
 
 class _FileRenderer(renderers.BaseRenderer):

@@ -153,6 +153,14 @@ UNSAYABLE_REFUSALS = (
     # an accounting import names its source (the schema's optional ``mapping`` is required for that kind)
     "Choose the accounting system the file comes from.",
     "There is no active import source",  # a mapping naming no source (like "does not exist.")
+    # a column mapping is judged against the kind's columns and the file's headers (issue 17.1); its
+    # header keys are free (additional properties) and the upload's ``mapping`` is a string holding JSON
+    "is not a column of this import",
+    "is given to two columns",
+    "The file has no column",
+    "Each column of the mapping is a file header and a key.",
+    "The mapping is not valid JSON.",
+    "Give the mapping as",
     # a NUL or a deep nesting inside keys the schema leaves free (additional properties): the JSON
     # parser (mrm/parsers.py) refuses them anywhere in a body
     "The JSON body contains a NUL character",

@@ -307,6 +307,17 @@ RESOURCES = [
             # a marketer sees the campaign imports they uploaded; admins all
             "campaigns:import_preview": only("marketer", "admin") | {"other_team": NOT_FOUND},
             "POST campaigns:import_confirm": only("marketer", "admin") | {"other_team": NOT_FOUND},
+            # activities, tasks and KPIs: the same people (their tabs of the import page)
+            "campaigns:import_kind": Route(CREATORS, kwargs={"kind": "activities"}),
+            "POST campaigns:import_kind": Route(CREATORS, kwargs={"kind": "tasks"}),
+            # the column-mapping step and undo: the job's own people (a ready job: a 409 for undo, shown as a message)
+            "campaigns:import_mapping": only("marketer", "admin") | {"other_team": NOT_FOUND},
+            "POST campaigns:import_mapping": only("marketer", "admin") | {"other_team": NOT_FOUND},
+            "POST campaigns:import_undo": only("marketer", "admin") | {"other_team": NOT_FOUND},
+            "POST /api/v1/imports/{id}/mapping/": only("marketer", "admin")
+            | {"other_team": NOT_FOUND, "finance": NOT_FOUND},
+            "POST /api/v1/imports/{id}/undo/": only("marketer", "admin")
+            | {"other_team": NOT_FOUND, "finance": NOT_FOUND},
         },
         obj=campaigns_import,
     ),
