@@ -116,6 +116,11 @@ class _Lookups:
         self.by_id = {r.pk: r for r in self.requests}
         self.by_number = {r.number.upper(): r for r in self.requests}
         self.by_ref = {r.external_ref: r for r in self.requests if r.external_ref}
+        from approvals.choices import SubjectKind
+        from approvals.services import active_template_for
+
+        # A submitted row starts the funding-request workflow: without one configured it cannot be submitted.
+        self.has_workflow = active_template_for(SubjectKind.FUNDING_REQUEST) is not None
 
 
 def plan_funding_requests(table: Table, *, by) -> ImportPlan:
@@ -256,7 +261,7 @@ def _plan_row(reader: RowReader, lookups: _Lookups, *, by, seen: dict, unknown: 
 
     merged = {key: values.get(key, getattr(existing, key, None)) for key in FIELDS}
     campaign = merged["campaign"]
-    _check_rules(reader, merged, existing, status, by=by)
+    _check_rules(reader, merged, existing, status, by=by, has_workflow=lookups.has_workflow)
 
     label = " · ".join(
         filter(
@@ -350,7 +355,7 @@ def _decision(reader: RowReader, values: dict, existing, status: str) -> dict:
     }
 
 
-def _check_rules(reader: RowReader, merged: dict, existing, status: str, *, by) -> None:
+def _check_rules(reader: RowReader, merged: dict, existing, status: str, *, by, has_workflow: bool) -> None:
     """Who may import the row (§2), and the rules a request meets whoever writes it (§4)."""
     from budgets.services import period_mismatch
     from campaigns.choices import CampaignStatus
@@ -395,6 +400,8 @@ def _check_rules(reader: RowReader, merged: dict, existing, status: str, *, by) 
             _("%(user)s has left; only a decided or withdrawn request may name them") % {"user": requester.username},
         )
     submits = status == FundingRequestStatus.SUBMITTED and (existing is None or existing.status != status)
+    if submits and not has_workflow:
+        reader.refuse("status", _("No active workflow template applies to this kind of subject. Ask an administrator."))
     if submits and campaign is not None and requester is not None and requester.is_active:  # noqa: SIM102
         if not can_request_funding(requester, campaign):
             reader.refuse(

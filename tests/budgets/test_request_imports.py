@@ -319,3 +319,21 @@ def test_a_request_changed_after_its_import_is_not_undone(finance_user, marketer
     assert get_importer("funding_requests").undo_objections(job) == [
         f"These funding requests changed after the import: {request.number}."
     ]
+
+
+def test_undoing_an_imported_submission_withdraws_its_approval(marketer, campaign, category, q1, funding_workflow):
+    job, _stored, _result = run(csv("S-1,SPRING-27,MKT-DIG-SEA,Q1 2027,500.00,Why,,,marketer,submitted,,,,"), marketer)
+    request = FundingRequest.objects.get()
+    assert ApprovalRequest.objects.for_subject(request).open().exists()
+    importer = get_importer("funding_requests")
+    assert importer.undo_objections(job) == []
+    assert importer.undo(job=job, by=marketer) == {"deleted": 1, "restored": 0}
+    assert not FundingRequest.objects.exists()
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_a_submitted_row_needs_a_funding_workflow(marketer, campaign, category, q1):
+    _job, stored = plan(csv("S-1,SPRING-27,MKT-DIG-SEA,Q1 2027,500.00,Why,,,marketer,submitted,,,,"), marketer)
+    assert stored.rows[0].errors == [
+        "status: No active workflow template applies to this kind of subject. Ask an administrator."
+    ]
