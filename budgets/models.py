@@ -437,6 +437,12 @@ class FundingRequest(models.Model):
     decision_note = models.TextField(_("decision note"), blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The row's key in the spreadsheet it was imported from: importing it again updates this one."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -458,6 +464,11 @@ class FundingRequest(models.Model):
                 | (Q(approved_amount__gt=0) & Q(approved_amount__lte=models.F("amount"))),
                 name="budgets_fundingrequest_approved_within_amount",
                 violation_error_message=_("The approved amount must be above zero and not above the amount asked."),
+            ),
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=~Q(external_ref=""),
+                name="budgets_fundingrequest_unique_external_ref",
             ),
         ]
         indexes = [
@@ -507,6 +518,12 @@ class SpendRecord(models.Model):
     date = models.DateField(_("date"), validators=[validate_date_in_window])
     reference = models.CharField(_("reference"), max_length=100, blank=True, help_text=_("PO or invoice number."))
     note = models.CharField(_("note"), max_length=255, blank=True)
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The row's key in the spreadsheet it was imported from: importing it again updates this one."),
+    )
     attachment = models.FileField(_("attachment"), upload_to=spend_attachment_path, blank=True, max_length=255)
     attachment_name = models.CharField(_("attachment name"), max_length=150, blank=True, editable=False)
     recorded_by = models.ForeignKey(
@@ -534,6 +551,9 @@ class Commitment(SpendRecord):
         verbose_name_plural = _("commitments")
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="budgets_commitment_amount_not_zero"),
+            models.UniqueConstraint(
+                fields=["external_ref"], condition=~Q(external_ref=""), name="budgets_commitment_unique_external_ref"
+            ),
         ]
         # The lists' ordering (newest first): without it the finance expense list sorted 100k rows per page.
         indexes = [models.Index(fields=["-date", "-id"], name="budgets_commitment_newest")]
@@ -565,6 +585,9 @@ class Expense(SpendRecord):
         verbose_name_plural = _("expenses")
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="budgets_expense_amount_not_zero"),
+            models.UniqueConstraint(
+                fields=["external_ref"], condition=~Q(external_ref=""), name="budgets_expense_unique_external_ref"
+            ),
         ]
         # The lists' ordering (newest first): without it the finance expense list sorted 100k rows per page.
         indexes = [models.Index(fields=["-date", "-id"], name="budgets_expense_newest")]

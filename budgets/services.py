@@ -575,6 +575,11 @@ def _request_values(values: dict) -> dict:
 
 def _next_request_number(year: int) -> str:
     """``FR-<year>-<seq>``: the year's sequence row is locked while the number is taken (race-free)."""
+    return _take_request_numbers(year, 1)[0]
+
+
+def _take_request_numbers(year: int, count: int) -> list[str]:
+    """``count`` consecutive numbers of ``year`` in one locked update of its sequence (an import's new requests)."""
     from budgets.models import FundingRequestSequence
 
     sequence = FundingRequestSequence.objects.select_for_update().filter(year=year).first()
@@ -585,9 +590,10 @@ def _next_request_number(year: int) -> str:
         except IntegrityError:
             pass  # another writer created it meanwhile; lock theirs
         sequence = FundingRequestSequence.objects.select_for_update().get(year=year)
-    sequence.last_value += 1
+    first = sequence.last_value + 1
+    sequence.last_value += count
     sequence.save(update_fields=["last_value"])
-    return f"FR-{year}-{sequence.last_value:04d}"
+    return [f"FR-{year}-{value:04d}" for value in range(first, first + count)]
 
 
 @transaction.atomic
@@ -1263,3 +1269,418 @@ def actual_line_map(*, line: ActualLine, funding_request, by):
             % {"status": line.get_status_display().lower()}
         )
     return _map_line(line, funding_request, by=by, system=False)
+
+
+# --- funding requests and spend from the old spreadsheets (issue 17) ---------------------------
+
+
+def _json_value(value):
+    """A field's value as the import job's record of what it overwrote (``job.result["written"]``)."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+IMPORT_REQUEST_FIELDS = (*REQUEST_FIELDS, "requested_by")
+
+
+@transaction.atomic
+def funding_requests_import(*, rows: list[PlannedRow], by, note: str) -> dict:
+    """Write an import's funding requests: new ones in bulk, changed ones through the request services.
+
+    The rules of a request written by hand hold for each row: who may write
+    it (§2: a decided status — approved, partially approved, rejected — is
+    finance's and admins' to import), :func:`_request_values` for open
+    requests (draft, submitted; a closed campaign or an inactive category is
+    allowed only on history), the period within the campaign, the approved
+    amount within the amount asked (the model's constraints). New requests
+    get consecutive numbers of their fiscal year in one locked update of the
+    sequence, and are inserted with their history (who: the importer; the
+    import's note as the reason) in a few statements whatever their number.
+    A decided request is recorded as decided, with no approval in MRM and no
+    notification or webhook (it is history); a submitted one goes through
+    :func:`funding_request_submit` in its requester's name (its approval
+    starts, approvers are told, ``funding_request.submitted`` is published).
+    An existing request changes through :func:`funding_request_update` and
+    :func:`funding_request_submit`, so only drafts and withdrawn requests
+    change. Returns the counts and ``written`` (what was created, and what
+    each update overwrote) for the import's undo.
+    """
+    from accounts.models import User
+    from budgets.choices import FUNDED_STATUSES, FundingRequestStatus
+    from budgets.imports.funding import DECIDED_STATUSES, HISTORICAL_STATUSES, decided_times
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_maintain_budgets, can_request_funding, require
+    from campaigns.models import Campaign
+
+    by = type(by).objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    actionable = [row for row in rows if row.outcome in (RowOutcome.NEW, RowOutcome.CHANGED)]
+    ids: dict[str, set] = {"campaign_id": set(), "category_id": set(), "period_id": set(), "requested_by_id": set()}
+    for row in actionable:
+        for key, values in ids.items():
+            if row.data["fields"].get(key):
+                values.add(row.data["fields"][key])
+    campaigns = Campaign.objects.select_related("team").in_bulk(ids["campaign_id"])
+    categories = ExpenseCategory.objects.in_bulk(ids["category_id"])
+    periods = FiscalPeriod.objects.select_related("year").in_bulk(ids["period_id"])
+    users = User.objects.prefetch_related("groups", "memberships").in_bulk(ids["requested_by_id"])
+    existing = {
+        request.pk: request
+        for request in FundingRequest.objects.select_for_update(of=("self",))
+        .select_related("campaign", "category", "period", "requested_by")
+        .filter(pk__in=[row.data["request_id"] for row in actionable if row.data["request_id"]])
+        .order_by("pk")
+    }
+
+    def values_of(row, base=None) -> dict:
+        fields = row.data["fields"]
+        values = {key: getattr(base, key) for key in IMPORT_REQUEST_FIELDS} if base is not None else {}
+        lookups = {"campaign": campaigns, "category": categories, "period": periods, "requested_by": users}
+        for key, table in lookups.items():
+            if f"{key}_id" in fields:
+                values[key] = table[fields[f"{key}_id"]]
+        for key in ("amount", "expected_revenue"):
+            if key in fields:
+                values[key] = Decimal(fields[key]) if fields[key] is not None else None
+        for key in ("justification", "expected_leads"):
+            if key in fields:
+                values[key] = fields[key]
+        return values
+
+    creates, submits = [], []
+    for row in (row for row in actionable if row.outcome == RowOutcome.NEW):
+        values = values_of(row)
+        status = row.data["status"]
+        campaign = values["campaign"]
+        if status in DECIDED_STATUSES:
+            require(can_maintain_budgets(by), _("Only finance and administrators import decided requests."))
+        else:
+            require(
+                can_maintain_budgets(by) or can_request_funding(by, campaign),
+                _("Only marketers of the campaign's team ask for its money."),
+            )
+        if status in HISTORICAL_STATUSES:
+            mismatch = period_mismatch(period=values["period"], campaign=campaign)
+            if mismatch:
+                raise ValidationError({"period": mismatch})
+            values["amount"] = _money(values["amount"], field="amount")
+        else:
+            requester = values["requested_by"]
+            values = {**_request_values(values), "requested_by": requester}
+        submitted_at, decided_at = decided_times(row.data)
+        request = FundingRequest(
+            **values,
+            external_ref=row.data["fields"].get("external_ref", ""),
+            status=FundingRequestStatus.DRAFT if status == FundingRequestStatus.SUBMITTED else status,
+            approved_amount=Decimal(row.data["approved_amount"]) if status in FUNDED_STATUSES else None,
+            decision_note=row.data.get("decision_note", "") if status in HISTORICAL_STATUSES else "",
+        )
+        if status in DECIDED_STATUSES:
+            request.decided_at = decided_at or timezone.now()
+            request.submitted_at = submitted_at or request.decided_at
+        elif status == FundingRequestStatus.WITHDRAWN:
+            request.submitted_at = submitted_at
+        request.clean_fields(exclude=["campaign", "category", "period", "requested_by", "number"])
+        creates.append(request)
+        if status == FundingRequestStatus.SUBMITTED:
+            submits.append(request)
+
+    by_year: dict[int, list] = {}
+    for request in creates:
+        by_year.setdefault(request.period.year.start_date.year, []).append(request)
+    for year in sorted(by_year):
+        for request, number in zip(by_year[year], _take_request_numbers(year, len(by_year[year])), strict=True):
+            request.number = number
+    if creates:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(
+                    creates,
+                    FundingRequest,
+                    default_user=by,
+                    default_change_reason=note[:100],
+                    default_date=timezone.now(),
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "A funding request with one of these external references was imported meanwhile. Upload the file again."
+                )
+            ) from None
+    for request in submits:
+        funding_request_submit(funding_request=request, by=request.requested_by, reason=request.justification)
+
+    updated: dict[str, dict] = {}
+    for row in (row for row in actionable if row.outcome == RowOutcome.CHANGED):
+        request = existing[row.data["request_id"]]
+        values = values_of(row, base=request)
+        previous = {
+            key: _json_value(getattr(request, key)) for key in (*IMPORT_REQUEST_FIELDS, "external_ref", "status")
+        }
+        changes = {key: value for key, value in values.items() if getattr(request, key) != value}
+        ref = row.data["fields"].get("external_ref")
+        if ref and ref != request.external_ref:
+            request.external_ref = ref
+            request._history_user = by
+            request._change_reason = note[:100]
+            request.save(update_fields=["external_ref", "updated_at"])
+        requester = changes.pop("requested_by", None)
+        if changes:
+            request = funding_request_update(funding_request=request, by=by, **changes)
+        if requester is not None:
+            request.requested_by = requester
+            _save(request, by=by)
+        if row.data["status"] != request.status:
+            request = funding_request_submit(
+                funding_request=request, by=request.requested_by, reason=request.justification
+            )
+        updated[str(request.pk)] = {
+            key: value for key, value in previous.items() if _json_value(getattr(request, key)) != value
+        }
+    return {
+        "created": len(creates),
+        "changed": len(updated),
+        "written": {
+            "created": {"budgets.fundingrequest": [request.pk for request in creates]},
+            "updated": {"budgets.fundingrequest": updated},
+        },
+    }
+
+
+def funding_requests_import_objections(job) -> list[str]:
+    """Why an applied funding-request import cannot be undone (empty: it can).
+
+    Undoing deletes the requests it created and puts back what it changed;
+    that is safe only while nothing depends on them: no commitment or
+    expense recorded against them, no decision or comment on their approval,
+    and no change since the import (their ``updated_at`` is not later than
+    the job's ``applied_at``).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from approvals.models import ApprovalRequest
+    from budgets.models import Commitment, Expense, FundingRequest
+
+    written = (job.result or {}).get("written") or {}
+    created = set((written.get("created") or {}).get("budgets.fundingrequest") or [])
+    updated = {int(pk) for pk in ((written.get("updated") or {}).get("budgets.fundingrequest") or {})}
+    ids = created | updated
+    if not ids:
+        return []
+    objections = []
+    requests = {r.pk: r for r in FundingRequest.objects.filter(pk__in=ids)}
+    numbers = lambda pks: ", ".join(sorted(requests[pk].number for pk in pks if pk in requests))  # noqa: E731
+    changed = {pk for pk, r in requests.items() if job.applied_at and r.updated_at > job.applied_at}
+    if changed:
+        objections.append(
+            _("These funding requests changed after the import: %(numbers)s.") % {"numbers": numbers(changed)}
+        )
+    spent = set(Commitment.objects.filter(funding_request__in=ids).values_list("funding_request", flat=True))
+    spent |= set(Expense.objects.filter(funding_request__in=ids).values_list("funding_request", flat=True))
+    if spent:
+        objections.append(
+            _("Money is committed or spent against these funding requests: %(numbers)s.") % {"numbers": numbers(spent)}
+        )
+    approvals = ApprovalRequest.objects.filter(
+        content_type=ContentType.objects.get_for_model(FundingRequest), object_id__in=ids
+    )
+    acted = set(approvals.filter(decisions__isnull=False).values_list("object_id", flat=True))
+    acted |= set(approvals.filter(comments__isnull=False).values_list("object_id", flat=True))
+    if acted:
+        objections.append(
+            _("Someone decided or commented on the approval of these funding requests: %(numbers)s.")
+            % {"numbers": numbers(acted)}
+        )
+    missing = ids - set(requests)
+    if missing:
+        objections.append(_("%(count)s of the imported funding requests no longer exist.") % {"count": len(missing)})
+    return objections
+
+
+def funding_requests_import_undo(*, job, by) -> dict:
+    """Undo an applied funding-request import while nothing depends on it (inside the engine's transaction).
+
+    Created requests are deleted, with their untouched approval (cancelled
+    first, so no one is still asked to decide); changed ones get back the
+    values the import overwrote — a request the import submitted returns to
+    its previous status with its approval cancelled. History records who
+    undid it. Refused (``StateConflict``) when :func:`funding_requests_import_objections` objects.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import DecimalField
+
+    from approvals.models import ApprovalRequest
+    from approvals.services import approval_cancel
+    from budgets.models import FundingRequest
+
+    objections = funding_requests_import_objections(job)
+    if objections:
+        raise StateConflict(" ".join(objections))
+    written = (job.result or {}).get("written") or {}
+    created = list((written.get("created") or {}).get("budgets.fundingrequest") or [])
+    updated = (written.get("updated") or {}).get("budgets.fundingrequest") or {}
+    note = _("Undone: import #%(id)s") % {"id": job.pk}
+    subject_type = ContentType.objects.get_for_model(FundingRequest)
+    requests = FundingRequest.objects.select_for_update(of=("self",)).in_bulk(
+        set(created) | {int(pk) for pk in updated}
+    )
+    approvals = ApprovalRequest.objects.filter(content_type=subject_type, object_id__in=list(requests))
+    for approval in approvals.filter(status="in_progress"):
+        approval_cancel(request=approval, by=None, note=note)
+    approvals.filter(object_id__in=created).delete()
+    for pk in created:
+        request = requests[pk]
+        request._history_user = by
+        request._change_reason = note[:100]
+        request.delete()
+    for pk, previous in updated.items():
+        request = FundingRequest.objects.get(pk=int(pk))
+        for key, value in previous.items():
+            field = FundingRequest._meta.get_field(key)
+            if field.is_relation:
+                setattr(request, field.attname, value)
+            elif value is not None and isinstance(field, DecimalField):
+                setattr(request, key, Decimal(value))
+            else:
+                setattr(request, key, value)
+        if previous.get("status") is not None:
+            request.submitted_at = None if request.status == "draft" else request.submitted_at
+        request._history_user = by
+        request._change_reason = note[:100]
+        request.save()
+    return {"deleted": len(created), "restored": len(updated)}
+
+
+@transaction.atomic
+def spend_import(model, *, rows: list[PlannedRow], by, note: str) -> dict:
+    """Record an import's expenses or commitments: the hand rule for each row, a constant number of statements.
+
+    The funding requests the rows name are locked in id order (as the
+    accounting matcher and a hand expense take them: two writers wait for
+    each other, never deadlock) and what each has spent, or committed, is
+    summed once; each row is then checked by :func:`_spend_record` against
+    that running sum (approved request of the same campaign, within the
+    approved amount plus tolerance, who may record for which campaign,
+    refunds finance's). The stored plan is applied exactly or not at all: a
+    row that no longer passes (another import or a hand expense took the
+    money meanwhile) refuses the whole apply with its line and the rule's
+    message. Rows are inserted with their history (who: the importer; the
+    import's note as the reason); no ``expense.created`` event is published
+    per row (the import is history moving in; the job is its record).
+    """
+    from budgets.models import FundingRequest
+    from budgets.permissions import can_record_spend, require
+    from campaigns.models import Campaign
+
+    by = type(by).objects.prefetch_related("groups", "memberships").get(pk=by.pk)
+    actionable = [row for row in rows if row.outcome == RowOutcome.NEW]
+    request_ids = sorted({row.data["funding_request_id"] for row in actionable})
+    requests = {
+        request.pk: request
+        for request in FundingRequest.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .filter(pk__in=request_ids)
+        .order_by("pk")
+    }
+    used = dict.fromkeys(request_ids, Decimal("0"))
+    used.update(
+        model.objects.filter(funding_request__in=request_ids)
+        .values("funding_request")
+        .annotate(total=Sum("amount"))
+        .values_list("funding_request", "total")
+    )
+    campaigns = Campaign.objects.in_bulk({row.data["campaign_id"] for row in actionable if row.data["campaign_id"]})
+    refs = [row.data["external_ref"] for row in actionable if row.data["external_ref"]]
+    taken = set(model.objects.filter(external_ref__in=refs).values_list("external_ref", flat=True)) if refs else set()
+    records = []
+    for row in actionable:
+        request = requests.get(row.data["funding_request_id"])
+        try:
+            if request is None:
+                raise ValidationError(_("The funding request of this line no longer exists."))
+            require(
+                can_record_spend(by, request.campaign),
+                _("Finance records money for any campaign; marketers only for their own teams' campaigns."),
+            )
+            if row.data["external_ref"] in taken:
+                raise ValidationError(
+                    _("%(value)s was imported meanwhile by another import.") % {"value": row.data["external_ref"]}
+                )
+            record = _spend_record(
+                model,
+                locked=request,
+                by=by,
+                campaign=campaigns.get(row.data["campaign_id"]),
+                used=used[request.pk],
+                vendor=row.data["vendor"],
+                amount=Decimal(row.data["amount"]),
+                date=datetime.date.fromisoformat(row.data["date"]),
+                reference=row.data["reference"],
+                note=row.data["note"],
+            )
+            record.external_ref = row.data["external_ref"]
+            record.clean_fields(exclude=["attachment", "funding_request", "campaign", "recorded_by"])
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Line %(line)s: %(errors)s") % {"line": row.line, "errors": " ".join(exc.messages)}
+            ) from None
+        used[request.pk] += record.amount
+        records.append(record)
+    if records:
+        try:
+            with transaction.atomic():
+                bulk_create_with_history(
+                    records, model, default_user=by, default_change_reason=note[:100], default_date=timezone.now()
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("A record with one of these external references was imported meanwhile. Upload the file again.")
+            ) from None
+    label = f"budgets.{model._meta.model_name}"
+    return {"created": len(records), "written": {"created": {label: [r.pk for r in records]}, "updated": {}}}
+
+
+def spend_import_objections(model, job) -> list[str]:
+    """Why an applied expense or commitment import cannot be undone: a record changed since, or is gone."""
+    label = f"budgets.{model._meta.model_name}"
+    ids = set((((job.result or {}).get("written") or {}).get("created") or {}).get(label) or [])
+    if not ids:
+        return []
+    objections = []
+    present = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - present:
+        objections.append(_("%(count)s of the imported records no longer exist.") % {"count": len(ids - present)})
+    changed = model.history.filter(id__in=ids, history_type="~")
+    if job.applied_at:
+        changed = changed.filter(history_date__gt=job.applied_at)
+    if changed.exists():
+        objections.append(_("Some of the imported records were changed after the import."))
+    return objections
+
+
+def spend_import_undo(model, *, job, by) -> dict:
+    """Delete what an expense or commitment import recorded (history records who undid it), if nothing objects."""
+    objections = spend_import_objections(model, job)
+    if objections:
+        raise StateConflict(" ".join(objections))
+    label = f"budgets.{model._meta.model_name}"
+    ids = list((((job.result or {}).get("written") or {}).get("created") or {}).get(label) or [])
+    note = (_("Undone: import #%(id)s") % {"id": job.pk})[:100]
+    records = list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    # The requests' rows are the lock every writer of their money takes (see _record_spend).
+    from budgets.models import FundingRequest
+
+    list(
+        FundingRequest.objects.select_for_update(of=("self",))
+        .filter(pk__in={r.funding_request_id for r in records})
+        .order_by("pk")
+    )
+    for record in records:
+        record._history_user = by
+        record._change_reason = note
+        record.delete()
+    return {"deleted": len(records)}

@@ -129,3 +129,37 @@ def test_imports_and_hand_expenses_racing_on_the_same_requests_keep_the_limit(
     assert (
         sum(job.result["mapped"] for job in outcomes[:2]) == Expense.objects.filter(actual_line__isnull=False).count()
     )
+
+
+def test_two_expense_imports_against_one_request_never_exceed_its_approved_amount(
+    approved_request, finance_user, monkeypatch
+):
+    # given: 100 000 approved; two files each spending 60 000 on it, each fine alone in its dry run
+    # (the jobs' tasks are not run on commit here: the test runs them itself, at the same moment)
+    monkeypatch.setattr("outbox.relay.dispatch_after_commit", lambda *args, **kwargs: None)
+    from budgets.models import Expense
+    from imports import services as imports
+    from imports.choices import JobStatus
+
+    jobs = []
+    for name in ("a", "b"):
+        content = (
+            "External reference,Campaign,Funding request,Vendor,Amount,Date\n"
+            f"{name}-1,SPRING-27,{approved_request.number},Vendor {name},30000.00,10.02.2027\n"
+            f"{name}-2,SPRING-27,{approved_request.number},Vendor {name},30000.00,11.02.2027\n"
+        ).encode()
+        job = imports.import_job_create_from_bytes(
+            kind="expenses", file_name=f"{name}.csv", content=content, by=finance_user
+        )
+        job = imports.import_job_parse(job.pk)
+        assert job.counts["new"] == 2, list(job.rows.values_list("errors", flat=True))
+        imports.import_job_confirm(job=job, by=finance_user)
+        jobs.append(job)
+    # when both are applied at the same moment
+    outcomes = run_together([lambda job=job: imports.import_job_apply(job.pk) for job in jobs])
+    # then one is applied whole, the other refused whole with what is left; the limit holds
+    statuses = sorted(outcome.status for outcome in outcomes)
+    assert statuses == [JobStatus.APPLIED, JobStatus.FAILED]
+    failed = next(outcome for outcome in outcomes if outcome.status == JobStatus.FAILED)
+    assert "is left to spend" in failed.error and failed.error.startswith("Line 3:")
+    assert Expense.objects.filter(funding_request=approved_request).total() == Decimal("60000.00")
