@@ -18,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from search.matching import excerpt
-from search.query import SearchTerms
 from search.registry import Hit, SearchProvider, register
 
 
@@ -201,7 +200,9 @@ class VendorProvider(SearchProvider):
             id=row.pk,
             title=row.vendor,
             url=row.get_absolute_url(),
-            context=_join(row._meta.verbose_name.capitalize(), row.funding_request.number, row.campaign.name, _date(row.date)),
+            context=_join(
+                row._meta.verbose_name.capitalize(), row.funding_request.number, row.campaign.name, _date(row.date)
+            ),
             snippet=excerpt(_join(row.reference, row.note), terms),
             rank=row.search_rank,
         )
