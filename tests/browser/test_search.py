@@ -29,6 +29,7 @@ def test_slash_focuses_search_and_a_word_finds_grouped_results_that_open(
     expect(box).to_be_focused()
     expect(box).to_have_value("")  # the slash focused the box, it was not typed into it
     box.fill("aurora")
+    screenshot(page, "search-top-bar")
     box.press("Enter")
 
     # then the results are grouped by type, the confidential campaign nowhere
