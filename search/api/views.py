@@ -17,6 +17,9 @@ from search.query import MAX_QUERY_LENGTH, clean_query
 from search.registry import provider_types
 from search.selectors import DEFAULT_LIMIT, MAX_LIMIT, parse_types, search
 
+#: The furthest a client pages into one type.
+MAX_OFFSET = 1000
+
 
 def _bounded(request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
@@ -41,20 +44,27 @@ class SearchView(ReaderPreferencesMixin, APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
                 required=True,
-                description=f"The words to search for (1 to {MAX_QUERY_LENGTH} characters; quotes for a phrase, "
-                "-word to leave a word out, or between alternatives).",
+                description=f"The words to search for (1 to {MAX_QUERY_LENGTH} characters, not only spaces; "
+                "quotes for a phrase, -word to leave a word out, or between alternatives).",
             ),
             OpenApiParameter(
                 "type",
-                str,
-                many=True,
+                {"type": "array", "items": {"type": "string", "enum": list(provider_types())}},
                 explode=False,
                 description="Only these types (comma-separated): " + ", ".join(provider_types()) + ".",
             ),
-            OpenApiParameter("limit", int, description=f"Hits per type, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."),
-            OpenApiParameter("offset", int, description="Skip this many hits of each type (0 to 1000)."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                description=f"Hits per type, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+            ),
+            OpenApiParameter(
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+                description=f"Skip this many hits of each type (0 to {MAX_OFFSET}).",
+            ),
         ],
         responses={200: SearchResultsSerializer},
     )
@@ -68,6 +78,6 @@ class SearchView(ReaderPreferencesMixin, APIView):
         except DjangoValidationError as error:
             raise ValidationError({"type": error.messages}) from error
         limit = _bounded(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        offset = _bounded(request, "offset", 0, 0, 1000)
+        offset = _bounded(request, "offset", 0, 0, MAX_OFFSET)
         groups = search(request.user, terms, types=types, limit_per_type=limit, offset=offset)
         return Response(SearchResultsSerializer({"q": terms.text, "groups": groups}).data)

@@ -176,6 +176,9 @@ UNSAYABLE_REFUSALS = (
     "The URL has no host.",
     "Put no user name or password in the URL",
     "The URL is not valid.",
+    # a search text of spaces or control characters only is empty (search/query.py): "not only
+    # whitespace" in every alphabet's sense is more than a schema pattern says
+    "Type a word to search for.",
 )
 
 #: Schema-violating input the API still accepts (``negative_data_rejection``): each a
