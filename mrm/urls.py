@@ -32,6 +32,7 @@ from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
 from reports.api.views import ReportRunViewSet, ReportViewSet
+from search.api.views import SearchView
 from webhooks.api.views import WebhookDeliveryViewSet, WebhookViewSet
 
 # The REST API (PRODUCT.md §8): the integration contract, one line per resource.
@@ -70,6 +71,7 @@ router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("imports/templates/<slug:kind>/", ImportTemplateView.as_view(), name="import-template"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include(router.urls)),
 ]
 
@@ -84,6 +86,7 @@ urlpatterns = [
     path("changes/", include("changes.urls")),
     path("help/", include("help.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "webhooks",  # top floor: carries events of campaigns, materials, budgets, approvals, reports
     "help",
     "changes",
+    "search",  # top floor: reads every app through its own scope, imported by none
 ]
 
 MIDDLEWARE = [

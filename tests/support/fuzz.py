@@ -196,6 +196,9 @@ UNSAYABLE_REFUSALS = (
     "so cannot be mentioned here.",
     # a clone's new dates must stay in the accepted window (its plan's offsets move with the start)
     "some of the plan's dates fall outside the accepted dates.",
+    # a search text of spaces or control characters only is empty (search/query.py): "not only
+    # whitespace" in every alphabet's sense is more than a schema pattern says
+    "Type a word to search for.",
 )
 
 #: Schema-violating input the API still accepts (``negative_data_rejection``): each a

@@ -1,0 +1,26 @@
+// Global search from every page (issue 18.4): "/" focuses the search box in the top bar,
+// unless one is typing somewhere (an input, a text area, a select, an editable region).
+(function () {
+  "use strict";
+  function typing(target) {
+    if (!target || target === document.body) { return false; }
+    if (target.isContentEditable) { return true; }
+    return /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    if (typing(event.target)) { return; }
+    var box = document.querySelector("[data-mrm-search-box]");
+    if (!box) { return; }
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target && event.target.hasAttribute("data-mrm-search-box")) {
+      event.target.blur();
+    }
+  });
+}());
