@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from campaigns import services
+from campaigns import exports, services
 from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
 from campaigns.api.permissions import CampaignWrites
 from campaigns.api.serializers import (
@@ -28,7 +28,7 @@ from campaigns.api.serializers import (
 from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
-from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from mrm.api import ListExportMixin, ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, exportable_list
 
 
 def _refuse_move(instance, data, what: str) -> None:
@@ -37,8 +37,11 @@ def _refuse_move(instance, data, what: str) -> None:
         raise ValidationError({"campaign": _("%(what)s cannot move to another campaign.") % {"what": what}})
 
 
-class CampaignViewSet(ScopedModelViewSet):
+@exportable_list(CampaignSerializer)
+class CampaignViewSet(ListExportMixin, ScopedModelViewSet):
     """Campaigns the user may see; writes only on their own teams' campaigns (§2).
+
+    ``?format=csv|xlsx`` downloads every campaign the filters select, in the import's columns.
 
     The status changes only through ``POST {id}/transition/``; an illegal move
     answers 409 with the reason.
@@ -49,6 +52,7 @@ class CampaignViewSet(ScopedModelViewSet):
     serializer_class = CampaignSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = CampaignFilter
+    export_spec = exports.CAMPAIGNS
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def perform_create(self, serializer):
@@ -92,12 +96,14 @@ class CampaignViewSet(ScopedModelViewSet):
         return Response(self.get_serializer(fresh).data)
 
 
-class ActivityViewSet(ScopedModelViewSet):
+@exportable_list(ActivitySerializer)
+class ActivityViewSet(ListExportMixin, ScopedModelViewSet):
     queryset = Activity.objects.select_related("campaign")
     permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = ActivitySerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActivityFilter
+    export_spec = exports.ACTIVITIES
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -113,12 +119,14 @@ class ActivityViewSet(ScopedModelViewSet):
         services.activity_delete(activity=instance, by=self.request.user)
 
 
-class TaskViewSet(ScopedModelViewSet):
+@exportable_list(TaskSerializer)
+class TaskViewSet(ListExportMixin, ScopedModelViewSet):
     queryset = Task.objects.select_related("campaign")
     permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = TaskSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = TaskFilter
+    export_spec = exports.TASKS
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
