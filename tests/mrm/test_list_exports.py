@@ -262,7 +262,7 @@ def test_each_list_file_opens_in_both_formats_and_holds_what_the_reader_may_read
 ):
     headers, code_column = LISTS[path]
     client = api_as(request.getfixturevalue(who))
-    if path.startswith("/api/v1/activities") or path.startswith("/api/v1/tasks"):
+    if path.startswith(("/api/v1/activities", "/api/v1/tasks")):
         # every marketer reads the campaigns' parts of non-confidential campaigns (PRODUCT.md §2)
         codes = (
             codes
