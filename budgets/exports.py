@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import sees_all_teams, viewer_scope
 from budgets.models import Commitment, Expense, FundingRequest
-from mrm.exports import DATE, DATETIME, MONEY, NUMBER, ExportSpec, field_column, id_column
+from mrm.exports import DATE, DATETIME, MONEY, NUMBER, ExportSpec, HistorySource, field_column, id_column
 
 
 def scope_label(user) -> str:
@@ -64,3 +64,12 @@ FUNDING_REQUESTS = ExportSpec(
         field_column(FundingRequest, "decision_note", width=30),
     ),
 )
+
+
+def funding_request_history_sources(funding_request: FundingRequest) -> list[HistorySource]:
+    """A funding request's audit history: its own records and its commitments' and expenses'."""
+    return [
+        HistorySource(model=FundingRequest, records=FundingRequest.history.filter(id=funding_request.pk)),
+        HistorySource(model=Commitment, records=Commitment.history.filter(funding_request_id=funding_request.pk)),
+        HistorySource(model=Expense, records=Expense.history.filter(funding_request_id=funding_request.pk)),
+    ]

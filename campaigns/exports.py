@@ -12,8 +12,8 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy
 
 from campaigns.importers import CAMPAIGN_COLUMNS, header_for
-from campaigns.models import Activity, Campaign, Task
-from mrm.exports import BOOLEAN, DATE, MONEY, Column, ExportSpec, field_column, id_column
+from campaigns.models import KPI, Activity, Campaign, Task
+from mrm.exports import BOOLEAN, DATE, MONEY, Column, ExportSpec, HistorySource, field_column, id_column
 
 
 def _channel_codes(campaign_ids: list) -> dict:
@@ -93,3 +93,13 @@ TASKS = ExportSpec(
         field_column(Task, "done", kind=BOOLEAN, width=10),
     ),
 )
+
+
+def campaign_history_sources(campaign: Campaign) -> list[HistorySource]:
+    """A campaign's audit history: its own records and its activities', tasks' and KPIs' (as its page shows)."""
+    return [
+        HistorySource(model=Campaign, records=Campaign.history.filter(id=campaign.pk)),
+        HistorySource(model=Activity, records=Activity.history.filter(campaign_id=campaign.pk)),
+        HistorySource(model=Task, records=Task.history.filter(campaign_id=campaign.pk)),
+        HistorySource(model=KPI, records=KPI.history.filter(campaign_id=campaign.pk)),
+    ]

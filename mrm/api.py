@@ -195,6 +195,8 @@ class ListExportMixin(ErrorsAsJsonMixin):
         from mrm.exports import EXPORT_FORMATS
 
         fmt = request.query_params.get("format")
+        if not force and self.action == "history" and fmt in EXPORT_FORMATS:
+            return super().perform_content_negotiation(request, force)
         if not force and self.action != "list" and fmt:
             formats = ["json", *EXPORT_FORMATS]
             if self.action is not None and fmt not in formats:  # None: a method the view does not answer (405)
@@ -293,3 +295,55 @@ def exportable_list(serializer_class):
             },
         )
     )
+
+
+def object_history_action(sources_of):
+    """A ``GET {id}/history/?format=csv|xlsx`` action: the object's audit history as a file.
+
+    ``sources_of(obj)`` names the history records that belong to the object
+    (its own and its parts'); the object is looked up scoped, so one outside
+    the caller's scope is a 404.
+    """
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter, extend_schema
+    from rest_framework.decorators import action
+
+    from mrm.exports import EXPORT_FORMATS, history_response
+    from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=list(EXPORT_FORMATS), description="csv (default) or xlsx."),
+            OpenApiParameter(
+                "dialect",
+                str,
+                enum=list(CSV_DIALECTS),
+                description="CSV only: ru or en; by default the language of the response.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, pk=None):
+        """Who changed what and when on this object (and its parts), as a CSV or XLSX file."""
+        obj = self.get_object()
+        fmt = request.query_params.get("format") or "csv"
+        if fmt not in EXPORT_FORMATS:
+            raise exceptions.ValidationError(
+                {
+                    "format": [
+                        _("Unknown format %(format)s: use one of %(formats)s.")
+                        % {"format": fmt[:20], "formats": ", ".join(EXPORT_FORMATS)}
+                    ]
+                }
+            )
+        try:
+            return history_response(request, sources_of(obj), name=f"history-{self.basename}-{obj.pk}")
+        except UnknownDialect as exc:
+            raise exceptions.ValidationError({"dialect": [str(exc)]}) from exc
+
+    return history

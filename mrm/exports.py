@@ -165,13 +165,21 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
 
 @dataclass
 class ListExport:
-    """One export of a list: its spec, its rows (a queryset, not yet read) and what the file says about them."""
+    """One export of a list: its spec, its rows (a queryset, not yet read) and what the file says about them.
+
+    ``row_source`` replaces the queryset for a file whose rows are computed
+    (the audit history): a callable answering the rows in column order.
+    """
 
     spec: ExportSpec
-    queryset: object
+    queryset: object = None
     scope: str = ""
     filters: list[tuple[str, str]] = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    row_source: Callable[[], Iterable[list]] | None = None
+
+    def rows(self) -> Iterable[list]:
+        return self.row_source() if self.row_source is not None else self.spec.rows(self.queryset)
 
     @property
     def title(self) -> str:
@@ -198,7 +206,7 @@ def csv_chunks(export: ListExport, dialect: CsvDialect) -> Iterator[bytes]:
 
     def lines():
         yield export.spec.headers()
-        yield from export.spec.rows(export.queryset)
+        yield from export.rows()
 
     return csv_stream(dialect, lines())
 
@@ -244,7 +252,7 @@ def write_xlsx(export: ListExport, out) -> None:
             typed[index] = cell
     text_columns = [index for index, column in enumerate(columns) if column.kind in (TEXT, BOOLEAN) or column.choices]
     count = 0
-    for row in export.spec.rows(export.queryset):
+    for row in export.rows():
         for index in text_columns:
             row[index] = xlsx_safe_value(sheet, row[index])
         for index, cell in typed.items():
@@ -311,4 +319,137 @@ def page_download(request, spec: ExportSpec, queryset, *, filters=(), scope: str
         return None
     dialect = csv_dialect(request.GET.get("dialect"))
     export = ListExport(spec=spec, queryset=queryset, scope=scope, filters=list(filters))
+    return response(export, fmt, dialect)
+
+
+# --- the audit history (django-simple-history) as a file -------------------------------------------------
+
+#: Fields whose change says nothing to an auditor (timestamps the record itself carries).
+HISTORY_SKIPPED_FIELDS = {"id", "created_at", "updated_at", "raw", "fingerprint", "search_text"}
+#: The most history records one file holds: a period's file is built in memory (diffs need each
+#: record's predecessor, sorted by time), so its size is bounded; narrow the period for more.
+HISTORY_MAX_ROWS = 100_000
+
+HISTORY = ExportSpec(
+    name="history",
+    title=gettext_lazy("History"),
+    columns=(
+        Column(key="history_date", header=gettext_lazy("When"), kind=DATETIME, width=18),
+        Column(key="history_user", header=gettext_lazy("Who"), width=16),
+        Column(key="kind", header=gettext_lazy("Kind"), width=16),
+        Column(key="object_id", header=gettext_lazy("ID"), kind=NUMBER, width=8),
+        Column(key="object", header=gettext_lazy("Object"), width=30),
+        Column(key="history_type", header=gettext_lazy("Action"), width=12),
+        Column(key="changes", header=gettext_lazy("Changes"), width=60),
+        Column(key="history_change_reason", header=gettext_lazy("Reason"), width=30),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """The history records of one model to put in a file: ``records`` is its scoped historical queryset."""
+
+    model: type
+    records: object
+
+
+def history_rows(sources: list[HistorySource], *, start=None, end=None) -> list[list]:
+    """The records of ``sources`` in ``[start, end)`` (both optional), newest first, each with its changes.
+
+    A change is the difference from the object's previous record, computed in
+    memory: per model one query for the records (with their users), one for
+    the records just before ``start`` of the objects changed in the period,
+    and one per related model named by a change (shown by its label) —
+    whatever the number of records.
+    """
+    actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    entries = []
+    wanted: dict = {}
+    for source in sources:
+        model = source.model
+        fields = [f for f in model._meta.concrete_fields if f.name not in HISTORY_SKIPPED_FIELDS]
+        records = source.records
+        if start is not None:
+            records = records.filter(history_date__gte=start)
+        if end is not None:
+            records = records.filter(history_date__lt=end)
+        records = list(
+            records.select_related("history_user").order_by("history_date", "history_id")[: HISTORY_MAX_ROWS + 1]
+        )
+        previous: dict = {}
+        if start is not None and records:
+            earlier = source.records.model.objects.filter(
+                id__in={record.id for record in records}, history_date__lt=start
+            ).order_by("history_date", "history_id")
+            for record in earlier:
+                previous[record.id] = record
+        kind = capfirst(str(model._meta.verbose_name))
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            if record.history_type == "~" and before is not None:
+                for model_field in fields:
+                    old, new = getattr(before, model_field.attname), getattr(record, model_field.attname)
+                    if old != new:
+                        changes.append((model_field, old, new))
+                        if model_field.is_relation:
+                            wanted.setdefault(model_field.related_model, set()).update({old, new} - {None})
+            previous[record.id] = record
+            label = getattr(record, "name", None) or getattr(record, "title", None) or getattr(record, "number", None)
+            entries.append(
+                (
+                    record.history_date,
+                    record.history_id,
+                    [
+                        record.history_date,
+                        getattr(record.history_user, "username", None),
+                        kind,
+                        record.id,
+                        str(label or record.id),
+                        str(actions.get(record.history_type, record.history_type)),
+                        changes,
+                        record.history_change_reason or "",
+                    ],
+                )
+            )
+    labels = {model: model._base_manager.in_bulk(list(ids)) for model, ids in wanted.items()}
+    entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    rows = []
+    for _at, _id, row in entries[:HISTORY_MAX_ROWS]:
+        row[0] = timezone.localtime(row[0]).replace(tzinfo=None, microsecond=0)
+        row[6] = "; ".join(
+            f"{model_field.verbose_name}: {_shown(model_field, old, labels)} → {_shown(model_field, new, labels)}"
+            for model_field, old, new in row[6]
+        )
+        rows.append(row)
+    return rows
+
+
+def _shown(model_field, value, labels) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.is_relation:
+        return str(labels.get(model_field.related_model, {}).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def history_response(request, sources: list[HistorySource], *, name: str, filters=(), start=None, end=None):
+    """The history file of ``sources`` (``?format=csv|xlsx``, ``&dialect=``; CSV when no format is asked)."""
+    from mrm.spreadsheets import csv_dialect
+
+    fmt = request.GET.get("format") or "csv"
+    dialect = csv_dialect(request.GET.get("dialect"))
+    spec = ExportSpec(name=name, title=HISTORY.title, columns=HISTORY.columns)
+    export = ListExport(
+        spec=spec, filters=list(filters), row_source=lambda: history_rows(sources, start=start, end=end)
+    )
     return response(export, fmt, dialect)

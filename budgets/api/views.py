@@ -32,7 +32,7 @@ from budgets.api.serializers import (
 )
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
 from budgets.permissions import can_maintain_budgets
-from mrm.api import ListExportMixin, ScopedCreateReadViewSet, ScopedModelViewSet, exportable_list
+from mrm.api import ListExportMixin, ScopedCreateReadViewSet, ScopedModelViewSet, exportable_list, object_history_action
 from mrm.parsers import JSONParser
 
 
@@ -178,6 +178,7 @@ class FundingRequestViewSet(ListExportMixin, ScopedModelViewSet):
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     export_spec = exports.FUNDING_REQUESTS
+    history = object_history_action(exports.funding_request_history_sources)
 
     def get_queryset(self):
         return selectors.with_decision_figures(funding_request_queryset(super().get_queryset()))

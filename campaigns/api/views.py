@@ -28,7 +28,14 @@ from campaigns.api.serializers import (
 from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
-from mrm.api import ListExportMixin, ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, exportable_list
+from mrm.api import (
+    ListExportMixin,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    exportable_list,
+    object_history_action,
+)
 
 
 def _refuse_move(instance, data, what: str) -> None:
@@ -54,6 +61,7 @@ class CampaignViewSet(ListExportMixin, ScopedModelViewSet):
     filterset_class = CampaignFilter
     export_spec = exports.CAMPAIGNS
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    history = object_history_action(exports.campaign_history_sources)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
