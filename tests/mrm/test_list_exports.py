@@ -330,3 +330,34 @@ def _two_channels():
         Channel.objects.create(code="q-1", name="Q 1"),
         Channel.objects.create(code="q-2", name="Q 2"),
     ]
+
+
+# --- the pages' Export menus ---------------------------------------------------------------------------
+
+
+def test_the_campaign_list_page_offers_the_export_of_its_current_filters(client, marketer, team, campaigns):
+    client.force_login(marketer)
+    html = client.get(f"/campaigns/?status=planned&team={team.pk}&page=1").content.decode()
+    assert 'data-testid="export-menu"' in html
+    assert f'href="/api/v1/campaigns/?status=planned&amp;team={team.pk}&amp;format=xlsx"' in html
+    assert f'href="/api/v1/campaigns/?status=planned&amp;team={team.pk}&amp;format=csv&amp;dialect=ru"' in html
+    # and the link answers the filtered rows
+    response = client.get(f"/api/v1/campaigns/?status=planned&team={team.pk}&format=csv&dialect=ru")
+    assert [row[1] for row in csv_rows(b"".join(response.streaming_content))[1:]] == ["SPRING-27-WEB"]
+
+
+def test_the_funding_request_and_approval_pages_offer_their_exports(client, finance_user, lists):
+    client.force_login(finance_user)
+    html = client.get("/budgets/requests/?status=approved").content.decode()
+    assert 'href="/api/v1/funding-requests/?status=approved&amp;format=xlsx"' in html
+    html = client.get("/approvals/requests/?status=approved").content.decode()
+    assert 'href="/api/v1/approval-requests/?status=approved&amp;format=xlsx"' in html
+
+
+def test_the_history_exports_on_the_campaign_and_request_pages(client, finance_user, lists):
+    client.force_login(finance_user)
+    funding = lists["parent"]
+    html = client.get(f"/campaigns/{funding.campaign_id}/").content.decode()
+    assert f'href="/api/v1/campaigns/{funding.campaign_id}/history/?format=xlsx"' in html
+    html = client.get(f"/budgets/requests/{funding.pk}/").content.decode()
+    assert f'href="/api/v1/funding-requests/{funding.pk}/history/?format=csv"' in html
