@@ -174,7 +174,11 @@ class ListExportMixin(ErrorsAsJsonMixin):
     export_spec = None  # an mrm.exports.ExportSpec
 
     def get_renderers(self):
-        return [*super().get_renderers(), CSVRenderer(), XLSXRenderer()]
+        # only the list (and a history file) answers files: elsewhere ``?format=csv`` is JSON, and the
+        # schema offers no ``format`` on details, writes and commands
+        if getattr(self, "action", None) in ("list", "history"):
+            return [*super().get_renderers(), CSVRenderer(), XLSXRenderer()]
+        return super().get_renderers()
 
     def export_scope(self, user) -> str:
         """Whose rows the file holds, in words, for its "About" sheet (empty: not said)."""
