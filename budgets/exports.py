@@ -1,226 +1,75 @@
-"""The expense list as a file: CSV or XLSX, streamed, of any length (issue 16: 100k lines).
+"""The funding request, commitment and expense lists as files (issue 16: 100k lines; issue 17: every list).
 
-The file holds exactly the rows of the list it was asked from: the same
-scoped queryset (``Expense.objects.visible_to(user)``) with the same filters,
-search and ordering. Like a report's export it says what it holds before its
-rows — title, whose rows, filters, when it was generated — and follows the
-rules of :mod:`mrm.spreadsheets` (the reader's CSV dialect, UTF-8 with a BOM,
-numbers bare, ISO dates, typed XLSX cells, no formula from data).
-
-Neither format keeps the rows in memory:
-
-- rows come from the database in chunks (``values_list`` +
-  ``iterator(chunk_size=...)``: a server-side cursor on PostgreSQL), one
-  query whatever the number of rows, never a query per row;
-- the CSV is a generator behind a ``StreamingHttpResponse``: the first bytes
-  leave before the last row is read;
-- the XLSX is written by openpyxl in write-only mode (each row is written to
-  disk as it is appended) into a temporary file, which is then streamed.
-
-Column widths of the XLSX are fixed per column (a write-only sheet must
-declare them before its rows, and measuring 100k rows first would read them
-twice).
+The machinery — streamed CSV in the reader's dialect, write-only XLSX,
+rows read in chunks with a constant number of queries — is
+:mod:`mrm.exports`; here are the budget lists' columns, in the form the
+budget importers take back: ``id`` first, then the model's fields by name
+(a funding request by its number, a campaign by its code, a category by
+its code, a period by its name, people by username, money as numbers).
 """
 
 from __future__ import annotations
 
-import datetime
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import sees_all_teams, viewer_scope
-from mrm.spreadsheets import (
-    XLSX_DATE_FORMAT,
-    CsvDialect,
-    csv_stream,
-    currency_symbol,
-    money_number_format,
-    set_xlsx_text,
-    with_unit,
-    xlsx_safe_value,
-)
-
-#: Formats the expense list exports to (``?format=`` on the API, the page's download links).
-EXPORT_FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-#: Rows fetched from the database at a time (a server-side cursor's FETCH on PostgreSQL).
-CHUNK_SIZE = 2000
-#: The table's header is on this line of the CSV and row of the XLSX: four lines say what the file is.
-HEADER_ROW = 6
-
-TEXT, DATE, MONEY = "text", "date", "money"
-
-
-@dataclass(frozen=True)
-class ExpenseColumn:
-    path: str
-    label: str
-    kind: str = TEXT
-    width: int = 16
-
-
-COLUMNS = (
-    ExpenseColumn("date", gettext_lazy("Date"), DATE, 12),
-    ExpenseColumn("funding_request__number", gettext_lazy("Funding request"), TEXT, 16),
-    ExpenseColumn("campaign__code", gettext_lazy("Campaign code"), TEXT, 14),
-    ExpenseColumn("campaign__name", gettext_lazy("Campaign"), TEXT, 36),
-    ExpenseColumn("campaign__team__name", gettext_lazy("Team"), TEXT, 22),
-    ExpenseColumn("funding_request__category__name", gettext_lazy("Category"), TEXT, 24),
-    ExpenseColumn("vendor", gettext_lazy("Vendor"), TEXT, 28),
-    ExpenseColumn("reference", gettext_lazy("Reference"), TEXT, 16),
-    ExpenseColumn("note", gettext_lazy("Note"), TEXT, 30),
-    ExpenseColumn("amount", gettext_lazy("Amount"), MONEY, 16),
-)
+from budgets.models import Commitment, Expense, FundingRequest
+from mrm.exports import DATE, DATETIME, MONEY, NUMBER, ExportSpec, HistorySource, field_column, id_column
 
 
 def scope_label(user) -> str:
-    """Whose expenses the list holds, in words: the same rule as ``Expense.objects.visible_to``."""
+    """Whose money the list holds, in words: the same rule as the budget lists' ``visible_to``."""
     if sees_all_teams(user):
         return str(_("All teams"))
     scope = viewer_scope(user)
     return _("%(scope)s; and the funding requests you made or were asked to decide") % {"scope": scope.label}
 
 
-@dataclass
-class ExpenseExport:
-    """One export of the expense list: its rows (a queryset, not yet read) and what the file says about them."""
-
-    queryset: object
-    scope: str
-    filters: list[tuple[str, str]] = field(default_factory=list)
-    generated_at: datetime.datetime = field(default_factory=timezone.now)
-
-    @property
-    def title(self) -> str:
-        return str(_("Expenses"))
-
-    def about_rows(self) -> list[tuple[str, str]]:
-        local = timezone.localtime(self.generated_at)
-        return [
-            (str(_("Figures of")), self.scope),
-            (str(_("Filters")), "; ".join(f"{label}: {value}" for label, value in self.filters) or str(_("none"))),
-            (str(_("Generated")), f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"),
-        ]
-
-    def headers(self, currency_unit: str) -> list[str]:
-        return [with_unit(c.label, currency_unit) if c.kind == MONEY else str(c.label) for c in COLUMNS]
-
-    def rows(self) -> Iterator[tuple]:
-        """The rows as tuples in :data:`COLUMNS`' order: one query, fetched in chunks, no model instances."""
-        return self.queryset.values_list(*(c.path for c in COLUMNS)).iterator(chunk_size=CHUNK_SIZE)
-
-    def file_name(self, fmt: str) -> str:
-        return f"expenses-{timezone.localtime(self.generated_at):%Y-%m-%d}.{fmt}"
+def _spend_columns(model):
+    return (
+        id_column(),
+        field_column(model, "funding_request", "funding_request__number", width=16),
+        field_column(model, "campaign", "campaign__code", width=14),
+        field_column(model, "date", kind=DATE, width=12),
+        field_column(model, "amount", kind=MONEY),
+        field_column(model, "vendor", width=28),
+        field_column(model, "reference"),
+        field_column(model, "note", width=30),
+        field_column(model, "recorded_by", "recorded_by__username"),
+    )
 
 
-# --- CSV -------------------------------------------------------------------------------------------------
+EXPENSES = ExportSpec(name="expenses", title=gettext_lazy("Expenses"), columns=_spend_columns(Expense))
+COMMITMENTS = ExportSpec(name="commitments", title=gettext_lazy("Commitments"), columns=_spend_columns(Commitment))
+
+FUNDING_REQUESTS = ExportSpec(
+    name="funding-requests",
+    title=gettext_lazy("Funding requests"),
+    columns=(
+        id_column(),
+        field_column(FundingRequest, "number", width=16),
+        field_column(FundingRequest, "campaign", "campaign__code", width=14),
+        field_column(FundingRequest, "category", "category__code", width=14),
+        field_column(FundingRequest, "period", "period__name", width=14),
+        field_column(FundingRequest, "amount", kind=MONEY),
+        field_column(FundingRequest, "status"),
+        field_column(FundingRequest, "approved_amount", kind=MONEY),
+        field_column(FundingRequest, "justification", width=40),
+        field_column(FundingRequest, "expected_leads", kind=NUMBER),
+        field_column(FundingRequest, "expected_revenue", kind=MONEY),
+        field_column(FundingRequest, "requested_by", "requested_by__username"),
+        field_column(FundingRequest, "submitted_at", kind=DATETIME),
+        field_column(FundingRequest, "decided_at", kind=DATETIME),
+        field_column(FundingRequest, "decision_note", width=30),
+    ),
+)
 
 
-def csv_lines(export: ExpenseExport) -> Iterator[list]:
-    """What the CSV holds, line by line: title, whose, filters, when, an empty line, the header, the rows."""
-    yield [export.title]
-    for label, value in export.about_rows():
-        yield [label, value]
-    yield []
-    yield export.headers(currency_symbol())
-    yield from export.rows()
-
-
-def csv_chunks(export: ExpenseExport, dialect: CsvDialect) -> Iterator[bytes]:
-    """The CSV file as byte chunks (a generator: nothing is read before the response asks for it)."""
-    return csv_stream(dialect, csv_lines(export))
-
-
-# --- XLSX ------------------------------------------------------------------------------------------------
-
-
-def write_xlsx(export: ExpenseExport, out) -> None:
-    """Write the workbook into the binary file ``out``, row by row (openpyxl's write-only mode).
-
-    Typed cells: dates are dates (Excel's short date, shown in the reader's
-    regional format), amounts are numbers with the currency format, text is
-    text (never a formula). The header row is frozen, carries an autofilter,
-    and repeats on every printed page.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(export.title[:31])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-    title = WriteOnlyCell(sheet)
-    set_xlsx_text(title, export.title)
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
-    for label, value in export.about_rows():
-        sheet.append([xlsx_safe_value(sheet, f"{label}: {value}")])
-    sheet.append([])
-    header_fill, header_font = PatternFill("solid", fgColor="E8EEF7"), Font(bold=True)
-    header = []
-    for label in export.headers(currency_symbol()):
-        cell = WriteOnlyCell(sheet)
-        set_xlsx_text(cell, label)
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        header.append(cell)
-    sheet.append(header)
-
-    # One styled cell per typed column, reused for every row: a write-only sheet writes a row as it is
-    # appended, so the cell's value can change for the next row.
-    typed = {}
-    for index, column in enumerate(COLUMNS):
-        if column.kind in (DATE, MONEY):
-            cell = WriteOnlyCell(sheet)
-            cell.number_format = XLSX_DATE_FORMAT if column.kind == DATE else money_number_format()
-            typed[index] = cell
-    text_columns = [index for index, column in enumerate(COLUMNS) if column.kind == TEXT]
-    count = 0
-    for values in export.rows():
-        row = list(values)
-        for index in text_columns:
-            row[index] = xlsx_safe_value(sheet, row[index])
-        for index, cell in typed.items():
-            if row[index] is not None:
-                cell.value = row[index]
-                row[index] = cell
-        sheet.append(row)
-        count += 1
-    last_column = get_column_letter(len(COLUMNS))
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + count}"
-    workbook.save(out)
-
-
-# --- responses -----------------------------------------------------------------------------------------
-
-
-def response(export: ExpenseExport, fmt: str, dialect: CsvDialect):
-    """The download: a streamed CSV, or the XLSX written to a temporary file and streamed from it."""
-    if fmt == "csv":
-        answer = StreamingHttpResponse(csv_chunks(export, dialect), content_type=CONTENT_TYPES["csv"])
-        answer["Content-Disposition"] = f'attachment; filename="{export.file_name("csv")}"'
-        return answer
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
-    write_xlsx(export, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=export.file_name("xlsx"), content_type=CONTENT_TYPES["xlsx"])
+def funding_request_history_sources(funding_request: FundingRequest) -> list[HistorySource]:
+    """A funding request's audit history: its own records and its commitments' and expenses'."""
+    return [
+        HistorySource(model=FundingRequest, records=FundingRequest.history.filter(id=funding_request.pk)),
+        HistorySource(model=Commitment, records=Commitment.history.filter(funding_request_id=funding_request.pk)),
+        HistorySource(model=Expense, records=Expense.history.filter(funding_request_id=funding_request.pk)),
+    ]

@@ -44,6 +44,7 @@ from budgets.permissions import (
 )
 from mrm.bounds import parse_decimal, parse_id
 from mrm.exceptions import StateConflict
+from mrm.exports import form_filters, page_download
 from mrm.htmx import page_or_fragment
 from mrm.spreadsheets import CSV_DIALECT_CHOICES, UnknownDialect, csv_dialect
 
@@ -110,7 +111,7 @@ def expense_list(request):
     """Every expense the user may read, newest first, filtered by dates and searched; and its download.
 
     ``?format=csv|xlsx`` answers the same rows — all of them, not a page — as a
-    file (:mod:`budgets.exports`: streamed, any length), in the CSV dialect
+    file (:mod:`mrm.exports`: streamed, any length, in the import's columns), in the CSV dialect
     chosen (``?dialect=ru|en``, by default the reader's language's).
     """
     require_budget_reader(request.user)
@@ -125,20 +126,19 @@ def expense_list(request):
             condition |= Q(**{f"{name}__icontains": search})
         expenses = expenses.filter(condition)
     expenses = expenses.order_by("-date", "-pk")
-    fmt = request.GET.get("format")
-    if fmt in exports.EXPORT_FORMATS and valid:
+    if valid and request.GET.get("format"):
+        filters = form_filters(filterset.form) if filterset.is_bound else []
+        if search:
+            filters.append((_("Search"), search))
         try:
-            dialect = csv_dialect(request.GET.get("dialect"))
+            download = page_download(
+                request, exports.EXPENSES, expenses, filters=filters, scope=exports.scope_label(request.user)
+            )
         except UnknownDialect as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("budgets:expenses"))
-        filters = [(str(filterset.form.fields[name].label), value.isoformat() if hasattr(value, "isoformat") else str(value))
-                   for name, value in (filterset.form.cleaned_data.items() if filterset.is_bound else ())
-                   if value not in (None, "")]  # fmt: skip
-        if search:
-            filters.append((_("Search"), search))
-        export = exports.ExpenseExport(queryset=expenses, scope=exports.scope_label(request.user), filters=filters)
-        return exports.response(export, fmt, dialect)
+        if download is not None:
+            return download
     if not valid:
         expenses = expenses.none()
     page = Paginator(

@@ -14,6 +14,7 @@ import zoneinfo
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, renderers, serializers, viewsets
 from rest_framework.response import Response
 
@@ -159,3 +160,194 @@ class ErrorsAsJsonMixin:
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ListExportMixin(ErrorsAsJsonMixin):
+    """``?format=csv|xlsx`` (and ``?dialect=ru|en``) on a list: every row it selects as a file (mrm/exports.py).
+
+    The file holds exactly the list's rows — its scoped queryset with the
+    caller's filters, search and ordering — not a page of them, in the form
+    the import takes back. A viewset names its columns in ``export_spec`` and
+    is wrapped by :func:`exportable_list` for the schema.
+    """
+
+    export_spec = None  # an mrm.exports.ExportSpec
+
+    def get_renderers(self):
+        # only the list (and a history file) answers files: elsewhere ``?format=csv`` is JSON, and the
+        # schema offers no ``format`` on details, writes and commands
+        if getattr(self, "action", None) in ("list", "history"):
+            return [*super().get_renderers(), CSVRenderer(), XLSXRenderer()]
+        return super().get_renderers()
+
+    def export_scope(self, user) -> str:
+        """Whose rows the file holds, in words, for its "About" sheet (empty: not said)."""
+        return ""
+
+    def get_export_queryset(self):
+        """The scoped queryset the file's rows come from, before filters: by default the list's.
+
+        A viewset whose list annotates what only its serializer shows (sums,
+        subqueries) answers the plain scoped queryset here: the file reads
+        named columns, and the annotations would only cost time.
+        """
+        return self.get_queryset()
+
+    def perform_content_negotiation(self, request, force=False):
+        # ``?format=`` makes a file of the list only: elsewhere (a detail, a create, a method the view does
+        # not answer) it chose a renderer, a 404 for an unknown one before the 405, or an empty file
+        from mrm.exports import EXPORT_FORMATS
+
+        fmt = request.query_params.get("format")
+        if not force and self.action == "history" and fmt in EXPORT_FORMATS:
+            return super().perform_content_negotiation(request, force)
+        if not force and self.action != "list" and fmt:
+            formats = ["json", *EXPORT_FORMATS]
+            if self.action is not None and fmt not in formats:  # None: a method the view does not answer (405)
+                raise exceptions.ValidationError(
+                    {
+                        "format": [
+                            _("Unknown format %(format)s: use one of %(formats)s.")
+                            % {"format": fmt[:20], "formats": ", ".join(formats)}
+                        ]
+                    }
+                )
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    def list(self, request, *args, **kwargs):
+        from mrm import exports
+        from mrm.spreadsheets import UnknownDialect, csv_dialect
+
+        fmt = request.query_params.get("format")
+        if fmt not in exports.EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        try:
+            dialect = csv_dialect(request.query_params.get("dialect"))
+        except UnknownDialect as exc:
+            raise exceptions.ValidationError({"dialect": [str(exc)]}) from exc
+        queryset = self.filter_queryset(self.get_export_queryset())
+        export = exports.ListExport(
+            spec=self.export_spec,
+            queryset=queryset,
+            scope=self.export_scope(request.user),
+            filters=applied_filters(request, self.get_queryset(), self),
+        )
+        return exports.response(export, fmt, dialect)
+
+
+def applied_filters(request, queryset, view) -> list[tuple[str, str]]:
+    """The list's filters, search and ordering as (label, value) pairs: what an export says it holds."""
+    from django_filters.rest_framework import DjangoFilterBackend
+    from rest_framework.settings import api_settings
+
+    found = []
+    filterset = DjangoFilterBackend().get_filterset(request, queryset, view)
+    if filterset is not None and filterset.is_valid():
+        for name, value in filterset.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            label = filterset.form.fields[name].label or name
+            if isinstance(value, (list, tuple)) or hasattr(value, "model"):
+                shown = ", ".join(str(item) for item in value)
+            else:
+                shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            found.append((str(label), shown))
+    search = request.query_params.get(api_settings.SEARCH_PARAM, "").strip()
+    if search and (filterset is None or "search" not in filterset.form.fields):
+        found.append((str(_("Search")), search))
+    ordering = request.query_params.get(api_settings.ORDERING_PARAM, "").strip()
+    if ordering and (filterset is None or "ordering" not in filterset.form.fields):
+        found.append((str(_("Order")), ordering))
+    return found
+
+
+def exportable_list(serializer_class):
+    """Document a viewset's list as the JSON page it is and as its files (``?format=csv|xlsx``, ``?dialect=``)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+
+    from mrm.exports import EXPORT_FORMATS
+    from mrm.spreadsheets import CSV_DIALECTS
+
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "format",
+                    str,
+                    enum=["json", *EXPORT_FORMATS],
+                    description=(
+                        "json (default: a page of the list) or a file of every row selected, "
+                        "in the form the import takes back: csv, xlsx."
+                    ),
+                ),
+                OpenApiParameter(
+                    "dialect",
+                    str,
+                    enum=list(CSV_DIALECTS),
+                    description=(
+                        "CSV only: ru (';', decimal comma) or en (',', decimal point). "
+                        "By default the language of the response (Accept-Language)."
+                    ),
+                ),
+            ],
+            responses={
+                (200, "application/json"): serializer_class(many=True),
+                (200, "text/csv"): OpenApiTypes.BINARY,
+                (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+            },
+        )
+    )
+
+
+def object_history_action(sources_of):
+    """A ``GET {id}/history/?format=csv|xlsx`` action: the object's audit history as a file.
+
+    ``sources_of(obj)`` names the history records that belong to the object
+    (its own and its parts'); the object is looked up scoped, so one outside
+    the caller's scope is a 404.
+    """
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter, extend_schema
+    from rest_framework.decorators import action
+
+    from mrm.exports import EXPORT_FORMATS, history_response
+    from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=list(EXPORT_FORMATS), description="csv (default) or xlsx."),
+            OpenApiParameter(
+                "dialect",
+                str,
+                enum=list(CSV_DIALECTS),
+                description="CSV only: ru or en; by default the language of the response.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def history(self, request, pk=None):
+        """Who changed what and when on this object (and its parts), as a CSV or XLSX file."""
+        obj = self.get_object()
+        fmt = request.query_params.get("format") or "csv"
+        if fmt not in EXPORT_FORMATS:
+            raise exceptions.ValidationError(
+                {
+                    "format": [
+                        _("Unknown format %(format)s: use one of %(formats)s.")
+                        % {"format": fmt[:20], "formats": ", ".join(EXPORT_FORMATS)}
+                    ]
+                }
+            )
+        try:
+            return history_response(request, sources_of(obj), name=f"history-{self.basename}-{obj.pk}")
+        except UnknownDialect as exc:
+            raise exceptions.ValidationError({"dialect": [str(exc)]}) from exc
+
+    return history

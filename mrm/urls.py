@@ -31,6 +31,7 @@ from imports.api.views import ImportJobViewSet, ImportTemplateView
 from materials.api.views import MaterialViewSet
 from mrm import views as platform_views
 from notifications.api.views import NotificationViewSet
+from reports.api.history import HistoryViewSet
 from reports.api.views import ReportRunViewSet, ReportViewSet
 from search.api.views import SearchView
 from webhooks.api.views import WebhookDeliveryViewSet, WebhookViewSet
@@ -61,6 +62,7 @@ router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportViewSet, basename="report")
 router.register("report-runs", ReportRunViewSet, basename="report-run")
+router.register("history", HistoryViewSet, basename="history")
 router.register("questions", QuestionViewSet, basename="question")
 router.register("help-articles", HelpArticleViewSet, basename="help-article")
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")

@@ -12,8 +12,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from approvals import exports, selectors, services
 from approvals import permissions as approval_permissions
-from approvals import selectors, services
 from approvals.api.filters import ApprovalRequestFilter
 from approvals.api.serializers import (
     ApprovalRequestSerializer,
@@ -27,7 +27,7 @@ from approvals.api.serializers import (
     WorkflowTemplateWriteSerializer,
 )
 from approvals.models import ApprovalRequest, Decision, Delegation, StageState, WorkflowTemplate
-from mrm.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from mrm.api import ListExportMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, exportable_list
 
 
 class WorkflowTemplateViewSet(
@@ -89,8 +89,12 @@ def _request_queryset():
     return ApprovalRequest.objects.with_list_data().prefetch_related(Prefetch("stage_states", queryset=states))
 
 
-class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
-    """Approval requests the user may see; ``?pending_for_me=true`` lists what waits on them."""
+@exportable_list(ApprovalRequestSerializer)
+class ApprovalRequestViewSet(ListExportMixin, ScopedReadOnlyViewSet):
+    """Approval requests the user may see; ``?pending_for_me=true`` lists what waits on them.
+
+    ``?format=csv|xlsx`` downloads every request the filters select, as a file.
+    """
 
     queryset = _request_queryset()
     serializer_class = ApprovalRequestSerializer
@@ -98,6 +102,7 @@ class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ("submitted_at", "due_at", "status")
     ordering = ("-submitted_at", "-id")
     search_fields = ("subject_title", "reason")
+    export_spec = exports.APPROVAL_REQUESTS
 
     def get_serializer(self, *args, **kwargs):
         rows = args[0] if args else None

@@ -3,15 +3,12 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, renderers
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from budgets import exports, selectors, services
 from budgets.api.filters import (
@@ -35,9 +32,8 @@ from budgets.api.serializers import (
 )
 from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
 from budgets.permissions import can_maintain_budgets
-from mrm.api import CSVRenderer, ErrorsAsJsonMixin, ScopedCreateReadViewSet, ScopedModelViewSet, XLSXRenderer
+from mrm.api import ListExportMixin, ScopedCreateReadViewSet, ScopedModelViewSet, exportable_list, object_history_action
 from mrm.parsers import JSONParser
-from mrm.spreadsheets import CSV_DIALECTS, UnknownDialect, csv_dialect
 
 
 class FinanceWrites(permissions.BasePermission):
@@ -167,9 +163,12 @@ def _attach_budget_context(rows) -> None:
         row.budget_context = contexts[row.pk].as_data()
 
 
-class FundingRequestViewSet(ScopedModelViewSet):
+@exportable_list(FundingRequestSerializer)
+class FundingRequestViewSet(ListExportMixin, ScopedModelViewSet):
     """Funding requests (PRODUCT.md §4): marketers ask for their teams' campaigns; decisions go
-    through ``/api/v1/approval-requests/{id}/decide/`` (``approval_request`` is its id)."""
+    through ``/api/v1/approval-requests/{id}/decide/`` (``approval_request`` is its id).
+
+    ``?format=csv|xlsx`` downloads every request the filters select, as a file."""
 
     queryset = FundingRequest.objects.all()
     serializer_class = FundingRequestSerializer
@@ -178,9 +177,18 @@ class FundingRequestViewSet(ScopedModelViewSet):
     ordering_fields = ["created_at", "submitted_at", "amount", "approved_amount", "number", "id"]
     ordering = ["-created_at", "-id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    export_spec = exports.FUNDING_REQUESTS
+    history = object_history_action(exports.funding_request_history_sources)
 
     def get_queryset(self):
         return selectors.with_decision_figures(funding_request_queryset(super().get_queryset()))
+
+    def get_export_queryset(self):
+        # The file reads named columns: the spend sums and decision figures would only cost time.
+        return super().get_queryset()
+
+    def export_scope(self, user) -> str:
+        return exports.scope_label(user)
 
     def get_serializer(self, *args, **kwargs):
         if args and args[0] is not None:
@@ -238,36 +246,25 @@ class _SpendViewSet(ScopedCreateReadViewSet):
         serializer.instance = record
 
 
-class CommitmentViewSet(_SpendViewSet):
-    """Commitments (POs, contracts) against approved funding requests; never beyond the approved amount."""
+@exportable_list(CommitmentSerializer)
+class CommitmentViewSet(ListExportMixin, _SpendViewSet):
+    """Commitments (POs, contracts) against approved funding requests; never beyond the approved amount.
+
+    ``?format=csv|xlsx`` downloads every commitment the filters select, as a file.
+    """
 
     queryset = Commitment.objects.all()
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
     create_service = staticmethod(services.commitment_create)
+    export_spec = exports.COMMITMENTS
+
+    def export_scope(self, user) -> str:
+        return exports.scope_label(user)
 
 
-def applied_filters(request, queryset, view) -> list[tuple[str, str]]:
-    """The list's filters, search and ordering as (label, value) pairs: what an export says it holds."""
-    found = []
-    filterset = DjangoFilterBackend().get_filterset(request, queryset, view)
-    if filterset is not None and filterset.is_valid():
-        for name, value in filterset.form.cleaned_data.items():
-            if value in (None, "", [], ()):
-                continue
-            label = filterset.form.fields[name].label or name
-            shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
-            found.append((str(label), shown))
-    search = request.query_params.get(api_settings.SEARCH_PARAM, "").strip()
-    if search:
-        found.append((str(_("Search")), search))
-    ordering = request.query_params.get(api_settings.ORDERING_PARAM, "").strip()
-    if ordering:
-        found.append((str(_("Order")), ordering))
-    return found
-
-
-class ExpenseViewSet(ErrorsAsJsonMixin, _SpendViewSet):
+@exportable_list(ExpenseSerializer)
+class ExpenseViewSet(ListExportMixin, _SpendViewSet):
     """Expenses (invoices, actual spend) against approved funding requests; never beyond the approved amount.
 
     ``?format=csv|xlsx`` downloads the list — every row the filters, search
@@ -278,62 +275,7 @@ class ExpenseViewSet(ErrorsAsJsonMixin, _SpendViewSet):
     serializer_class = ExpenseSerializer
     filterset_class = ExpenseFilter
     create_service = staticmethod(services.expense_create)
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, XLSXRenderer]
+    export_spec = exports.EXPENSES
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "format",
-                str,
-                enum=["json", *exports.EXPORT_FORMATS],
-                description="json (default: a page of the list) or a file of every row selected: csv, xlsx.",
-            ),
-            OpenApiParameter(
-                "dialect",
-                str,
-                enum=list(CSV_DIALECTS),
-                description=(
-                    "CSV only: ru (';', decimal comma) or en (',', decimal point). "
-                    "By default the language of the response (Accept-Language)."
-                ),
-            ),
-        ],
-        responses={
-            (200, "application/json"): ExpenseSerializer(many=True),
-            (200, "text/csv"): OpenApiTypes.BINARY,
-            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
-        },
-    )
-    def perform_content_negotiation(self, request, force=False):
-        # ``?format=`` makes a file of the list only: elsewhere (a detail, a create, a method the view does
-        # not answer) it chose a renderer, a 404 for an unknown one before the 405, or an empty file
-        fmt = request.query_params.get("format")
-        if not force and self.action != "list" and fmt:
-            formats = ["json", *exports.EXPORT_FORMATS]
-            if self.action is not None and fmt not in formats:  # None: a method the view does not answer (405)
-                raise ValidationError(
-                    {
-                        "format": [
-                            _("Unknown format %(format)s: use one of %(formats)s.")
-                            % {"format": fmt[:20], "formats": ", ".join(formats)}
-                        ]
-                    }
-                )
-            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
-        return super().perform_content_negotiation(request, force)
-
-    def list(self, request, *args, **kwargs):
-        fmt = request.query_params.get("format")
-        if fmt not in exports.EXPORT_FORMATS:
-            return super().list(request, *args, **kwargs)
-        try:
-            dialect = csv_dialect(request.query_params.get("dialect"))
-        except UnknownDialect as exc:
-            raise ValidationError({"dialect": [str(exc)]}) from exc
-        queryset = self.filter_queryset(self.get_queryset())
-        export = exports.ExpenseExport(
-            queryset=queryset,
-            scope=exports.scope_label(request.user),
-            filters=applied_filters(request, self.get_queryset(), self),
-        )
-        return exports.response(export, fmt, dialect)
+    def export_scope(self, user) -> str:
+        return exports.scope_label(user)

@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from campaigns import bulk, services
+from campaigns import bulk, exports, services
 from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
 from campaigns.api.permissions import CampaignWrites
 from campaigns.api.serializers import (
@@ -34,7 +34,14 @@ from campaigns.api.serializers import (
 from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, CampaignBatch, CampaignTemplate, Channel, Task
 from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
-from mrm.api import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from mrm.api import (
+    ListExportMixin,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    exportable_list,
+    object_history_action,
+)
 
 
 def _refuse_move(instance, data, what: str) -> None:
@@ -43,8 +50,11 @@ def _refuse_move(instance, data, what: str) -> None:
         raise ValidationError({"campaign": _("%(what)s cannot move to another campaign.") % {"what": what}})
 
 
-class CampaignViewSet(ScopedModelViewSet):
+@exportable_list(CampaignSerializer)
+class CampaignViewSet(ListExportMixin, ScopedModelViewSet):
     """Campaigns the user may see; writes only on their own teams' campaigns (§2).
+
+    ``?format=csv|xlsx`` downloads every campaign the filters select, in the import's columns.
 
     The status changes only through ``POST {id}/transition/``; an illegal move
     answers 409 with the reason.
@@ -55,7 +65,9 @@ class CampaignViewSet(ScopedModelViewSet):
     serializer_class = CampaignSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = CampaignFilter
+    export_spec = exports.CAMPAIGNS
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    history = object_history_action(exports.campaign_history_sources)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -186,12 +198,14 @@ class CampaignTemplateViewSet(ScopedModelViewSet):
         return Response(CampaignSerializer(fresh, context=self.get_serializer_context()).data, status=201)
 
 
-class ActivityViewSet(ScopedModelViewSet):
+@exportable_list(ActivitySerializer)
+class ActivityViewSet(ListExportMixin, ScopedModelViewSet):
     queryset = Activity.objects.select_related("campaign")
     permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = ActivitySerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ActivityFilter
+    export_spec = exports.ACTIVITIES
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -207,12 +221,14 @@ class ActivityViewSet(ScopedModelViewSet):
         services.activity_delete(activity=instance, by=self.request.user)
 
 
-class TaskViewSet(ScopedModelViewSet):
+@exportable_list(TaskSerializer)
+class TaskViewSet(ListExportMixin, ScopedModelViewSet):
     queryset = Task.objects.select_related("campaign")
     permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = TaskSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = TaskFilter
+    export_spec = exports.TASKS
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -1,6 +1,7 @@
 """The expense list as a file: ``GET /api/v1/expenses/?format=csv|xlsx`` (issue 16: 100k lines, streamed).
 
 The files hold the list's rows — the same scope, filters and ordering —
+in the import's form (header on row 1, ``id`` first),
 in the reader's CSV dialect or as typed XLSX cells, with no formula from data,
 and cost the same number of queries for 1 row as for 50.
 """
@@ -75,24 +76,22 @@ def test_finance_downloads_every_expense_as_a_russian_csv_streamed(api_as, finan
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="expenses-')
     lines = csv_rows(body, ";")
-    # and four lines say what it is; the table's header is line 6
-    assert lines[0] == ["Expenses"]
-    assert lines[1] == ["Figures of", "All teams"]
-    assert lines[2] == ["Filters", "none"]
-    assert lines[3][0] == "Generated"
-    assert lines[4] == []
-    assert lines[5][0] == "Date" and lines[5][-1] == "Amount (₽)"
+    # and the header is line 1, in the import's form: id, then the model's fields by name
+    assert lines[0] == [
+        "ID", "Funding request", "Campaign", "Date", "Amount", "Vendor", "Reference", "Note", "Recorded by"
+    ]  # fmt: skip
     # and every expense, newest first, numbers with a decimal comma, dates ISO
-    rows = lines[6:]
-    assert [r[0] for r in rows] == ["2027-03-01", "2027-02-15", "2027-02-03", "2027-01-10"]
-    assert [r[-1] for r in rows] == ["10,00", "99,00", "-200,00", "1500,50"]
-    assert rows[-1][1:7] == ["FR-2027-0001", "SPRING-27", "Весна «27»", expenses["old"].campaign.team.name,
-                             expenses["old"].funding_request.category.name, "ООО Ромашка"]  # fmt: skip
+    rows = lines[1:]
+    assert [r[3] for r in rows] == ["2027-03-01", "2027-02-15", "2027-02-03", "2027-01-10"]
+    assert [r[4] for r in rows] == ["10,00", "99,00", "-200,00", "1500,50"]
+    old = expenses["old"]
+    assert rows[-1][:3] == [str(old.pk), "FR-2027-0001", "SPRING-27"]
+    assert rows[-1][5] == "ООО Ромашка" and rows[-1][8] == old.recorded_by.username
     # and the hostile vendor is text a spreadsheet does not evaluate
-    assert rows[0][6] == "'" + HOSTILE
+    assert rows[0][5] == "'" + HOSTILE
     raw = body.decode("utf-8-sig").splitlines()
-    assert raw[6].split(";")[0] == "2027-03-01"  # dates and numbers bare
-    assert ';"\'=HYPERLINK(""http://evil.example/"",""click"")";' in raw[6]  # text quoted, quotes doubled
+    assert raw[1].split(";")[3] == "2027-03-01"  # dates and numbers bare
+    assert ';"\'=HYPERLINK(""http://evil.example/"",""click"")";' in raw[1]  # text quoted, quotes doubled
 
 
 def test_the_english_dialect_and_the_filters_written_on_the_file(api_as, finance_user, expenses):
@@ -104,18 +103,23 @@ def test_the_english_dialect_and_the_filters_written_on_the_file(api_as, finance
     )
     lines = csv_rows(body, ",")
     # then: only the refund; its amount with a decimal point, still negative
-    assert [r[-1] for r in lines[6:]] == ["-200.00"]
-    # and the file names its filters
-    assert lines[2][0] == "Filters"
-    assert "Date from: 2027-02-01" in lines[2][1] and "Date to: 2027-02-28" in lines[2][1]
-    assert "SPRING-27" in lines[2][1]
+    assert [r[4] for r in lines[1:]] == ["-200.00"]
+    # and the XLSX names its filters on its "About" sheet
+    response = api_as(finance_user).get(
+        f"/api/v1/expenses/?format=xlsx&date_from=2027-02-01&date_to=2027-02-28&campaign={campaign.pk}"
+    )
+    about = {row[0]: row[1] for row in load_workbook(io.BytesIO(b"".join(response.streaming_content)))["About"]
+             .iter_rows(min_row=2, values_only=True)}  # fmt: skip
+    assert "Date from: 2027-02-01" in about["Filters"] and "Date to: 2027-02-28" in about["Filters"]
+    assert "SPRING-27" in about["Filters"]
+    assert about["Figures of"] == "All teams"
 
 
 def test_search_and_ordering_of_the_list_apply_to_the_file(api_as, finance_user, expenses):
     _, body = download(api_as(finance_user), "format=csv&dialect=en&search=vendor&ordering=amount")
-    assert [r[6] for r in csv_rows(body, ",")[6:]] == ["Their vendor"]
+    assert [r[5] for r in csv_rows(body, ",")[1:]] == ["Their vendor"]
     _, body = download(api_as(finance_user), "format=csv&dialect=en&ordering=amount")
-    assert [r[-1] for r in csv_rows(body, ",")[6:]] == ["-200.00", "10.00", "99.00", "1500.50"]
+    assert [r[4] for r in csv_rows(body, ",")[1:]] == ["-200.00", "10.00", "99.00", "1500.50"]
 
 
 @pytest.mark.parametrize(
@@ -134,14 +138,12 @@ def test_the_file_holds_what_the_reader_may_read(request, api_as, expenses, who,
     _, body = download(api_as(user), "format=csv&dialect=en")
     lines = csv_rows(body, ",")
     # then: exactly the expenses of the funding requests they read — another team's are not there
-    assert {row[6].removeprefix("'") for row in lines[6:]} == vendors
-    if who.endswith("marketer"):
-        assert lines[1][1].startswith("Team: ")
+    assert {row[5].removeprefix("'") for row in lines[1:]} == vendors
 
 
 def test_a_user_without_a_role_gets_an_empty_file_and_anonymous_a_401(api_as, api_client, expenses):
     _, body = download(api_as(UserFactory(roles=[])), "format=csv&dialect=en")
-    assert csv_rows(body, ",")[6:] == []
+    assert csv_rows(body, ",")[1:] == []
     api_client.force_authenticate(user=None)
     assert api_client.get("/api/v1/expenses/?format=csv").status_code == 401
 
@@ -151,37 +153,40 @@ def test_xlsx_cells_are_typed_and_text_is_never_a_formula(api_as, finance_user, 
     response, body = download(api_as(finance_user), "format=xlsx")
     assert isinstance(response, FileResponse)
     assert response["Content-Disposition"].startswith('attachment; filename="expenses-')
-    sheet = load_workbook(io.BytesIO(body)).active
-    # then: title, scope, filters, generated; the header on row 6, frozen, with an autofilter over the rows
-    assert sheet["A1"].value == "Expenses"
-    assert sheet["A2"].value == "Figures of: All teams"
-    assert sheet["A3"].value == "Filters: none"
-    assert sheet["A4"].value.startswith("Generated: ")
-    assert [c.value for c in sheet[6]][:2] == ["Date", "Funding request"]
-    assert sheet.freeze_panes == "A7"
-    assert sheet.auto_filter.ref == "A6:J10"
+    workbook = load_workbook(io.BytesIO(body))
+    sheet = workbook.worksheets[0]
+    # then: the header on row 1 (the import's form), frozen, with an autofilter over the rows
+    assert [c.value for c in sheet[1]][:3] == ["ID", "Funding request", "Campaign"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:I5"
+    # and what the file holds is said on the second sheet
+    about = workbook["About"]
+    assert about["A1"].value == "Expenses"
+    assert [about["A2"].value, about["B2"].value] == ["Figures of", "All teams"]
+    assert [about["A3"].value, about["B3"].value] == ["Filters", "none"]
+    assert about["A4"].value == "Generated"
     # and dates are dates, amounts numbers with the currency format, the refund negative
-    rows = list(sheet.iter_rows(min_row=7, values_only=False))
+    rows = list(sheet.iter_rows(min_row=2, values_only=False))
     assert len(rows) == 4
-    assert [r[0].value.date() for r in rows] == [
+    assert [r[3].value.date() for r in rows] == [
         datetime.date(2027, 3, 1),
         datetime.date(2027, 2, 15),
         datetime.date(2027, 2, 3),
         datetime.date(2027, 1, 10),
     ]
-    assert rows[0][0].is_date and rows[0][0].number_format == "mm-dd-yy"
-    assert [r[-1].value for r in rows] == [10, 99, -200, 1500.5]
-    assert rows[0][-1].data_type == "n" and "₽" in rows[0][-1].number_format
+    assert rows[0][3].is_date and rows[0][3].number_format == "mm-dd-yy"
+    assert [r[4].value for r in rows] == [10, 99, -200, 1500.5]
+    assert rows[0][4].data_type == "n" and "₽" in rows[0][4].number_format
     # and the hostile vendor is a string with Excel's quote prefix, not a formula
-    hostile = rows[0][6]
+    hostile = rows[0][5]
     assert hostile.value == HOSTILE and hostile.data_type == "s" and hostile.quotePrefix
-    assert rows[3][6].value == "ООО Ромашка" and not rows[3][6].quotePrefix
+    assert rows[3][5].value == "ООО Ромашка" and not rows[3][5].quotePrefix
 
 
 def test_xlsx_is_scoped_like_the_list(api_as, other_team_marketer, expenses):
     _, body = download(api_as(other_team_marketer), "format=xlsx")
-    sheet = load_workbook(io.BytesIO(body)).active
-    assert [row[6] for row in sheet.iter_rows(min_row=7, values_only=True)] == ["Their vendor"]
+    sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+    assert [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Their vendor"]
 
 
 def test_bad_dialect_or_filter_is_a_json_400(api_as, finance_user, expenses):
@@ -236,13 +241,12 @@ def test_the_page_download_holds_the_filtered_rows_in_the_chosen_dialect(
     assert isinstance(response, StreamingHttpResponse)
     lines = csv_rows(b"".join(response.streaming_content), ",")
     # then: only the refund (the other team's February expense is not theirs), and the file names its filters
-    assert [r[-1] for r in lines[6:]] == ["-200.00"]
-    assert "Date from: 2027-02-01" in lines[2][1]
+    assert [r[4] for r in lines[1:]] == ["-200.00"]
     # and the other team's marketer gets only their own
     client.force_login(other_team_marketer)
     response = client.get("/budgets/expenses/?format=xlsx&search=vendor")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [row[6] for row in sheet.iter_rows(min_row=7, values_only=True)] == ["Their vendor"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    assert [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Their vendor"]
 
 
 def test_the_page_pages_the_list_with_a_constant_number_of_queries(assert_constant_queries, client, finance_user):

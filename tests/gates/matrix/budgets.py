@@ -277,6 +277,7 @@ RESOURCES += [
             "GET /api/v1/funding-requests/": SIGNED_IN,
             "POST /api/v1/funding-requests/": Route(only("marketer", "admin"), data=new_request_body),
             "GET /api/v1/funding-requests/{id}/": TEAM_A,
+            "GET /api/v1/funding-requests/{id}/history/": TEAM_A,
             "PUT /api/v1/funding-requests/{id}/": TEAM_A,
             "PATCH /api/v1/funding-requests/{id}/": Route(TEAM_A_WRITES, data={"justification": "Better leads"}),
             "POST /api/v1/funding-requests/{id}/submit/": TEAM_A_WRITES,

@@ -130,6 +130,7 @@ RESOURCES = [
             "GET /api/v1/campaigns/": SIGNED_IN,
             "POST /api/v1/campaigns/": Route(WRITERS, data=new_campaign),
             "GET /api/v1/campaigns/{id}/": SIGNED_IN,
+            "GET /api/v1/campaigns/{id}/history/": SIGNED_IN,
             "PUT /api/v1/campaigns/{id}/": Route(WRITERS, data=new_campaign),
             "PATCH /api/v1/campaigns/{id}/": Route(WRITERS, data={"name": "Renamed"}),
             "POST /api/v1/campaigns/{id}/transition/": Route(WRITERS, data={"status": "planned", "note": "go"}),

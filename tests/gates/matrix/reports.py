@@ -57,6 +57,15 @@ SUBSCRIPTION_FORM = {
 
 RESOURCES = [
     Resource("dashboard", {"dashboard": SIGNED_IN}),
+    # The audit history of a period spans every team and confidential campaign: admins and leadership (§2).
+    Resource(
+        "history of a period",
+        {
+            "GET /api/v1/history/": Route(
+                only("admin", "leadership"), query={"start": "2027-01-01", "end": "2027-01-31"}
+            )
+        },
+    ),
     Resource(
         "reports",
         {
