@@ -14,8 +14,9 @@ Neither format keeps the rows in memory:
   query whatever the number of rows, never a query per row;
 - the CSV is a generator behind a ``StreamingHttpResponse``: the first bytes
   leave before the last row is read;
-- the XLSX is written by openpyxl in write-only mode (each row is written to
-  disk as it is appended) into a temporary file, which is then streamed.
+- the XLSX frame is written by openpyxl in write-only mode, its data rows as
+  sheet XML by :class:`mrm.spreadsheets.XlsxRowStream` into a temporary file
+  (100k lines in a few seconds, not ten), and the file is then streamed.
 
 Column widths of the XLSX are fixed per column (a write-only sheet must
 declare them before its rows, and measuring 100k rows first would read them
@@ -37,8 +38,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.scope import sees_all_teams, viewer_scope
 from mrm.spreadsheets import (
+    XLSX_DATE,
     XLSX_DATE_FORMAT,
+    XLSX_NUMBER,
+    XLSX_TEXT,
     CsvDialect,
+    XlsxRowStream,
     csv_stream,
     currency_symbol,
     money_number_format,
@@ -186,29 +191,20 @@ def write_xlsx(export: ExpenseExport, out) -> None:
         header.append(cell)
     sheet.append(header)
 
-    # One styled cell per typed column, reused for every row: a write-only sheet writes a row as it is
-    # appended, so the cell's value can change for the next row.
-    typed = {}
-    for index, column in enumerate(COLUMNS):
-        if column.kind in (DATE, MONEY):
-            cell = WriteOnlyCell(sheet)
-            cell.number_format = XLSX_DATE_FORMAT if column.kind == DATE else money_number_format()
-            typed[index] = cell
-    text_columns = [index for index, column in enumerate(COLUMNS) if column.kind == TEXT]
-    count = 0
-    for values in export.rows():
-        row = list(values)
-        for index in text_columns:
-            row[index] = xlsx_safe_value(sheet, row[index])
-        for index, cell in typed.items():
-            if row[index] is not None:
-                cell.value = row[index]
-                row[index] = cell
-        sheet.append(row)
-        count += 1
+    # The data rows are written as sheet XML by XlsxRowStream (openpyxl's cell-by-cell writing took
+    # ~10 s of CPU for 100k lines); openpyxl writes everything above and around them.
+    kinds = {TEXT: XLSX_TEXT, DATE: XLSX_DATE, MONEY: XLSX_NUMBER}
+    number_formats = {DATE: XLSX_DATE_FORMAT, MONEY: money_number_format()}
+    rows = XlsxRowStream(
+        sheet,
+        [kinds[column.kind] for column in COLUMNS],
+        {index: number_formats[c.kind] for index, c in enumerate(COLUMNS) if c.kind in number_formats},
+        first_row=HEADER_ROW + 1,
+    )
+    count = rows.write(export.rows())
     last_column = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{HEADER_ROW + count}"
-    workbook.save(out)
+    rows.save(workbook, out)
 
 
 # --- responses -----------------------------------------------------------------------------------------
