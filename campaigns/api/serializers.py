@@ -14,6 +14,7 @@ from rest_framework import serializers
 from accounts.models import Team, User
 from campaigns.choices import CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from mrm.fast_lists import FastListSerializer
 
 
 class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
@@ -93,6 +94,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        list_serializer_class = FastListSerializer
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=CampaignStatus.choices)))
     def get_allowed_transitions(self, campaign) -> list[str]:
@@ -148,6 +150,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        list_serializer_class = FastListSerializer
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -167,6 +170,7 @@ class TaskSerializer(serializers.ModelSerializer):
         model = Task
         fields = ["id", "campaign", "activity", "title", "assignee", "due_date", "done", "done_at", "created_at"]
         read_only_fields = ["done_at", "created_at"]
+        list_serializer_class = FastListSerializer
 
     def validate(self, attrs):
         if self.instance is None and attrs.get("campaign") is None:
