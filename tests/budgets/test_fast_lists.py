@@ -42,23 +42,41 @@ def varied(make_request, approve, marketer, finance_user, approver, other_team, 
     approval_decide(request=waiting, by=finance_user, outcome=Outcome.APPROVE, note="Согласовано финансами")
     approval_comment(request=waiting, by=approver, body="Вопрос: почему столько?")
     services.expense_create(
-        funding_request=partly, by=finance_user, vendor="ООО «Ромашка»", amount=Decimal("1500.50"),
-        date=datetime.date(2027, 2, 10), reference="СЧ-1", note="",
+        funding_request=partly,
+        by=finance_user,
+        vendor="ООО «Ромашка»",
+        amount=Decimal("1500.50"),
+        date=datetime.date(2027, 2, 10),
+        reference="СЧ-1",
+        note="",
         attachment=SimpleUploadedFile("счёт.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
     services.expense_create(
-        funding_request=partly, by=finance_user, vendor="Refunds", amount=Decimal("-200.00"),
-        date=datetime.date(2027, 2, 11), reference="", note="Возврат",
+        funding_request=partly,
+        by=finance_user,
+        vendor="Refunds",
+        amount=Decimal("-200.00"),
+        date=datetime.date(2027, 2, 11),
+        reference="",
+        note="Возврат",
     )
     services.commitment_create(
-        funding_request=partly, by=finance_user, vendor="=HYPERLINK(1)", amount=Decimal("1000.00"),
-        date=datetime.date(2027, 2, 12), reference="", note="",
+        funding_request=partly,
+        by=finance_user,
+        vendor="=HYPERLINK(1)",
+        amount=Decimal("1000.00"),
+        date=datetime.date(2027, 2, 12),
+        reference="",
+        note="",
     )
     theirs = FundingRequestFactory(
-        campaign=CampaignFactory(team=other_team, confidential=True), period=q1, category=category,
-        status="approved", approved_amount=Decimal("10.00"),
+        campaign=CampaignFactory(team=other_team, confidential=True),
+        period=q1,
+        category=category,
+        status="approved",
+        approved_amount=Decimal("10.00"),
     )
-    return {"draft": draft, "partly": partly, "big": big, "theirs": theirs}  # fmt: skip
+    return {"draft": draft, "partly": partly, "big": big, "theirs": theirs}
 
 
 @pytest.mark.parametrize(
@@ -71,9 +89,7 @@ def test_each_role_reads_the_lists_as_drf_writes_them(request, api_as, varied, w
 
 
 def test_what_the_compiled_lists_say(api_as, varied, finance_user, approver):
-    requests = {
-        row["id"]: row for row in assert_list_same_as_drf(api_as(finance_user), LISTS[0])["results"]
-    }
+    requests = {row["id"]: row for row in assert_list_same_as_drf(api_as(finance_user), LISTS[0])["results"]}
     draft, partly = requests[varied["draft"].pk], requests[varied["partly"].pk]
     assert draft["approval_request"] is None and draft["approved_amount"] is None
     assert draft["expected_revenue"] is None and draft["justification"] == "Черновик «без» & <суммы>"

@@ -33,21 +33,38 @@ def varied(team, other_team, marketer, other_team_marketer, sponsor):
     channels = list(Channel.objects.all()[:3])
     parent = CampaignFactory(team=team, owner=marketer, sponsor=sponsor, code="ВЕС-1", name="Весна «27» & <b>")
     child = CampaignFactory(
-        team=team, owner=marketer, sponsor=None, parent=parent, name="Дочерняя", tags="весна, b2b",
-        planned_cost=Decimal("150000.50"), channels=channels,
+        team=team,
+        owner=marketer,
+        sponsor=None,
+        parent=parent,
+        name="Дочерняя",
+        tags="весна, b2b",
+        planned_cost=Decimal("150000.50"),
+        channels=channels,
     )
     launching = CampaignFactory(team=team, owner=marketer, sponsor=sponsor, status=CampaignStatus.PLANNED)
     campaign_transition(campaign=launching, to_status=CampaignStatus.ACTIVE, note="Поехали", by=marketer)
     secret = CampaignFactory(
-        team=other_team, owner=other_team_marketer, confidential=True, status=CampaignStatus.ACTIVE,
+        team=other_team,
+        owner=other_team_marketer,
+        confidential=True,
+        status=CampaignStatus.ACTIVE,
         channels=channels[:1],
     )
-    ActivityFactory(campaign=child, channel=channels[0], owner=marketer, name="Вебинар", location="Москва",
-                    start_time=dt.time(10, 30), end_time=dt.time(12, 0), public=True)
+    ActivityFactory(
+        campaign=child,
+        channel=channels[0],
+        owner=marketer,
+        name="Вебинар",
+        location="Москва",
+        start_time=dt.time(10, 30),
+        end_time=dt.time(12, 0),
+        public=True,
+    )
     ActivityFactory(campaign=secret, channel=None, owner=None)
     TaskFactory(campaign=child, title="Макет баннера", assignee=marketer, due_date=dt.date(2027, 1, 15))
     TaskFactory(campaign=secret, title="Секрет", assignee=None, done=True)
-    return {"child": child, "launching": launching, "secret": secret}  # fmt: skip
+    return {"child": child, "launching": launching, "secret": secret}
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ class CampaignShape(serializers.ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", required=False)
     url = serializers.CharField(source="get_absolute_url")
     rounded_cost = serializers.DecimalField(source="planned_cost", max_digits=14, decimal_places=1)
-    cost_as_number = serializers.DecimalField(source="planned_cost", max_digits=14, decimal_places=2, coerce_to_string=False)
+    cost_as_number = serializers.DecimalField(
+        source="planned_cost", max_digits=14, decimal_places=2, coerce_to_string=False
+    )
     tags = TagListField()
     channels = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     shouting = serializers.SerializerMethodField()
