@@ -61,8 +61,7 @@ def represent_rows(serializer: serializers.Serializer) -> Callable[[Any], dict]:
     """A function giving what ``serializer.to_representation(row)`` gives, compiled from its fields."""
     if type(serializer).to_representation is not serializers.Serializer.to_representation:
         return serializer.to_representation  # its own representation: nothing to compile
-    model = serializer.Meta.model if isinstance(serializer, serializers.ModelSerializer) else None
-    plan = [(field.field_name, _value_of(field, model)) for field in serializer._readable_fields]
+    plan = [(field.field_name, _value_of(field)) for field in serializer._readable_fields]
 
     def represent(instance) -> dict:
         row = {}
@@ -100,7 +99,7 @@ def _drf(field) -> ValueOf:
     return value_of
 
 
-def _value_of(field, model) -> ValueOf:
+def _value_of(field) -> ValueOf:
     slow = _drf(field)
     kind = type(field)
     if (
@@ -111,7 +110,7 @@ def _value_of(field, model) -> ValueOf:
     ):
         return getattr(field.parent, field.method_name)  # DRF: the method called with the row itself
     if _is_pk_relation(field):
-        read = _pk_reader(field, model)
+        read = _pk_reader(field)
     elif isinstance(field, relations.ManyRelatedField) and kind.get_attribute is _MANY_GET:
         read = _many_reader(field, slow)
         return read if read is not None else slow
@@ -207,7 +206,7 @@ def _attname(model, name: str) -> str | None:
         return None
 
 
-def _pk_reader(field, model) -> Callable[[Any], Any]:
+def _pk_reader(field) -> Callable[[Any], Any]:
     """DRF's pk-only optimisation: the id column of the relation, without loading the related row."""
     *through, last = field.source_attrs
     through_reader = _path_reader(through)
@@ -243,6 +242,7 @@ def _many_reader(field, slow) -> ValueOf | None:
     child = field.child_relation
     if (
         len(field.source_attrs) != 1
+        or type(field).to_representation is not relations.ManyRelatedField.to_representation
         or not isinstance(child, relations.PrimaryKeyRelatedField)
         or type(child).to_representation is not relations.PrimaryKeyRelatedField.to_representation
         or child.pk_field is not None
