@@ -4,7 +4,7 @@ Once Django is loaded, what it built at start-up — settings, models, every
 view, serializer, filter and form the URL patterns import: some 180 000
 objects — is moved out of the cyclic garbage collector's sight
 (``gc.freeze()``). Otherwise every full collection walks all of them again:
-on this 2-core machine ~100 ms, in about one request in ten of a busy API list,
+on this 2-core machine 170–180 ms of CPU, in one request in ten to fifteen of an API list,
 which is what put the lists' p95 at two to three times their median (issue 16,
 docs/PERFORMANCE.md). What requests allocate is collected as before; objects
 made at start-up live as long as the process anyway.
