@@ -686,6 +686,9 @@ def _earlier_requests(requests) -> dict[int, tuple[EarlierRequest, ...]]:
         )
     )
     labels = dict(FundingRequestStatus.choices)
+    by_campaign: dict[int, list[dict]] = {}
+    for row in siblings:  # in their order: oldest first
+        by_campaign.setdefault(row["campaign_id"], []).append(row)
     result = {}
     for request in requests:
         earlier = [
@@ -699,10 +702,8 @@ def _earlier_requests(requests) -> dict[int, tuple[EarlierRequest, ...]]:
                 period_name=row["period__name"],
                 category_code=row["category__code"],
             )
-            for row in siblings
-            if row["campaign_id"] == request.campaign_id
-            and row["pk"] != request.pk
-            and (row["created_at"], row["pk"]) < (request.created_at, request.pk)
+            for row in by_campaign.get(request.campaign_id, ())
+            if row["pk"] != request.pk and (row["created_at"], row["pk"]) < (request.created_at, request.pk)
         ]
         result[request.pk] = tuple(earlier)
     return result

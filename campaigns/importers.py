@@ -549,6 +549,9 @@ class CampaignsImporter(Importer):
         return [(key, COLUMNS.header_for(key)) for key in COLUMNS]
 
     def column_of(self, header: str) -> str | None:
+        # The list export's first column (MRM's ID) is read and left alone: a campaign's key is its code.
+        if header.strip().casefold() == "id":
+            return "id"
         return COLUMNS.key_of(header)
 
     def plan_table(self, *, table, options):

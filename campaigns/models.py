@@ -9,6 +9,7 @@ full change history (django-simple-history), shown on the campaign page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from decimal import Decimal
 
@@ -83,6 +84,17 @@ class Channel(models.Model):
 
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", self.color or ""):
             raise ValidationError({"color": _("Enter a colour like #206bc4.")})
+
+
+@functools.cache
+def _lifecycle_targets(status: str, status_before_hold: str) -> tuple[str, ...]:
+    """The lifecycle's targets from ``status``, in the statuses' order: once per pair (lists ask per row)."""
+    targets = TRANSITIONS[status]
+    if status == CampaignStatus.ON_HOLD:
+        back = status_before_hold or CampaignStatus.PLANNED
+        targets = frozenset({back, CampaignStatus.CANCELLED})
+    order = list(CampaignStatus.values)
+    return tuple(sorted(targets, key=order.index))
 
 
 class Campaign(models.Model):
@@ -207,12 +219,7 @@ class Campaign(models.Model):
 
     def lifecycle_targets(self) -> list[str]:
         """Statuses the lifecycle allows from here (before people and guards are asked)."""
-        targets = TRANSITIONS[self.status]
-        if self.status == CampaignStatus.ON_HOLD:
-            back = self.status_before_hold or CampaignStatus.PLANNED
-            targets = frozenset({back, CampaignStatus.CANCELLED})
-        order = list(CampaignStatus.values)
-        return sorted(targets, key=order.index)
+        return list(_lifecycle_targets(self.status, self.status_before_hold))
 
 
 class CampaignUserObjectPermission(UserObjectPermissionBase):

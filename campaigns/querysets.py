@@ -147,7 +147,7 @@ class CampaignQuerySet(models.QuerySet):
         "Launch" while one waits (``permissions.available_actions``).
         """
         return (
-            self.select_related("team", "owner", "sponsor", "parent")
+            self.select_related("team", "owner", "sponsor")  # the parent by its id only: the detail page joins it
             .prefetch_related("channels")
             .annotate(pending_launch_request=open_launch_request_id())
         )

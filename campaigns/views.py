@@ -89,7 +89,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _visible_campaign(request, pk) -> Campaign:
-    return get_object_or_404(Campaign.objects.visible_to(request.user).with_list_data(), pk=pk)
+    return get_object_or_404(Campaign.objects.visible_to(request.user).with_list_data().select_related("parent"), pk=pk)
 
 
 def _common(extra: dict | None = None) -> dict:

@@ -247,3 +247,137 @@ def xlsx_safe_value(sheet, value):
         set_xlsx_text(cell, text)
         return cell
     return text
+
+
+# --- long XLSX sheets: data rows written as sheet XML directly ----------------------------------------------
+
+XLSX_TEXT, XLSX_DATE, XLSX_DATETIME, XLSX_NUMBER = "text", "date", "datetime", "number"
+
+
+class XlsxRowStream:
+    """Typed data rows of an openpyxl write-only sheet, written as sheet XML by MRM rather than cell by cell.
+
+    openpyxl builds an element and serialises it for every cell (``et_xmlfile``):
+    ~10 s of CPU for the 100k-line expense export (1 M cells) on this machine,
+    against issue 16's 10 s for the whole download. Here openpyxl still writes
+    the workbook's frame — the sheet's head rows, column widths, panes, page
+    setup, autofilter, the styles — and the data rows are written once as XML
+    text into a temporary file, then put in the sheet's place when the file is
+    zipped. The cells are the ones openpyxl writes: inline strings (text is
+    never a formula; a text that looks like one gets the quote prefix, as
+    :func:`set_xlsx_text`), dates as Excel serial numbers with their date format,
+    numbers as ``%.16g`` with their number format; an empty value is no cell.
+
+    ``kinds`` gives each column's kind (``XLSX_TEXT``, ``XLSX_DATE``,
+    ``XLSX_NUMBER``) and ``number_formats`` the format of a date or number
+    column (by index). ``first_row`` is the sheet row of the first data row:
+    everything above it must have been appended already.
+    """
+
+    #: The placeholder row openpyxl writes where the data rows go (replaced when zipping).
+    MARKER = "mrm:xlsx-rows-go-here"
+    ROWS_PER_WRITE = 1000
+
+    def __init__(self, sheet, kinds: list[str], number_formats: dict[int, str], *, first_row: int):
+        import tempfile
+
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils import get_column_letter
+
+        self.sheet, self.kinds, self.first_row = sheet, list(kinds), first_row
+        self.count = 0
+        self._letters = [get_column_letter(index) for index in range(1, len(kinds) + 1)]
+        # Registering a styled cell's style with the workbook gives its id in styles.xml.
+        self._styles = {}
+        for index, number_format in number_formats.items():
+            cell = WriteOnlyCell(sheet)
+            cell.number_format = number_format
+            self._styles[index] = cell.style_id
+        quoted = WriteOnlyCell(sheet)
+        set_xlsx_text(quoted, "=")
+        self._quoted_style = quoted.style_id
+        self._rows = tempfile.TemporaryFile()  # noqa: SIM115 - closed by save()
+        self._epoch = sheet.parent.epoch
+        self._serials: dict[datetime.date, int] = {}
+
+    def write(self, rows: Iterable[Iterable]) -> int:
+        """Write the data rows (tuples in column order); returns how many rows there are so far."""
+        lines: list[str] = []
+        for values in rows:
+            lines.append(self._row(self.first_row + self.count, values))
+            self.count += 1
+            if len(lines) >= self.ROWS_PER_WRITE:
+                self._rows.write("".join(lines).encode("utf-8"))
+                lines = []
+        if lines:
+            self._rows.write("".join(lines).encode("utf-8"))
+        return self.count
+
+    def _row(self, number: int, values: Iterable) -> str:
+        cells = []
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            ref = f"{self._letters[index]}{number}"
+            kind = self.kinds[index]
+            if kind == XLSX_DATE and isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                cells.append(f'<c r="{ref}" s="{self._styles[index]}" t="n"><v>{self._serial(value)}</v></c>')
+            elif kind == XLSX_DATETIME and isinstance(value, datetime.datetime) and value.tzinfo is None:
+                cells.append(
+                    f'<c r="{ref}" s="{self._styles[index]}" t="n"><v>{self._datetime_serial(value):.16g}</v></c>'
+                )
+            elif kind == XLSX_NUMBER and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}" s="{self._styles[index]}" t="n"><v>{float(value):.16g}</v></c>')
+            else:
+                cells.append(self._text(ref, xlsx_text(value)))
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+    def _text(self, ref: str, text: str) -> str:
+        style = f' s="{self._quoted_style}"' if is_formula_like(text) else ""
+        stripped = text.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != text else ""
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+
+    def _serial(self, value: datetime.date) -> int:
+        serial = self._serials.get(value)
+        if serial is None:
+            from openpyxl.utils.datetime import to_excel
+
+            serial = self._serials[value] = int(to_excel(value, self._epoch))
+        return serial
+
+    def _datetime_serial(self, value: datetime.datetime) -> float:
+        from openpyxl.utils.datetime import to_excel
+
+        return to_excel(value, self._epoch)
+
+    def save(self, workbook, out) -> None:
+        """Save ``workbook`` into the binary file ``out`` with the data rows in the sheet."""
+        import tempfile
+        import zipfile
+
+        self.sheet.append([self.MARKER])
+        with tempfile.TemporaryFile() as frame, self._rows:
+            workbook.save(frame)
+            frame.seek(0)
+            name = self.sheet.path.lstrip("/")
+            with zipfile.ZipFile(frame) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+                for info in source.infolist():
+                    if info.filename != name:
+                        target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+                        continue
+                    head, tail = self._around_marker(source.read(info).decode("utf-8"))
+                    with target.open(name, "w") as sheet_xml:
+                        sheet_xml.write(head.encode("utf-8"))
+                        self._rows.seek(0)
+                        while chunk := self._rows.read(1 << 20):
+                            sheet_xml.write(chunk)
+                        sheet_xml.write(tail.encode("utf-8"))
+
+    def _around_marker(self, xml: str) -> tuple[str, str]:
+        start = xml.find(f'<row r="{self.first_row}">')
+        end = xml.find("</row>", start) + len("</row>")
+        if start < 0 or self.MARKER not in xml[start:end]:
+            raise RuntimeError("The sheet's placeholder row is missing: rows were appended after the data rows.")
+        return xml[:start], xml[end:]

@@ -7,12 +7,11 @@ sent (a streamed body's later queries are not counted). Settings stay untouched,
 so nothing of this reaches a production process.
 """
 
-from django.core.wsgi import get_wsgi_application
 from django.db import connections
 
-QUERIES_HEADER = "X-MRM-Queries"
+from mrm.wsgi import application as _django  # the production application, as gunicorn serves it
 
-_django = get_wsgi_application()
+QUERIES_HEADER = "X-MRM-Queries"
 
 
 def application(environ, start_response):

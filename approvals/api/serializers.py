@@ -19,6 +19,7 @@ from approvals.models import (
 )
 from mrm.api import NoteField
 from mrm.bounds import DecimalSerializerField
+from mrm.fast_lists import FastListSerializer
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -190,6 +191,7 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
             "decision_context",
         )
         read_only_fields = fields
+        list_serializer_class = FastListSerializer
 
 
 class DecideSerializer(serializers.Serializer):

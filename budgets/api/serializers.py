@@ -23,6 +23,7 @@ from budgets.models import (
 )
 from mrm.api import NoteField
 from mrm.bounds import DecimalSerializerField
+from mrm.fast_lists import FastListSerializer
 
 
 class FiscalYearSerializer(serializers.ModelSerializer):
@@ -222,6 +223,7 @@ class FundingRequestSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["number", "status", "decision_note", "submitted_at", "decided_at", "created_at"]
+        list_serializer_class = FastListSerializer
 
 
 class FundingRequestSubmitSerializer(serializers.Serializer):
@@ -263,6 +265,7 @@ class SpendSerializer(_ScopedFieldsMixin, serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["attachment_name", "created_at"]
+        list_serializer_class = FastListSerializer
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_attachment_url(self, record) -> str | None:

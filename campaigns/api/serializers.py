@@ -15,6 +15,7 @@ from rest_framework import serializers
 from accounts.models import Team, User
 from campaigns.choices import BulkAction, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
+from mrm.fast_lists import FastListSerializer
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -95,6 +96,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        list_serializer_class = FastListSerializer
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=CampaignStatus.choices)))
     def get_allowed_transitions(self, campaign) -> list[str]:
@@ -227,6 +229,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["external_ref", "created_at", "updated_at"]
+        list_serializer_class = FastListSerializer
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -257,6 +260,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["done_at", "external_ref", "created_at"]
+        list_serializer_class = FastListSerializer
 
     def validate(self, attrs):
         if self.instance is None and attrs.get("campaign") is None:

@@ -112,3 +112,76 @@ def test_xlsx_text_is_stored_as_a_string_never_a_formula():
     assert sheet["B1"].value == -1500.25 and sheet["B1"].data_type == "n"
     assert sheet["B2"].is_date
     assert sheet["B3"].value == "Vendor LLC" and not sheet["B3"].quotePrefix
+
+
+# --- XlsxRowStream: long sheets' data rows written as XML, read back as openpyxl writes them -------------------
+
+
+def _sheet_with_rows(rows, *, fast: bool):
+    """A write-only workbook with a head row and ``rows`` (text, date, money), by XlsxRowStream or by openpyxl."""
+    from mrm.spreadsheets import XLSX_DATE, XLSX_DATE_FORMAT, XLSX_NUMBER, XLSX_TEXT, XlsxRowStream, xlsx_safe_value
+
+    money = '#,##0.00 "₽";-#,##0.00 "₽"'
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Расходы")
+    sheet.append(["Head"])
+    out = io.BytesIO()
+    if fast:
+        stream = XlsxRowStream(sheet, [XLSX_TEXT, XLSX_DATE, XLSX_NUMBER], {1: XLSX_DATE_FORMAT, 2: money}, first_row=2)
+        assert stream.write(iter(rows)) == len(rows)
+        sheet.auto_filter.ref = f"A1:C{1 + stream.count}"
+        stream.save(workbook, out)
+    else:
+        for text, date, amount in rows:
+            cells = [xlsx_safe_value(sheet, text)]
+            for value, number_format in ((date, XLSX_DATE_FORMAT), (amount, money)):
+                cell = openpyxl.cell.WriteOnlyCell(sheet, value)
+                cell.number_format = number_format
+                cells.append(cell if value is not None else None)
+            sheet.append(cells)
+        sheet.auto_filter.ref = f"A1:C{1 + len(rows)}"
+        workbook.save(out)
+    out.seek(0)
+    return openpyxl.load_workbook(out)["Расходы"]
+
+
+def test_rows_written_as_xml_read_back_as_the_cells_openpyxl_writes():
+    # given: rows with Cyrillic, markup characters, spaces, formulas, refunds, empty and missing values
+    rows = [
+        ("ООО «Ромашка» & <Ко>", datetime.date(2027, 1, 10), Decimal("1500.50")),
+        ("  с пробелами  ", datetime.date(2024, 2, 29), Decimal("-200.00")),
+        *[(payload, None, Decimal("0.00")) for payload in PAYLOADS],
+        ("", datetime.date(1999, 12, 31), None),
+        (None, None, Decimal("99999999999999.99")),
+        ("bad\x01char", datetime.date(2027, 3, 1), 7),
+    ]
+    # when: written by the row stream and, for comparison, cell by cell by openpyxl
+    fast, slow = _sheet_with_rows(rows, fast=True), _sheet_with_rows(rows, fast=False)
+    # then: every cell reads back the same: value, type, number format, quote prefix
+    assert fast.max_row == slow.max_row == len(rows) + 1
+    assert fast.auto_filter.ref == slow.auto_filter.ref == f"A1:C{len(rows) + 1}"
+    for fast_row, slow_row in zip(fast.iter_rows(), slow.iter_rows(), strict=True):
+        for a, b in zip(fast_row, slow_row, strict=True):
+            assert (a.value, a.data_type, a.number_format, a.quotePrefix) == (
+                b.value,
+                b.data_type,
+                b.number_format,
+                b.quotePrefix,
+            ), a.coordinate
+    # and formulas stay text with the quote prefix, never formulas
+    hostile = fast.cell(row=4, column=1)
+    assert hostile.data_type == "s" and hostile.quotePrefix and hostile.value == PAYLOADS[0]
+    assert fast.cell(row=2, column=1).value == "ООО «Ромашка» & <Ко>"
+    assert fast.cell(row=3, column=1).value == "  с пробелами  "
+    assert fast.cell(row=2, column=2).value == datetime.datetime(2027, 1, 10)
+
+
+def test_rows_appended_after_the_data_rows_are_refused():
+    from mrm.spreadsheets import XLSX_TEXT, XlsxRowStream
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("S")
+    stream = XlsxRowStream(sheet, [XLSX_TEXT], {}, first_row=2)  # but no head row: the placeholder lands on row 1
+    stream.write([("a",)])
+    with pytest.raises(RuntimeError):
+        stream.save(workbook, io.BytesIO())
