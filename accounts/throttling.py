@@ -153,8 +153,8 @@ class AddressThrottleBackend:
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
+        if request is None or password is None:
+            return None  # not a password guess (the single sign-on callback: the provider checked)
         if not attempt_begin(request):
             raise PermissionDenied(throttled_message(request))
         return None
