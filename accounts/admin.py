@@ -56,6 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("MRM preferences"), {"fields": ("display_name", "language", "time_zone", "last_seen_at")}),
+        (_("Single sign-on"), {"fields": ("sso_subject",)}),
     )
 
     def get_queryset(self, request):

@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self):
-        from accounts import messages
+        from accounts import checks, messages  # noqa: F401 - checks register themselves
         from accounts.models import User
         from accounts.roles import sync_role_groups
         from accounts.services import refuse_deactivation_with_holdings

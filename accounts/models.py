@@ -81,6 +81,16 @@ class User(AbstractUser):
         db_index=True,
         help_text=_("When the user last used MRM (browser or API), to the hour."),
     )
+    sso_subject = models.CharField(
+        _("single sign-on subject"),
+        max_length=255,
+        blank=True,
+        default="",
+        help_text=_(
+            "The person's identifier at the identity provider, set at the first single sign-on. "
+            "Empty it to let the next single sign-on with this e-mail address take the account over."
+        ),
+    )
 
     objects = UserManager()
 
@@ -88,6 +98,12 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One MRM account per person at the identity provider.
+            models.UniqueConstraint(
+                fields=["sso_subject"], condition=~models.Q(sso_subject=""), name="accounts_user_unique_sso_subject"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name

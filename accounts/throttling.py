@@ -13,7 +13,9 @@ It guards every sign-in that goes through Django's ``authenticate()`` with a
 request (the login page, the Django admin's login, ``POST /api/v1/auth/token/``)
 because it is an authentication backend, placed before the ones that check
 passwords (right after django-axes' lockout check): it refuses before any
-password is checked.
+password is checked. A sign-in without a password (the single sign-on
+callback, ``accounts/sso.py``) is no password guess: it is neither counted nor
+refused.
 
 Counting is exact under parallel requests: each attempt first *reserves* a
 place with one atomic increment in the shared cache (Redis in production, so
@@ -153,8 +155,8 @@ class AddressThrottleBackend:
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
+        if request is None or password is None:
+            return None  # not a password guess (the single sign-on callback: the provider checked)
         if not attempt_begin(request):
             raise PermissionDenied(throttled_message(request))
         return None

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +23,19 @@ from accounts.forms import HandoverForm, LanguageForm, ProfileForm, TokenForm, U
 from accounts.holdings import holding_counts, holdings_of, holdings_providers
 from accounts.models import ApiToken, User
 from accounts.services import user_set_language
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login page, with the single sign-on button while it is on (read per request)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            sso_enabled=settings.MRM_SSO_ENABLED,
+            sso_provider_name=settings.OIDC_PROVIDER_NAME,
+            password_for_admins_only=settings.MRM_LOCAL_LOGIN == "admins",
+        )
+        return context
 
 
 def _profile_page(request, *, form=None, token_form=None, issued=None, status=200):

@@ -7,6 +7,7 @@ Settings modules import from here; nothing else in the project touches
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -131,3 +132,49 @@ def get_csp_sources(name: str, default: list[str] | None = None) -> list[str]:
                 f"{name} takes origins like https://www.example.com or 'self', separated by commas; not {source!r}."
             )
     return sources
+
+
+def get_group_map(name: str) -> dict[str, list[str]]:
+    """Identity-provider groups mapped to MRM names (roles or teams), for single sign-on.
+
+    Two spellings: ``group=name`` pairs separated by commas (a group named twice
+    maps to both: ``mrm-cmo=approver,mrm-cmo=leadership``), or a JSON object whose
+    values are a name or a list of names (``{"mrm-cmo": ["approver", "leadership"]}``),
+    for group names holding a comma or an ``=``. Whitespace around names is dropped;
+    anything else refuses to start, so a typo cannot silently grant nothing.
+    """
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return {}
+    mapping: dict[str, list[str]] = {}
+    if raw.startswith("{"):
+        try:
+            parsed = json.loads(raw)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}.") from exc
+        if not isinstance(parsed, dict):
+            raise ImproperlyConfigured(f"{name} must be a JSON object of group names.")
+        for group, value in parsed.items():
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, list) or not all(isinstance(item, str) and item.strip() for item in names):
+                raise ImproperlyConfigured(f"{name}: the group {group!r} must map to a name or a list of names.")
+            if not group.strip():
+                raise ImproperlyConfigured(f"{name}: a group name is empty.")
+            mapping.setdefault(group.strip(), []).extend(item.strip() for item in names)
+    else:
+        for item in raw.split(","):
+            if not item.strip():
+                continue
+            group, sep, target = item.partition("=")
+            if not sep or not group.strip() or not target.strip():
+                raise ImproperlyConfigured(f"{name} takes group=name pairs separated by commas, not {item.strip()!r}.")
+            mapping.setdefault(group.strip(), []).append(target.strip())
+    return {group: list(dict.fromkeys(names)) for group, names in mapping.items()}
+
+
+def get_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of a few words (``MRM_LOCAL_LOGIN=admins``); anything else refuses to start."""
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value

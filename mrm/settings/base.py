@@ -153,7 +153,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Before any password is checked: an address with too many recent failures is refused.
     "accounts.throttling.AddressThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords; with MRM_LOCAL_LOGIN=admins only administrators' (accounts/backends.py).
+    "accounts.backends.LocalPasswordBackend",
+    # Single sign-on (OpenID Connect); answers only the provider's callback, and only while it is on.
+    "accounts.sso.SSOBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -182,12 +185,48 @@ AXES_CLIENT_IP_CALLABLE = "mrm.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A single sign-on callback carries no password: axes neither counts nor refuses it (the provider
+# guards its own sign-in), so failed SSO attempts never lock out a whole office behind one address.
+AXES_WHITELIST_CALLABLE = "accounts.sso.is_sso_attempt"
 # Per-address sign-in throttle (accounts.throttling): one address failing this
 # many times within the window, whatever the usernames, is refused (429) for
 # the rest of the window. It locks no user: the same people sign in from
 # elsewhere. Counted in the shared cache (Redis in production).
 MRM_LOGIN_ADDRESS_FAILURE_LIMIT = env.get_int("MRM_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 MRM_LOGIN_ADDRESS_WINDOW_MINUTES = env.get_int("MRM_LOGIN_ADDRESS_WINDOW_MINUTES", 15, minimum=1)
+
+# Sign-in by password (accounts/backends.py): "all" (default) or "admins" — then only administrators
+# (the admin role, superusers) sign in with a password, on the login page, the Django admin and
+# POST /api/v1/auth/token/; everyone else signs in through single sign-on.
+MRM_LOCAL_LOGIN = env.get_choice("MRM_LOCAL_LOGIN", "all", ("all", "admins"))
+
+# --- single sign-on: OpenID Connect (mozilla-django-oidc; accounts/sso.py, docs/INTEGRATIONS.md) ---
+# On when OIDC_RP_CLIENT_ID is set. The provider's endpoints come from its discovery document
+# (OIDC_OP_DISCOVERY_URL, read on first use and kept for an hour) or are named one by one.
+OIDC_RP_CLIENT_ID = env.get_str("OIDC_RP_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env.get_str("OIDC_RP_CLIENT_SECRET", "") or ""
+MRM_SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_OP_DISCOVERY_URL = env.get_str("OIDC_OP_DISCOVERY_URL", "") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.get_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "") or ""
+OIDC_OP_TOKEN_ENDPOINT = env.get_str("OIDC_OP_TOKEN_ENDPOINT", "") or ""
+OIDC_OP_USER_ENDPOINT = env.get_str("OIDC_OP_USER_ENDPOINT", "") or ""
+OIDC_OP_JWKS_ENDPOINT = env.get_str("OIDC_OP_JWKS_ENDPOINT", "") or ""
+OIDC_RP_SIGN_ALGO = env.get_str("OIDC_RP_SIGN_ALGO", "RS256") or "RS256"
+OIDC_RP_SCOPES = env.get_str("OIDC_RP_SCOPES", "openid email profile") or "openid email profile"
+OIDC_USE_PKCE = env.get_bool("OIDC_USE_PKCE", True)
+OIDC_VERIFY_SSL = env.get_bool("OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = env.get_int("OIDC_TIMEOUT", 10, minimum=1)  # seconds per call to the provider
+OIDC_CREATE_USER = env.get_bool("OIDC_CREATE_USER", True)
+# The claim listing the person's groups at the provider (Keycloak: a "groups" mapper; Entra ID: "groups").
+OIDC_GROUPS_CLAIM = env.get_str("OIDC_GROUPS_CLAIM", "groups") or "groups"
+# Provider groups -> MRM roles and teams ("group=role,group=role" or JSON), synced at every SSO sign-in.
+OIDC_GROUP_ROLES = env.get_group_map("OIDC_GROUP_ROLES")
+OIDC_GROUP_TEAMS = env.get_group_map("OIDC_GROUP_TEAMS")
+# The provider's name on the login page's button ("Sign in with Keycloak"); empty: "single sign-on".
+OIDC_PROVIDER_NAME = env.get_str("OIDC_PROVIDER_NAME", "") or ""
+# mozilla-django-oidc's own wiring: MRM's callback, where a refused sign-in lands.
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
 
 # API tokens (accounts.tokens): each expires this many days after it was issued.
 MRM_TOKEN_DAYS = env.get_int("MRM_TOKEN_DAYS", 90, minimum=1)

@@ -99,6 +99,8 @@ def test_discovery_reports_an_endpoint_and_a_page_without_a_row():
 
 ACCOUNT_PAGES = [
     "login",
+    "sso_login",
+    "sso_callback",
     "logout",
     "password_change",
     "password_change_done",
