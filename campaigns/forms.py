@@ -109,7 +109,7 @@ class CloneForm(forms.Form):
     """A clone's name, start and team (the teams where the user creates campaigns)."""
 
     name = forms.CharField(max_length=200, label=_("Name"))
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    start_date = DateFormField(label=_("Start date"), widget=DateInput())
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
 
     def __init__(self, *args, user, source, **kwargs):

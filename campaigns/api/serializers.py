@@ -15,6 +15,7 @@ from rest_framework import serializers
 from accounts.models import Team, User
 from campaigns.choices import BulkAction, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
+from mrm.bounds import DateSerializerField
 from mrm.fast_lists import FastListSerializer
 
 
@@ -118,7 +119,7 @@ class CloneSerializer(serializers.Serializer):
     """``POST /api/v1/campaigns/{id}/clone/``: the new draft's name and start (and team, the source's by default)."""
 
     name = serializers.CharField(max_length=200)
-    start_date = serializers.DateField()
+    start_date = DateSerializerField()
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True), required=False)
 
 

@@ -164,6 +164,57 @@ def test_calendar_feeds_page_queries_do_not_grow_with_rows(assert_constant_queri
     )
 
 
+def _campaign_of(user):
+    return CampaignFactory(team=user.memberships.first().team, owner=user, code=f"QB-{next(numbers)}")
+
+
+def test_campaign_templates_list_and_gallery_queries_do_not_grow_with_rows(
+    assert_constant_queries, api_as, client, marketer
+):
+    from campaigns.services import campaign_template_save
+
+    source = _campaign_of(marketer)
+    ActivityFactory(campaign=source)
+
+    def template():
+        return campaign_template_save(campaign=source, name=f"Template {next(numbers)}", by=marketer)
+
+    client.force_login(marketer)
+    # the gallery first: its 20 templates fit its first page (24)
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("campaigns:templates")),
+        template,
+        shows=lambda made: made.name,
+        rows=20,
+    )
+    assert_constant_queries(lambda: api_as(marketer).get("/api/v1/campaign-templates/?page_size=100"), template)
+
+
+def test_comments_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer, approver):
+    from comments.services import comment_post
+
+    campaign = _campaign_of(marketer)
+
+    def comment():
+        return comment_post(
+            target_type="campaign", target_id=campaign.pk, body=f"@{approver.username} {next(numbers)}", by=marketer
+        )
+
+    assert_constant_queries(lambda: api_as(marketer).get("/api/v1/comments/?page_size=100"), comment)
+
+
+def test_my_tasks_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer):
+    client.force_login(marketer)
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("campaigns:my_tasks")),
+        lambda: TaskFactory(campaign=_campaign_of(marketer), assignee=marketer, title=f"Task {next(numbers)}"),
+        shows=lambda task: task.title,
+        rows=30,
+    )
+
+
 def test_channels_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer):
     client = api_as(marketer)
 
@@ -457,6 +508,8 @@ LIST_PAGES = [
     "campaigns:timeline",
     "campaigns:calendar",
     "campaigns:feeds",
+    "campaigns:templates",
+    "campaigns:my_tasks",
     "campaigns:embed_events",
     "materials:list",
     "budgets:index",
