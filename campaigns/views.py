@@ -248,24 +248,43 @@ def campaign_edit(request, pk):
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
 
 
-@login_required
-def campaign_clone(request, pk):
-    """Start a new draft from this campaign's plan (issue 18 item 2)."""
-    campaign = _visible_campaign(request, pk)
-    if not permissions.can_create_campaign(request.user):
-        raise PermissionDenied(_("Only marketers and admins create campaigns."))
-    form = CloneForm(request.POST or None, user=request.user, source=campaign)
+def _new_draft_page(request, *, source, start, done: str, template: str, context: dict):
+    """The page that lays a plan out as a new draft: a clone of a campaign, or a template of the gallery.
+
+    ``start(**cleaned_data)`` calls the service; its refusals go on the form.
+    """
+    form = CloneForm(request.POST or None, user=request.user, source=source)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.campaign_clone(campaign=campaign, by=request.user, **form.cleaned_data)
+            created = start(**form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("The campaign was cloned as a draft. Check its dates and people."))
+            messages.success(request, done)
             return HttpResponseRedirect(created.get_absolute_url())
-    return render(request, "campaigns/clone.html", {"form": form, "campaign": campaign})
+    return render(request, template, {"form": form, **context})
+
+
+def _ensure_creator(request) -> None:
+    if not permissions.can_create_campaign(request.user):
+        raise PermissionDenied(_("Only marketers and admins create campaigns."))
+
+
+@login_required
+def campaign_clone(request, pk):
+    """Start a new draft from this campaign's plan (issue 18 item 2)."""
+    campaign = _visible_campaign(request, pk)
+    _ensure_creator(request)
+    return _new_draft_page(
+        request,
+        source=campaign,
+        start=lambda **data: services.campaign_clone(campaign=campaign, by=request.user, **data),
+        done=_("The campaign was cloned as a draft. Check its dates and people."),
+        template="campaigns/clone.html",
+        context={"campaign": campaign},
+    )
 
 
 @login_required
@@ -289,8 +308,7 @@ def campaign_save_template(request, pk):
 @login_required
 def template_gallery(request):
     """The templates a marketer may start campaigns from."""
-    if not permissions.can_create_campaign(request.user):
-        raise PermissionDenied(_("Only marketers and admins create campaigns."))
+    _ensure_creator(request)
     templates = CampaignTemplate.objects.visible_to(request.user).select_related("team", "created_by")
     page = Paginator(templates, 24).get_page(request.GET.get("page"))
     for template in page:
@@ -301,21 +319,16 @@ def template_gallery(request):
 @login_required
 def template_start(request, pk):
     """A new draft from a template of the gallery."""
-    if not permissions.can_create_campaign(request.user):
-        raise PermissionDenied(_("Only marketers and admins create campaigns."))
+    _ensure_creator(request)
     template = get_object_or_404(CampaignTemplate.objects.visible_to(request.user), pk=pk)
-    form = CloneForm(request.POST or None, user=request.user, source=template)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.campaign_start_from_template(template=template, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The campaign was created as a draft from the template."))
-            return HttpResponseRedirect(created.get_absolute_url())
-    return render(request, "campaigns/template_start.html", {"form": form, "template": template})
+    return _new_draft_page(
+        request,
+        source=template,
+        start=lambda **data: services.campaign_start_from_template(template=template, by=request.user, **data),
+        done=_("The campaign was created as a draft from the template."),
+        template="campaigns/template_start.html",
+        context={"template": template},
+    )
 
 
 @login_required
