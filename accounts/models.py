@@ -85,6 +85,7 @@ class User(AbstractUser):
         _("single sign-on subject"),
         max_length=255,
         blank=True,
+        db_default="",  # rows written by older migrations' code (and raw SQL) get it too
         default="",
         help_text=_(
             "The person's identifier at the identity provider, set at the first single sign-on. "

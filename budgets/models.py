@@ -441,6 +441,7 @@ class FundingRequest(models.Model):
         _("external reference"),
         max_length=100,
         blank=True,
+        db_default="",  # rows written by older migrations' code (and raw SQL) get it too
         help_text=_("The row's key in the spreadsheet it was imported from: importing it again updates this one."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -522,6 +523,7 @@ class SpendRecord(models.Model):
         _("external reference"),
         max_length=100,
         blank=True,
+        db_default="",  # rows written by older migrations' code (and raw SQL) get it too
         help_text=_("The row's key in the spreadsheet it was imported from: importing it again updates this one."),
     )
     attachment = models.FileField(_("attachment"), upload_to=spend_attachment_path, blank=True, max_length=255)

@@ -276,6 +276,7 @@ class Activity(models.Model):
         _("external reference"),
         max_length=100,
         blank=True,
+        db_default="",  # rows written by older migrations' code (and raw SQL) get it too
         help_text=_("The row's number in the spreadsheet it was imported from; unique within the campaign."),
     )
     type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices, default=ActivityType.OTHER)
@@ -384,6 +385,7 @@ class Task(models.Model):
         _("external reference"),
         max_length=100,
         blank=True,
+        db_default="",  # rows written by older migrations' code (and raw SQL) get it too
         help_text=_("The row's number in the spreadsheet it was imported from; unique within the campaign."),
     )
     assignee = models.ForeignKey(

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='sso_subject',
-            field=models.CharField(blank=True, default='', help_text="The person's identifier at the identity provider, set at the first single sign-on. Empty it to let the next single sign-on with this e-mail address take the account over.", max_length=255, verbose_name='single sign-on subject'),
+            field=models.CharField(db_default='', blank=True, default='', help_text="The person's identifier at the identity provider, set at the first single sign-on. Empty it to let the next single sign-on with this e-mail address take the account over.", max_length=255, verbose_name='single sign-on subject'),
         ),
         migrations.AddConstraint(
             model_name='user',

@@ -16,32 +16,32 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='commitment',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='expense',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='fundingrequest',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='historicalcommitment',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='historicalexpense',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='historicalfundingrequest',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's key in the spreadsheet it was imported from: importing it again updates this one.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddConstraint(
             model_name='commitment',

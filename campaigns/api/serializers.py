@@ -262,6 +262,9 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["done_at", "external_ref", "created_at"]
         list_serializer_class = FastListSerializer
+        # The one constraint is the import's (campaign, external_ref), read-only here: DRF would turn it into a
+        # validator that makes ``campaign`` required, when a task may name just its activity.
+        validators: list = []
 
     def validate(self, attrs):
         if self.instance is None and attrs.get("campaign") is None:

@@ -15,22 +15,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='activity',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='historicalactivity',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='historicaltask',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddField(
             model_name='task',
             name='external_ref',
-            field=models.CharField(blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
+            field=models.CharField(db_default='', blank=True, help_text="The row's number in the spreadsheet it was imported from; unique within the campaign.", max_length=100, verbose_name='external reference'),
         ),
         migrations.AddConstraint(
             model_name='activity',
