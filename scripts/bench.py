@@ -177,7 +177,7 @@ def credentials_for(user) -> dict:
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.LocalPasswordBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     token = token_issue(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}")

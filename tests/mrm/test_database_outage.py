@@ -222,7 +222,7 @@ user = User.objects.create_user("outage-marketer", password="outage-password-123
 user.groups.add(Group.objects.get(name="marketer"))
 session = import_module(settings.SESSION_ENGINE).SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "accounts.backends.LocalPasswordBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(settings.SESSION_COOKIE_NAME + "=" + session.session_key)
