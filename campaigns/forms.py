@@ -149,11 +149,15 @@ class BulkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         people = User.objects.filter(is_active=True).order_by("display_name", "username")
-        for name in ("owner", "sponsor"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda u: u.full_name
         teams = Team.objects.filter(is_active=True)
         self.fields["team"].queryset = teams if user.is_mrm_admin else teams.filter(pk__in=user.team_ids)
+        for name in ("owner", "sponsor"):
+            self.fields[name].queryset = people
+        if not self.is_bound:
+            # The owner and sponsor lists are the same people: read once for both selects.
+            listed = [("", "---------"), *((person.pk, person.full_name) for person in people)]
+            for name in ("owner", "sponsor"):
+                self.fields[name].widget.choices = listed
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"

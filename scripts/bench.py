@@ -85,7 +85,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def ensure_database(url: str) -> None:
+    """Create the bench's database when the server does not have it yet (a fresh machine, a new CI runner)."""
+    from urllib.parse import urlparse
+
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    server = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "password": parts.password or None,
+    }
+    connection = psycopg2.connect(dbname="postgres", **server)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                print(f"created the database {name}", flush=True)
+    finally:
+        connection.close()
+
+
 def prepare_database(args, env) -> None:
+    ensure_database(args.database_url)
     subprocess.run([PY, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     # As the Dockerfile builds the image: hashed static files with their manifest, compiled translations.
     quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
