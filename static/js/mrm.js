@@ -77,4 +77,11 @@ document.addEventListener("htmx:afterSwap", function (event) {
   });
   document.addEventListener("DOMContentLoaded", function () { showFields(); count(); });
   document.addEventListener("htmx:afterSettle", count);
+  // A double click sends one bulk change, not two (a date shift applied twice would move the plan twice).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-bulk-form]")) return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+  });
 })();

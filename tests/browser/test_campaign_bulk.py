@@ -41,3 +41,19 @@ def test_tick_campaigns_shift_their_dates_and_undo(page, live_server, sign_in, m
     page.get_by_test_id("bulk-undo").click()
     expect(page.get_by_role("heading", name=re.compile("Bulk change undone"))).to_be_visible()
     assert Campaign.objects.get(code="Q3-0").start_date == untouched.start_date
+
+
+def test_a_double_click_on_apply_sends_one_bulk_change(page, live_server, sign_in, marketer, team):
+    from campaigns.models import CampaignBatch
+
+    campaign = CampaignFactory(code="DBL-1", team=team, owner=marketer)
+    start = campaign.start_date
+    sign_in(page, marketer, next_path="/campaigns/")
+    bar = page.get_by_test_id("bulk-bar")
+    bar.get_by_label("Action").select_option("shift_dates")
+    page.get_by_label("Select DBL-1").check()
+    bar.get_by_label("Shift by days").fill("7")
+    bar.get_by_role("button", name="Apply").dblclick()
+    expect(page.get_by_test_id("bulk-summary")).to_contain_text("1 campaign changed")
+    assert CampaignBatch.objects.count() == 1
+    assert (Campaign.objects.get(code="DBL-1").start_date - start).days == 7
