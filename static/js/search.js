@@ -1,5 +1,6 @@
 // Global search from every page (issue 18.4): "/" focuses the search box in the top bar,
 // unless one is typing somewhere (an input, a text area, a select, an editable region).
+// The key is found by its place too: with a Russian layout the "/" key types "." (code "Slash").
 (function () {
   "use strict";
   function typing(target) {
@@ -9,7 +10,7 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    if ((event.key !== "/" && event.code !== "Slash") || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
     if (typing(event.target)) { return; }
     var box = document.querySelector("[data-mrm-search-box]");
     if (!box) { return; }

@@ -51,3 +51,13 @@ def test_slash_focuses_search_and_a_word_finds_grouped_results_that_open(
         "link", name="BR-515 · Aurora webinar"
     ).click()
     expect(page).to_have_url(f"{live_server.url}{campaign.get_absolute_url()}")
+
+
+def test_the_slash_key_of_a_russian_keyboard_focuses_search_too(page, live_server, sign_in, marketer):
+    # a Russian layout types "." on the key that is "/" in English: the key's place (code "Slash") counts
+    sign_in(page, marketer, next_path="/campaigns/")
+    page.evaluate(
+        """() => document.body.dispatchEvent(new KeyboardEvent("keydown",
+            {key: ".", code: "Slash", bubbles: true, cancelable: true}))"""
+    )
+    expect(page.get_by_test_id("top-search")).to_be_focused()
