@@ -220,12 +220,13 @@ class ListExportMixin(ErrorsAsJsonMixin):
         from mrm.spreadsheets import UnknownDialect, csv_dialect
 
         fmt = request.query_params.get("format")
-        if fmt not in exports.EXPORT_FORMATS:
-            return super().list(request, *args, **kwargs)
+        # An unknown dialect is refused whatever the format, as the schema's enum says (not ignored on JSON).
         try:
             dialect = csv_dialect(request.query_params.get("dialect"))
         except UnknownDialect as exc:
             raise exceptions.ValidationError({"dialect": [str(exc)]}) from exc
+        if fmt not in exports.EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_export_queryset())
         export = exports.ListExport(
             spec=self.export_spec,

@@ -361,3 +361,10 @@ def test_the_history_exports_on_the_campaign_and_request_pages(client, finance_u
     assert f'href="/api/v1/campaigns/{funding.campaign_id}/history/?format=xlsx"' in html
     html = client.get(f"/budgets/requests/{funding.pk}/").content.decode()
     assert f'href="/api/v1/funding-requests/{funding.pk}/history/?format=csv"' in html
+
+
+def test_an_unknown_dialect_is_refused_on_the_json_list_too(api_as, marketer):
+    # the schema lists ru and en for ?dialect= on every list: another value is a 400, not ignored
+    answer = api_as(marketer).get("/api/v1/campaigns/?dialect=xx")
+    assert answer.status_code == 400 and "dialect" in answer.json()
+    assert api_as(marketer).get("/api/v1/campaigns/?dialect=ru").status_code == 200
