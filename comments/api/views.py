@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from rest_framework.permissions import IsAuthenticated
 
@@ -13,9 +14,15 @@ from comments.registry import kinds
 from mrm.api import ScopedCreateReadViewSet
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An id filter: a whole number (``1.5`` is a 400, as the schema's integer says)."""
+
+    field_class = forms.IntegerField
+
+
 class CommentFilter(FilterSet):
     target_type = django_filters.ChoiceFilter(choices=lambda: [(kind, kind) for kind in kinds()])
-    target_id = django_filters.NumberFilter()
+    target_id = WholeNumberFilter()
 
     class Meta:
         model = Comment

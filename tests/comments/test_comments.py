@@ -184,3 +184,8 @@ def test_posting_from_the_page_with_htmx_answers_the_discussion(client, campaign
     assert "Choose what the comment is about" in refused.content.decode() and "sneaky" in refused.content.decode()
     plain = client.post(url, {"body": "Without htmx"})
     assert plain.status_code == 302 and plain["Location"].endswith("#discussion")
+
+
+def test_the_list_refuses_an_id_that_is_not_a_whole_number(api_as, marketer):
+    assert api_as(marketer).get("/api/v1/comments/", {"target_id": "12.5"}).status_code == 400
+    assert api_as(marketer).get("/api/v1/comments/", {"target_id": "12"}).status_code == 200
