@@ -449,11 +449,12 @@ def review_queue(request):
     pending = ApprovalRequest.objects.pending_for(request.user).filter(
         content_type__model="fundingrequest", object_id=OuterRef("pk")
     )
-    queue = selectors.with_decision_figures(
+    queue = (
         funding_request_queryset(FundingRequest.objects.visible_to(request.user))
         .filter(status=FundingRequestStatus.SUBMITTED)
         .annotate(decidable=Exists(pending))
-    ).order_by("submitted_at", "pk")
+        .order_by("submitted_at", "pk")
+    )
     page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     requests = list(page)
     history = selectors.team_spend_history({r.campaign.team_id for r in requests})

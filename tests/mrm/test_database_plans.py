@@ -1,5 +1,5 @@
 """How PostgreSQL runs MRM's hot queries (issue 16): no JIT, an index for the lists' ordering,
-approvers' visibility as EXISTS per row, and a budget line's figures computed once per row.
+approvers' visibility as EXISTS per row.
 
 Plans are read with ``EXPLAIN`` on the test database. Sequential scans are
 priced out (``enable_seqscan = off``) so the plan shows whether an index
@@ -11,7 +11,6 @@ from django.db import connection, transaction
 
 from approvals.models import ApprovalRequest
 from budgets.models import Commitment, Expense, FundingRequest
-from budgets.selectors import with_decision_figures
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -70,17 +69,3 @@ def test_approvers_rules_ask_each_row_with_exists_instead_of_collecting_sets_of_
     assert '"budgets_fundingrequest"."id" IN (SELECT' not in funding
     assert 'EXISTS(SELECT 1 AS "a" FROM "approvals_stageassignment"' in approvals
     assert '"approvals_approvalrequest"."id" IN (SELECT' not in approvals
-
-
-def test_a_budget_line_figure_is_computed_once_per_row():
-    # given the funding requests with their budget line's figures (the API's, the inbox's, the queue's)
-    sql = _sql(with_decision_figures(FundingRequest.objects.select_related("campaign__team")))
-    # then each figure is one subquery: remaining before and after are arithmetic on them in Python,
-    # not annotations on annotations that Django expands into the same subqueries again
-    assert sql.count('FROM "budgets_budgetallocation"') == 1
-    assert sql.count('FROM "budgets_commitment"') == 1
-    assert sql.count('FROM "budgets_expense"') == 1
-    assert sql.count('SUM(V0."approved_amount")') + sql.count('SUM(U0."approved_amount")') == 1
-    # and the line's team is looked up by each candidate request's campaign key: joining the
-    # team's campaigns made PostgreSQL hash all of them again for every row (issue 16)
-    assert sql.count('JOIN "campaigns_campaign"') == 1  # the row's own campaign (select_related)
