@@ -69,3 +69,17 @@ def test_approvers_rules_ask_each_row_with_exists_instead_of_collecting_sets_of_
     assert '"budgets_fundingrequest"."id" IN (SELECT' not in funding
     assert 'EXISTS(SELECT 1 AS "a" FROM "approvals_stageassignment"' in approvals
     assert '"approvals_approvalrequest"."id" IN (SELECT' not in approvals
+
+
+def test_a_reader_of_every_subject_sees_their_approvals_by_kind_without_sets_of_ids(cmo, finance_user, marketer):
+    # given readers of every funding request, campaign and material (leadership, finance) and a marketer
+    cmo_sql = _sql(ApprovalRequest.objects.visible_to(cmo))
+    finance_sql = _sql(ApprovalRequest.objects.visible_to(finance_user))
+    marketer_sql = _sql(ApprovalRequest.objects.visible_to(marketer))
+    # then for the readers of everything the subject kind alone says so, first in the OR: counting the
+    # CMO's requests no longer builds every campaign's and funding request's id (146 -> 30 ms, issue 16)
+    for sql in (cmo_sql, finance_sql):
+        assert '"approvals_approvalrequest"."subject_kind" = \'funding_request\' OR' in sql
+        assert 'FROM "budgets_fundingrequest"' not in sql
+    # while a marketer's funding-request approvals still go through the requests they may read
+    assert 'FROM "budgets_fundingrequest"' in marketer_sql
