@@ -9,6 +9,7 @@ from accounts.models import Team, User
 from campaigns.choices import ActivityType, BulkAction, CalendarEventKind, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from mrm.bounds import DateFormField, DecimalFormField
+from mrm.widgets import QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -57,6 +58,8 @@ class CampaignForm(forms.ModelForm):
             "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "objective": forms.Textarea(attrs={"rows": 2}),
+            "owner": QuickSelect(),
+            "sponsor": QuickSelect(),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -135,9 +138,13 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=BulkAction.choices, label=_("Action"))
     status = forms.ChoiceField(choices=[("", "—"), *CampaignStatus.choices], required=False, label=_("New status"))
     note = forms.CharField(required=False, max_length=2000, label=_("Note"))
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"))
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"), widget=QuickSelect)
     sponsor = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Sponsor"), help_text=_("Empty clears the sponsor.")
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Sponsor"),
+        help_text=_("Empty clears the sponsor."),
+        widget=QuickSelect,
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
     add_tags = forms.CharField(required=False, max_length=255, label=_("Add tags"), help_text=_("Comma-separated."))
@@ -196,7 +203,9 @@ class TransitionForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), label=_("Share with"))
+    user = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), label=_("Share with"), widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,6 +239,7 @@ class ActivityForm(forms.ModelForm):
             "start_time": TimeInput(),
             "end_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "owner": QuickSelect(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -250,7 +260,7 @@ class TaskForm(forms.ModelForm):
         model = Task
         fields = ["title", "activity", "assignee", "due_date", "done"]
         field_classes = {"due_date": DateFormField}
-        widgets = {"due_date": DateInput()}
+        widgets = {"due_date": DateInput(), "assignee": QuickSelect()}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
