@@ -62,14 +62,14 @@ class AccessibilityError(AssertionError):
         super().__init__(f"axe-core found serious or critical accessibility violations:\n{lines}")
 
 
-def audit(page) -> list[Violation]:
-    """The serious and critical violations of the page as it is now."""
+def audit(page, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[Violation]:
+    """The violations of the page as it is now: serious and critical unless ``impacts`` says otherwise."""
     page.evaluate(axe_source())
     found = page.evaluate(RUN_AXE)
     return [
         Violation(page.url, v["id"], v["impact"], v["help"], tuple(v["targets"]), v.get("detail", ""))
         for v in found
-        if v["impact"] in FAILING_IMPACTS
+        if v["impact"] in impacts
     ]
 
 
