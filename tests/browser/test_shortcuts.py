@@ -37,6 +37,17 @@ def focused_is_visible(page) -> bool:
     return page.evaluate("document.activeElement.matches(':focus-visible')")
 
 
+def focus_ring(page) -> tuple[str, str, str]:
+    """The focused element's outline once its transition is over."""
+    page.wait_for_timeout(400)
+    return tuple(
+        page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement); "
+            "return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()"
+        )
+    )
+
+
 def test_j_and_k_move_between_the_inbox_items_with_a_visible_focus(page, live_server, sign_in, legal, two_requests):
     sign_in(page, legal, next_path="/approvals/")
     expect(rows(page)).to_have_count(2)
@@ -45,6 +56,7 @@ def test_j_and_k_move_between_the_inbox_items_with_a_visible_focus(page, live_se
     expect(first).to_be_focused()
     assert "shortcuts-current" in rows(page).nth(0).get_attribute("class")
     assert focused_is_visible(page)
+    assert focus_ring(page) == ("solid", "3px", "rgb(29, 78, 216)")
     page.keyboard.press("j")
     expect(second).to_be_focused()
     assert "shortcuts-current" not in (rows(page).nth(0).get_attribute("class") or "")
@@ -114,6 +126,7 @@ def test_a_on_an_inbox_item_approves_it_through_the_rows_form(page, live_server,
     # a reaches the item's own Approve button and says what Enter does; nothing is decided yet
     expect(row.get_by_test_id("inbox-approve")).to_be_focused()
     expect(page.get_by_test_id("shortcuts-status")).to_contain_text("Press Enter to approve")
+    assert focus_ring(page) == ("solid", "3px", "rgb(29, 78, 216)")  # MRM's ring, not Tabler's pale one
     assert not Decision.objects.exists()
     page.keyboard.press("Enter")
     expect(row.get_by_test_id("inbox-result")).to_contain_text("Approve")
