@@ -64,6 +64,16 @@ class PartImporter(Importer):
 
     model: type[models.Model]
     all_or_nothing = False
+    section = "campaigns"
+    upload_help = (
+        gettext_lazy("Columns: %(columns)s. Each row names its campaign by its code."),
+        gettext_lazy(
+            "A row with an ID from an export, or an external reference MRM knows for that campaign (for a KPI: its "
+            "metric), updates that row; any other row is added; importing the same file again changes nothing. "
+            "Users are found by e-mail or username, a task's activity by its external reference, ID or name. CSV "
+            "from Excel in Russian (semicolons, decimal comma, dd.mm.yyyy, Windows-1251) is read as it is."
+        ),
+    )
     #: key → model field name, in template order.
     fields: dict[str, str] = {}
     required_for_new: tuple[str, ...] = ()
@@ -448,6 +458,7 @@ class ActivitiesImporter(PartImporter):
 
     kind = "activities"
     title = gettext_lazy("activities")
+    upload_title = gettext_lazy("Import activities")
     model = Activity
     fields = {
         "id": "id",
@@ -511,6 +522,7 @@ class TasksImporter(PartImporter):
 
     kind = "tasks"
     title = gettext_lazy("tasks")
+    upload_title = gettext_lazy("Import tasks")
     model = Task
     fields = {
         "id": "id",
@@ -566,6 +578,7 @@ class KPIsImporter(PartImporter):
 
     kind = "kpis"
     title = gettext_lazy("KPIs")
+    upload_title = gettext_lazy("Import KPIs")
     model = KPI
     fields = {
         "id": "id",

@@ -25,6 +25,11 @@ class Importer:
 
     kind: str = ""
     title = ""
+    #: The browser pages (kinds with a mapping step, :mod:`imports.views`): the upload page's heading, the
+    #: paragraphs under it (``%(columns)s`` is the template's headers), and the section whose kinds share tabs.
+    upload_title = ""
+    upload_help: tuple = ()
+    section = ""
     #: Refuse to apply a plan with any row in error (finance's structure is never half-imported).
     all_or_nothing: bool = True
 
@@ -94,7 +99,7 @@ class Importer:
         raise NotImplementedError
 
     def result_url(self, job) -> str:
-        """Where the browser goes once the job is applied."""
+        """Where the browser goes once the job is applied (``job`` None: where the upload page's Cancel goes)."""
         return ""
 
 
