@@ -232,20 +232,26 @@ def import_mapping(request, pk):
     remembers it for the source (or the same headers).
     """
     job = get_object_or_404(_jobs(request), pk=pk)
+    importer = _served(request)[job.kind]
     if request.method == "POST":
-        columns = {}
+        columns, changed = {}, {}
         for index, header in enumerate(job.header or []):
             if header.strip():
-                columns[header.strip()] = request.POST.get(f"column-{index}", "")
+                columns[header.strip()] = key = request.POST.get(f"column-{index}", "")
+                own = importer.column_of(header)
+                if own is None or key != own:  # a header MRM does not know is always given, even as ignored
+                    changed[header.strip()] = key
+        source = request.POST.get("source", "")
         try:
-            import_services.import_job_map(
-                job=job, mapping={"columns": columns, "source": request.POST.get("source", "")}, by=request.user
-            )
+            # The whole form is checked (no key given twice); only what differs from the file's own headers is
+            # kept, so the dry run names the other columns as the file writes them (``Сумма: ...``).
+            import_services.clean_column_mapping(importer, {"columns": columns})
+            import_services.import_job_map(job=job, mapping={"columns": changed, "source": source}, by=request.user)
         except (ValidationError, StateConflict) as exc:
             _refused(request, exc)
         return HttpResponseRedirect(reverse(_urls(request)["preview"], args=[job.pk]))
     context = _job_context(request, job)
-    context["mapping_rows"] = _mapping_rows(job, _served(request)[job.kind])
+    context["mapping_rows"] = _mapping_rows(job, importer)
     return render(request, "imports/mapping.html", context)
 
 
