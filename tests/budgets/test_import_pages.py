@@ -57,7 +57,9 @@ def test_the_upload_page_offers_the_templates_the_columns_and_the_other_budget_k
     finance_user.save(update_fields=["language"])
     response = client.get(reverse("api:import-template", args=["expenses"]), {"format": "csv"})
     assert response.status_code == 200
-    assert response.content.decode("utf-8-sig").startswith("ID;Внешний ключ;Кампания;Заявка на финансирование;Контрагент")
+    assert response.content.decode("utf-8-sig").startswith(
+        "ID;Внешний ключ;Кампания;Заявка на финансирование;Контрагент"
+    )
 
 
 def test_a_kind_without_a_mapping_step_or_unknown_is_not_here(client, finance_user):
@@ -169,10 +171,12 @@ def test_the_pages_link_to_the_import(client, finance_user, marketer, approver):
     for page in ("budgets:imports", "budgets:expenses", "budgets:requests"):
         assert "/imports/" in client.get(reverse(page)).content.decode()
     client.force_login(marketer)
-    assert reverse("imports:import_kind", args=["funding_requests"]) in client.get(
-        reverse("budgets:requests")
-    ).content.decode()
+    assert (
+        reverse("imports:import_kind", args=["funding_requests"])
+        in client.get(reverse("budgets:requests")).content.decode()
+    )
     client.force_login(UserFactory(roles=["leadership"]))
-    assert reverse("imports:import_kind", args=["expenses"]) not in client.get(
-        reverse("budgets:expenses")
-    ).content.decode()
+    assert (
+        reverse("imports:import_kind", args=["expenses"])
+        not in client.get(reverse("budgets:expenses")).content.decode()
+    )
