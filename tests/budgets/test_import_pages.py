@@ -180,3 +180,18 @@ def test_the_pages_link_to_the_import(client, finance_user, marketer, approver):
         reverse("imports:import_kind", args=["expenses"])
         not in client.get(reverse("budgets:expenses")).content.decode()
     )
+
+
+def test_the_pages_speak_the_users_language(client, finance_user, approved_request):
+    finance_user.language = "ru"
+    finance_user.save(update_fields=["language"])
+    client.force_login(finance_user)
+    page = client.get(reverse("imports:import_kind", args=["expenses"])).content.decode()
+    assert "Импорт расходов" in page and "Импорт обязательств" in page
+    assert "Столбцы: ID, Внешний ключ, Кампания, Заявка на финансирование, Контрагент, Сумма" in page
+    # and a refused row names its column as the file does, with the message in Russian
+    upload(client, "expenses", spend_csv(f"S-1,SPRING-27,{approved_request.number},Yandex,abc,10.02.2027,,"))
+    job = services.import_job_parse(_latest_job().pk)
+    page = client.get(reverse("imports:import_preview", args=[job.pk])).content.decode()
+    assert "amount: abc — не сумма с не более чем двумя знаками после запятой" in page
+    assert "Шаг 2 из 3: пробный прогон. Пока ничего не записано." in page
