@@ -36,7 +36,7 @@ from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from imports.choices import RowOutcome
 from imports.columns import Columns, RowReader, choice_of, users_by_name
 from imports.plans import ImportPlan, PlannedRow
-from imports.registry import Importer, register_importer
+from imports.registry import ColumnsImporter, register_importer
 from imports.tabular import DateOutsideWindow, Table, parse_amount, parse_date
 from imports.undo import as_json, model_key, previous_values
 
@@ -59,7 +59,7 @@ def _parse_time(value) -> datetime.time:
     raise ValueError(text)
 
 
-class PartImporter(Importer):
+class PartImporter(ColumnsImporter):
     """The rows of one model hanging off a campaign; subclasses name the model, columns and rules."""
 
     model: type[models.Model]
@@ -95,15 +95,6 @@ class PartImporter(Importer):
     def job_scope(self, user) -> Q:
         """A marketer sees the imports they uploaded; admins all."""
         return Q() if user.is_mrm_admin else Q(created_by=user)
-
-    def template_columns(self) -> list[str]:
-        return self.columns.headers()
-
-    def column_choices(self) -> list[tuple[str, str]]:
-        return [(key, self.columns.header_for(key)) for key in self.columns]
-
-    def column_of(self, header: str) -> str | None:
-        return self.columns.key_of(header)
 
     def clean_options(self, mapping, *, by) -> dict:
         return {"uploaded_by": by.pk}

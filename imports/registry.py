@@ -103,6 +103,25 @@ class Importer:
         return ""
 
 
+class ColumnsImporter(Importer):
+    """An importer of model rows whose columns are an :class:`imports.columns.Columns` (``self.columns``).
+
+    Its template's headers, the mapping step's choices and the headers it
+    knows without a mapping all come from those columns.
+    """
+
+    columns = None
+
+    def template_columns(self) -> list[str]:
+        return self.columns.headers()
+
+    def column_choices(self) -> list[tuple[str, str]]:
+        return [(key, self.columns.header_for(key)) for key in self.columns]
+
+    def column_of(self, header: str) -> str | None:
+        return self.columns.key_of(header)
+
+
 _importers: dict[str, Importer] = {}
 
 

@@ -24,8 +24,7 @@ from budgets.imports.allocations import plan_allocations
 from budgets.imports.categories import plan_categories
 from budgets.models import Commitment, Expense, ImportSource
 from budgets.permissions import can_ask_for_money, can_maintain_budgets
-from imports.columns import Columns
-from imports.registry import Importer, register_importer
+from imports.registry import ColumnsImporter, Importer, register_importer
 from imports.tabular import read_table
 
 
@@ -118,20 +117,10 @@ class ActualsImporter(BudgetImporter):
         )
 
 
-class _MappedImporter(Importer):
+class _MappedImporter(ColumnsImporter):
     """Budgets' importers of model rows: the engine's column-mapping step and browser pages (docs/IMPORTS.md)."""
 
-    columns: Columns
     section = "budgets"
-
-    def template_columns(self) -> list[str]:
-        return self.columns.headers()
-
-    def column_choices(self) -> list[tuple[str, str]]:
-        return [(key, self.columns.header_for(key)) for key in self.columns]
-
-    def column_of(self, header: str) -> str | None:
-        return self.columns.key_of(header)
 
 
 class FundingRequestsImporter(_MappedImporter):
