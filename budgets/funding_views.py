@@ -42,6 +42,7 @@ from budgets.permissions import (
     require_budget_maintainer,
     require_budget_reader,
 )
+from imports.registry import kinds_for
 from mrm.bounds import parse_decimal, parse_id
 from mrm.exceptions import StateConflict
 from mrm.exports import form_filters, page_download
@@ -96,6 +97,7 @@ def request_list(request):
             team_id=request.GET.get("team", ""),
             category=_cell_choice(ExpenseCategory, request.GET.get("category"), request.user),
             can_create=can_ask_for_money(request.user),
+            importable=kinds_for(request.user),
         ),
     )
 
@@ -158,6 +160,7 @@ def expense_list(request):
             query=query.urlencode(),
             dialects=CSV_DIALECT_CHOICES,
             dialect=csv_dialect().code,
+            importable=kinds_for(request.user),
             date_from=request.GET.get("date_from", ""),
             date_to=request.GET.get("date_to", ""),
         ),

@@ -84,6 +84,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("materials/", include("materials.urls")),
     path("budgets/", include("budgets.urls")),
+    path("imports/", include("imports.urls")),
     path("approvals/", include("approvals.urls")),
     path("notifications/", include("notifications.urls")),
     path("changes/", include("changes.urls")),
