@@ -127,14 +127,9 @@ def card_response(request, *, url: str, targets: list[tuple[str, object]], back:
     return render(request, "attachments/partials/_card.html", context)
 
 
-@login_required
-@require_safe
-def download(request, pk):
-    """The file, to whoever may read its object, always as a download; a removed one only to its object's editors."""
-    if parse_id(pk) is None:
-        raise Http404
-    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
-    if attachment.removed_at is not None and not services.can_change(request.user, attachment):
+def file_response(attachment: Attachment, user) -> FileResponse:
+    """The file as a download; a removed one only for its object's editors (to readers it is gone: a 404)."""
+    if attachment.removed_at is not None and not services.can_change(user, attachment):
         raise Http404(_("This file was removed."))
     try:
         handle = default_storage.open(attachment.file.name, "rb")
@@ -144,3 +139,12 @@ def download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_safe
+def download(request, pk):
+    """The file, to whoever may read its object (the page's link; the API has its own, for tokens)."""
+    if parse_id(pk) is None:
+        raise Http404
+    return file_response(get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk), request.user)

@@ -10,7 +10,8 @@ from attachments.registry import kinds
 class AttachmentSerializer(serializers.ModelSerializer):
     """A file on an object; ``target_type`` and ``target_id`` name the object, as for comments.
 
-    ``download_url`` serves the file to whoever may read the object (never a public media address).
+    ``download_url`` serves the file to whoever may read the object (never a public media address),
+    to token clients too.
     """
 
     target_type = serializers.ChoiceField(choices=[])
@@ -54,4 +55,4 @@ class AttachmentSerializer(serializers.ModelSerializer):
         self.fields["target_type"].choices = [(kind, kind) for kind in kinds()]
 
     def get_download_url(self, attachment) -> str:
-        return reverse("attachments:download", args=[attachment.pk])
+        return reverse("api:attachment-download", args=[attachment.pk])

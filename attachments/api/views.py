@@ -6,7 +6,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,6 +18,7 @@ from attachments import services
 from attachments.api.serializers import AttachmentSerializer
 from attachments.models import Attachment
 from attachments.registry import kinds
+from attachments.views import file_response
 from mrm.api import ScopedCreateReadViewSet
 
 
@@ -62,11 +66,21 @@ class AttachmentViewSet(mixins.DestroyModelMixin, ScopedCreateReadViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = AttachmentFilter
 
+    def filter_queryset(self, queryset):
+        # The filters (present ones by default) are the list's: a removed attachment is still found by its id.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.attachment_add(
             target_type=data["target_type"], target_id=data["target_id"], file=data["file"], by=self.request.user
         )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file itself, always as a download (a removed one only for its object's editors)."""
+        return file_response(self.get_object(), request.user)
 
     def destroy(self, request, *args, **kwargs):
         services.attachment_remove(attachment=self.get_object(), by=request.user)
