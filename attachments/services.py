@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 #: What may be attached: PDF, images, Office and OpenDocument files, plain text and CSV.
 ACCEPTED = ("pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "odt", "ods", "odp", "text")
 ACCEPT = files.accept_attribute(ACCEPTED)
+#: What a download may answer: the content types of the accepted types.
+CONTENT_TYPES = tuple(dict.fromkeys(files.TYPES[code].content_type for code in ACCEPTED))
 ALLOWED_LABEL = gettext_lazy("PDF, an image (PNG, JPEG, GIF, WebP), DOCX, XLSX, PPTX, ODT, ODS, ODP, TXT or CSV")
 
 

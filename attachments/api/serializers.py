@@ -16,8 +16,10 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     target_type = serializers.ChoiceField(choices=[])
     target_id = serializers.IntegerField(min_value=1)
+    # Not required here: the service says "Choose a file" after checking who may attach (403 before 400).
     file = serializers.FileField(
         write_only=True,
+        required=False,
         help_text="PDF, PNG, JPEG, GIF, WebP, DOCX, XLSX, PPTX, ODT, ODS, ODP, TXT or CSV, by content.",
     )
     uploaded_by_name = serializers.CharField(source="uploaded_by.full_name", read_only=True)

@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,6 +20,7 @@ from attachments.models import Attachment
 from attachments.registry import kinds
 from attachments.views import file_response
 from mrm.api import ScopedCreateReadViewSet
+from mrm.parsers import JSONParser
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -62,7 +63,7 @@ class AttachmentViewSet(mixins.DestroyModelMixin, ScopedCreateReadViewSet):
     queryset = Attachment.objects.select_related("uploaded_by")
     serializer_class = AttachmentSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: to be told which part is missing
     filter_backends = [DjangoFilterBackend]
     filterset_class = AttachmentFilter
 
@@ -73,10 +74,18 @@ class AttachmentViewSet(mixins.DestroyModelMixin, ScopedCreateReadViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.attachment_add(
-            target_type=data["target_type"], target_id=data["target_id"], file=data["file"], by=self.request.user
+            target_type=data["target_type"],
+            target_id=data["target_id"],
+            file=data.get("file"),
+            by=self.request.user,
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in services.CONTENT_TYPES},
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such file, or removed (for readers)."),
+        }
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file itself, always as a download (a removed one only for its object's editors)."""
