@@ -391,6 +391,7 @@ def campaign_detail(request, pk):
         url=reverse("campaigns:attachments", args=[campaign.pk]),
         targets=_attachment_targets(campaign, page_data["activities"], page_data["tasks"]),
     )
+    page_data["history"] = _with_attachment_events(page_data["history"], attachments["card"])
     shared_with = []
     if campaign.confidential:
         shared_with = [
@@ -421,6 +422,38 @@ def campaign_detail(request, pk):
             }
         ),
     )
+
+
+def _with_attachment_events(history: list, card: dict) -> list:
+    """The page's timeline with each file attached and removed (who, when), from the card's rows: no query."""
+    events = []
+    for row in [*card["present"], *card["removed"]]:
+        what = _("File")
+        where = "" if row.about_page else _("on %(about)s") % {"about": row.about}
+        events.append(
+            {
+                "at": row.uploaded_at,
+                "user": row.uploaded_by,
+                "kind": what,
+                "object": row.name,
+                "action": _("attached"),
+                "changes": [],
+                "reason": where,
+            }
+        )
+        if row.removed_at is not None:
+            events.append(
+                {
+                    "at": row.removed_at,
+                    "user": row.removed_by,
+                    "kind": what,
+                    "object": row.name,
+                    "action": _("removed"),
+                    "changes": [],
+                    "reason": where,
+                }
+            )
+    return sorted([*history, *events], key=lambda entry: entry["at"], reverse=True)
 
 
 def _attachment_targets(campaign, activities, tasks) -> list[tuple[str, object]]:

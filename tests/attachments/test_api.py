@@ -187,3 +187,16 @@ def test_the_funding_request_page_has_the_card(client, campaign, marketer):
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "1 file attached." in card and "Brief_v2.pdf" in card
+
+
+def test_the_campaign_history_tells_who_attached_and_removed_what(client, campaign, marketer):
+    task = TaskFactory(campaign=campaign, title="Key visual")
+    attachment = attachment_add(target_type="task", target_id=task.pk, file=brief(), by=marketer)
+    from attachments.services import attachment_remove
+
+    attachment_remove(attachment=attachment, by=marketer)
+    client.force_login(marketer)
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "File «Brief_v2.pdf» removed" in history and "File «Brief_v2.pdf» attached" in history
+    assert "on Key visual" in history
