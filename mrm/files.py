@@ -97,7 +97,7 @@ def _is_text(handle) -> bool:
     sample = handle.read(TEXT_SAMPLE)
     if not sample or sample.lstrip(b" \t\r\n").startswith(_MARKUP):
         return False
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text is text too; its NULs are not control
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (NULs between letters): refused, save as UTF-8
         return False
     return not any(byte in _CONTROL for byte in sample)
 
