@@ -33,6 +33,7 @@ class BudgetsConfig(AppConfig):
         from budgets.imports import importers
 
         importers.register()  # categories, allocations and accounting actuals, through the import engine
+        _register_attachment_targets()
         from approvals.choices import SubjectKind
         from approvals.registry import (
             DecisionContextProvider,
@@ -100,3 +101,43 @@ def funding_approvers_see_campaign(user):
 
     pending = ApprovalRequest.objects.open_subject_ids_for_approver(user, SubjectKind.FUNDING_REQUEST)
     return Q(pk__in=FundingRequest.objects.filter(pk__in=pending).values("campaign_id"))
+
+
+def _register_attachment_targets() -> None:
+    """Funding requests (quotes), commitments (contracts, POs) and expenses (invoices) carry attachments, shown on
+    the request's page (issue 18 item 3). The campaign's team (and admins) attach to a request at any status, as
+    they ask for its money; who records spend attaches to commitments and expenses (finance for any campaign)."""
+    from attachments.registry import AttachmentTarget, register_target
+    from budgets.models import Commitment, Expense, FundingRequest
+    from budgets.permissions import can_record_spend, can_request_funding
+
+    def on_page(obj) -> str:
+        request = obj if isinstance(obj, FundingRequest) else obj.funding_request
+        return request.get_absolute_url().split("#")[0] + "#attachments"
+
+    register_target(
+        AttachmentTarget(
+            "funding_request",
+            visible=lambda user: FundingRequest.objects.visible_to(user).select_related("campaign"),
+            can_change=lambda user, request: can_request_funding(user, request.campaign),
+            label=lambda request: request.number,
+            url=on_page,
+            title=_("funding request"),
+        )
+    )
+    for kind, model, title in (
+        ("commitment", Commitment, _("commitment")),
+        ("expense", Expense, _("expense")),
+    ):
+        register_target(
+            AttachmentTarget(
+                kind,
+                visible=lambda user, model=model: model.objects.visible_to(user).select_related(
+                    "campaign", "funding_request"
+                ),
+                can_change=lambda user, record: can_record_spend(user, record.campaign),
+                label=lambda record: f"{record.vendor} · {record.reference or record.date}",
+                url=on_page,
+                title=title,
+            )
+        )

@@ -1,6 +1,6 @@
 """PO and invoice attachments on commitments and expenses: what is accepted, and how it is served.
 
-The same upload rules as materials (:mod:`materials.files`), on purpose —
+The same upload rules as materials (:mod:`mrm.files`), on purpose —
 one way the application decides what a file is: the type is recognised by
 its first bytes and, for Office documents, by the parts inside the ZIP (the
 name and the browser's content type can lie); the name's extension must
@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from materials import files
+from mrm import files
 
 # The material file types a commitment or an expense may carry.
 ACCEPTED = ("pdf", "png", "jpeg", "xlsx", "docx")
@@ -46,7 +46,7 @@ def checked_attachment(upload) -> tuple[ContentFile, str]:
         _refuse(too_large)
     if size == 0:
         _refuse(_("The file is empty."))
-    file_type = files.sniff(upload)
+    file_type = files.sniff(upload, accept=ACCEPTED)
     content = upload.read(limit + 1)
     if len(content) > limit:
         _refuse(too_large)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team
+from attachments.views import card_context, card_response
 from budgets import exports, selectors, services
 from budgets.api.filters import SPEND_SEARCH_FIELDS, ExpenseFilter, FundingRequestFilter
 from budgets.api.views import funding_request_queryset
@@ -282,6 +283,11 @@ def request_detail(request, pk):
     commitments = list(funding_request.commitments.select_related("recorded_by").order_by("date", "pk"))
     expenses = list(funding_request.expenses.select_related("recorded_by", "actual_line").order_by("date", "pk"))
     limit = services.spend_limit(funding_request)
+    attachments = card_context(
+        request,
+        url=reverse("budgets:request_attachments", args=[funding_request.pk]),
+        targets=_attachment_targets(funding_request, commitments, expenses),
+    )
     return render(
         request,
         "budgets/request_detail.html",
@@ -299,7 +305,35 @@ def request_detail(request, pk):
             tolerance=services.spend_tolerance(),
             decision_context=selectors.decision_context(funding_request),
             history=selectors.history_of(funding_request),
+            **attachments,
         ),
+    )
+
+
+def _attachment_targets(funding_request, commitments, expenses) -> list[tuple[str, object]]:
+    """The request and its spend records, each knowing its campaign (no query per record)."""
+    for record in [*commitments, *expenses]:
+        record.campaign = funding_request.campaign
+        record.funding_request = funding_request
+    return (
+        [("funding_request", funding_request)]
+        + [("commitment", record) for record in commitments]
+        + [("expense", record) for record in expenses]
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_attachments(request, pk):
+    """The request's attachments card (quotes, contracts, invoices): list, attach several files, remove one."""
+    funding_request = _visible_request(request, pk)
+    commitments = list(funding_request.commitments.order_by("date", "pk"))
+    expenses = list(funding_request.expenses.order_by("date", "pk"))
+    return card_response(
+        request,
+        url=reverse("budgets:request_attachments", args=[funding_request.pk]),
+        targets=_attachment_targets(funding_request, commitments, expenses),
+        back=funding_request.get_absolute_url(),
     )
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("requests/budget-info/", funding_views.request_budget_info, name="request_budget_info"),
     path("requests/review/", funding_views.review_queue, name="review_queue"),
     path("requests/<int:pk>/", funding_views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/attachments/", funding_views.request_attachments, name="request_attachments"),
     path("requests/<int:pk>/edit/", funding_views.request_edit, name="request_edit"),
     path(
         "requests/<int:pk>/decision-context/",

@@ -38,6 +38,7 @@ class CampaignsConfig(AppConfig):
 
         messages.register()  # notes campaigns write, rendered in each reader's language
         _register_comment_targets()
+        _register_attachment_targets()
 
         # Campaign launch approval (§5) and approvers' view of confidential campaigns (§2).
         launch_approval.register()
@@ -86,6 +87,49 @@ def _register_comment_targets() -> None:
             "task",
             visible=lambda user: Task.objects.visible_to(user).select_related("campaign"),
             label=lambda task: f"{task.campaign.code} · {task.title}",
+            url=on_page,
+            title=_("task"),
+        )
+    )
+
+
+def _register_attachment_targets() -> None:
+    """Campaigns, activities and tasks carry attachments (briefs, quotes), shown on the campaign's page (issue 18
+    item 3); whoever edits the campaign attaches and removes them."""
+    from attachments.registry import AttachmentTarget, register_target
+    from campaigns.models import Activity, Campaign, Task
+    from campaigns.permissions import can_edit_campaign
+
+    def on_page(obj) -> str:
+        campaign = obj if isinstance(obj, Campaign) else obj.campaign
+        return campaign.get_absolute_url().split("#")[0] + "#attachments"
+
+    register_target(
+        AttachmentTarget(
+            "campaign",
+            visible=lambda user: Campaign.objects.visible_to(user),
+            can_change=can_edit_campaign,
+            label=str,
+            url=on_page,
+            title=_("campaign"),
+        )
+    )
+    register_target(
+        AttachmentTarget(
+            "activity",
+            visible=lambda user: Activity.objects.visible_to(user).select_related("campaign"),
+            can_change=lambda user, activity: can_edit_campaign(user, activity.campaign),
+            label=lambda activity: activity.name,
+            url=on_page,
+            title=_("activity"),
+        )
+    )
+    register_target(
+        AttachmentTarget(
+            "task",
+            visible=lambda user: Task.objects.visible_to(user).select_related("campaign"),
+            can_change=lambda user, task: can_edit_campaign(user, task.campaign),
+            label=lambda task: task.title,
             url=on_page,
             title=_("task"),
         )

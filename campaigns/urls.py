@@ -24,6 +24,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("campaigns/<int:pk>/clone/", views.campaign_clone, name="clone"),
     path("campaigns/<int:pk>/comments/", views.campaign_comment, name="comment"),
+    path("campaigns/<int:pk>/attachments/", views.campaign_attachments, name="attachments"),
     path("campaigns/<int:pk>/save-as-template/", views.campaign_save_template, name="save_template"),
     path("campaigns/templates/", views.template_gallery, name="templates"),
     path("campaigns/templates/<int:pk>/start/", views.template_start, name="template_start"),

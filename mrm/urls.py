@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ApiTokenViewSet, ObtainTokenView, TeamViewSet, UserViewSet
 from approvals.api.views import ApprovalRequestViewSet, DelegationViewSet, WorkflowTemplateViewSet
+from attachments.api.views import AttachmentViewSet
 from budgets.api.views import (
     BudgetAllocationViewSet,
     CommitmentViewSet,
@@ -45,6 +46,7 @@ router.register("auth/tokens", ApiTokenViewSet, basename="auth-token-item")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("campaign-templates", CampaignTemplateViewSet, basename="campaign-template")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("kpis", KPIViewSet, basename="kpi")
@@ -86,6 +88,7 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("imports/", include("imports.urls")),
     path("approvals/", include("approvals.urls")),
+    path("attachments/", include("attachments.urls")),
     path("notifications/", include("notifications.urls")),
     path("changes/", include("changes.urls")),
     path("help/", include("help.urls")),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "imports",
     "notifications",
     "comments",  # generic discussion engine: targets registered by the apps above it
+    "attachments",  # generic files on any object: targets registered by the apps above it
     "approvals",
     "campaigns",
     "materials",
@@ -260,6 +261,13 @@ MRM_CALENDAR_MAX_EVENTS = env.get_int("MRM_CALENDAR_MAX_EVENTS", 2000, minimum=1
 MRM_TASK_REMINDER_DAYS = env.get_int("MRM_TASK_REMINDER_DAYS", 2, minimum=0)
 # Largest attachment (PO, invoice) accepted on a commitment or an expense, in megabytes.
 MRM_SPEND_ATTACHMENT_MAX_MB = env.get_int("MRM_SPEND_ATTACHMENT_MAX_MB", 10)
+# Largest attachment (brief, quote, contract, invoice) on a campaign, activity, task, funding request,
+# commitment or expense, in megabytes (attachments/, docs/CAMPAIGNS.md "Attachments").
+MRM_ATTACHMENT_MAX_MB = env.get_int("MRM_ATTACHMENT_MAX_MB", 25, minimum=1)
+# A virus scanner for attachments: the dotted path of a callable ``scan(file, *, name, content_type)``
+# that returns None when the file is clean or a reason (a string) to refuse it; one that raises refuses
+# the file as "could not be checked". Empty (the default): no scan.
+MRM_ATTACHMENT_SCANNER = env.get_str("MRM_ATTACHMENT_SCANNER", "") or ""
 # Largest material version (image, PDF, video, office document) accepted, in megabytes.
 MRM_UPLOAD_MAX_MB = env.get_int("MRM_UPLOAD_MAX_MB", 50)
 # The sweeper asks again for previews still being prepared this many minutes after the upload

@@ -204,6 +204,48 @@ def test_comments_list_queries_do_not_grow_with_rows(assert_constant_queries, ap
     assert_constant_queries(lambda: api_as(marketer).get("/api/v1/comments/?page_size=100"), comment)
 
 
+def _attach(kind, obj, by):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from attachments.services import attachment_add
+
+    brief = SimpleUploadedFile(f"brief-{next(numbers)}.txt", b"A brief\n")
+    return attachment_add(target_type=kind, target_id=obj.pk, file=brief, by=by)
+
+
+def test_attachments_list_queries_do_not_grow_with_rows(assert_constant_queries, api_as, marketer, approver):
+    campaign = _campaign_of(marketer)
+
+    def attachment():
+        return _attach("task", TaskFactory(campaign=campaign), marketer)
+
+    assert_constant_queries(lambda: api_as(marketer).get("/api/v1/attachments/?page_size=100"), attachment)
+    assert_constant_queries(lambda: api_as(approver).get("/api/v1/attachments/?removed=false"), attachment)
+
+
+def test_attachments_cards_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer, team):
+    campaign = _campaign_of(marketer)
+    client.force_login(marketer)
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("campaigns:attachments", args=[campaign.pk])),
+        lambda: _attach("activity", ActivityFactory(campaign=campaign), marketer),
+        shows=lambda made: made.name,
+    )
+    funding = FundingRequestFactory(
+        campaign=campaign,
+        status=FundingRequestStatus.APPROVED,
+        amount=Decimal("1000000.00"),
+        approved_amount=Decimal("1000000.00"),
+    )
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("budgets:request_attachments", args=[funding.pk])),
+        lambda: _attach("expense", ExpenseFactory(funding_request=funding, amount=Decimal("1.00")), marketer),
+        shows=lambda made: made.name,
+    )
+
+
 def test_my_tasks_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer):
     client.force_login(marketer)
     assert_page_budget(
