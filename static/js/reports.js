@@ -51,6 +51,30 @@
     (root || document).querySelectorAll("canvas[data-report-chart]").forEach(draw);
   }
 
+  // Printing: every chart's table is printed under its chart (a closed <details> would not print), and the
+  // charts are redrawn to the paper's width; the tables close again afterwards as the reader left them.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details[data-picture-table]:not([open])").forEach(function (details) {
+      details.open = true;
+      openedForPrint.push(details);
+    });
+    resizeAll();
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
+    resizeAll();
+  });
+
+  function resizeAll() {
+    if (typeof window.Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-report-chart]").forEach(function (canvas) {
+      var chart = window.Chart.getChart(canvas);
+      if (chart) { chart.resize(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.detail.target); });
   document.addEventListener("click", function (event) {
