@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.scope import viewer_scope
 from approvals.choices import RequestStatus
@@ -131,7 +131,7 @@ def approvals_funnel_picture(user, year) -> Picture:
         Column("approved", _("Approved"), ColumnType.INT),
         Column("changes_requested", _("Changes requested"), ColumnType.INT),
         Column("rejected", _("Rejected"), ColumnType.INT),
-        Column("open", _("Open"), ColumnType.INT),
+        Column("open", pgettext("approval stages", "Still open"), ColumnType.INT),
         Column("median_days", _("Median days in stage"), ColumnType.DECIMAL),
         Column("avg_days", _("Average days in stage"), ColumnType.DECIMAL),
     ]
