@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import sign_in_by_cookie
-from tests.reports.test_pictures import burn_world, funnel_world  # noqa: F401 - the pictures' world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
