@@ -53,8 +53,8 @@ BURN_LABELS = {
 }
 
 
-def budget_burn_picture(user, year) -> Picture:
-    rows, totals = selectors.budget_burn(user, year)
+def budget_burn_picture(user, year, spend=None) -> Picture:
+    rows, totals = selectors.budget_burn(user, year, spend=spend)
     for row in rows:
         row["label"] = date_format(row["month"], "YEAR_MONTH_FORMAT")
     labels = [row["label"] for row in rows]
@@ -79,8 +79,8 @@ def budget_burn_picture(user, year) -> Picture:
     )
 
 
-def spend_by_channel_picture(user, year) -> Picture:
-    rows, totals = selectors.spend_by_channel(user, year)
+def spend_by_channel_picture(user, year, spend=None) -> Picture:
+    rows, totals = selectors.spend_by_channel(user, year, spend=spend)
     for row in rows:
         row["label"] = str(row["channel"]) if row["channel"] else _("No channel")
     title = _("Spend by channel in %(year)s") % {"year": year.name}
@@ -158,11 +158,12 @@ def dashboard_pictures(user, today=None) -> dict:
     year = selectors.current_fiscal_year(today)
     if year is None:
         return {}
+    spend = selectors.year_spend(user, year)  # the year's expenses, read once for both pictures
     return {
         "fiscal_year": year,
         "pictures": [
-            budget_burn_picture(user, year),
-            spend_by_channel_picture(user, year),
+            budget_burn_picture(user, year, spend),
+            spend_by_channel_picture(user, year, spend),
             approvals_funnel_picture(user, year),
         ],
     }

@@ -627,7 +627,22 @@ def _by_month(rows, months: list[datetime.date]) -> dict[datetime.date, Decimal]
 BURN_MEASURES = ("allocated", "approved", "committed", "spent")
 
 
-def budget_burn(user, year: FiscalYear) -> tuple[list[dict], dict]:
+def year_spend(user, year: FiscalYear) -> list[dict]:
+    """The fiscal year's expenses over the viewer's scope, summed per campaign and month (one query).
+
+    Both the budget burn (per month) and spend by channel (per campaign) add
+    these rows up, so the dashboard reads the year's expenses once.
+    """
+    return list(
+        Expense.objects.in_scope(viewer_scope(user))
+        .filter(funding_request__period__year=year)
+        .order_by()
+        .values("campaign", month=TruncMonth("date"))
+        .annotate(spent=Sum("amount"))
+    )
+
+
+def budget_burn(user, year: FiscalYear, *, spend: list[dict] | None = None) -> tuple[list[dict], dict]:
     """Per month of the fiscal year: allocated, approved, committed and spent money, monthly and cumulative.
 
     The money of the year is that of its periods, over the viewer's one scope,
@@ -636,7 +651,8 @@ def budget_burn(user, year: FiscalYear) -> tuple[list[dict], dict]:
     funded requests in the month they were decided (their period's first month
     when no decision time is known), commitments and expenses in the month of
     their date. Money dated before the year counts in its first month, after it
-    in its last. Four grouped queries, whatever the number of rows.
+    in its last. Four grouped queries, whatever the number of rows (three
+    when ``spend``, the rows of :func:`year_spend`, is given).
     """
     scope = viewer_scope(user)
     months = fiscal_months(year)
@@ -657,12 +673,9 @@ def budget_burn(user, year: FiscalYear) -> tuple[list[dict], dict]:
         .order_by()
         .values(month=TruncMonth("date"))
         .annotate(total=Sum("amount")),
-        "spent": Expense.objects.in_scope(scope)
-        .filter(funding_request__period__year=year)
-        .order_by()
-        .values(month=TruncMonth("date"))
-        .annotate(total=Sum("amount")),
     }
+    spend = year_spend(user, year) if spend is None else spend
+    sources["spent"] = [{"month": row["month"], "total": row["spent"]} for row in spend]
     monthly = {measure: _by_month(rows, months) for measure, rows in sources.items()}
     rows, running = [], dict.fromkeys(BURN_MEASURES, ZERO)
     for month in months:
@@ -677,16 +690,18 @@ def budget_burn(user, year: FiscalYear) -> tuple[list[dict], dict]:
     return rows, totals
 
 
-def spend_by_channel(user, year: FiscalYear) -> tuple[list[dict], dict]:
+def spend_by_channel(user, year: FiscalYear, *, spend: list[dict] | None = None) -> tuple[list[dict], dict]:
     """Spend (expenses) of the fiscal year's periods per channel, largest first, with each channel's share.
 
-    Summed per campaign in SQL; a campaign's money is split equally between its
-    channels (:func:`_split_by_channel`), so the channels add up to the total.
-    Three queries.
+    Summed per campaign and month in SQL (:func:`year_spend`, unless given as
+    ``spend``); a campaign's money is split equally between its channels
+    (:func:`_split_by_channel`), so the channels add up to the total. Three
+    queries (two with ``spend``).
     """
-    expenses = Expense.objects.in_scope(viewer_scope(user)).filter(funding_request__period__year=year)
-    per_campaign = list(expenses.order_by().values("campaign").annotate(spent=Sum("amount")))
-    split = _split_by_channel(per_campaign, (), ("spent",), expenses.order_by().values("campaign"))
+    spend = year_spend(user, year) if spend is None else spend
+    per_campaign = spend
+    # The campaigns' ids, not a subquery: that would read the year's expenses a second time (issue 16).
+    split = _split_by_channel(per_campaign, (), ("spent",), {row["campaign"] for row in per_campaign})
     total = sum((row["spent"] for row in per_campaign if row["spent"] is not None), ZERO)
     channels = channel_labels(code for (code,) in split)
     rows = []

@@ -25,10 +25,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
-from budgets.models import FiscalYear
+from accounts.models import User
+from approvals.choices import RequestStatus, StageStatus, SubjectKind
+from approvals.models import ApprovalRequest, StageState
+from budgets.choices import FundingRequestStatus
+from budgets.models import FiscalYear, FundingRequest
+from campaigns.models import Campaign, Channel
 from reports import selectors
 from reports.pictures import dashboard_pictures
+from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
+from tests.budgets.factories import BudgetAllocationFactory, ExpenseFactory, FundingRequestFactory
+from tests.campaigns.factories import CampaignFactory
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +176,73 @@ def test_the_dashboards_show_each_picture_with_its_table(client, request, funnel
     assert page.count('data-testid="picture-table"') == 3
     assert page.count("<details") >= 3
     assert "Fiscal year FY2027 at a glance" in page
+
+
+@pytest.fixture
+def year_row(burn_world, marketer):
+    """One more row of every picture in FY2027: a team's allocation, a funded campaign with spend and an approval."""
+    counter = iter(range(1000))
+    q1 = _year().periods.get()
+    category = FundingRequest.objects.first().category
+    template = WorkflowTemplateFactory(name="Rows", subject_kind=SubjectKind.CAMPAIGN_LAUNCH)
+    stage = StageFactory(template=template, name="Review", order=1)
+    content_type = ContentType.objects.get_for_model(Campaign)
+
+    def make():
+        n = next(counter)
+        team = TeamFactory(name=f"Row team {n:03d}")
+        BudgetAllocationFactory(period=q1, team=team, category=category, amount=Decimal("1000.00"))
+        campaign = CampaignFactory(team=team, owner=marketer, code=f"ROW-{n:03d}")
+        campaign.channels.set(
+            [Channel.objects.get_or_create(code=f"row-{n % 4}", defaults={"name": f"Row {n % 4}"})[0]]
+        )
+        funded = FundingRequestFactory(
+            campaign=campaign,
+            category=category,
+            period=q1,
+            status=FundingRequestStatus.APPROVED,
+            approved_amount=Decimal("500.00"),
+        )
+        ExpenseFactory(funding_request=funded, amount=Decimal("100.00"), date=dt.date(2027, 1 + n % 12, 5))
+        request = ApprovalRequest.objects.create(
+            template=template,
+            subject_kind=SubjectKind.CAMPAIGN_LAUNCH,
+            content_type=content_type,
+            object_id=campaign.pk,
+            subject_title=campaign.name,
+            submitted_by=marketer,
+            status=RequestStatus.APPROVED,
+        )
+        ApprovalRequest.objects.filter(pk=request.pk).update(
+            submitted_at=timezone.make_aware(dt.datetime(2027, 2, 1, 9))
+        )
+        started = timezone.make_aware(dt.datetime(2027, 2, 1, 10))
+        StageState.objects.create(
+            request=request,
+            stage=stage,
+            order=1 + n % 3,
+            name=stage.name,
+            mode=stage.mode,
+            status=StageStatus.APPROVED,
+            started_at=started,
+            finished_at=started + dt.timedelta(days=1 + n % 5),
+        )
+
+    return make
+
+
+@pytest.mark.parametrize("user_fixture", ["finance_user", "cmo", "marketer"])
+def test_the_pictures_cost_the_same_queries_for_1_and_30_rows(assert_constant_queries, request, year_row, user_fixture):
+    user = User.objects.with_roles_and_teams().get(pk=request.getfixturevalue(user_fixture).pk)
+
+    def fetch():
+        return [list(p.cells()) for p in dashboard_pictures(user)["pictures"]]
+
+    # the fiscal year; the year's spend (per campaign × month); allocated, approved, committed by month;
+    # the channels of the spending campaigns and their names; the requests by status; the stages
+    assert assert_constant_queries(fetch, year_row, rows=30) == (9, 9)
+
+
+def test_the_dashboards_cost_the_same_queries_with_the_pictures(assert_constant_queries, client, cmo, year_row):
+    client.force_login(cmo)
+    assert_constant_queries(lambda: client.get("/"), year_row, rows=20)
