@@ -37,7 +37,7 @@
         animation: false,
         scales: {
           x: { stacked: stacked },
-          y: { stacked: stacked, ticks: { callback: function (v) { return format(v); } } }
+          y: { stacked: stacked, ticks: { precision: spec.value_type === "int" ? 0 : undefined, callback: function (v) { return format(v); } } }
         },
         plugins: {
           legend: { display: datasets.length > 1 },

@@ -246,3 +246,15 @@ def test_the_pictures_cost_the_same_queries_for_1_and_30_rows(assert_constant_qu
 def test_the_dashboards_cost_the_same_queries_with_the_pictures(assert_constant_queries, client, cmo, year_row):
     client.force_login(cmo)
     assert_constant_queries(lambda: client.get("/"), year_row, rows=20)
+
+
+def test_the_pictures_read_in_russian(client, funnel_world, finance_user):
+    finance_user.language = "ru"
+    finance_user.save(update_fields=["language"])
+    client.force_login(finance_user)
+    page = client.get("/?view=finance").content.decode()
+    assert "Финансовый год FY2027: главное" in page
+    assert "Освоение бюджета в FY2027, нарастающим итогом по месяцам" in page
+    assert page.count("Показать таблицу") == 3
+    assert "230\xa0000,00\xa0₽" in page  # money the Russian way, as everywhere else
+    assert "Январь 2027" in page or "январь 2027" in page.lower()
