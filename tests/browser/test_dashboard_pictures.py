@@ -14,6 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import sign_in_by_cookie
+from tests.support.axe import audit
+
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,6 +72,8 @@ def test_the_pictures_are_drawn_and_their_tables_hold_the_same_figures(
             for column, values in enumerate(data["datasets"], start=1):
                 cells = rows.locator(f"td:nth-of-type({column})").all_inner_texts()
                 assert [amount(text) for text in cells] == [Decimal(str(v)).quantize(Decimal("0.01")) for v in values]
+    # axe finds nothing, moderate and minor included, with every table open
+    assert audit(page, impacts=ALL_IMPACTS) == []
     burn = page.get_by_test_id("budget-burn")
     expect(burn.get_by_test_id("picture-totals")).to_contain_text("₽230,000.00")
     expect(burn.get_by_test_id("picture-totals")).to_contain_text("₽71,000.00")
@@ -88,6 +93,7 @@ def test_the_pictures_fit_a_phone_and_print_with_their_tables(page, live_server,
         page.get_by_test_id(chart_id).get_by_text("Show table").click()
     # nothing sticks out of a phone's screen: wide tables scroll inside their own (focusable, named) region
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert audit(page, impacts=ALL_IMPACTS) == []
     screenshot(page, "dashboard-pictures-phone")
     # printing opens every table (a closed <details> would not print) and closes them again afterwards
     page.set_viewport_size({"width": 1280, "height": 860})
