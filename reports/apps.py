@@ -9,7 +9,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from reports import messages
+        from reports.sqlite import register_median
+
+        connection_created.connect(register_median, dispatch_uid="reports.sqlite_median")
 
         messages.register()  # why a background run failed, in each reader's language
         from reports.definitions import register_reports

@@ -19,20 +19,23 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
+    DateField,
     DecimalField,
     DurationField,
     ExpressionWrapper,
     F,
     Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -41,7 +44,15 @@ from accounts.scope import viewer_scope
 from approvals.choices import RequestStatus, StageStatus
 from approvals.models import ApprovalRequest, StageState
 from budgets.choices import FUNDED_STATUSES, REQUESTED_STATUSES, FundingRequestStatus
-from budgets.models import BudgetAllocation, Commitment, Expense, ExpenseCategory, FiscalPeriod, FundingRequest
+from budgets.models import (
+    BudgetAllocation,
+    Commitment,
+    Expense,
+    ExpenseCategory,
+    FiscalPeriod,
+    FiscalYear,
+    FundingRequest,
+)
 from campaigns.choices import OPEN_STATUSES, KPIMetric
 from campaigns.models import KPI, Campaign, Channel, Task
 
@@ -544,3 +555,222 @@ def requests_to_review(user, limit=8):
         .with_related()
         .order_by("submitted_at", "pk")[:limit]
     )
+
+
+# --- dashboard pictures: budget burn, spend by channel, approvals funnel (issue 19) -------------
+
+
+class Median(Aggregate):
+    """The median of a column: ``percentile_cont(0.5)`` on PostgreSQL; ``MRM_MEDIAN`` on SQLite.
+
+    SQLite has no median: :mod:`reports.apps` registers ``MRM_MEDIAN`` on each
+    SQLite connection, so the figure is still computed by the database, in the
+    same grouped query as the average.
+    """
+
+    function = "MRM_MEDIAN"
+    name = "Median"
+    allow_distinct = False
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        clone = self.copy()
+        clone.template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return super(Median, clone).as_sql(compiler, connection, **extra_context)
+
+
+def current_fiscal_year(today: datetime.date | None = None) -> FiscalYear | None:
+    """The fiscal year the dashboards picture: the one holding today, else the latest begun, else the first.
+
+    One query: a department has a handful of fiscal years.
+    """
+    today = today or timezone.localdate()
+    years = sorted(FiscalYear.objects.only("name", "start_date", "end_date"), key=lambda y: y.start_date)
+    for year in years:
+        if year.start_date <= today <= year.end_date:
+            return year
+    begun = [year for year in years if year.start_date <= today]
+    if begun:
+        return begun[-1]
+    return years[0] if years else None
+
+
+def fiscal_months(year: FiscalYear) -> list[datetime.date]:
+    """The first days of the months a fiscal year spans (12 for a calendar year)."""
+    months = []
+    month = year.start_date.replace(day=1)
+    while month <= year.end_date:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _month_of(value) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _by_month(rows, months: list[datetime.date]) -> dict[datetime.date, Decimal]:
+    """Grouped ``{"month", "total"}`` rows onto the year's months: earlier money counts in the first, later in the last."""
+    sums = dict.fromkeys(months, ZERO)
+    for row in rows:
+        month = _month_of(row["month"])
+        if month is None or row["total"] is None:
+            continue
+        month = min(max(month, months[0]), months[-1])
+        sums[month] += row["total"]
+    return sums
+
+
+BURN_MEASURES = ("allocated", "approved", "committed", "spent")
+
+
+def year_spend(user, year: FiscalYear) -> list[dict]:
+    """The fiscal year's expenses over the viewer's scope, summed per campaign and month (one query).
+
+    Both the budget burn (per month) and spend by channel (per campaign) add
+    these rows up, so the dashboard reads the year's expenses once.
+    """
+    return list(
+        Expense.objects.in_scope(viewer_scope(user))
+        .filter(funding_request__period__year=year)
+        .order_by()
+        .values("campaign", month=TruncMonth("date"))
+        .annotate(spent=Sum("amount"))
+    )
+
+
+def budget_burn(user, year: FiscalYear, *, spend: list[dict] | None = None) -> tuple[list[dict], dict]:
+    """Per month of the fiscal year: allocated, approved, committed and spent money, monthly and cumulative.
+
+    The money of the year is that of its periods, over the viewer's one scope,
+    as in budget vs actual (so the last month's cumulative figures are the
+    year's totals there): allocations count in the month their period starts,
+    funded requests in the month they were decided (their period's first month
+    when no decision time is known), commitments and expenses in the month of
+    their date. Money dated before the year counts in its first month, after it
+    in its last. Four grouped queries, whatever the number of rows (three
+    when ``spend``, the rows of :func:`year_spend`, is given).
+    """
+    scope = viewer_scope(user)
+    months = fiscal_months(year)
+    period_month = TruncMonth("period__start_date")
+    sources = {
+        "allocated": BudgetAllocation.objects.in_scope(scope)
+        .filter(period__year=year)
+        .order_by()
+        .values(month=period_month)
+        .annotate(total=Sum("amount")),
+        "approved": FundingRequest.objects.in_scope(scope)
+        .filter(period__year=year, status__in=FUNDED_STATUSES)
+        .order_by()
+        .values(month=Coalesce(TruncMonth("decided_at", output_field=DateField()), period_month))
+        .annotate(total=Sum("approved_amount")),
+        "committed": Commitment.objects.in_scope(scope)
+        .filter(funding_request__period__year=year)
+        .order_by()
+        .values(month=TruncMonth("date"))
+        .annotate(total=Sum("amount")),
+    }
+    spend = year_spend(user, year) if spend is None else spend
+    sources["spent"] = [{"month": row["month"], "total": row["spent"]} for row in spend]
+    monthly = {measure: _by_month(rows, months) for measure, rows in sources.items()}
+    rows, running = [], dict.fromkeys(BURN_MEASURES, ZERO)
+    for month in months:
+        row = {"month": month}
+        for measure in BURN_MEASURES:
+            running[measure] += monthly[measure][month]
+            row[f"{measure}_month"] = monthly[measure][month]
+            row[measure] = running[measure]
+        rows.append(row)
+    totals = dict(running)
+    totals["utilisation"] = ratio_percent(totals["spent"], totals["allocated"])
+    return rows, totals
+
+
+def spend_by_channel(user, year: FiscalYear, *, spend: list[dict] | None = None) -> tuple[list[dict], dict]:
+    """Spend (expenses) of the fiscal year's periods per channel, largest first, with each channel's share.
+
+    Summed per campaign and month in SQL (:func:`year_spend`, unless given as
+    ``spend``); a campaign's money is split equally between its channels
+    (:func:`_split_by_channel`), so the channels add up to the total. Three
+    queries (two with ``spend``).
+    """
+    spend = year_spend(user, year) if spend is None else spend
+    per_campaign = spend
+    # The campaigns' ids, not a subquery: that would read the year's expenses a second time (issue 16).
+    split = _split_by_channel(per_campaign, (), ("spent",), {row["campaign"] for row in per_campaign})
+    total = sum((row["spent"] for row in per_campaign if row["spent"] is not None), ZERO)
+    channels = channel_labels(code for (code,) in split)
+    rows = []
+    for (code,), sums in split.items():
+        spent = sums.get("spent", ZERO).quantize(Decimal("0.01"))
+        rows.append({"channel": channels.get(code), "spent": spent, "share": ratio_percent(spent, total)})
+    rows.sort(key=lambda r: (-r["spent"], str(r["channel"] or "~").lower()))
+    return rows, {"spent": total, "share": Decimal("100.0") if total else None}
+
+
+FUNNEL_OUTCOMES = (RequestStatus.APPROVED, RequestStatus.CHANGES_REQUESTED, RequestStatus.REJECTED)
+
+
+def approvals_funnel(user, year: FiscalYear) -> dict:
+    """Approval requests submitted in the fiscal year, stage by stage to their outcome, with time in stage.
+
+    ``submitted``: requests of the viewer's scope submitted between the year's
+    first and last day. ``stages``: per stage position (1st, 2nd, …) how many
+    of them reached it, how it ended (approved, changes requested, rejected,
+    still open, stopped by a withdrawal) and the median and average days from
+    the stage's start to its decision (decided stages only). ``outcomes``: the
+    requests per final status. Two grouped queries.
+    """
+    scope = viewer_scope(user)
+    start = timezone.make_aware(datetime.datetime.combine(year.start_date, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(year.end_date + datetime.timedelta(days=1), datetime.time.min))
+    requests = ApprovalRequest.objects.in_scope(scope).filter(submitted_at__gte=start, submitted_at__lt=end)
+    by_status = {
+        row["status"]: row["n"] for row in requests.order_by().values("status").annotate(n=Count("pk")).order_by()
+    }
+    decided = Q(status__in=DECIDED_STAGE_STATUSES, finished_at__isnull=False)
+    duration = ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
+    stages = list(
+        StageState.objects.filter(request__in=requests.values("pk"), started_at__isnull=False)
+        .exclude(status=StageStatus.WAITING)
+        .order_by()
+        .values("order")
+        .annotate(
+            first_name=Min("name"),
+            last_name=Max("name"),
+            reached=Count("pk"),
+            approved=Count("pk", filter=Q(status=StageStatus.APPROVED)),
+            changes_requested=Count("pk", filter=Q(status=StageStatus.CHANGES_REQUESTED)),
+            rejected=Count("pk", filter=Q(status=StageStatus.REJECTED)),
+            open=Count("pk", filter=Q(status=StageStatus.IN_PROGRESS)),
+            stopped=Count("pk", filter=Q(status=StageStatus.CANCELLED)),
+            avg_duration=Avg(duration, filter=decided),
+            median_duration=Median(duration, filter=decided, output_field=DurationField()),
+        )
+        .order_by("order")
+    )
+    for position, stage in enumerate(stages, start=1):
+        stage["position"] = position
+        # The stage's name when every workflow calls its stage at this position the same; else its number.
+        first_name, last_name = stage.pop("first_name"), stage.pop("last_name")
+        stage["name"] = first_name if first_name == last_name else None
+        stage["avg_days"] = _days(stage.pop("avg_duration"))
+        stage["median_days"] = _days(_as_duration(stage.pop("median_duration")))
+    return {
+        "submitted": sum(by_status.values()),
+        "stages": stages,
+        "outcomes": {status: by_status.get(status, 0) for status in FUNNEL_OUTCOMES},
+        "open": by_status.get(RequestStatus.IN_PROGRESS, 0),
+        "withdrawn": by_status.get(RequestStatus.CANCELLED, 0),
+    }
+
+
+def _as_duration(value) -> datetime.timedelta | None:
+    """A median as a duration: PostgreSQL answers an interval; SQLite microseconds (a number)."""
+    if value is None or isinstance(value, datetime.timedelta):
+        return value
+    return datetime.timedelta(microseconds=float(value))

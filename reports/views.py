@@ -26,7 +26,7 @@ from accounts.models import User
 from accounts.scope import viewer_scope
 from mrm.htmx import is_fragment_request, page_or_fragment
 from mrm.spreadsheets import CSV_DIALECT_CHOICES, UnknownDialect, csv_dialect
-from reports import exports, selectors, services
+from reports import exports, pictures, selectors, services
 from reports.choices import ExportFormat
 from reports.forms import SavedViewForm, SubscriptionForm, params_from_query
 from reports.models import ReportRun, ReportSubscription, SavedReportView
@@ -88,6 +88,7 @@ def _dashboard_context(user, kind: str) -> dict:
             "overdue": list(selectors.overdue_approvals(user)),
             "spend_vs_budget": _widget(user, "budget-vs-actual", group_by="team"),
             "roi_by_channel": _widget(user, "roi", group_by="channel"),
+            **pictures.dashboard_pictures(user),
         }
     if kind == "finance":
         return {
@@ -96,6 +97,7 @@ def _dashboard_context(user, kind: str) -> dict:
             "spend_by_category": _widget(user, "budget-vs-actual", group_by="category"),
             "cost_structure": _widget(user, "cost-structure"),
             "spend_without_request": _widget(user, "spend-without-request"),
+            **pictures.dashboard_pictures(user),
         }
     if kind == "adoption":
         return {

@@ -37,7 +37,7 @@
         animation: false,
         scales: {
           x: { stacked: stacked },
-          y: { stacked: stacked, ticks: { callback: function (v) { return format(v); } } }
+          y: { stacked: stacked, ticks: { precision: spec.value_type === "int" ? 0 : undefined, callback: function (v) { return format(v); } } }
         },
         plugins: {
           legend: { display: datasets.length > 1 },
@@ -49,6 +49,30 @@
 
   function drawAll(root) {
     (root || document).querySelectorAll("canvas[data-report-chart]").forEach(draw);
+  }
+
+  // Printing: every chart's table is printed under its chart (a closed <details> would not print), and the
+  // charts are redrawn to the paper's width; the tables close again afterwards as the reader left them.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details[data-picture-table]:not([open])").forEach(function (details) {
+      details.open = true;
+      openedForPrint.push(details);
+    });
+    resizeAll();
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
+    resizeAll();
+  });
+
+  function resizeAll() {
+    if (typeof window.Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-report-chart]").forEach(function (canvas) {
+      var chart = window.Chart.getChart(canvas);
+      if (chart) { chart.resize(); }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports.conftest import evt, money_world, q1, sea  # noqa: F401 - the money world of the report journeys
+from tests.reports.conftest import burn_world, evt, funnel_world, money_world, q1, sea  # noqa: F401 - the money world of the report journeys
 from tests.support.axe import PageAuditor
 from tests.support.csp import CSPWatcher
 

@@ -25,8 +25,9 @@ from django.utils import timezone
 from approvals.choices import RequestStatus, StageStatus, SubjectKind
 from approvals.models import ApprovalRequest, StageState
 from budgets.choices import FundingRequestStatus
+from budgets.models import Commitment, FundingRequest
 from campaigns.choices import CampaignStatus, KPIMetric
-from campaigns.models import Channel
+from campaigns.models import Campaign, Channel
 from tests.approvals.factories import StageFactory, WorkflowTemplateFactory
 from tests.budgets.factories import (
     BudgetAllocationFactory,
@@ -169,3 +170,60 @@ def stage_history(marketer):
         request.current_stage = state
         request.save(update_fields=["current_stage"])
     return template
+
+
+@pytest.fixture
+def burn_world(money_world):
+    """The money world with decision and spend dates for the dashboards' budget burn (tests/reports/test_pictures.py)."""
+    spring, expo = money_world["spring"], money_world["expo"]
+    FundingRequest.objects.filter(campaign=spring).update(decided_at=_aware(2027, 2, 10, 12))
+    FundingRequest.objects.filter(campaign=expo).update(decided_at=_aware(2027, 1, 20, 12))
+    Commitment.objects.update(date=dt.date(2027, 3, 10))
+    fr_spring = FundingRequest.objects.get(campaign=spring)
+    ExpenseFactory(funding_request=fr_spring, amount=Decimal("5000.00"), date=dt.date(2026, 12, 20))
+    ExpenseFactory(funding_request=fr_spring, amount=Decimal("1000.00"), date=dt.date(2028, 1, 5))
+    return money_world
+
+
+@pytest.fixture
+def funnel_world(burn_world, marketer):
+    """The burn world and five launch approvals through two stages, one submitted before FY2027 (test_pictures.py)."""
+    template = WorkflowTemplateFactory(name="Launch", subject_kind=SubjectKind.CAMPAIGN_LAUNCH)
+    first = StageFactory(template=template, name="Brand review", order=1)
+    second = StageFactory(template=template, name="Legal", order=2)
+    content_type = ContentType.objects.get_for_model(Campaign)
+    spring = burn_world["spring"]
+    runs = [
+        # (object id, submitted, request status, [(stage, status, days or None)])
+        (spring.pk, (2027, 1, 4), RequestStatus.APPROVED, [(first, StageStatus.APPROVED, 1), (second, "approved", 3)]),
+        (900001, (2027, 2, 1), RequestStatus.CHANGES_REQUESTED, [(first, StageStatus.CHANGES_REQUESTED, 2)]),
+        (900002, (2027, 3, 1), RequestStatus.REJECTED, [(first, StageStatus.APPROVED, 5), (second, "rejected", 1)]),
+        (900003, (2027, 4, 1), RequestStatus.IN_PROGRESS, [(first, StageStatus.IN_PROGRESS, None)]),
+        (900004, (2026, 6, 1), RequestStatus.APPROVED, [(first, StageStatus.APPROVED, 9)]),
+    ]
+    for object_id, submitted, status, stages in runs:
+        request = ApprovalRequest.objects.create(
+            template=template,
+            subject_kind=SubjectKind.CAMPAIGN_LAUNCH,
+            content_type=content_type,
+            object_id=object_id,
+            subject_title=f"Launch {object_id}",
+            submitted_by=marketer,
+            status=status,
+        )
+        ApprovalRequest.objects.filter(pk=request.pk).update(submitted_at=_aware(*submitted, 9))
+        started = _aware(*submitted, 10)
+        for stage, stage_status, days in stages:
+            finished = started + dt.timedelta(days=days) if days is not None else None
+            StageState.objects.create(
+                request=request,
+                stage=stage,
+                order=stage.order,
+                name=stage.name,
+                mode=stage.mode,
+                status=stage_status,
+                started_at=started,
+                finished_at=finished,
+            )
+            started = finished
+    return burn_world
