@@ -69,8 +69,8 @@ def subtree_ids(programme_pk: int) -> RawSQL:
     past ``Campaign.clean()``.
     """
     table = _table()
-    return RawSQL(
-        f"WITH RECURSIVE programme_subtree(id) AS ("
+    return RawSQL(  # noqa: S611 - the table name is the model's own; the programme's id is a bound parameter
+        f"WITH RECURSIVE programme_subtree(id) AS ("  # noqa: S608
         f' SELECT s."id" FROM "{table}" s WHERE s."parent_id" = %s'
         f' UNION SELECT c."id" FROM "{table}" c JOIN programme_subtree ON c."parent_id" = programme_subtree.id'
         f") SELECT id FROM programme_subtree",
@@ -88,8 +88,8 @@ def programme_of() -> RawSQL:
     exactly the campaigns its roll-up card covers.
     """
     table = _table()
-    return RawSQL(
-        f"(WITH RECURSIVE programme_up(id, parent_id) AS ("
+    return RawSQL(  # noqa: S611 - only the model's own table name; no value from outside
+        f"(WITH RECURSIVE programme_up(id, parent_id) AS ("  # noqa: S608
         f' SELECT s."id", s."parent_id" FROM "{table}" s WHERE s."id" = "{table}"."parent_id"'
         f' UNION SELECT p."id", p."parent_id" FROM "{table}" p JOIN programme_up ON p."id" = programme_up.parent_id'
         f") SELECT programme_up.id FROM programme_up WHERE programme_up.parent_id IS NULL)",
@@ -125,7 +125,7 @@ def programme_rollup(*, programme, user) -> dict | None:
     if not programme.children.exists():
         return None
     campaigns = rollup_campaigns(programme=programme, user=user)
-    by_status = {status: 0 for status in CampaignStatus.values}
+    by_status = dict.fromkeys(CampaignStatus.values, 0)
     planned = ZERO
     count = 0
     for row in campaigns.values("status").annotate(n=Count("pk"), planned=Sum("planned_cost")):
@@ -143,6 +143,19 @@ def programme_rollup(*, programme, user) -> dict | None:
             rollup.update(provider(campaigns, viewer_scope(user)))
     rollup["kpis"] = _kpis(KPI.objects.filter(campaign__in=campaigns.values("pk"))) if count else []
     return rollup
+
+
+def rollup_statuses(rollup: dict | None) -> list[dict]:
+    """The statuses a roll-up counts campaigns in, in lifecycle order, as the page shows them (word + badge)."""
+    from campaigns.models import STATUS_BADGE
+
+    if not rollup:
+        return []
+    return [
+        {"status": status, "label": CampaignStatus(status).label, "badge": STATUS_BADGE[status], "count": count}
+        for status, count in rollup["by_status"].items()
+        if count
+    ]
 
 
 def _kpis(kpis: models.QuerySet) -> list[dict]:
