@@ -114,6 +114,7 @@ class CampaignStatusForm(ScopedChoicesMixin, ReportForm):
             ("status", gettext_lazy("Status")),
             ("team", gettext_lazy("Team")),
             ("channel", gettext_lazy("Channel")),
+            ("programme", gettext_lazy("Programme")),
         ],
     )
     team = team_field()
@@ -129,6 +130,7 @@ CAMPAIGN_GROUP_LABELS = {
     "status": gettext_lazy("Status"),
     "team": gettext_lazy("Team"),
     "channel": gettext_lazy("Channel"),
+    "programme": gettext_lazy("Programme"),
 }
 
 
@@ -160,6 +162,9 @@ def campaign_status_compute(user, params):
     elif group_by == "team":
         grouped.sort(key=lambda r: r["team__name"].lower())
         label = lambda r: r["team__name"]  # noqa: E731
+    elif group_by == "programme":
+        grouped = _by_programme(user, grouped)
+        label = lambda r: r["label"]  # noqa: E731
     else:
         channels = selectors.channel_labels(r["channels__code"] for r in grouped)
         label = lambda r: channel_label(channels.get(r["channels__code"]))  # noqa: E731
@@ -170,6 +175,7 @@ def campaign_status_compute(user, params):
             "campaigns": r["campaigns"],
             "planned_cost": r["planned_cost"] or Decimal("0.00"),
             "share": selectors.ratio_percent(r["planned_cost"] or 0, totals["planned_cost"]),
+            **({"_links": {"group": r["url"]}} if r.get("url") else {}),
         }
         for r in grouped
     ]
@@ -185,7 +191,36 @@ def campaign_status_compute(user, params):
     notes = []
     if group_by == "channel":
         notes.append(_("A campaign in several channels counts in each of them; the total counts it once."))
+    if group_by == "programme":
+        notes.append(
+            _(
+                "A campaign counts in its top programme, with the programme's whole subtree (children and theirs), "
+                "as on the programme's page; a campaign without a parent programme, a top programme included, "
+                "counts under “Not in a programme”."
+            )
+        )
     return rows, totals, chart, notes
+
+
+def _by_programme(user, grouped: list[dict]) -> list[dict]:
+    """Rows per top programme, named when the reader may open it; the others merged into one unnamed row."""
+    programmes = selectors.programme_labels(user, [r["programme"] for r in grouped])
+    merged: dict[object, dict] = {}
+    for r in grouped:
+        programme = programmes.get(r["programme"])
+        if r["programme"] is None:
+            key, text, url = None, _("Not in a programme"), None
+        elif programme is None:
+            key, text, url = "hidden", _("Programmes you cannot open"), None
+        else:
+            key, text, url = programme.pk, str(programme), programme.get_absolute_url()
+        row = merged.setdefault(key, {"label": text, "url": url, "campaigns": 0, "planned_cost": Decimal("0.00")})
+        row["campaigns"] += r["campaigns"]
+        row["planned_cost"] += r["planned_cost"] or Decimal("0.00")
+    # Named programmes by name, then the ones the reader cannot open, then the campaigns in none.
+    last = {"hidden": 1, None: 2}
+    ordered = sorted(merged.items(), key=lambda item: (last.get(item[0], 0), item[1]["label"].lower()))
+    return [row for _key, row in ordered]
 
 
 # --- approval cycle times --------------------------------------------------------------------------
