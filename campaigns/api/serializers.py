@@ -111,25 +111,31 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class RollupKPISerializer(serializers.Serializer):
-    metric = serializers.CharField()
-    label = serializers.CharField()
-    target = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    campaigns = serializers.IntegerField(help_text="How many of the programme's campaigns have this KPI.")
+    metric = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    target = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, read_only=True)
+    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, read_only=True)
+    campaigns = serializers.IntegerField(
+        read_only=True, help_text="How many of the programme's campaigns have this KPI."
+    )
 
 
 class RollupSerializer(serializers.Serializer):
-    """A programme's roll-up (issue 18 item 7): its whole subtree, over what the reader may see."""
+    """Output only: a programme's roll-up (issue 18 item 7): its whole subtree, over what the reader may see."""
 
-    campaigns = serializers.IntegerField(help_text="How many campaigns under the programme the figures cover.")
-    planned_cost = serializers.DecimalField(max_digits=18, decimal_places=2)
-    approved = serializers.DecimalField(max_digits=18, decimal_places=2)
-    committed = serializers.DecimalField(max_digits=18, decimal_places=2)
-    spent = serializers.DecimalField(max_digits=18, decimal_places=2)
-    by_status = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Campaigns per status, every status named (zeros included)."
+    campaigns = serializers.IntegerField(
+        read_only=True, help_text="How many campaigns under the programme the figures cover."
     )
-    kpis = RollupKPISerializer(many=True, help_text="Targets and actuals summed per metric.")
+    planned_cost = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    approved = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    committed = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    spent = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Campaigns per status, every status named (zeros included).",
+    )
+    kpis = RollupKPISerializer(many=True, read_only=True, help_text="Targets and actuals summed per metric.")
 
 
 class CampaignDetailSerializer(CampaignSerializer):
