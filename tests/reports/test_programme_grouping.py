@@ -82,3 +82,25 @@ def test_grouping_by_programme_costs_the_same_queries_for_many_programmes(
         make_programme,
         rows=10,
     )
+
+
+def test_roi_by_programme_adds_up_the_programmes_campaigns(programme, finance_user):  # noqa: F811
+    # given revenue recorded on the Brand child
+    from campaigns.choices import KPIMetric
+    from tests.campaigns.factories import KPIFactory
+
+    KPIFactory(campaign=programme.children.get(code="BR-A"), metric=KPIMetric.REVENUE, actual=D("760.00"))
+    # when finance reads ROI by programme
+    result = get_report("roi").run(finance_user, {"group_by": "programme"})
+    rows = {row["programme"]: row for row in result.rows}
+    # then the programme's row holds its three campaigns' spend, revenue and leads
+    row = rows["PRG · " + programme.name]
+    assert (row["cost"], row["revenue"], row["leads"]) == (D("380.00"), D("760.00"), 50)
+    assert row["roi"] == D("100.0") and row["cost_per_lead"] == D("7.60")
+    assert result.totals["cost"] == D("380.00")
+
+
+def test_roi_by_programme_for_a_marketer_counts_his_teams_campaigns(programme, marketer):  # noqa: F811
+    result = get_report("roi").run(marketer, {"group_by": "programme"})
+    [row] = result.rows
+    assert (row["programme"], row["cost"], row["leads"]) == ("PRG · " + programme.name, D("30.00"), 40)
