@@ -11,6 +11,7 @@ from budgets.choices import FundingRequestStatus
 from campaigns.choices import CampaignStatus, KPIMetric
 from tests.budgets.factories import CommitmentFactory, ExpenseFactory, FundingRequestFactory
 from tests.campaigns.factories import CampaignFactory, KPIFactory
+from tests.support.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,6 +80,7 @@ def test_the_cmo_opens_a_programme_and_reads_its_totals(page, sign_in, cmo, spri
     expect(card.get_by_test_id("rollup-kpi")).to_contain_text("Leads")
     card.scroll_into_view_if_needed()
     screenshot(page, "campaign_programme")
+    assert_accessible(page)
 
 
 def test_a_marketer_reads_only_his_teams_share(page, sign_in, marketer, spring_programme):
