@@ -84,6 +84,10 @@ class BudgetsConfig(AppConfig):
         register_line_matcher(services.match_lines_by_request_number)
         # The campaign page shows its money (requests, commitments, expenses, ROI).
         register_campaign_panel(CampaignPanel("budgets:campaign_money", _("Money"), order=10))
+        # Issue 18 item 7: a programme adds up its campaigns' approved, committed and spent money.
+        from campaigns.rollup import register_rollup_money
+
+        register_rollup_money(selectors.programme_money)
         # §2: approvers of a funding request's open approval see its confidential campaign.
         register_confidential_access(funding_approvers_see_campaign)
         # §7: open funding requests are handed over before their requester leaves.

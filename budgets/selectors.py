@@ -768,3 +768,26 @@ def decision_context(funding_request, *, amount: Decimal | None = None) -> Decis
     request = FundingRequest.objects.select_related("campaign__team", "period", "category").get(pk=funding_request.pk)
     context = decision_contexts([request])[request.pk]
     return context.with_amount(amount) if amount is not None else context
+
+
+def programme_money(campaigns, scope) -> dict:
+    """Approved, committed and spent money of a programme's campaigns, one query each (issue 18, item 7).
+
+    Registered into :mod:`campaigns.rollup` (campaigns cannot import
+    budgets). ``campaigns`` is already narrowed to what the reader may see;
+    the requests are narrowed again by the reader's money scope, as every
+    report's are. The figures are those of each campaign's Money panel
+    (:func:`campaign_money`) added up: approved over funded requests,
+    committed and spent over every request of the campaigns.
+    """
+    from budgets.choices import FUNDED_STATUSES
+    from budgets.models import Commitment, Expense, FundingRequest
+
+    requests = FundingRequest.objects.in_scope(scope).filter(campaign__in=campaigns.values("pk")).order_by()
+    of_requests = Q(funding_request__in=requests.values("pk"))
+    figures = {
+        "approved": requests.filter(status__in=FUNDED_STATUSES).aggregate(t=Sum("approved_amount"))["t"],
+        "committed": Commitment.objects.filter(of_requests).aggregate(t=Sum("amount"))["t"],
+        "spent": Expense.objects.filter(of_requests).aggregate(t=Sum("amount"))["t"],
+    }
+    return {key: value or Decimal("0.00") for key, value in figures.items()}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Team, User
+from accounts.scope import viewer_scope
 from attachments.views import card_context, card_response
 from campaigns import bulk, launch_approval, permissions, services
 from campaigns.api.filters import CampaignFilter
@@ -59,6 +60,7 @@ from campaigns.models import (
     Task,
 )
 from campaigns.panels import campaign_panels
+from campaigns.rollup import programme_rollup, rollup_statuses
 from campaigns.selectors import (
     CalendarQuery,
     board_columns,
@@ -400,6 +402,7 @@ def campaign_detail(request, pk):
                 content_object=campaign, permission__codename="view_campaign"
             ).select_related("user")
         ]
+    rollup = programme_rollup(programme=campaign, user=request.user)
     return render(
         request,
         "campaigns/detail.html",
@@ -407,11 +410,15 @@ def campaign_detail(request, pk):
             {
                 "campaign": campaign,
                 "actions": actions,
+                # A programme's totals over its subtree, within the reader's visibility and scope (issue 18 item 7).
+                "rollup": rollup,
+                "rollup_statuses": rollup_statuses(rollup),
+                "rollup_scope": viewer_scope(request.user),
                 "transition_form": TransitionForm(),
                 "task_form": TaskForm(campaign=campaign, prefix="task") if actions["add_task"] else None,
                 "share_form": ShareForm() if actions["share"] else None,
                 "shared_with": shared_with,
-                "children": campaign.children.visible_to(request.user).only("pk", "code", "name", "status"),
+                "children": campaign.children.visible_to(request.user).only("pk", "code", "name", "status", "parent"),
                 "panels": campaign_panels(campaign),
                 # A launch waiting for approval: its stage, approvers and since when, linked (§5).
                 "pending_launch": launch_approval.open_launch_request_of(campaign)

@@ -114,6 +114,7 @@ class CampaignStatusForm(ScopedChoicesMixin, ReportForm):
             ("status", gettext_lazy("Status")),
             ("team", gettext_lazy("Team")),
             ("channel", gettext_lazy("Channel")),
+            ("programme", gettext_lazy("Programme")),
         ],
     )
     team = team_field()
@@ -129,6 +130,7 @@ CAMPAIGN_GROUP_LABELS = {
     "status": gettext_lazy("Status"),
     "team": gettext_lazy("Team"),
     "channel": gettext_lazy("Channel"),
+    "programme": gettext_lazy("Programme"),
 }
 
 
@@ -160,6 +162,9 @@ def campaign_status_compute(user, params):
     elif group_by == "team":
         grouped.sort(key=lambda r: r["team__name"].lower())
         label = lambda r: r["team__name"]  # noqa: E731
+    elif group_by == "programme":
+        grouped = _by_programme(user, grouped)
+        label = lambda r: r["label"]  # noqa: E731
     else:
         channels = selectors.channel_labels(r["channels__code"] for r in grouped)
         label = lambda r: channel_label(channels.get(r["channels__code"]))  # noqa: E731
@@ -170,6 +175,7 @@ def campaign_status_compute(user, params):
             "campaigns": r["campaigns"],
             "planned_cost": r["planned_cost"] or Decimal("0.00"),
             "share": selectors.ratio_percent(r["planned_cost"] or 0, totals["planned_cost"]),
+            **({"_links": {"group": r["url"]}} if r.get("url") else {}),
         }
         for r in grouped
     ]
@@ -185,7 +191,43 @@ def campaign_status_compute(user, params):
     notes = []
     if group_by == "channel":
         notes.append(_("A campaign in several channels counts in each of them; the total counts it once."))
+    if group_by == "programme":
+        notes.append(programme_note())
     return rows, totals, chart, notes
+
+
+def programme_note() -> str:
+    return _(
+        "A campaign counts in its top programme, with the programme's whole subtree (children and theirs), "
+        "as on the programme's page; a campaign without a parent programme, a top programme included, "
+        "counts under “Not in a programme”."
+    )
+
+
+def _by_programme(user, grouped: list[dict], sums=("campaigns", "planned_cost")) -> list[dict]:
+    """Rows per top programme, named when the reader may open it; the others merged into one unnamed row.
+
+    ``sums`` are the figures added up when rows merge (``None`` stays ``None``
+    only when every merged row has none).
+    """
+    programmes = selectors.programme_labels(user, [r["programme"] for r in grouped])
+    merged: dict[object, dict] = {}
+    for r in grouped:
+        programme = programmes.get(r["programme"])
+        if r["programme"] is None:
+            key, text, url = None, _("Not in a programme"), None
+        elif programme is None:
+            key, text, url = "hidden", _("Programmes you cannot open"), None
+        else:
+            key, text, url = programme.pk, str(programme), programme.get_absolute_url()
+        row = merged.setdefault(key, {"label": text, "url": url, **dict.fromkeys(sums)})
+        for figure in sums:
+            if r[figure] is not None:
+                row[figure] = (row[figure] or 0) + r[figure]
+    # Named programmes by name, then the ones the reader cannot open, then the campaigns in none.
+    last = {"hidden": 1, None: 2}
+    ordered = sorted(merged.items(), key=lambda item: (last.get(item[0], 0), item[1]["label"].lower()))
+    return [row for _key, row in ordered]
 
 
 # --- approval cycle times --------------------------------------------------------------------------
@@ -392,7 +434,11 @@ class ROIForm(ScopedChoicesMixin, ReportForm):
     group_by = forms.ChoiceField(
         required=False,
         label=gettext_lazy("Group by"),
-        choices=[("campaign", gettext_lazy("Campaign")), ("channel", gettext_lazy("Channel"))],
+        choices=[
+            ("campaign", gettext_lazy("Campaign")),
+            ("channel", gettext_lazy("Channel")),
+            ("programme", gettext_lazy("Programme")),
+        ],
     )
     team = team_field()
     channel = channel_field()
@@ -415,13 +461,34 @@ ROI_MEASURES = [
 def roi_columns(params):
     if (params.get("group_by") or "campaign") == "channel":
         return [Column("channel", gettext_lazy("Channel")), *ROI_MEASURES]
+    if params.get("group_by") == "programme":
+        return [Column("programme", gettext_lazy("Programme")), *ROI_MEASURES]
     return [Column("campaign", gettext_lazy("Campaign")), Column("team", gettext_lazy("Team")), *ROI_MEASURES]
 
 
 def roi_compute(user, params):
     filters = {"team": params.get("team"), "channel": params.get("channel"), "status": params.get("status")}
     measures = [c.key for c in ROI_MEASURES]
-    if (params.get("group_by") or "campaign") == "channel":
+    if params.get("group_by") == "programme":
+        grouped, totals = selectors.roi_by_programme(user, **filters)
+        rows = []
+        for r in _by_programme(user, grouped, sums=("cost", "revenue", "leads")):
+            leads = int(r["leads"]) if r["leads"] is not None else None
+            cost = r["cost"] if r["cost"] is not None else Decimal("0.00")
+            rows.append(
+                {
+                    "programme": r["label"],
+                    "cost": cost,
+                    "revenue": r["revenue"],
+                    "leads": leads,
+                    "roi": selectors.roi_percent(r["revenue"], cost),
+                    "cost_per_lead": selectors.cost_per_lead(cost, leads),
+                    **({"_links": {"programme": r["url"]}} if r["url"] else {}),
+                }
+            )
+        labels = [r["programme"] for r in rows]
+        totals["programme"] = _("Total")
+    elif (params.get("group_by") or "campaign") == "channel":
         grouped, totals = selectors.roi_by_channel(user, **filters)
         rows = [{"channel": channel_label(r["channel"]), **{k: r[k] for k in measures}} for r in grouped]
         labels = [r["channel"] for r in rows]
@@ -456,6 +523,8 @@ def roi_compute(user, params):
             "scope that asked for money; a campaign in several channels is split equally between them."
         )
     ]
+    if params.get("group_by") == "programme":
+        notes.append(programme_note())
     return rows, totals, chart, notes
 
 

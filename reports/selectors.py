@@ -55,6 +55,7 @@ from budgets.models import (
 )
 from campaigns.choices import OPEN_STATUSES, KPIMetric
 from campaigns.models import KPI, Campaign, Channel, Task
+from campaigns.rollup import programme_of
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
@@ -104,28 +105,42 @@ CAMPAIGN_GROUPS = {
     "status": ("status",),
     "team": ("team", "team__name"),
     "channel": ("channels", "channels__code", "channels__name"),
+    # The top programme a campaign belongs to (None: in no programme); a row adds up what its card shows.
+    "programme": ("programme",),
 }
 
 
 def campaign_status(user, *, group_by="status", **filters) -> tuple[list[dict], dict]:
-    """Campaigns counted and their planned cost summed per status, team or channel.
+    """Campaigns counted and their planned cost summed per status, team, channel or programme.
 
     A campaign in several channels counts in each of them; the totals count
-    it once.
+    it once. By programme, a campaign counts in its top programme (the root
+    of its ``parent`` chain, :func:`campaigns.rollup.programme_of`); a campaign
+    with no parent — a top programme itself, or a campaign in none — in the
+    row ``programme = None``. So a programme's row adds up exactly what its
+    roll-up card shows the same reader.
     """
     campaigns = campaigns_for(user, **filters)
     fields = CAMPAIGN_GROUPS[group_by]
+    grouped = Campaign.objects.filter(pk__in=campaigns.values("pk")).order_by()
+    if group_by == "programme":
+        grouped = grouped.annotate(programme=programme_of())
     rows = list(
-        Campaign.objects.filter(pk__in=campaigns.values("pk"))
-        .order_by()
-        .values(*fields)
-        .annotate(campaigns=Count("pk", distinct=True), planned_cost=Sum("planned_cost"))
+        grouped.values(*fields).annotate(campaigns=Count("pk", distinct=True), planned_cost=Sum("planned_cost"))
     )
     totals = Campaign.objects.filter(pk__in=campaigns.values("pk")).aggregate(
         campaigns=Count("pk"), planned_cost=Sum("planned_cost")
     )
     totals["planned_cost"] = totals["planned_cost"] or ZERO
     return rows, totals
+
+
+def programme_labels(user, ids) -> dict[int, Campaign]:
+    """The programmes of ``ids`` the reader may open, by id (one query); the others stay unnamed."""
+    ids = [pk for pk in ids if pk is not None]
+    if not ids:
+        return {}
+    return {c.pk: c for c in Campaign.objects.visible_to(user).filter(pk__in=ids).only("pk", "code", "name")}
 
 
 # --- approval cycle times -------------------------------------------------------------------------
@@ -477,6 +492,42 @@ def roi_by_channel(user, **filters):
             }
         )
     rows.sort(key=lambda r: str(r["channel"] or "~").lower())
+    return rows, _roi_totals(user, campaigns)
+
+
+def roi_by_programme(user, **filters):
+    """Per top programme (:func:`campaigns.rollup.programme_of`): the ROI figures of its campaigns added up.
+
+    Grouped by the database over the same campaigns as ROI by campaign; a
+    campaign without a parent counts in the row ``programme = None``, so the
+    rows add up to the totals. Revenue and leads stay ``None`` for a row whose
+    campaigns record none.
+    """
+    campaigns = money_campaigns(user, **filters)
+    spent = (
+        Expense.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(s=Sum("amount"))
+        .values("s")[:1]
+    )
+    rows = list(
+        Campaign.objects.filter(pk__in=campaigns.values("pk"))
+        .annotate(
+            programme=programme_of(),
+            spent=Coalesce(Subquery(spent, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD)),
+            revenue_actual=_kpi_actual(KPIMetric.REVENUE),
+            leads_actual=_kpi_actual(KPIMetric.LEADS),
+        )
+        .order_by()
+        .values("programme")
+        .annotate(
+            cost=Sum("spent"),
+            revenue=Sum("revenue_actual"),
+            leads=Sum("leads_actual"),
+            campaigns=Count("pk"),
+        )
+    )
     return rows, _roi_totals(user, campaigns)
 
 

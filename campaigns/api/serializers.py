@@ -110,6 +110,55 @@ class CampaignSerializer(serializers.ModelSerializer):
         return available_actions(campaign, request.user)["transitions"]
 
 
+class RollupKPISerializer(serializers.Serializer):
+    metric = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    target = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, read_only=True)
+    actual = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, read_only=True)
+    campaigns = serializers.IntegerField(
+        read_only=True, help_text="How many of the programme's campaigns have this KPI."
+    )
+
+
+class RollupSerializer(serializers.Serializer):
+    """Output only: a programme's roll-up (issue 18 item 7): its whole subtree, over what the reader may see."""
+
+    campaigns = serializers.IntegerField(
+        read_only=True, help_text="How many campaigns under the programme the figures cover."
+    )
+    planned_cost = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    approved = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    committed = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    spent = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Campaigns per status, every status named (zeros included).",
+    )
+    kpis = RollupKPISerializer(many=True, read_only=True, help_text="Targets and actuals summed per metric.")
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    """One campaign as ``GET /api/v1/campaigns/{id}/`` answers it: the list's fields and its programme roll-up.
+
+    The roll-up is on the detail only: the list stays at its constant number
+    of queries, whatever the page holds.
+    """
+
+    rollup = RollupSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Null when the campaign has no children. Otherwise the totals of its children, grandchildren and so on "
+            "(not its own planned cost), counting only the campaigns the reader may see and whose team is in the "
+            "reader's scope of figures (as in the reports)."
+        ),
+    )
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "rollup"]
+
+
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CampaignStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from campaigns import bulk, exports, services
+from campaigns import bulk, exports, rollup, services
 from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
 from campaigns.api.permissions import CampaignWrites
 from campaigns.api.serializers import (
@@ -22,6 +22,7 @@ from campaigns.api.serializers import (
     BulkSerializer,
     BulkUndoSerializer,
     CalendarEventSerializer,
+    CampaignDetailSerializer,
     CampaignSerializer,
     CampaignTemplateSerializer,
     ChannelSerializer,
@@ -68,6 +69,16 @@ class CampaignViewSet(ListExportMixin, ScopedModelViewSet):
     export_spec = exports.CAMPAIGNS
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     history = object_history_action(exports.campaign_history_sources)
+
+    def get_serializer_class(self):
+        # The programme roll-up is on the detail only: the list's query count stays constant.
+        return CampaignDetailSerializer if self.action == "retrieve" else CampaignSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        """One campaign, with ``rollup``: a programme's totals over the reader's visibility and scope."""
+        campaign = self.get_object()
+        campaign.rollup = rollup.programme_rollup(programme=campaign, user=request.user)
+        return Response(self.get_serializer(campaign).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -122,8 +122,10 @@ MONEY_VIEWS = [
     ("cost-structure", {}),
     ("roi", {}),
     ("roi", {"group_by": "channel"}),
+    ("roi", {"group_by": "programme"}),
     ("campaign-status", {"group_by": "team"}),
     ("campaign-status", {"group_by": "channel"}),
+    ("campaign-status", {"group_by": "programme"}),
 ]
 
 
