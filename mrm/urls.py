@@ -21,6 +21,7 @@ from campaigns.api.views import (
     CampaignTemplateViewSet,
     CampaignViewSet,
     ChannelViewSet,
+    ChecklistItemViewSet,
     KPIViewSet,
     TaskViewSet,
 )
@@ -46,6 +47,7 @@ router.register("campaign-templates", CampaignTemplateViewSet, basename="campaig
 router.register("comments", CommentViewSet, basename="comment")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
 router.register("kpis", KPIViewSet, basename="kpi")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("calendar/events", CalendarEventViewSet, basename="calendar-event")
