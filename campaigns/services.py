@@ -403,9 +403,11 @@ def task_set_dependencies(*, task: Task, depends_on, by) -> Task:
         raise ValidationError({"depends_on": _("A task can only depend on tasks of the same campaign.")})
     links = Task.depends_on.through.objects.filter(from_task__campaign_id=task.campaign_id)
     graph: dict[int, set[int]] = {}
-    for before, after in links.values_list("from_task_id", "to_task_id"):
-        if before != task.pk:
-            graph.setdefault(before, set()).add(after)
+    # waiting task → the tasks it waits for; the task's own links are the ones being replaced
+    for waiting, prerequisite in links.values_list("from_task_id", "to_task_id"):
+        if waiting != task.pk:
+            graph.setdefault(waiting, set()).add(prerequisite)
+    # a circle: following what the new prerequisites wait for leads back to the task
     if _reaches(graph, wanted, task.pk):
         raise ValidationError({"depends_on": _("That would make a circle: a task would wait for itself.")})
     task.depends_on.set(wanted)
