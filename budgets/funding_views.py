@@ -42,6 +42,7 @@ from budgets.permissions import (
     require_budget_maintainer,
     require_budget_reader,
 )
+from imports.registry import kinds_for
 from mrm.bounds import parse_decimal, parse_id
 from mrm.exceptions import StateConflict
 from mrm.exports import form_filters, page_download
@@ -96,6 +97,7 @@ def request_list(request):
             team_id=request.GET.get("team", ""),
             category=_cell_choice(ExpenseCategory, request.GET.get("category"), request.user),
             can_create=can_ask_for_money(request.user),
+            importable=kinds_for(request.user),
         ),
     )
 
@@ -158,6 +160,7 @@ def expense_list(request):
             query=query.urlencode(),
             dialects=CSV_DIALECT_CHOICES,
             dialect=csv_dialect().code,
+            importable=kinds_for(request.user),
             date_from=request.GET.get("date_from", ""),
             date_to=request.GET.get("date_to", ""),
         ),
@@ -449,11 +452,12 @@ def review_queue(request):
     pending = ApprovalRequest.objects.pending_for(request.user).filter(
         content_type__model="fundingrequest", object_id=OuterRef("pk")
     )
-    queue = selectors.with_decision_figures(
+    queue = (
         funding_request_queryset(FundingRequest.objects.visible_to(request.user))
         .filter(status=FundingRequestStatus.SUBMITTED)
         .annotate(decidable=Exists(pending))
-    ).order_by("submitted_at", "pk")
+        .order_by("submitted_at", "pk")
+    )
     page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     requests = list(page)
     history = selectors.team_spend_history({r.campaign.team_id for r in requests})

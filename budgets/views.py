@@ -307,14 +307,18 @@ IMPORT_TITLES = {
 
 
 PREVIEW_PAGE_SIZE = 100
+#: Budgets' imports with the column-mapping step, whose pages are the import engine's (``imports:``).
+MAPPED_IMPORTS = ("funding_requests", "expenses", "commitments")
 
 
 @login_required
 def imports(request):
     require_budget_maintainer(request.user)
-    jobs = ImportJob.objects.visible_to(request.user).filter(kind__in=ImportKind.values)
+    jobs = ImportJob.objects.visible_to(request.user).filter(kind__in=[*ImportKind.values, *MAPPED_IMPORTS])
     page = Paginator(jobs.select_related("created_by").defer("header", "result"), 25).get_page(request.GET.get("page"))
-    return render(request, "budgets/imports.html", _context(request, page=page, kinds=ImportKind))
+    return render(
+        request, "budgets/imports.html", _context(request, page=page, kinds=ImportKind, mapped_kinds=MAPPED_IMPORTS)
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from campaigns.choices import (
 )
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from mrm.bounds import DateFormField, DecimalFormField
+from mrm.widgets import QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -65,6 +66,8 @@ class CampaignForm(forms.ModelForm):
             "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "objective": forms.Textarea(attrs={"rows": 2}),
+            "owner": QuickSelect(),
+            "sponsor": QuickSelect(),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -143,9 +146,13 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, BulkAction(a).label) for a in CAMPAIGN_BULK_ACTIONS], label=_("Action"))
     status = forms.ChoiceField(choices=[("", "—"), *CampaignStatus.choices], required=False, label=_("New status"))
     note = forms.CharField(required=False, max_length=2000, label=_("Note"))
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"))
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"), widget=QuickSelect)
     sponsor = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Sponsor"), help_text=_("Empty clears the sponsor.")
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Sponsor"),
+        help_text=_("Empty clears the sponsor."),
+        widget=QuickSelect,
     )
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
     add_tags = forms.CharField(required=False, max_length=255, label=_("Add tags"), help_text=_("Comma-separated."))
@@ -196,7 +203,11 @@ class TaskBulkForm(forms.Form):
         label=_("New status"),
     )
     assignee = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Assignee"), help_text=_("Empty unassigns.")
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Assignee"),
+        help_text=_("Empty unassigns."),
+        widget=QuickSelect,
     )
     days = forms.IntegerField(required=False, min_value=-3660, max_value=3660, label=_("Shift by days"))
 
@@ -238,7 +249,9 @@ class TransitionForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), label=_("Share with"))
+    user = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True), label=_("Share with"), widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,6 +285,7 @@ class ActivityForm(forms.ModelForm):
             "start_time": TimeInput(),
             "end_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "owner": QuickSelect(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -292,7 +306,7 @@ class TaskForm(forms.ModelForm):
         model = Task
         fields = ["title", "activity", "assignee", "due_date", "done", "depends_on"]
         field_classes = {"due_date": DateFormField}
-        widgets = {"due_date": DateInput()}
+        widgets = {"due_date": DateInput(), "assignee": QuickSelect()}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)

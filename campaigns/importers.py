@@ -529,6 +529,20 @@ class CampaignsImporter(Importer):
 
     kind = "campaigns"
     title = gettext_lazy("campaigns")
+    upload_title = gettext_lazy("Import campaigns")
+    upload_help = (
+        gettext_lazy(
+            "Columns: %(columns)s. Only the code is required in the header; a new campaign needs its name, team, "
+            "owner and dates."
+        ),
+        gettext_lazy(
+            "A row whose code exists updates that campaign; importing the same file again changes nothing. Users "
+            "are found by e-mail or username, teams by name, channels by code or name (separated by , or ;), the "
+            "parent by its code. CSV from Excel in Russian (semicolons, decimal comma, dd.mm.yyyy, Windows-1251) "
+            "is read as it is."
+        ),
+    )
+    section = "campaigns"
     all_or_nothing = False
 
     def can_import(self, user) -> bool:

@@ -36,7 +36,7 @@ from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from imports.choices import RowOutcome
 from imports.columns import Columns, RowReader, choice_of, users_by_name
 from imports.plans import ImportPlan, PlannedRow
-from imports.registry import Importer, register_importer
+from imports.registry import ColumnsImporter, register_importer
 from imports.tabular import DateOutsideWindow, Table, parse_amount, parse_date
 from imports.undo import as_json, model_key, previous_values
 
@@ -59,11 +59,21 @@ def _parse_time(value) -> datetime.time:
     raise ValueError(text)
 
 
-class PartImporter(Importer):
+class PartImporter(ColumnsImporter):
     """The rows of one model hanging off a campaign; subclasses name the model, columns and rules."""
 
     model: type[models.Model]
     all_or_nothing = False
+    section = "campaigns"
+    upload_help = (
+        gettext_lazy("Columns: %(columns)s. Each row names its campaign by its code."),
+        gettext_lazy(
+            "A row with an ID from an export, or an external reference MRM knows for that campaign (for a KPI: its "
+            "metric), updates that row; any other row is added; importing the same file again changes nothing. "
+            "Users are found by e-mail or username, a task's activity by its external reference, ID or name. CSV "
+            "from Excel in Russian (semicolons, decimal comma, dd.mm.yyyy, Windows-1251) is read as it is."
+        ),
+    )
     #: key → model field name, in template order.
     fields: dict[str, str] = {}
     required_for_new: tuple[str, ...] = ()
@@ -85,15 +95,6 @@ class PartImporter(Importer):
     def job_scope(self, user) -> Q:
         """A marketer sees the imports they uploaded; admins all."""
         return Q() if user.is_mrm_admin else Q(created_by=user)
-
-    def template_columns(self) -> list[str]:
-        return self.columns.headers()
-
-    def column_choices(self) -> list[tuple[str, str]]:
-        return [(key, self.columns.header_for(key)) for key in self.columns]
-
-    def column_of(self, header: str) -> str | None:
-        return self.columns.key_of(header)
 
     def clean_options(self, mapping, *, by) -> dict:
         return {"uploaded_by": by.pk}
@@ -448,6 +449,7 @@ class ActivitiesImporter(PartImporter):
 
     kind = "activities"
     title = gettext_lazy("activities")
+    upload_title = gettext_lazy("Import activities")
     model = Activity
     fields = {
         "id": "id",
@@ -511,6 +513,7 @@ class TasksImporter(PartImporter):
 
     kind = "tasks"
     title = gettext_lazy("tasks")
+    upload_title = gettext_lazy("Import tasks")
     model = Task
     fields = {
         "id": "id",
@@ -566,6 +569,7 @@ class KPIsImporter(PartImporter):
 
     kind = "kpis"
     title = gettext_lazy("KPIs")
+    upload_title = gettext_lazy("Import KPIs")
     model = KPI
     fields = {
         "id": "id",

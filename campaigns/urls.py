@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from campaigns import import_views, views
+from campaigns import views
+from imports import views as import_views
 
 app_name = "campaigns"
 
@@ -12,12 +13,12 @@ urlpatterns = [
     path("campaigns/board/", views.board, name="board"),
     path("campaigns/bulk/", views.campaign_bulk, name="bulk"),
     path("campaigns/bulk/<int:pk>/undo/", views.campaign_bulk_undo, name="bulk_undo"),
-    path("campaigns/import/", import_views.campaign_import, name="import"),
-    path("campaigns/import/<int:pk>/", import_views.campaign_import_preview, name="import_preview"),
-    path("campaigns/import/<int:pk>/confirm/", import_views.campaign_import_confirm, name="import_confirm"),
-    path("campaigns/import/<int:pk>/mapping/", import_views.campaign_import_mapping, name="import_mapping"),
-    path("campaigns/import/<int:pk>/undo/", import_views.campaign_import_undo, name="import_undo"),
-    path("campaigns/import/<slug:kind>/", import_views.campaign_import, name="import_kind"),
+    path("campaigns/import/", import_views.import_upload, name="import"),
+    path("campaigns/import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("campaigns/import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("campaigns/import/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("campaigns/import/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
+    path("campaigns/import/<slug:kind>/", import_views.import_upload, name="import_kind"),
     path("campaigns/timeline/", views.campaign_timeline, name="timeline"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="edit"),

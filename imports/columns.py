@@ -10,22 +10,28 @@ file to keys before the importer plans, so importers recognise keys only.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
-from imports.tabular import Row, Table, cell_text
+from imports.tabular import DateOutsideWindow, Row, Table, cell_text, parse_amount, parse_date
+
+DATE_FORMAT = "%d.%m.%Y"  # the Russian Excel dialect; ISO dates and XLSX dates are read too
 
 
 class Columns:
     """The columns of one kind of import: key → the model field whose verbose name is the header."""
 
-    def __init__(self, model, fields: dict[str, str]):
+    def __init__(self, model, fields: dict[str, str] | tuple[str, ...]):
         self.model = model
-        self.fields = fields
+        # A tuple of keys: each key is its model field's name.
+        self.fields = fields if isinstance(fields, dict) else {key: key for key in fields}
         self._aliases: dict[str, set[str]] | None = None
 
     def __iter__(self):
@@ -85,15 +91,65 @@ class RowReader:
         return self.row.values.get(self.found[key].casefold()) if self.has(key) else None
 
     def refuse(self, key: str, message: str) -> None:
-        from django.utils.translation import gettext as _
-
         self.refused.add(key)
         column = self.found.get(key) or self.columns.header_for(key)
         self.errors.append(_("%(column)s: %(message)s") % {"column": column, "message": message})
 
+    def amount(self, key: str, *, negative: bool = False):
+        """A money cell (``1 500,00``, ``1,500.00``): ``None`` when empty or wrong (then refused)."""
+        if not self.text(key):
+            return None
+        try:
+            amount = parse_amount(self.raw(key))
+        except ValueError:
+            self.refuse(key, _("%(value)s is not an amount with at most two decimals") % {"value": self.text(key)})
+            return None
+        if amount < 0 and not negative:
+            self.refuse(key, _("the amount must not be negative"))
+            return None
+        return amount
 
-def users_by_name(names) -> dict:
-    """The users named by e-mail or username (case-insensitive), in one query; a username wins over an e-mail."""
+    def date(self, key: str) -> datetime.date | None:
+        """A date cell (``dd.mm.yyyy``, ISO, or an XLSX date): ``None`` when empty or wrong (then refused)."""
+        if not self.text(key):
+            return None
+        try:
+            return parse_date(self.raw(key), DATE_FORMAT)
+        except DateOutsideWindow as exc:
+            self.refuse(key, str(exc))
+        except ValueError:
+            self.refuse(key, _("%(value)s is not a date (dd.mm.yyyy or yyyy-mm-dd)") % {"value": self.text(key)})
+        return None
+
+    def whole_number(self, key: str) -> int | None:
+        text = (self.text(key) or "").replace(" ", "").replace("\xa0", "")
+        if not text:
+            return None
+        if text.endswith((".0", ",0")):
+            text = text[:-2]
+        if not (text.isascii() and text.isdigit()) or len(text) > 9:
+            self.refuse(key, _("%(value)s is not a whole number, zero or more") % {"value": self.text(key)})
+            return None
+        return int(text)
+
+    def identifier(self) -> int | None:
+        """MRM's own id (the list exports' ``ID`` column)."""
+        text = self.text("id") or ""
+        if not text:
+            return None
+        if text.endswith(".0"):
+            text = text[:-2]
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+            self.refuse("id", _("%(value)s is not an ID") % {"value": self.text("id")})
+            return None
+        return int(text)
+
+
+def users_by_name(names, *, related: tuple[str, ...] = ()) -> dict:
+    """The users named by e-mail or username (case-insensitive), in one query; a username wins over an e-mail.
+
+    ``related``: relations prefetched with them (``("groups", "memberships")`` when each row asks their roles).
+    """
     wanted = {name.casefold() for name in names if name}
     found: dict = {}
     if not wanted:
@@ -102,6 +158,7 @@ def users_by_name(names) -> dict:
         get_user_model()
         .objects.annotate(email_key=Lower("email"), username_key=Lower("username"))
         .filter(Q(email_key__in=wanted) | Q(username_key__in=wanted))
+        .prefetch_related(*related)
     )
     for user in matches:
         # Usernames are unique; e-mails may repeat.
@@ -121,6 +178,11 @@ def choice_of(choices, text: str) -> str | None:
                 if wanted == str(label).casefold():
                     return value
     return None
+
+
+def values_of(table: Table, column: str | None) -> set[str]:
+    """The distinct non-empty texts of a column (what the look-ups read before the rows are planned)."""
+    return {cell_text(row, column) for row in table.rows} - {""} if column else set()
 
 
 def rename_headers(table: Table, columns: dict[str, str]) -> Table:

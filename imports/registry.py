@@ -25,6 +25,11 @@ class Importer:
 
     kind: str = ""
     title = ""
+    #: The browser pages (kinds with a mapping step, :mod:`imports.views`): the upload page's heading, the
+    #: paragraphs under it (``%(columns)s`` is the template's headers), and the section whose kinds share tabs.
+    upload_title = ""
+    upload_help: tuple = ()
+    section = ""
     #: Refuse to apply a plan with any row in error (finance's structure is never half-imported).
     all_or_nothing: bool = True
 
@@ -94,8 +99,27 @@ class Importer:
         raise NotImplementedError
 
     def result_url(self, job) -> str:
-        """Where the browser goes once the job is applied."""
+        """Where the browser goes once the job is applied (``job`` None: where the upload page's Cancel goes)."""
         return ""
+
+
+class ColumnsImporter(Importer):
+    """An importer of model rows whose columns are an :class:`imports.columns.Columns` (``self.columns``).
+
+    Its template's headers, the mapping step's choices and the headers it
+    knows without a mapping all come from those columns.
+    """
+
+    columns = None
+
+    def template_columns(self) -> list[str]:
+        return self.columns.headers()
+
+    def column_choices(self) -> list[tuple[str, str]]:
+        return [(key, self.columns.header_for(key)) for key in self.columns]
+
+    def column_of(self, header: str) -> str | None:
+        return self.columns.key_of(header)
 
 
 _importers: dict[str, Importer] = {}

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -85,6 +86,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("materials/", include("materials.urls")),
     path("budgets/", include("budgets.urls")),
+    path("imports/", include("imports.urls")),
     path("approvals/", include("approvals.urls")),
     path("notifications/", include("notifications.urls")),
     path("changes/", include("changes.urls")),
@@ -95,6 +97,8 @@ urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # the djangojs catalogue: gettext() for static/js (the keyboard shortcuts of the work queues)
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("health/", platform_views.health, name="health"),
     path("health/ready/", platform_views.health_ready, name="health_ready"),
 ]

@@ -2,6 +2,7 @@
 """Fill Russian translations into locale/ru/LC_MESSAGES/django.po from a JSON file.
 
 Usage: make messages; .venv/bin/python scripts/po_fill.py translations.json
+       .venv/bin/python scripts/po_fill.py --djangojs translations.json   (the scripts' catalogue, djangojs.po)
 The JSON maps English msgids to Russian (plural forms: a list of three).
 Prints the msgids still untranslated or fuzzy, so nothing slips through.
 """
@@ -13,10 +14,15 @@ from pathlib import Path
 import polib
 
 PO = Path(__file__).resolve().parent.parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+JS_PO = PO.with_name("djangojs.po")
 
 
 def main(paths: list[str]) -> int:
-    po = polib.pofile(str(PO), wrapwidth=79)
+    target = PO
+    if paths and paths[0] == "--djangojs":
+        target, paths = JS_PO, paths[1:]
+    po = polib.pofile(str(target), wrapwidth=79)
+    po.metadata_is_fuzzy = False  # a fresh catalogue's header is fuzzy; compilemessages would skip it
     po.metadata.update(
         {
             "Language": "ru",

@@ -148,16 +148,12 @@ def funding_request_queryset(queryset):
 
 
 def _attach_budget_context(rows) -> None:
-    """``budget_context`` of each request (annotated by ``with_decision_figures``): one query for a page."""
+    """``budget_context`` of each request: the same few queries for a page of any size."""
     if isinstance(rows, FundingRequest):
         rows = [rows]
     elif not isinstance(rows, list):
         return  # a queryset is never handed to the serializer unpaginated here
-    rows = [
-        row
-        for row in rows
-        if isinstance(row, FundingRequest) and hasattr(row, "line_approved") and not hasattr(row, "budget_context")
-    ]
+    rows = [row for row in rows if isinstance(row, FundingRequest) and not hasattr(row, "budget_context")]
     contexts = selectors.decision_contexts(rows)
     for row in rows:
         row.budget_context = contexts[row.pk].as_data()
@@ -181,7 +177,7 @@ class FundingRequestViewSet(ListExportMixin, ScopedModelViewSet):
     history = object_history_action(exports.funding_request_history_sources)
 
     def get_queryset(self):
-        return selectors.with_decision_figures(funding_request_queryset(super().get_queryset()))
+        return funding_request_queryset(super().get_queryset())
 
     def get_export_queryset(self):
         # The file reads named columns: the spend sums and decision figures would only cost time.

@@ -23,10 +23,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from budgets.choices import FUNDED_STATUSES, FundingRequestStatus
-from budgets.imports.columns import Columns, RowReader, choice_of, start_of_day, users_named, values_of
 from budgets.models import ExpenseCategory, FiscalPeriod, FundingRequest
 from budgets.permissions import can_maintain_budgets, can_request_funding
 from imports.choices import RowOutcome
+from imports.columns import Columns, RowReader, choice_of, users_by_name, values_of
 from imports.plans import ImportPlan, PlannedRow
 from imports.tabular import Table
 
@@ -79,7 +79,7 @@ class _Lookups:
         def values(key):
             return values_of(table, found[key])
 
-        self.users = users_named(values("requested_by"))
+        self.users = users_by_name(values("requested_by"), related=("groups", "memberships"))
         self.campaigns = {
             c.code.casefold(): c
             for c in Campaign.objects.filter(code__in=values("campaign")).select_related("team")
@@ -129,7 +129,7 @@ def plan_funding_requests(table: Table, *, by) -> ImportPlan:
     if not any(found[key] for key in ("campaign", "id", "number", "external_ref")):
         raise ValidationError(
             _("The file lacks the column %(column)s. Expected: %(columns)s.")
-            % {"column": COLUMNS.header("campaign"), "columns": ", ".join(COLUMNS.headers())}
+            % {"column": COLUMNS.header_for("campaign"), "columns": ", ".join(COLUMNS.headers())}
         )
     lookups = _Lookups(table, found)
     by = type(by).objects.prefetch_related("groups", "memberships").get(pk=by.pk)  # roles read once
@@ -249,7 +249,7 @@ def _plan_row(reader: RowReader, lookups: _Lookups, *, by, seen: dict, unknown: 
 
     status = existing.status if existing else FundingRequestStatus.DRAFT
     if text("status"):
-        status = choice_of(text("status"), FundingRequestStatus)
+        status = choice_of(FundingRequestStatus.choices, text("status"))
         if status is None:
             reader.refuse(
                 "status",
@@ -471,10 +471,13 @@ def _shown(value) -> str:
 
 
 def decided_times(data: dict):
-    """The stored row's submission and decision moments (a date in the file: that day's start)."""
+    """The stored row's submission and decision moments (a date in the file: that day's start in MRM's time zone)."""
     import datetime
 
+    from django.utils import timezone
+
     def moment(value):
-        return start_of_day(datetime.date.fromisoformat(value)) if value else None
+        day = datetime.date.fromisoformat(value) if value else None
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
 
     return moment(data.get("submitted_at")), moment(data.get("decided_at"))

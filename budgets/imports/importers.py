@@ -24,7 +24,7 @@ from budgets.imports.allocations import plan_allocations
 from budgets.imports.categories import plan_categories
 from budgets.models import Commitment, Expense, ImportSource
 from budgets.permissions import can_ask_for_money, can_maintain_budgets
-from imports.registry import Importer, register_importer
+from imports.registry import ColumnsImporter, Importer, register_importer
 from imports.tabular import read_table
 
 
@@ -117,11 +117,30 @@ class ActualsImporter(BudgetImporter):
         )
 
 
-class FundingRequestsImporter(Importer):
+class _MappedImporter(ColumnsImporter):
+    """Budgets' importers of model rows: the engine's column-mapping step and browser pages (docs/IMPORTS.md)."""
+
+    section = "budgets"
+
+
+class FundingRequestsImporter(_MappedImporter):
     """Funding requests with their status (issue 17): marketers their teams' open requests, finance and admins all."""
 
     kind = "funding_requests"
     title = gettext_lazy("funding requests")
+    upload_title = gettext_lazy("Import funding requests")
+    upload_help = (
+        gettext_lazy(
+            "Columns: %(columns)s. A new request needs its campaign (by code), category (by code or name), period "
+            "(by name or a date inside it), amount and justification."
+        ),
+        gettext_lazy(
+            "A row with an ID from an export, a request number or an external reference MRM knows updates that "
+            "request; any other row is added; importing the same file again changes nothing. Marketers import "
+            "drafts and submitted requests of their teams' campaigns; finance and administrators also decided "
+            "ones. CSV from Excel in Russian (semicolons, decimal comma, dd.mm.yyyy, Windows-1251) is read as it is."
+        ),
+    )
     all_or_nothing = False
 
     def can_import(self, user) -> bool:
@@ -131,15 +150,14 @@ class FundingRequestsImporter(Importer):
         """A marketer sees the imports they uploaded; finance and admins all of this kind."""
         return Q() if can_maintain_budgets(user) else Q(created_by=user)
 
-    def template_columns(self) -> list[str]:
-        return funding.COLUMNS.headers()
+    columns = funding.COLUMNS
 
     def clean_options(self, mapping, *, by) -> dict:
         return {"uploaded_by": by.pk}  # the rows are planned as the uploader may write them (§2)
 
-    def plan(self, *, content, file_name, options, read_limits):
+    def plan_table(self, *, table, options):
         by = get_user_model().objects.get(pk=options["uploaded_by"])
-        return funding.plan_funding_requests(read_table(content, file_name, **read_limits), by=by)
+        return funding.plan_funding_requests(table, by=by)
 
     def apply(self, *, job, rows, by):
         from budgets.services import funding_requests_import
@@ -160,11 +178,23 @@ class FundingRequestsImporter(Importer):
         return reverse("budgets:requests")
 
 
-class SpendImporter(Importer):
+class SpendImporter(_MappedImporter):
     """Expenses or commitments (issue 17): finance and admins for any campaign, marketers for their teams' (§2)."""
 
     model = Expense
     all_or_nothing = False
+    upload_help = (
+        gettext_lazy(
+            "Columns: %(columns)s. Each row needs its funding request (by number or external reference), vendor, "
+            "amount and date."
+        ),
+        gettext_lazy(
+            "A row with an ID from an export or an external reference MRM knows is that record and is left as it "
+            "is; any other row is added, within the request's approved amount, in file order. Finance imports for "
+            "any campaign, marketers for their teams' campaigns. CSV from Excel in Russian (semicolons, decimal "
+            "comma, dd.mm.yyyy, Windows-1251) is read as it is."
+        ),
+    )
 
     def can_import(self, user) -> bool:
         return can_maintain_budgets(user) or can_ask_for_money(user)
@@ -172,15 +202,16 @@ class SpendImporter(Importer):
     def job_scope(self, user) -> Q:
         return Q() if can_maintain_budgets(user) else Q(created_by=user)
 
-    def template_columns(self) -> list[str]:
-        return spend.COLUMNS[self.model].headers()
+    @property
+    def columns(self):
+        return spend.COLUMNS[self.model]
 
     def clean_options(self, mapping, *, by) -> dict:
         return {"uploaded_by": by.pk}
 
-    def plan(self, *, content, file_name, options, read_limits):
+    def plan_table(self, *, table, options):
         by = get_user_model().objects.get(pk=options["uploaded_by"])
-        return spend.plan_spend(self.model, read_table(content, file_name, **read_limits), by=by)
+        return spend.plan_spend(self.model, table, by=by)
 
     def apply(self, *, job, rows, by):
         from budgets.services import spend_import
@@ -204,12 +235,17 @@ class SpendImporter(Importer):
 class ExpensesImporter(SpendImporter):
     kind = "expenses"
     title = gettext_lazy("expenses")
+    upload_title = gettext_lazy("Import expenses")
     model = Expense
+
+    def result_url(self, job) -> str:
+        return reverse("budgets:expenses")
 
 
 class CommitmentsImporter(SpendImporter):
     kind = "commitments"
     title = gettext_lazy("commitments")
+    upload_title = gettext_lazy("Import commitments")
     model = Commitment
 
 

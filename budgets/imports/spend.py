@@ -23,10 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from budgets.imports.columns import Columns, RowReader, values_of
 from budgets.models import Commitment, Expense, FundingRequest
 from budgets.permissions import can_record_spend
 from imports.choices import RowOutcome
+from imports.columns import Columns, RowReader, values_of
 from imports.plans import ImportPlan, PlannedRow
 from imports.tabular import Table
 
@@ -85,7 +85,7 @@ def plan_spend(model, table: Table, *, by) -> ImportPlan:
 
     columns = COLUMNS[model]
     found = columns.find(table)
-    missing = [columns.header(key) for key in REQUIRED if not found[key]]
+    missing = [columns.header_for(key) for key in REQUIRED if not found[key]]
     if missing:
         raise ValidationError(
             _("The file lacks the column %(column)s. Expected: %(columns)s.")

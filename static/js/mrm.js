@@ -26,7 +26,9 @@ document.addEventListener("htmx:afterSwap", function (event) {
       var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
       if (scrolls && !scroller.querySelector(FOCUSABLE)) {
         scroller.setAttribute("tabindex", "0");
-        scroller.setAttribute("role", "region");
+        // A named group, not a region: the card around it is already a landmark of the same name,
+        // and two landmarks of one name are one too many (axe landmark-unique).
+        scroller.setAttribute("role", "group");
         if (!scroller.hasAttribute("aria-label")) { scroller.setAttribute("aria-label", label(scroller)); }
         scroller.dataset.mrmScroller = "true";
       } else if (!scrolls && scroller.dataset.mrmScroller === "true") {

@@ -11,6 +11,8 @@
 
   document.addEventListener("keydown", function (event) {
     if ((event.key !== "/" && event.code !== "Slash") || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+    // "?" (Shift and the same key) lists a page's keyboard shortcuts (shortcuts.js); it is not a search
+    if (event.key === "?" || (event.shiftKey && event.code === "Slash")) { return; }
     if (typing(event.target)) { return; }
     var box = document.querySelector("[data-mrm-search-box]");
     if (!box) { return; }

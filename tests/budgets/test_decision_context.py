@@ -114,6 +114,35 @@ def test_the_figures_are_the_lines_own_summed_by_hand(waiting):
     assert not context.over_budget_after
 
 
+def test_every_line_of_a_page_gets_its_own_figures_in_one_pass(
+    django_assert_num_queries, line, waiting, other_team, q1, category
+):
+    # given requests of three lines read together, as a page of the API or the inbox reads them:
+    # Brand's Q1 line, the Events team's Q1 line of the same category, Brand's printing line
+    from budgets.models import FundingRequest
+    from budgets.selectors import decision_contexts
+
+    theirs = FundingRequest.objects.get(campaign__team=other_team, period=q1, category=category)
+    printing = FundingRequest.objects.get(category__code="MKT-PRN")
+    rows = list(
+        FundingRequest.objects.select_related("campaign__team", "period", "category").filter(
+            pk__in=[waiting.pk, theirs.pk, printing.pk, line["b"].pk]
+        )
+    )
+    # when their contexts are computed at once: a grouped query per figure, whatever the number of
+    # lines (as a subquery per row and figure, each line was summed again for every row; issue 16)
+    with django_assert_num_queries(5):  # allocations, funded, committed, spent, earlier requests
+        contexts = decision_contexts(rows)
+    # then each request reads its own line, as when computed alone
+    for pk in (waiting.pk, theirs.pk, printing.pk, line["b"].pk):
+        assert contexts[pk] == decision_context(FundingRequest.objects.get(pk=pk))
+    # and the other team's line is its own: 900 000 allocated, nothing approved besides itself
+    assert (contexts[theirs.pk].allocated, contexts[theirs.pk].approved) == (Decimal("900000.00"), Decimal("0.00"))
+    assert (contexts[theirs.pk].committed, contexts[theirs.pk].spent) == (Decimal("200000.00"), Decimal("150000.00"))
+    assert not contexts[printing.pk].has_allocation
+    assert contexts[waiting.pk].approved == Decimal("180000.00")
+
+
 def test_asking_more_than_is_left_shows_over_budget(line, make_request):
     context = decision_context(make_request("350000.00"))
     assert context.remaining_after == Decimal("-30000.00")

@@ -73,7 +73,7 @@ def test_template_headers_are_the_field_names_in_the_users_language():
     with translation.override("ru"):
         russian = importer.template_columns()
     assert russian[3:7] == ["Кампания", "Статья", "Период", "Сумма"]
-    assert len(english) == len(russian) == len(funding.COLUMNS.keys)
+    assert len(english) == len(russian) == len(funding.COLUMNS.fields)
 
 
 def test_finance_imports_decided_history_without_approvals_or_events(

@@ -447,6 +447,45 @@ def test_imports_page_queries_do_not_grow_with_rows(assert_constant_queries, cli
     )
 
 
+def test_import_upload_page_queries_do_not_grow_with_jobs(assert_constant_queries, client, finance_user):
+    # the engine's upload page (every kind with a mapping step) lists the kind's recent imports
+    client.force_login(finance_user)
+
+    def job():
+        n = next(numbers)
+        return ImportJob.objects.create(
+            kind="expenses",
+            file_name=f"invoices-{n}.csv",
+            sha256=f"{n:064d}",
+            created_by=UserFactory(roles=["finance"]),
+        )
+
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("imports:import_kind", args=["expenses"])),
+        job,
+        shows=lambda j: j.file_name,
+    )
+
+
+def test_import_job_page_queries_do_not_grow_with_file_rows(assert_constant_queries, client, finance_user):
+    job = ImportJob.objects.create(
+        kind="expenses", status="ready", file_name="invoices.csv", sha256="2" * 64, created_by=finance_user
+    )
+    client.force_login(finance_user)
+
+    def line():
+        n = next(numbers)
+        return ImportRow.objects.create(job=job, line=n + 2, outcome="error", label=f"INV-{n:06d}", errors=["x"])
+
+    assert_page_budget(
+        assert_constant_queries,
+        lambda: client.get(reverse("imports:import_preview", args=[job.pk])),
+        line,
+        shows=lambda row: row.label,
+    )
+
+
 def test_campaign_money_section_queries_do_not_grow_with_requests(assert_constant_queries, client, marketer, team):
     campaign = CampaignFactory(team=team, owner=marketer)
     client.force_login(marketer)

@@ -1,9 +1,18 @@
-"""Importing campaigns, activities, tasks and KPIs in the browser: upload, column mapping, dry run, confirm, undo.
+"""Importing in the browser, for every kind with a column-mapping step: upload, mapping, dry run, confirm, undo.
 
-The same engine and stored plan as ``/api/v1/imports/`` (docs/IMPORTS.md):
-the upload is stored and read in the background, the preview pages the
-stored rows, confirming applies exactly them. Marketers import their
-teams' campaigns, admins any (PRODUCT.md §2).
+The same engine, checks and stored plan as ``/api/v1/imports/``
+(docs/IMPORTS.md): the upload is stored and read in the background, the
+preview pages the stored rows, confirming applies exactly them. Who may
+import a kind is its importer's rule (``Importer.can_import``, PRODUCT.md
+§2), asked through :func:`imports.services.importer_for` as the API asks
+it; which jobs a user sees is ``ImportJob.objects.visible_to``.
+
+One set of views serves two URL namespaces: ``imports`` (``/imports/``,
+every kind) and ``campaigns`` (``/campaigns/import/``, the campaign kinds,
+where marketers have always found them). Each page links within the
+namespace it was reached by, through the same URL names
+(``import_kind``, ``import_preview``, ``import_confirm``,
+``import_mapping``, ``import_undo``).
 """
 
 from __future__ import annotations
@@ -20,29 +29,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaigns import permissions
 from imports import services as import_services
 from imports.choices import JobStatus, RowOutcome
 from imports.limits import check_upload_size
 from imports.models import ImportJob
-from imports.registry import get_importer
+from imports.registry import Importer, importers
 from mrm.exceptions import StateConflict
 from mrm.htmx import page_or_fragment
 
-KINDS = ("campaigns", "activities", "tasks", "kpis")
 PREVIEW_PAGE_SIZE = 100
+#: The URL names each namespace serving these views defines.
+PAGES = ("kind", "preview", "confirm", "mapping", "undo")
 
 
-def _titles() -> dict[str, str]:
-    return {
-        "campaigns": _("Import campaigns"),
-        "activities": _("Import activities"),
-        "tasks": _("Import tasks"),
-        "kpis": _("Import KPIs"),
-    }
-
-
-class CampaignsUploadForm(forms.Form):
+class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"})
     )
@@ -61,24 +61,47 @@ class CampaignsUploadForm(forms.Form):
         return upload
 
 
-def _require_importer(user) -> None:
-    if not permissions.can_create_campaign(user):
-        raise PermissionDenied(_("You may not import campaigns."))
+def _served(request) -> dict[str, Importer]:
+    """The kinds the namespace imports: ``imports`` every kind with a mapping step, another its section's."""
+    namespace = request.resolver_match.namespace
+    return {
+        kind: importer
+        for kind, importer in importers().items()
+        if importer.column_choices() and namespace in ("imports", importer.section)
+    }
 
 
-def _jobs(user):
-    return ImportJob.objects.visible_to(user).filter(kind__in=KINDS)
+def _urls(request) -> dict[str, str]:
+    namespace = request.resolver_match.namespace
+    return {page: f"{namespace}:import_{page}" for page in PAGES}
+
+
+def _require_any(request) -> dict[str, Importer]:
+    """Someone who may import none of the namespace's kinds gets a 403 (a job of a kind not theirs is a 404)."""
+    served = _served(request)
+    if not any(importer.can_import(request.user) for importer in served.values()):
+        raise PermissionDenied(_("You may not import anything."))
+    return served
+
+
+def _jobs(request):
+    return ImportJob.objects.visible_to(request.user).filter(kind__in=list(_require_any(request)))
+
+
+def _title(importer: Importer) -> str:
+    return str(importer.upload_title or importer.title)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_import(request, kind="campaigns"):
+def import_upload(request, kind="campaigns"):
     """Step 1: upload the file (and the recent imports of the kind); nothing is written until confirmed."""
-    _require_importer(request.user)
-    if kind not in KINDS:
-        raise Http404
-    importer = get_importer(kind)
-    form = CampaignsUploadForm(request.POST or None, request.FILES or None)
+    served = _require_any(request)
+    if kind not in served:
+        raise Http404(_("No such import."))
+    importer = import_services.importer_for(kind, request.user)  # PermissionDenied: a 403, as in the API
+    urls = _urls(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         source = form.cleaned_data["source"]
         try:
@@ -92,18 +115,25 @@ def campaign_import(request, kind="campaigns"):
             for message in exc.messages:
                 form.add_error("file", message)
         else:
-            return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
-    jobs = _jobs(request.user).filter(kind=kind).select_related("created_by").defer("header", "result", "summary")
+            return HttpResponseRedirect(reverse(urls["preview"], args=[job.pk]))
+    jobs = _jobs(request).filter(kind=kind).select_related("created_by").defer("header", "result", "summary")
+    columns = importer.template_columns()
     return render(
         request,
-        "campaigns/import_upload.html",
+        "imports/upload.html",
         {
             "form": form,
             "kind": kind,
-            "title": _titles()[kind],
-            "kinds": [(each, _titles()[each]) for each in KINDS],
-            "columns": importer.template_columns(),
-            "what": importer.title,
+            "urls": urls,
+            "title": _title(importer),
+            "kinds": [
+                (each, _title(other))
+                for each, other in served.items()
+                if other.section == importer.section and other.can_import(request.user)
+            ],
+            "columns": columns,
+            "help": [str(text) % {"columns": ", ".join(columns)} for text in importer.upload_help],
+            "back_url": importer.result_url(None),
             "page": Paginator(jobs, 10).get_page(request.GET.get("page")),
         },
         status=400 if form.errors else 200,
@@ -129,7 +159,7 @@ def _mapping_rows(job: ImportJob, importer) -> list[dict]:
 
 
 def _job_context(request, job: ImportJob) -> dict:
-    importer = get_importer(job.kind)
+    importer = _served(request)[job.kind]
     outcome = request.GET.get("outcome") or ""
     rows = job.rows.order_by("line")
     if outcome in RowOutcome.values:
@@ -143,18 +173,24 @@ def _job_context(request, job: ImportJob) -> dict:
         "parents": _("Parent campaigns"),
         "campaigns": _("Campaigns"),
         "activities": _("Activities"),
+        "categories": _("Expense categories"),
+        "periods": _("Fiscal periods"),
+        "funding_requests": _("Funding requests"),
     }
     summary = {} if job.status == JobStatus.MAPPING else (job.summary or {})
     undo_objections = import_services.undoable_objections(job, request.user) if job.status == JobStatus.APPLIED else []
     return {
         "job": job,
-        "title": _titles().get(job.kind, job.kind_label),
+        "urls": _urls(request),
+        "title": _title(importer),
+        "what": importer.title,
+        "result_url": importer.result_url(job),
         "page": page,
         "outcome": outcome,
         "outcome_counts": [(value, label, int(job.counts.get(value, 0))) for value, label in RowOutcome.choices],
         "summary": [(summary_labels.get(key, key), names) for key, names in summary.items()],
         "mapping_rows": _mapping_rows(job, importer) if job.status == JobStatus.MAPPING else [],
-        "column_choices": importer.column_choices() if importer else [],
+        "column_choices": importer.column_choices(),
         "can_undo": job.status == JobStatus.APPLIED and not undo_objections,
         "undo_objections": undo_objections,
         "saved_mapping": (job.options or {}).get("saved_mapping"),
@@ -162,68 +198,72 @@ def _job_context(request, job: ImportJob) -> dict:
 
 
 @login_required
-def campaign_import_preview(request, pk):
+def import_preview(request, pk):
     """Step 2: the job's progress, the column mapping if the file needs one, then what the file would do, row by row."""
-    _require_importer(request.user)
-    job = get_object_or_404(_jobs(request.user).select_related("created_by", "applied_by", "undone_by"), pk=pk)
-    template = page_or_fragment(request, "campaigns/import_preview.html", "campaigns/partials/_import_job.html")
+    job = get_object_or_404(_jobs(request).select_related("created_by", "applied_by", "undone_by"), pk=pk)
+    template = page_or_fragment(request, "imports/job.html", "imports/partials/_job.html")
     return render(request, template, _job_context(request, job))
+
+
+def _refused(request, exc) -> None:
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+        messages.error(request, message)
 
 
 @login_required
 @require_POST
-def campaign_import_confirm(request, pk):
+def import_confirm(request, pk):
     """Step 3: the stored plan is applied in the background, exactly as previewed, once."""
-    _require_importer(request.user)
-    job = get_object_or_404(_jobs(request.user), pk=pk)
+    job = get_object_or_404(_jobs(request), pk=pk)
     try:
         import_services.import_job_confirm(job=job, by=request.user)
     except (ValidationError, StateConflict) as exc:
-        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-            messages.error(request, message)
-    return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
+        _refused(request, exc)
+    return HttpResponseRedirect(reverse(_urls(request)["preview"], args=[job.pk]))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_import_mapping(request, pk):
+def import_mapping(request, pk):
     """The column-mapping step: each header of the file read as one of the importer's columns, or ignored.
 
     Shown by the preview while the job waits for it; reached from a dry run
     to change the mapping used. Posting reads the file again with it, and
     remembers it for the source (or the same headers).
     """
-    _require_importer(request.user)
-    job = get_object_or_404(_jobs(request.user), pk=pk)
-    importer = get_importer(job.kind)
+    job = get_object_or_404(_jobs(request), pk=pk)
+    importer = _served(request)[job.kind]
     if request.method == "POST":
-        columns = {}
+        columns, changed = {}, {}
         for index, header in enumerate(job.header or []):
             if header.strip():
-                columns[header.strip()] = request.POST.get(f"column-{index}", "")
+                columns[header.strip()] = key = request.POST.get(f"column-{index}", "")
+                own = importer.column_of(header)
+                if own is None or key != own:  # a header MRM does not know is always given, even as ignored
+                    changed[header.strip()] = key
+        source = request.POST.get("source", "")
         try:
-            import_services.import_job_map(
-                job=job, mapping={"columns": columns, "source": request.POST.get("source", "")}, by=request.user
-            )
+            # The whole form is checked (no key given twice); only what differs from the file's own headers is
+            # kept, so the dry run names the other columns as the file writes them (``Сумма: ...``).
+            import_services.clean_column_mapping(importer, {"columns": columns})
+            import_services.import_job_map(job=job, mapping={"columns": changed, "source": source}, by=request.user)
         except (ValidationError, StateConflict) as exc:
-            for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-                messages.error(request, message)
-        return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
+            _refused(request, exc)
+        return HttpResponseRedirect(reverse(_urls(request)["preview"], args=[job.pk]))
     context = _job_context(request, job)
     context["mapping_rows"] = _mapping_rows(job, importer)
-    return render(request, "campaigns/import_mapping.html", context)
+    return render(request, "imports/mapping.html", context)
 
 
 @login_required
 @require_POST
-def campaign_import_undo(request, pk):
+def import_undo(request, pk):
     """Undo the last import of this kind while nothing depends on it (the reasons are shown when not)."""
-    _require_importer(request.user)
-    job = get_object_or_404(_jobs(request.user), pk=pk)
+    job = get_object_or_404(_jobs(request), pk=pk)
     try:
         import_services.import_job_undo(job=job, by=request.user)
     except (StateConflict, PermissionDenied) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The import was undone."))
-    return HttpResponseRedirect(reverse("campaigns:import_preview", args=[job.pk]))
+    return HttpResponseRedirect(reverse(_urls(request)["preview"], args=[job.pk]))
