@@ -162,6 +162,8 @@ class ActivityAdmin(PartAdmin):
 
 @admin.register(Task)
 class TaskAdmin(PartAdmin):
+    # Dependencies are checked for cycles by services.task_set_dependencies: set on the task's form, not here.
+    exclude = ["depends_on"]
     list_display = ["title", "campaign", "assignee", "due_date", "done"]
     list_filter = ["done", "campaign__team"]
     search_fields = ["title", "campaign__code", "campaign__name"]

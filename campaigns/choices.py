@@ -85,6 +85,20 @@ class BulkAction(models.TextChoices):
     TEAM = "team", _("Move to team")
     TAGS = "tags", _("Add or remove tags")
     SHIFT_DATES = "shift_dates", _("Shift dates")
+    ASSIGNEE = "assignee", _("Change assignee")
+
+
+class BatchKind(models.TextChoices):
+    """What a bulk change changed: campaigns (the list and the board) or tasks (my tasks)."""
+
+    CAMPAIGN = "campaign", _("Campaigns")
+    TASK = "task", _("Tasks")
+
+
+#: The bulk actions on tasks; ``status`` there takes ``done`` or ``open``.
+TASK_BULK_ACTIONS = (BulkAction.STATUS, BulkAction.ASSIGNEE, BulkAction.SHIFT_DATES)
+#: The bulk actions on campaigns.
+CAMPAIGN_BULK_ACTIONS = tuple(a for a in BulkAction.values if a != BulkAction.ASSIGNEE)
 
 
 # Built-in channels: their codes are seeded by a migration, their names translate.

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Team, User
-from campaigns.choices import ActivityType, BulkAction, CalendarEventKind, CampaignStatus
+from campaigns.choices import (
+    CAMPAIGN_BULK_ACTIONS,
+    TASK_BULK_ACTIONS,
+    ActivityType,
+    BulkAction,
+    CalendarEventKind,
+    CampaignStatus,
+)
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
 from mrm.bounds import DateFormField, DecimalFormField
 from mrm.widgets import QuickSelect
@@ -135,7 +143,7 @@ class CloneForm(forms.Form):
 class BulkForm(forms.Form):
     """The campaign list's bulk bar: an action and what it needs (the campaigns come as ``ids`` or "all matching")."""
 
-    action = forms.ChoiceField(choices=BulkAction.choices, label=_("Action"))
+    action = forms.ChoiceField(choices=[(a, BulkAction(a).label) for a in CAMPAIGN_BULK_ACTIONS], label=_("Action"))
     status = forms.ChoiceField(choices=[("", "—"), *CampaignStatus.choices], required=False, label=_("New status"))
     note = forms.CharField(required=False, max_length=2000, label=_("Note"))
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Owner"), widget=QuickSelect)
@@ -183,6 +191,44 @@ class BulkForm(forms.Form):
             BulkAction.TAGS: {"add_tags": split(data["add_tags"]), "remove_tags": split(data["remove_tags"])},
             BulkAction.SHIFT_DATES: {"days": data["days"]},
         }[action]
+
+
+class TaskBulkForm(forms.Form):
+    """The bulk bar of "my tasks": mark done or open, change the assignee, shift due dates."""
+
+    action = forms.ChoiceField(choices=[(a, BulkAction(a).label) for a in TASK_BULK_ACTIONS], label=_("Action"))
+    status = forms.ChoiceField(
+        choices=[("done", _("Done")), ("open", pgettext_lazy("task status", "Open"))],
+        required=False,
+        label=_("New status"),
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Assignee"),
+        help_text=_("Empty unassigns."),
+        widget=QuickSelect,
+    )
+    days = forms.IntegerField(required=False, min_value=-3660, max_value=3660, label=_("Shift by days"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("display_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.full_name
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def service_params(self) -> dict:
+        data, action = self.cleaned_data, self.cleaned_data["action"]
+        return {
+            BulkAction.STATUS: {"status": data["status"]},
+            BulkAction.ASSIGNEE: {"assignee": data["assignee"]},
+            BulkAction.SHIFT_DATES: {"days": data["days"]},
+        }[action]
+
+
+class ChecklistItemForm(forms.Form):
+    text = forms.CharField(max_length=300, label=_("New step"))
 
 
 class TemplateForm(forms.Form):
@@ -258,13 +304,18 @@ class ActivityForm(forms.ModelForm):
 class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
-        fields = ["title", "activity", "assignee", "due_date", "done"]
+        fields = ["title", "activity", "assignee", "due_date", "done", "depends_on"]
         field_classes = {"due_date": DateFormField}
         widgets = {"due_date": DateInput(), "assignee": QuickSelect()}
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = campaign.activities.all()
+        others = Task.objects.filter(campaign=campaign).order_by("due_date", "pk")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others
+        self.fields["depends_on"].label = _("After (depends on)")
         self.fields["assignee"].queryset = User.objects.filter(is_active=True)
         self.fields["assignee"].label_from_instance = lambda u: u.full_name
 

@@ -30,6 +30,7 @@ from campaigns.choices import (
     STATUS_BADGE,
     ActivityStatus,
     ActivityType,
+    BatchKind,
     BulkAction,
     CampaignStatus,
     KPIMetric,
@@ -41,6 +42,7 @@ from campaigns.querysets import (
     CampaignQuerySet,
     CampaignTemplateQuerySet,
     ChannelQuerySet,
+    ChecklistItemQuerySet,
 )
 from mrm.bounds import clamp_date, day_after, validate_date_in_window
 
@@ -400,6 +402,14 @@ class Task(models.Model):
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    depends_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="blocks",
+        verbose_name=_("depends on"),
+        help_text=_("Tasks of the same campaign that must be done before this one."),
+    )
 
     history = HistoricalRecords()
     objects = CampaignPartQuerySet.as_manager()
@@ -426,6 +436,43 @@ class Task(models.Model):
     @property
     def is_overdue(self) -> bool:
         return not self.done and self.due_date is not None and self.due_date < timezone.localdate()
+
+    # Read from the prefetched checklist (``prefetch_related("checklist")``): lists stay at constant queries.
+    @property
+    def checklist_done_count(self) -> int:
+        return sum(1 for item in self.checklist.all() if item.done)
+
+    @property
+    def checklist_total_count(self) -> int:
+        return len(self.checklist.all())
+
+
+class ChecklistItem(models.Model):
+    """One step of a task's checklist (issue 18 item 6): ordered, ticked by whom and when."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("task"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.CharField(_("text"), max_length=300)
+    done = models.BooleanField(_("done"), default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticked by"),
+    )
+    done_at = models.DateTimeField(_("ticked at"), null=True, blank=True)
+
+    objects = ChecklistItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "position", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class KPI(models.Model):
@@ -558,6 +605,7 @@ class CampaignBatch(models.Model):
     itself (one entry per campaign, by who made it).
     """
 
+    kind = models.CharField(_("kind"), max_length=10, choices=BatchKind.choices, default=BatchKind.CAMPAIGN)
     action = models.CharField(_("action"), max_length=20, choices=BulkAction.choices)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     items = models.JSONField(_("items"), default=dict, blank=True)

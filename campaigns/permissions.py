@@ -48,6 +48,21 @@ def can_complete_task(user, task) -> bool:
     return task.assignee_id == user.pk or can_edit_campaign(user, task.campaign)
 
 
+def can_edit_checklist(user, task) -> bool:
+    """Adding, renaming, moving and removing a task's checklist steps is an edit of the campaign."""
+    return can_edit_campaign(user, task.campaign)
+
+
+def can_tick_checklist(user, task) -> bool:
+    """Who may tick the task off may tick its steps."""
+    return can_complete_task(user, task)
+
+
+def can_bulk_tasks(user) -> bool:
+    """Anyone signed in may select tasks to change: each task is then checked on its own."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 def can_delete_template(user, template) -> bool:
     """Who saved a template, its team's marketers and admins may take it out of the gallery."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -167,6 +167,13 @@ class CampaignPartQuerySet(models.QuerySet):
         return scope.restrict(self, "campaign__team")
 
 
+class ChecklistItemQuerySet(models.QuerySet):
+    """A task's checklist items: visible exactly when the task's campaign is."""
+
+    def visible_to(self, user):
+        return _visible(self, user, "task__campaign__")
+
+
 class ActivityQuerySet(CampaignPartQuerySet):
     def with_list_data(self):
         return self.select_related("campaign", "campaign__team", "channel", "owner")

@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from campaigns.choices import (
     DEFAULT_CHANNELS,
@@ -439,6 +440,29 @@ class TimelineBar:
     status_label: str
     start: dt.date
     end: dt.date
+    #: For a task: the titles of the tasks it comes after ("after X" in the label and the table).
+    after: tuple[str, ...] = ()
+    pk: int | None = None
+
+
+def _linked_tasks(campaign_ids: list[int], start: dt.date, end: dt.date) -> tuple[dict, list]:
+    """The dated tasks in the window that depend on another or that another depends on, per campaign, and the links.
+
+    Two queries whatever the number of campaigns: the links, then the tasks they name.
+    """
+    links = list(
+        Task.depends_on.through.objects.filter(from_task__campaign_id__in=campaign_ids).values_list(
+            "from_task_id", "to_task_id"
+        )
+    )
+    if not links:
+        return {}, []
+    ids = {pk for link in links for pk in link}
+    tasks = Task.objects.filter(pk__in=ids, due_date__range=(start, end)).order_by("due_date", "pk")
+    per_campaign = defaultdict(list)
+    for task in tasks.only("pk", "campaign_id", "title", "due_date", "done"):
+        per_campaign[task.campaign_id].append(task)
+    return per_campaign, links
 
 
 def timeline(user, campaigns, start: dt.date, end: dt.date, *, width: int = 1000, row: int = 28) -> dict:
@@ -458,6 +482,11 @@ def timeline(user, campaigns, start: dt.date, end: dt.date, *, width: int = 1000
     per_campaign = defaultdict(list)
     for activity in activities:
         per_campaign[activity.campaign_id].append(activity)
+    tasks_of_campaign, links = _linked_tasks([c.pk for c in campaigns], start, end)
+    titles = {task.pk: task.title for tasks in tasks_of_campaign.values() for task in tasks}
+    after: dict[int, list[int]] = defaultdict(list)
+    for task_id, before_id in links:
+        after[task_id].append(before_id)
 
     def span(first: dt.date, last: dt.date) -> tuple[float, float]:
         first, last = max(first, start), min(last, end)
@@ -502,6 +531,40 @@ def timeline(user, campaigns, start: dt.date, end: dt.date, *, width: int = 1000
                 )
             )
             y += row
+        # Tasks that wait for another (or that another waits for): a mark on the due date, arrows between them.
+        for task in tasks_of_campaign.get(campaign.pk, []):
+            x, w = span(task.due_date, task.due_date)
+            before = tuple(titles.get(pk) or "…" for pk in sorted(after.get(task.pk, [])))
+            bars.append(
+                TimelineBar(
+                    label=task.title,
+                    sublabel=_("after %(tasks)s") % {"tasks": ", ".join(before)} if before else _("Task"),
+                    url=f"{campaign.get_absolute_url()}#task-{task.pk}",
+                    x=x,
+                    width=w,
+                    y=y,
+                    kind="task",
+                    status="done" if task.done else "open",
+                    status_label=str(_("Done") if task.done else pgettext("task status", "Open")),
+                    start=task.due_date,
+                    end=task.due_date,
+                    after=before,
+                    pk=task.pk,
+                )
+            )
+            y += row
+    where = {bar.pk: bar for bar in bars if bar.kind == "task"}
+    arrows = [
+        {
+            "x1": round(where[before].x + where[before].width, 1),
+            "y1": where[before].y + 11,
+            "x2": where[task].x,
+            "y2": where[task].y + 11,
+            "label": f"{where[before].label} → {where[task].label}",
+        }
+        for task, before in links
+        if task in where and before in where
+    ]
     months = []
     cursor = start.replace(day=1)
     while cursor <= end:
@@ -511,6 +574,7 @@ def timeline(user, campaigns, start: dt.date, end: dt.date, *, width: int = 1000
     today = dt.date.today()
     return {
         "bars": bars,
+        "arrows": arrows,
         "months": months,
         "width": width,
         "height": max(y, row) + 4,
@@ -534,6 +598,7 @@ def tasks_of(user, *, include_done: bool = False):
         tasks = tasks.filter(done=False)
     return (
         tasks.select_related("campaign", "activity", "assignee")
+        .prefetch_related("checklist", "depends_on")
         .annotate(
             urgency=Case(
                 When(done=False, due_date__lt=today, then=Value(0)),
@@ -553,7 +618,11 @@ def tasks_of(user, *, include_done: bool = False):
 def campaign_page_data(campaign: Campaign) -> dict:
     """Everything the campaign page lists, each in one query."""
     activities = list(campaign.activities.select_related("channel", "owner").order_by("start_date", "start_time"))
-    tasks = list(Task.objects.filter(campaign=campaign).select_related("assignee", "activity"))
+    tasks = list(
+        Task.objects.filter(campaign=campaign)
+        .select_related("assignee", "activity")
+        .prefetch_related("checklist", "depends_on")
+    )
     kpis = list(KPI.objects.filter(campaign=campaign))
     transitions = list(campaign.transitions.select_related("by"))
     comments = campaign_comments(campaign, activities, tasks)

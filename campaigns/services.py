@@ -30,6 +30,7 @@ from campaigns.models import (
     CampaignTransition,
     CampaignUserObjectPermission,
     Channel,
+    ChecklistItem,
     Task,
 )
 from mrm.exceptions import StateConflict
@@ -329,6 +330,7 @@ def task_update(*, task: Task, by, **data) -> Task:
         if field in TASK_FIELDS:
             setattr(task, field, value)
     if task.done and not was_done:
+        _ensure_prerequisites_done(task)
         task.done_at = timezone.now()
     elif not task.done:
         task.done_at = None
@@ -343,6 +345,8 @@ def task_set_done(*, task: Task, done: bool, by) -> Task:
     """Tick a task off (or reopen it): its editors and its assignee may."""
     task = Task.objects.select_for_update().select_related("campaign").get(pk=task.pk)
     _ensure(permissions.can_complete_task(by, task), _("You cannot change this task."))
+    if done and not task.done:
+        _ensure_prerequisites_done(task)
     task.done = done
     task.done_at = timezone.now() if done else None
     task._history_user = by
@@ -355,6 +359,111 @@ def task_delete(*, task: Task, by) -> None:
     _ensure_editable(task.campaign, by)
     task._history_user = by
     task.delete()
+
+
+# --- task dependencies and checklists (issue 18 item 6) ------------------------------------
+
+
+def _ensure_prerequisites_done(task: Task) -> None:
+    """A task is not done while a task it depends on is open (reopening a prerequisite later is allowed)."""
+    open_ones = list(task.depends_on.filter(done=False).order_by("pk").values_list("title", flat=True))
+    if open_ones:
+        raise StateConflict(
+            _("Finish first what this task depends on: %(tasks)s.") % {"tasks": ", ".join(f"“{t}”" for t in open_ones)}
+        )
+
+
+def _reaches(graph: dict[int, set[int]], start: set[int], target: int) -> bool:
+    seen, stack = set(), list(start)
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(graph.get(node, ()))
+    return False
+
+
+@transaction.atomic
+def task_set_dependencies(*, task: Task, depends_on, by) -> Task:
+    """Say which tasks of the same campaign must be done before ``task``; refuses a cycle.
+
+    The campaign's row is locked first (as every write of its parts that moves dates does): two people
+    linking A→B and B→A at once are served one after the other, and the second is refused as a cycle.
+    """
+    Campaign.objects.select_for_update().filter(pk=task.campaign_id).first()
+    task = Task.objects.select_for_update().select_related("campaign").get(pk=task.pk)
+    _ensure_editable(task.campaign, by)
+    wanted = {getattr(other, "pk", other) for other in depends_on}
+    if task.pk in wanted:
+        raise ValidationError({"depends_on": _("A task cannot depend on itself.")})
+    found = set(Task.objects.filter(pk__in=wanted, campaign_id=task.campaign_id).values_list("pk", flat=True))
+    if found != wanted:
+        raise ValidationError({"depends_on": _("A task can only depend on tasks of the same campaign.")})
+    links = Task.depends_on.through.objects.filter(from_task__campaign_id=task.campaign_id)
+    graph: dict[int, set[int]] = {}
+    # waiting task → the tasks it waits for; the task's own links are the ones being replaced
+    for waiting, prerequisite in links.values_list("from_task_id", "to_task_id"):
+        if waiting != task.pk:
+            graph.setdefault(waiting, set()).add(prerequisite)
+    # a circle: following what the new prerequisites wait for leads back to the task
+    if _reaches(graph, wanted, task.pk):
+        raise ValidationError({"depends_on": _("That would make a circle: a task would wait for itself.")})
+    task.depends_on.set(wanted)
+    return task
+
+
+def _ensure_checklist_editable(task: Task, by) -> None:
+    _ensure(permissions.can_edit_checklist(by, task), _("You cannot change this task's checklist."))
+
+
+@transaction.atomic
+def checklist_item_add(*, task: Task, text: str, by, position: int | None = None) -> ChecklistItem:
+    """A step at the end of the task's checklist (or at ``position``); the task's row is locked for the number."""
+    task = Task.objects.select_for_update().select_related("campaign").get(pk=task.pk)
+    _ensure_checklist_editable(task, by)
+    if position is None:
+        last = task.checklist.order_by("-position").values_list("position", flat=True).first()
+        position = 0 if last is None else last + 1
+    item = ChecklistItem(task=task, text=(text or "").strip(), position=position)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def checklist_item_update(*, item: ChecklistItem, by, **data) -> ChecklistItem:
+    """Rename or move a step; ticking goes through :func:`checklist_item_set_done`."""
+    item = ChecklistItem.objects.select_for_update().select_related("task__campaign").get(pk=item.pk)
+    _ensure_checklist_editable(item.task, by)
+    if "text" in data:
+        item.text = (data["text"] or "").strip()
+    if "position" in data:
+        item.position = data["position"]
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def checklist_item_set_done(*, item: ChecklistItem, done: bool, by) -> ChecklistItem:
+    """Tick a step (or untick it): who may tick the task off may; who and when are kept."""
+    item = ChecklistItem.objects.select_for_update().select_related("task__campaign").get(pk=item.pk)
+    _ensure(permissions.can_tick_checklist(by, item.task), _("You cannot change this task."))
+    if item.done != done:
+        item.done = done
+        item.done_by = by if done else None
+        item.done_at = timezone.now() if done else None
+        item.save(update_fields=["done", "done_by", "done_at"])
+    return item
+
+
+@transaction.atomic
+def checklist_item_delete(*, item: ChecklistItem, by) -> None:
+    item = ChecklistItem.objects.select_for_update().select_related("task__campaign").get(pk=item.pk)
+    _ensure_checklist_editable(item.task, by)
+    item.delete()
 
 
 KPI_FIELDS = ("metric", "custom_name", "target", "actual")

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -30,6 +31,7 @@ from campaigns.choices import (
     ACTIVITY_STATUS_BADGE,
     STATUS_BADGE,
     ActivityType,
+    BatchKind,
     CalendarColourBy,
     CalendarEventKind,
     CampaignStatus,
@@ -40,9 +42,11 @@ from campaigns.forms import (
     BulkForm,
     CalendarFeedForm,
     CampaignForm,
+    ChecklistItemForm,
     CloneForm,
     KPIForm,
     ShareForm,
+    TaskBulkForm,
     TaskForm,
     TemplateForm,
     TransitionForm,
@@ -57,6 +61,7 @@ from campaigns.models import (
     CampaignTemplate,
     CampaignUserObjectPermission,
     Channel,
+    ChecklistItem,
     Task,
 )
 from campaigns.panels import campaign_panels
@@ -184,7 +189,7 @@ def campaign_bulk(request):
 @login_required
 @require_POST
 def campaign_bulk_undo(request, pk):
-    batch = get_object_or_404(CampaignBatch, pk=pk)
+    batch = get_object_or_404(CampaignBatch, pk=pk, kind=BatchKind.CAMPAIGN)
     if not (batch.created_by_id == request.user.pk or request.user.is_mrm_admin):
         raise Http404
     try:
@@ -583,7 +588,7 @@ def _part_form_view(request, *, campaign, form, save, template_title, instance=N
             save(form.service_data())
         except ValidationError as exc:
             _apply_errors(form, exc)
-        except PermissionDenied as exc:
+        except (PermissionDenied, StateConflict) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Saved."))
@@ -637,6 +642,24 @@ def activity_edit(request, pk):
     )
 
 
+def _task_saver(request, campaign, task=None):
+    """Save a task and what it depends on together (the dependencies first, so "done" is checked against them)."""
+
+    @transaction.atomic
+    def save(data):
+        depends_on = data.pop("depends_on", None)
+        if task is None:
+            saved = services.task_create(campaign=campaign, by=request.user, **data)
+            if depends_on:
+                services.task_set_dependencies(task=saved, depends_on=depends_on, by=request.user)
+            return saved
+        if depends_on is not None:
+            services.task_set_dependencies(task=task, depends_on=depends_on, by=request.user)
+        return services.task_update(task=task, by=request.user, **data)
+
+    return save
+
+
 @login_required
 def task_create(request, pk):
     campaign = _visible_campaign(request, pk)
@@ -647,7 +670,7 @@ def task_create(request, pk):
         request,
         campaign=campaign,
         form=form,
-        save=lambda data: services.task_create(campaign=campaign, by=request.user, **data),
+        save=_task_saver(request, campaign),
         template_title=_("New task"),
         anchor="#tasks",
     )
@@ -663,7 +686,7 @@ def task_edit(request, pk):
         request,
         campaign=task.campaign,
         form=form,
-        save=lambda data: services.task_update(task=task, by=request.user, **data),
+        save=_task_saver(request, task.campaign, task),
         template_title=_("Edit task"),
         instance=task,
         delete=(reverse("campaigns:task_delete", args=[task.pk]), _("Delete task")),
@@ -680,29 +703,167 @@ def my_tasks(request):
     for task in page:
         task.can_toggle = True  # the assignee ticks their own task off (permissions.can_complete_task)
         task.actions = {"edit": permissions.can_edit_campaign(request.user, task.campaign)}
-    return render(request, "campaigns/my_tasks.html", _common({"page": page, "show_done": show_done}))
+    return render(
+        request,
+        "campaigns/my_tasks.html",
+        _common({"page": page, "show_done": show_done, "task_bulk_form": TaskBulkForm() if page.object_list else None}),
+    )
+
+
+def _task_row(request, task: Task, *, error: str = "", checklist_open: bool = False):
+    """The task's row, as the campaign page and "my tasks" draw it (the htmx answer of its buttons)."""
+    task = (
+        Task.objects.select_related("assignee", "activity", "campaign")
+        .prefetch_related("checklist", "depends_on")
+        .get(pk=task.pk)
+    )
+    actions = permissions.available_actions(task.campaign, request.user)
+    return render(
+        request,
+        "campaigns/partials/_task_row.html",
+        {
+            "task": task,
+            "can_toggle": permissions.can_complete_task(request.user, task),
+            "actions": actions,
+            "task_error": error,
+            "checklist_open": checklist_open,
+            "in_my_tasks": request.POST.get("from") == "my_tasks",
+            "task_bulk_form": request.POST.get("from") == "my_tasks",  # the row keeps its bulk tick box
+        },
+    )
+
+
+def _back_to_task(request, task: Task):
+    if request.POST.get("from") == "my_tasks":
+        return HttpResponseRedirect(reverse("campaigns:my_tasks") + f"#task-{task.pk}")
+    return HttpResponseRedirect(task.campaign.get_absolute_url() + f"#task-{task.pk}")
 
 
 @login_required
 @require_POST
 def task_toggle(request, pk):
-    """Tick a task off or reopen it; htmx swaps the task's row."""
+    """Tick a task off or reopen it; htmx swaps the task's row (a refusal is said in the row, with a 200)."""
     task = get_object_or_404(Task.objects.visible_to(request.user).select_related("campaign", "assignee"), pk=pk)
     if not permissions.can_complete_task(request.user, task):
         raise PermissionDenied(_("You cannot change this task."))
-    task = services.task_set_done(task=task, done=request.POST.get("done") == "1", by=request.user)
+    try:
+        task = services.task_set_done(task=task, done=request.POST.get("done") == "1", by=request.user)
+    except StateConflict as exc:
+        if is_fragment_request(request):
+            return _task_row(request, task, error=str(exc))
+        messages.error(request, str(exc))
+        return _back_to_task(request, task)
     if is_fragment_request(request):
-        task = Task.objects.select_related("assignee", "activity", "campaign").get(pk=task.pk)
+        return _task_row(request, task)
+    return _back_to_task(request, task)
+
+
+# --- checklists (issue 18 item 6) -----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def checklist_add(request, pk):
+    """Add a step at the end of the task's checklist; htmx swaps the task's row."""
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("campaign"), pk=pk)
+    if not permissions.can_edit_checklist(request.user, task):
+        raise PermissionDenied(_("You cannot change this task's checklist."))
+    form = ChecklistItemForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.checklist_item_add(task=task, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(" ".join(problems) for problems in form.errors.values())
+    if is_fragment_request(request):
+        return _task_row(request, task, error=error, checklist_open=True)
+    if error:
+        messages.error(request, error)
+    return _back_to_task(request, task)
+
+
+@login_required
+@require_POST
+def checklist_toggle(request, pk):
+    """Tick a step or untick it (the task's assignee and editors); htmx swaps the task's row."""
+    item = get_object_or_404(ChecklistItem.objects.visible_to(request.user).select_related("task__campaign"), pk=pk)
+    if not permissions.can_tick_checklist(request.user, item.task):
+        raise PermissionDenied(_("You cannot change this task."))
+    services.checklist_item_set_done(item=item, done=request.POST.get("done") == "1", by=request.user)
+    if is_fragment_request(request):
+        return _task_row(request, item.task, checklist_open=True)
+    return _back_to_task(request, item.task)
+
+
+@login_required
+@require_POST
+def checklist_delete(request, pk):
+    item = get_object_or_404(ChecklistItem.objects.visible_to(request.user).select_related("task__campaign"), pk=pk)
+    if not permissions.can_edit_checklist(request.user, item.task):
+        raise PermissionDenied(_("You cannot change this task's checklist."))
+    services.checklist_item_delete(item=item, by=request.user)
+    if is_fragment_request(request):
+        return _task_row(request, item.task, checklist_open=True)
+    return _back_to_task(request, item.task)
+
+
+# --- bulk changes of tasks (issue 18 item 1, from "my tasks") --------------------------------
+
+
+@login_required
+@require_POST
+def task_bulk(request):
+    """Apply the bulk bar of "my tasks" to the ticked tasks; the answer lists each task's outcome."""
+    form = TaskBulkForm(request.POST)
+    outcomes, batch, errors = [], None, []
+    if form.is_valid():
+        try:
+            outcomes, batch = bulk.tasks_bulk(
+                ids=[int(value) for value in request.POST.getlist("ids") if value.isdigit()],
+                action=form.cleaned_data["action"],
+                by=request.user,
+                **form.service_params(),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = [f"{form.fields[name].label}: {' '.join(problems)}" for name, problems in form.errors.items()]
+    return render(
+        request,
+        "campaigns/bulk_result.html",
+        _task_bulk_context(request, outcomes, batch, errors),
+        status=200 if not errors else 400,
+    )
+
+
+@login_required
+@require_POST
+def task_bulk_undo(request, pk):
+    batch = get_object_or_404(CampaignBatch, pk=pk, kind=BatchKind.TASK)
+    if not (batch.created_by_id == request.user.pk or request.user.is_mrm_admin):
+        raise Http404
+    try:
+        outcomes = bulk.tasks_bulk_undo(batch=batch, by=request.user)
+    except StateConflict as exc:
         return render(
-            request,
-            "campaigns/partials/_task_row.html",
-            {
-                "task": task,
-                "can_toggle": permissions.can_complete_task(request.user, task),
-                "actions": permissions.available_actions(task.campaign, request.user),
-            },
+            request, "campaigns/bulk_result.html", _task_bulk_context(request, [], None, [str(exc)]), status=409
         )
-    return HttpResponseRedirect(task.campaign.get_absolute_url() + "#tasks")
+    return render(request, "campaigns/bulk_result.html", _task_bulk_context(request, outcomes, None, [], undone=True))
+
+
+def _task_bulk_context(request, outcomes, batch, errors, undone=False) -> dict:
+    names = Task.objects.visible_to(request.user).select_related("campaign").in_bulk([o.id for o in outcomes])
+    return {
+        "rows": [(outcome, names.get(outcome.id)) for outcome in outcomes],
+        "changed": sum(1 for o in outcomes if o.ok),
+        "refused": sum(1 for o in outcomes if not o.ok),
+        "batch": batch,
+        "errors": errors,
+        "undone": undone,
+        "of_tasks": True,
+    }
 
 
 @login_required
@@ -800,6 +961,8 @@ def _board_context(request, *, error=None, error_campaign=None, notice=None) -> 
             "error_campaign": error_campaign,
             "notice": notice,
             "notice_campaign": error_campaign,
+            # The list's bulk bar, on the board too: tick cards and change them the same way.
+            "bulk_form": BulkForm(user=request.user) if permissions.can_create_campaign(request.user) else None,
         }
     )
 

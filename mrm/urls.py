@@ -23,6 +23,7 @@ from campaigns.api.views import (
     CampaignTemplateViewSet,
     CampaignViewSet,
     ChannelViewSet,
+    ChecklistItemViewSet,
     KPIViewSet,
     TaskViewSet,
 )
@@ -49,6 +50,7 @@ router.register("comments", CommentViewSet, basename="comment")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
 router.register("kpis", KPIViewSet, basename="kpi")
 router.register("channels", ChannelViewSet, basename="channel")
 router.register("calendar/events", CalendarEventViewSet, basename="calendar-event")

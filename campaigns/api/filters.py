@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from campaigns.choices import ActivityStatus, ActivityType, CampaignStatus, KPIMetric
-from campaigns.models import KPI, Activity, Campaign, Channel, Task
+from campaigns.models import KPI, Activity, Campaign, Channel, ChecklistItem, Task
 from mrm.filters import BooleanFilter, DateFilter, FilterSet, IdFilter, IdsFilter
 
 
@@ -24,6 +24,11 @@ def visible_campaigns(request):
 def visible_activities(request):
     user = getattr(request, "user", None)
     return Activity.objects.visible_to(user) if user is not None else Activity.objects.none()
+
+
+def visible_tasks(request):
+    user = getattr(request, "user", None)
+    return Task.objects.visible_to(user) if user is not None else Task.objects.none()
 
 
 class CampaignFilter(FilterSet):
@@ -115,3 +120,11 @@ class KPIFilter(FilterSet):
     class Meta:
         model = KPI
         fields = ["campaign", "metric"]
+
+
+class ChecklistItemFilter(FilterSet):
+    task = IdFilter(queryset=visible_tasks, label=_("Task"))
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["task"]

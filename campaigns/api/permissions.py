@@ -20,6 +20,8 @@ class CampaignWrites(BasePermission):
             return True
         if getattr(view, "action", None) in ("update", "partial_update") and view.basename == "task":
             return True  # an assignee may tick off a task: decided per object below
+        if getattr(view, "action", None) in ("bulk", "bulk_undo") and view.basename == "task":
+            return True  # an assignee may tick off many tasks: each is decided by the service
         return permissions.can_create_campaign(request.user)
 
     def has_object_permission(self, request, view, obj):
@@ -33,3 +35,16 @@ class CampaignWrites(BasePermission):
         if isinstance(obj, Task) and set(request.data) <= {"done"} and request.data:
             return permissions.can_complete_task(request.user, obj)
         return permissions.can_edit_campaign(request.user, campaign)
+
+
+class ChecklistWrites(BasePermission):
+    """Steps: the campaign's editors change them; whoever may tick the task off ticks them."""
+
+    message = _("You cannot change this task's checklist.")
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        if request.method in ("PUT", "PATCH") and request.data and set(request.data) <= {"done"}:
+            return permissions.can_tick_checklist(request.user, obj.task)
+        return permissions.can_edit_checklist(request.user, obj.task)

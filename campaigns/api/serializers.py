@@ -13,8 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team, User
-from campaigns.choices import BulkAction, CampaignStatus
-from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, Task
+from campaigns.choices import CAMPAIGN_BULK_ACTIONS, TASK_BULK_ACTIONS, BulkAction, CampaignStatus
+from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, ChecklistItem, Task
 from mrm.bounds import DateSerializerField
 from mrm.fast_lists import FastListSerializer
 
@@ -32,6 +32,12 @@ class VisibleActivityField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return Activity.objects.visible_to(request.user) if request else Activity.objects.none()
+
+
+class VisibleTaskField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Task.objects.visible_to(request.user) if request else Task.objects.none()
 
 
 class TagListField(serializers.ListField):
@@ -210,7 +216,7 @@ class BulkSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=False, min_length=1, max_length=500
     )
-    action = serializers.ChoiceField(choices=BulkAction.choices)
+    action = serializers.ChoiceField(choices=[(a, BulkAction(a).label) for a in CAMPAIGN_BULK_ACTIONS])
     status = serializers.ChoiceField(choices=CampaignStatus.choices, required=False, help_text="For status.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, help_text="For status.")
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
@@ -220,6 +226,20 @@ class BulkSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.filter(is_active=True), required=False)
     add_tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
     remove_tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    days = serializers.IntegerField(required=False, min_value=-3660, max_value=3660, help_text="For shift_dates.")
+
+
+class TaskBulkSerializer(serializers.Serializer):
+    """``POST /api/v1/tasks/bulk/``: the tasks, the action and what the action needs."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, min_length=1, max_length=500
+    )
+    action = serializers.ChoiceField(choices=[(a, BulkAction(a).label) for a in TASK_BULK_ACTIONS])
+    status = serializers.ChoiceField(choices=["done", "open"], required=False, help_text="For status.")
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, help_text="null unassigns."
+    )
     days = serializers.IntegerField(required=False, min_value=-3660, max_value=3660, help_text="For shift_dates.")
 
 
@@ -282,11 +302,35 @@ class ActivitySerializer(serializers.ModelSerializer):
         list_serializer_class = FastListSerializer
 
 
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    """One step of a task's checklist: ``done`` is ticked by the task's assignee or editors, who and when kept."""
+
+    task = VisibleTaskField()
+    position = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "task", "position", "text", "done", "done_by", "done_at"]
+        read_only_fields = ["done_by", "done_at"]
+        list_serializer_class = FastListSerializer
+
+
+class TaskChecklistItemSerializer(serializers.ModelSerializer):
+    """A checklist step as the task shows it."""
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "position", "text", "done", "done_by", "done_at"]
+        read_only_fields = fields
+
+
 class TaskSerializer(serializers.ModelSerializer):
     """A deliverable on a campaign or on one of its activities (§3).
 
     A task of an activity may name just the activity: its campaign is the
-    activity's.
+    activity's. ``depends_on`` lists tasks of the same campaign that must be
+    done first (a cycle is refused); ``checklist`` is read here and written
+    through ``/api/v1/checklist-items/``.
     """
 
     campaign = VisibleCampaignField(required=False)
@@ -294,6 +338,10 @@ class TaskSerializer(serializers.ModelSerializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
+    depends_on = VisibleTaskField(many=True, required=False)
+    checklist = TaskChecklistItemSerializer(many=True, read_only=True)
+    checklist_done = serializers.SerializerMethodField()
+    checklist_total = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -308,6 +356,10 @@ class TaskSerializer(serializers.ModelSerializer):
             "done_at",
             "external_ref",
             "created_at",
+            "depends_on",
+            "checklist",
+            "checklist_done",
+            "checklist_total",
         ]
         read_only_fields = ["done_at", "external_ref", "created_at"]
         list_serializer_class = FastListSerializer
@@ -324,6 +376,12 @@ class TaskSerializer(serializers.ModelSerializer):
                 )
             attrs["campaign"] = activity.campaign
         return attrs
+
+    def get_checklist_done(self, task) -> int:
+        return sum(1 for item in task.checklist.all() if item.done)
+
+    def get_checklist_total(self, task) -> int:
+        return len(task.checklist.all())
 
 
 class KPISerializer(serializers.ModelSerializer):

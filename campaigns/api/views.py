@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -14,8 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from campaigns import bulk, exports, rollup, services
-from campaigns.api.filters import ActivityFilter, CampaignFilter, KPIFilter, TaskFilter
-from campaigns.api.permissions import CampaignWrites
+from campaigns.api.filters import ActivityFilter, CampaignFilter, ChecklistItemFilter, KPIFilter, TaskFilter
+from campaigns.api.permissions import CampaignWrites, ChecklistWrites
 from campaigns.api.serializers import (
     ActivitySerializer,
     BulkResultSerializer,
@@ -26,14 +27,16 @@ from campaigns.api.serializers import (
     CampaignSerializer,
     CampaignTemplateSerializer,
     ChannelSerializer,
+    ChecklistItemSerializer,
     CloneSerializer,
     KPISerializer,
     LaunchRequestedSerializer,
+    TaskBulkSerializer,
     TaskSerializer,
     TransitionSerializer,
 )
-from campaigns.choices import ActivityType, CalendarColourBy, CalendarEventKind, CampaignStatus
-from campaigns.models import KPI, Activity, Campaign, CampaignBatch, CampaignTemplate, Channel, Task
+from campaigns.choices import ActivityType, BatchKind, CalendarColourBy, CalendarEventKind, CampaignStatus
+from campaigns.models import KPI, Activity, Campaign, CampaignBatch, CampaignTemplate, Channel, ChecklistItem, Task
 from campaigns.selectors import CalendarQuery, TooManyEvents, calendar_events
 from mrm.api import (
     ListExportMixin,
@@ -49,6 +52,14 @@ def _refuse_move(instance, data, what: str) -> None:
     campaign = data.pop("campaign", None)
     if campaign is not None and campaign.pk != instance.campaign_id:
         raise ValidationError({"campaign": _("%(what)s cannot move to another campaign.") % {"what": what}})
+
+
+def _own_batch(request, pk: int, kind: str) -> CampaignBatch:
+    """A bulk change of this kind the user made (admins: anyone's); any other id is a 404."""
+    batch = CampaignBatch.objects.filter(pk=pk, kind=kind).first()
+    if batch is None or not (batch.created_by_id == request.user.pk or request.user.is_mrm_admin):
+        raise NotFound()
+    return batch
 
 
 @exportable_list(CampaignSerializer)
@@ -151,9 +162,7 @@ class CampaignViewSet(ListExportMixin, ScopedModelViewSet):
         """Undo a bulk change of yours (admins: anyone's); campaigns changed since are left and listed."""
         data = BulkUndoSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = CampaignBatch.objects.filter(pk=data.validated_data["batch"]).first()
-        if batch is None or not (batch.created_by_id == request.user.pk or request.user.is_mrm_admin):
-            raise NotFound()
+        batch = _own_batch(request, data.validated_data["batch"], BatchKind.CAMPAIGN)
         outcomes = bulk.campaigns_bulk_undo(batch=batch, by=request.user)
         return Response({"results": [o.as_dict() for o in outcomes], "batch": batch.pk})
 
@@ -234,31 +243,121 @@ class ActivityViewSet(ListExportMixin, ScopedModelViewSet):
 
 @exportable_list(TaskSerializer)
 class TaskViewSet(ListExportMixin, ScopedModelViewSet):
-    queryset = Task.objects.select_related("campaign")
+    """Tasks of the campaigns the user may see, with their checklists and what they depend on.
+
+    ``depends_on`` (task ids of the same campaign) is written with the task; a
+    cycle is a 400. A task is not marked done while a task it depends on is
+    open: that is a 409 naming them. ``POST bulk/`` changes many tasks at once.
+    """
+
+    queryset = Task.objects.select_related("campaign").prefetch_related("depends_on", "checklist")
     permission_classes = [IsAuthenticated, CampaignWrites]
     serializer_class = TaskSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = TaskFilter
     export_spec = exports.TASKS
 
+    def _read_back(self, task):
+        return self.get_queryset().get(pk=task.pk)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         campaign = data.pop("campaign")
-        serializer.instance = services.task_create(campaign=campaign, by=self.request.user, **data)
+        depends_on = data.pop("depends_on", None)
+        with transaction.atomic():
+            task = services.task_create(campaign=campaign, by=self.request.user, **data)
+            if depends_on:
+                services.task_set_dependencies(task=task, depends_on=depends_on, by=self.request.user)
+        serializer.instance = self._read_back(task)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         _refuse_move(serializer.instance, data, _("A task"))
-        if set(data) == {"done"}:
-            # The assignee may tick off a task on a campaign they cannot edit.
-            serializer.instance = services.task_set_done(
-                task=serializer.instance, done=data["done"], by=self.request.user
-            )
-        else:
-            serializer.instance = services.task_update(task=serializer.instance, by=self.request.user, **data)
+        depends_on = data.pop("depends_on", None)
+        with transaction.atomic():
+            if depends_on is not None:
+                services.task_set_dependencies(task=serializer.instance, depends_on=depends_on, by=self.request.user)
+            if set(data) == {"done"}:
+                # The assignee may tick off a task on a campaign they cannot edit.
+                task = services.task_set_done(task=serializer.instance, done=data["done"], by=self.request.user)
+            elif data:
+                task = services.task_update(task=serializer.instance, by=self.request.user, **data)
+            else:
+                task = serializer.instance
+        serializer.instance = self._read_back(task)
 
     def perform_destroy(self, instance):
         services.task_delete(task=instance, by=self.request.user)
+
+    @extend_schema(request=TaskBulkSerializer, responses={200: BulkResultSerializer})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Change many tasks at once, as ``POST /api/v1/campaigns/bulk/`` does campaigns.
+
+        Actions: ``status`` (``"done"`` or ``"open"``: the assignee or the
+        campaign's editors; a task whose prerequisites are open is refused),
+        ``assignee`` (null unassigns) and ``shift_dates`` (``days``, ± on the due
+        date). An id you cannot read answers as one that does not exist.
+        ``batch`` undoes it all with ``POST bulk/undo/``.
+        """
+        data = TaskBulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        outcomes, batch = bulk.tasks_bulk(ids=params.pop("ids"), action=params.pop("action"), by=request.user, **params)
+        return Response({"results": [o.as_dict() for o in outcomes], "batch": batch.pk if batch else None})
+
+    @extend_schema(
+        request=BulkUndoSerializer,
+        responses={
+            200: BulkResultSerializer,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No bulk change of tasks of yours has this id."),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk/undo")
+    def bulk_undo(self, request):
+        """Undo a bulk change of tasks of yours (admins: anyone's); tasks changed since are left and listed."""
+        data = BulkUndoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = _own_batch(request, data.validated_data["batch"], BatchKind.TASK)
+        outcomes = bulk.tasks_bulk_undo(batch=batch, by=request.user)
+        return Response({"results": [o.as_dict() for o in outcomes], "batch": batch.pk})
+
+
+class ChecklistItemViewSet(ScopedModelViewSet):
+    """The steps of tasks' checklists (``?task=``), in order.
+
+    The campaign's editors add, rename, move (``position``) and remove steps;
+    the task's assignee and editors tick them (``PATCH {"done": true}``), and
+    who ticked a step when is kept (``done_by``, ``done_at``).
+    """
+
+    queryset = ChecklistItem.objects.select_related("task__campaign")
+    permission_classes = [IsAuthenticated, ChecklistWrites]
+    serializer_class = ChecklistItemSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ChecklistItemFilter
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.checklist_item_add(
+            task=data["task"], text=data["text"], position=data.get("position"), by=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        task = data.pop("task", None)
+        if task is not None and task.pk != serializer.instance.task_id:
+            raise ValidationError({"task": _("A checklist step cannot move to another task.")})
+        item = serializer.instance
+        with transaction.atomic():
+            if "done" in data:
+                item = services.checklist_item_set_done(item=item, done=data.pop("done"), by=self.request.user)
+            if data:
+                item = services.checklist_item_update(item=item, by=self.request.user, **data)
+        serializer.instance = item
+
+    def perform_destroy(self, instance):
+        services.checklist_item_delete(item=instance, by=self.request.user)
 
 
 class KPIViewSet(ScopedModelViewSet):

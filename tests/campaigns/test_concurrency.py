@@ -68,3 +68,46 @@ def test_two_bulk_changes_naming_the_same_campaigns_in_opposite_orders_both_appl
     assert set(Campaign.objects.filter(pk__in=ids).values_list("start_date", flat=True)) == {
         start + dt.timedelta(days=7)
     }
+
+
+def test_two_bulk_changes_of_the_same_tasks_in_opposite_orders_both_apply_without_deadlock(team, marketer, sponsor):
+    import datetime as dt
+
+    from campaigns.bulk import tasks_bulk
+    from campaigns.models import Task
+    from tests.campaigns.factories import TaskFactory
+
+    due = dt.date(2027, 3, 1)
+    campaign = CampaignFactory(team=team, owner=marketer, sponsor=sponsor)
+    tasks = [TaskFactory(campaign=campaign, due_date=due) for _ in range(6)]
+    ids = [t.pk for t in tasks]
+    # when two people shift the same tasks at once, one naming them backwards
+    results = run_together(
+        [
+            lambda: tasks_bulk(ids=ids, action="shift_dates", days=2, by=marketer),
+            lambda: tasks_bulk(ids=list(reversed(ids)), action="shift_dates", days=5, by=marketer),
+        ]
+    )
+    # then both went through, each task moved by both (rows locked in id order: no deadlock, no lost update)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert all(o.ok for outcomes, _batch in results for o in outcomes)
+    assert set(Task.objects.filter(pk__in=ids).values_list("due_date", flat=True)) == {due + dt.timedelta(days=7)}
+
+
+def test_two_people_linking_two_tasks_both_ways_at_once_make_no_cycle(team, marketer, sponsor):
+    from django.core.exceptions import ValidationError
+
+    from campaigns.models import Task
+    from campaigns.services import task_set_dependencies
+    from tests.campaigns.factories import TaskFactory
+
+    campaign = CampaignFactory(team=team, owner=marketer, sponsor=sponsor)
+    a, b = TaskFactory(campaign=campaign), TaskFactory(campaign=campaign)
+    results = run_together(
+        [
+            lambda: task_set_dependencies(task=a, depends_on=[b], by=marketer),
+            lambda: task_set_dependencies(task=b, depends_on=[a], by=marketer),
+        ]
+    )
+    assert sum(isinstance(r, Task) for r in results) == 1
+    assert sum(isinstance(r, ValidationError) for r in results) == 1

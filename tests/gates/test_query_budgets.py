@@ -247,11 +247,21 @@ def test_attachments_cards_queries_do_not_grow_with_rows(assert_constant_queries
 
 
 def test_my_tasks_page_queries_do_not_grow_with_rows(assert_constant_queries, client, marketer):
+    from campaigns.models import ChecklistItem
+
+    def task():
+        # each task with a checklist ("1/2") and one it comes after: the counts come from one prefetch
+        made = TaskFactory(campaign=_campaign_of(marketer), assignee=marketer, title=f"Task {next(numbers)}")
+        ChecklistItem.objects.create(task=made, text="One", done=True)
+        ChecklistItem.objects.create(task=made, text="Two", position=1)
+        made.depends_on.add(TaskFactory(campaign=made.campaign, title=f"Before {next(numbers)}"))
+        return made
+
     client.force_login(marketer)
     assert_page_budget(
         assert_constant_queries,
         lambda: client.get(reverse("campaigns:my_tasks")),
-        lambda: TaskFactory(campaign=_campaign_of(marketer), assignee=marketer, title=f"Task {next(numbers)}"),
+        task,
         shows=lambda task: task.title,
         rows=30,
     )

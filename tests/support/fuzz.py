@@ -191,6 +191,12 @@ UNSAYABLE_REFUSALS = (
     "Choose the sponsor, or send null to clear it.",
     "Name tags to add or to remove.",
     "Shift by a whole number of days, not 0",
+    "Choose done or open.",
+    "Choose the new assignee, or send null to unassign.",
+    # a task depends on tasks of its own campaign, never in a circle (issue 18.6)
+    "A task can only depend on tasks of the same campaign.",
+    "A task cannot depend on itself.",
+    "That would make a circle",
     # a comment's @mentions name people who exist and may read the object (free text, issue 18.5)
     "No active user is called",
     "so cannot be mentioned here.",

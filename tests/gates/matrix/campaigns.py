@@ -87,6 +87,30 @@ def bulk_change_of_marketer(world):
     return batch
 
 
+def task_bulk_change_of_marketer(world):
+    """A bulk change of tasks team A's marketer made (a due date shifted), not undone yet."""
+    from campaigns.bulk import tasks_bulk
+
+    task = TaskFactory(campaign=campaign_of_team_a(world), due_date=TODAY)
+    _outcomes, batch = tasks_bulk(ids=[task.pk], action="shift_dates", days=1, by=world.marketer)
+    return batch
+
+
+def task_bulk_body(world, obj):
+    return {"ids": [TaskFactory(campaign=campaign_of_team_a(world)).pk], "action": "status", "status": "done"}
+
+
+def checklist_item_of(task, world):
+    from campaigns.services import checklist_item_add
+
+    return checklist_item_add(task=task, text="Matrix step", by=world.marketer)
+
+
+def checklist_body(world, obj):
+    task_id = obj.task_id if obj is not None else TaskFactory(campaign=campaign_of_team_a(world)).pk
+    return {"task": task_id, "text": "Matrix step"}
+
+
 def comment_on(campaign, world):
     from comments.services import comment_post
 
@@ -195,6 +219,7 @@ RESOURCES = [
             "POST campaigns:task_edit": WRITERS,
             "POST campaigns:task_delete": WRITERS,
             "POST campaigns:task_toggle": Route(WRITERS, data={"done": "1"}),
+            "POST campaigns:checklist_add": Route(WRITERS, data={"text": "Matrix step"}),
         },
         obj=lambda w: TaskFactory(campaign=campaign_of_team_a(w)),
         confidential=lambda w: TaskFactory(campaign=confidential_campaign(w)),
@@ -252,6 +277,36 @@ RESOURCES = [
             "POST campaigns:bulk_undo": only("marketer", "admin", refused=NOT_FOUND),
         },
         obj=bulk_change_of_marketer,
+    ),
+    Resource(
+        "bulk changes of tasks (issue 18.1)",
+        {
+            # anyone signed in may send one; each task they may not change is refused in the answer (200)
+            "POST /api/v1/tasks/bulk/": Route(SIGNED_IN, data=task_bulk_body),
+            "POST campaigns:task_bulk": Route(SIGNED_IN, data=task_bulk_body),
+            # undone by who made it, or an admin; anyone else does not find it
+            "POST /api/v1/tasks/bulk/undo/": Route(
+                only("marketer", "admin", refused=NOT_FOUND), data=lambda w, obj: {"batch": obj.pk}
+            ),
+            "POST campaigns:task_bulk_undo": only("marketer", "admin", refused=NOT_FOUND),
+        },
+        obj=task_bulk_change_of_marketer,
+    ),
+    Resource(
+        "task checklists (issue 18.6)",
+        {
+            # whoever reads the campaign reads its tasks' steps; its editors change them (the assignee ticks)
+            "GET /api/v1/checklist-items/": SIGNED_IN,
+            "POST /api/v1/checklist-items/": Route(WRITERS, data=checklist_body),
+            "GET /api/v1/checklist-items/{id}/": SIGNED_IN,
+            "PUT /api/v1/checklist-items/{id}/": Route(WRITERS, data=checklist_body),
+            "PATCH /api/v1/checklist-items/{id}/": Route(WRITERS, data={"done": True}),
+            "DELETE /api/v1/checklist-items/{id}/": WRITERS,
+            "POST campaigns:checklist_toggle": Route(WRITERS, data={"done": "1"}),
+            "POST campaigns:checklist_delete": WRITERS,
+        },
+        obj=lambda w: checklist_item_of(TaskFactory(campaign=campaign_of_team_a(w)), w),
+        confidential=lambda w: checklist_item_of(TaskFactory(campaign=confidential_campaign(w)), w),
     ),
     Resource(
         "comments (issue 18.5)",
