@@ -345,13 +345,13 @@ def cost_structure(user, *, period=None, team=None, category=None, channel=None,
         expenses = expenses.filter(campaign__team=team)
     if category is not None:
         expenses = expenses.filter(funding_request__category=category)
-    if channel is not None:
-        expenses = expenses.filter(campaign__channels=channel)
     if date_from is not None:
         expenses = expenses.filter(date__gte=date_from)
     if date_to is not None:
         expenses = expenses.filter(date__lte=date_to)
-    expenses = Expense.objects.filter(pk__in=expenses.values("pk"))
+    if channel is not None:
+        # Through the campaign's channels an expense could be joined once per channel: each once.
+        expenses = Expense.objects.filter(pk__in=expenses.filter(campaign__channels=channel).values("pk"))
     keys = ("funding_request__period", "funding_request__category")
     # The expenses are read once, summed per campaign × period × category; the total and the
     # chart's period × category cells are added up from those sums (they were two more passes

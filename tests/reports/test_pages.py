@@ -38,10 +38,28 @@ def test_finance_lands_on_the_finance_dashboard(client, money_world, finance_use
     body = client.get(reverse("dashboard")).content.decode()
     assert "Funding requests to review" in body
     assert "Spend by category against allocations" in body
-    assert "Cost structure over time" in body
     assert 'data-testid="spend-without-request-total"' in body
     # AUTUMN's submitted request waits for review
     assert "Autumn" in body
+
+
+def test_finances_cost_structure_card_is_the_fiscal_years_and_opens_the_same_report(
+    client, money_world, finance_user
+):
+    # given the fiscal year the dashboard pictures
+    from reports.selectors import current_fiscal_year
+
+    year = current_fiscal_year()
+    client.force_login(finance_user)
+    response = client.get(reverse("dashboard"))
+    body = response.content.decode()
+    # then the cost structure card says so and counts that year's expenses only (issue 16: the whole
+    # history was a second full read of every expense, for one card)
+    assert f"Cost structure in {year.name}" in body
+    card = response.context["cost_structure"]
+    assert (card.params["date_from"], card.params["date_to"]) == (str(year.start_date), str(year.end_date))
+    # and "Open the report" opens the report over the same dates, so the figures match
+    assert f"?date_from={year.start_date}&amp;date_to={year.end_date}" in body
 
 
 def test_a_marketer_lands_on_their_work(client, money_world, marketer):
