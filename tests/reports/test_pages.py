@@ -43,9 +43,7 @@ def test_finance_lands_on_the_finance_dashboard(client, money_world, finance_use
     assert "Autumn" in body
 
 
-def test_finances_cost_structure_card_is_the_fiscal_years_and_opens_the_same_report(
-    client, money_world, finance_user
-):
+def test_finances_cost_structure_card_is_the_fiscal_years_and_opens_the_same_report(client, money_world, finance_user):
     # given the fiscal year the dashboard pictures
     from reports.selectors import current_fiscal_year
 
