@@ -35,7 +35,7 @@ def open_filter(page: Page, label: str):
 
 def pick(page: Page, label: str, *choices: str, typed: int = 3) -> None:
     """Choose ``choices`` in the filter labelled ``label`` by typing their first letters and clicking the match."""
-    for choice in choices:
+    for choice in map(str, choices):  # a lazy label (ActivityType.EVENT.label) is text too
         box = open_filter(page, label)
         box.press_sequentially(choice[:typed])
         listbox = page.get_by_role("listbox", name=label, exact=True)
