@@ -50,6 +50,10 @@ def test_two_statuses_picked_by_typing_show_as_chips_narrow_the_list_survive_a_r
     page.goto(f"{live_server.url}{reverse('campaigns:list')}")
     results = page.locator("#campaign-results")
     expect(results.get_by_text("Draft fair")).to_be_visible()
+    # when the marketer types in the Status filter, its list narrows to what matches
+    open_filter(page, "Status").press_sequentially("pla")
+    expect(page.get_by_role("listbox", name="Status", exact=True).get_by_role("option")).to_have_text(["Planned"])
+    filter_box(page, "Status").press("Escape")
     # when the marketer types to find two statuses and picks them
     pick(page, "Status", "Planned", "Active")
     # then each shows as a chip, and the list narrows to them

@@ -25,11 +25,15 @@ def open_filter(page: Page, label: str):
     """Focus the filter labelled ``label`` (as Tab or a click on its box does), which opens its list.
 
     With choices made and the focus elsewhere, Tom Select moves its text box out of sight and shows only
-    the chips, so the box is focused rather than clicked.
+    the chips, so the box is focused rather than clicked. Focus opens the list; in a box focused already
+    whose list was closed with Escape, the down arrow does.
     """
     box = filter_box(page, label)
+    listbox = page.get_by_role("listbox", name=label, exact=True)
     box.focus()
-    expect(page.get_by_role("listbox", name=label, exact=True)).to_be_visible()
+    if not listbox.is_visible():  # focused already, its list closed with Escape: the arrow key opens it
+        box.press("ArrowDown")
+    expect(listbox).to_be_visible()
     return box
 
 
