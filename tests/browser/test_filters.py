@@ -190,3 +190,21 @@ def test_every_filter_bar_fits_the_screen_and_passes_axe_with_a_list_open(
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, overflow(page, width))
         assert_accessible(page)
         filter_box(page, label).press("Escape")
+
+
+def test_back_to_a_filtered_list_shows_its_chips_and_the_filter_still_works(page, live_server, marketer, campaigns):
+    sign_in_by_cookie(page, live_server, marketer)
+    page.goto(f"{live_server.url}{reverse('campaigns:list')}")
+    results = page.locator("#campaign-results")
+    pick(page, "Status", "Planned")
+    expect(results.get_by_text("Draft fair")).to_have_count(0)
+    # when the marketer opens a campaign and comes back (htmx restores the list from its history)
+    results.get_by_role("link", name="Planned fair").click()
+    expect(page.get_by_role("heading", name=re.compile("Planned fair"))).to_be_visible()
+    page.go_back()
+    # then the chip is there once, and the box still filters
+    expect(chips(page, "Status")).to_have_count(1)
+    expect(page.locator(".ts-wrapper")).to_have_count(3)
+    pick(page, "Status", "Active")
+    expect(results.get_by_text("Active fair")).to_be_visible()
+    expect(results.get_by_text("Draft fair")).to_have_count(0)
