@@ -20,5 +20,6 @@ copy htmx.org htmx dist/htmx.min.js
 copy axe-core axe-core axe.min.js
 copy fullcalendar fullcalendar index.global.min.js
 copy chart.js chartjs dist/chart.umd.min.js
+copy tom-select tom-select dist/js/tom-select.popular.min.js dist/css/tom-select.bootstrap5.min.css
 cp node_modules/@fullcalendar/core/locales/ru.global.min.js static/vendor/fullcalendar/locale-ru.global.min.js
 echo "vendored into static/vendor/"

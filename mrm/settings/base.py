@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "mrm.htmx.vary_on_htmx",
     "simple_history.middleware.HistoryRequestMiddleware",
     # turns a sign-in refused for its address (accounts.throttling) into the "paused" page.
     "accounts.middleware.SignInThrottleMiddleware",

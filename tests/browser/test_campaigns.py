@@ -13,6 +13,7 @@ from campaigns.choices import ActivityType, CampaignStatus
 from campaigns.models import Activity, Campaign
 from tests.campaigns.factories import ActivityFactory, CampaignFactory
 from tests.factories import UserFactory
+from tests.support.filters import pick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,7 +105,7 @@ def test_marketer_creates_a_campaign_with_an_activity_launches_it_on_the_board_a
     expect(calendar.get_by_text("Winter webinar push").first).to_be_visible()
     screenshot(page, "calendar")
     # and filtering by another activity type hides it
-    page.get_by_label("Activity type").select_option(ActivityType.EVENT.value)
+    pick(page, "Activity type", ActivityType.EVENT.label)
     expect(calendar.get_by_text("Webinar: winter trends")).to_have_count(0)
     # and colouring by team swaps the legend
     legend = page.get_by_test_id("calendar-legend")
@@ -138,7 +139,7 @@ def test_a_month_too_busy_for_the_calendar_asks_to_narrow_the_filter_and_a_narro
     expect(error).to_contain_text("Narrow the filter")
     expect(page.get_by_test_id("calendar").get_by_text("Busy activity 0")).to_have_count(0)
     # when they narrow it to activities of one type
-    page.get_by_label("Activity type").select_option(ActivityType.EVENT.value)
+    pick(page, "Activity type", ActivityType.EVENT.label)
     # then the events show and the message is gone
     expect(page.get_by_test_id("calendar").get_by_text("Busy activity 0")).to_be_visible()
     expect(error).to_be_hidden()
