@@ -35,8 +35,9 @@ messages:  ## Refresh the translation catalogues after changing strings
 vendor:  ## Re-vendor the pinned front-end packages into static/vendor/
 	scripts/vendor.sh
 
-screenshots:  ## Regenerate docs/screenshots/ from the browser tests
+screenshots:  ## Regenerate docs/screenshots/ from the browser tests, then list the pictures that changed (review them)
 	MRM_SCREENSHOTS=docs/screenshots scripts/test.sh -m browser
+	.venv/bin/python scripts/compare_screenshots.py
 
 bench:  ## Hot paths on PostgreSQL under gunicorn vs raw SQL (docs/PERFORMANCE.md); ARGS="--quick", "--scale 1" or "--quick --check" (CI)
 	.venv/bin/python scripts/bench.py $(ARGS)
