@@ -78,9 +78,9 @@ def screenshot():
     """``screenshot(page, name)`` saves a picture for docs/ when MRM_SCREENSHOTS is set."""
     folder = os.environ.get("MRM_SCREENSHOTS")
 
-    def take(page, name: str):
+    def take(page, name: str, *, full_page: bool = True):
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
     return take

@@ -3,9 +3,10 @@
 At 390, 768 and 1280 px, on `seed_demo` data: nothing sticks out past the
 screen but a table inside its own scroller, the page's primary action lies
 inside the viewport (no sideways scrolling to reach Approve), and axe reports
-nothing, moderate included. The top menu and the decision page are checked in
+nothing, moderate included; the title's badges and the header's buttons never
+overlap. The top menu and the decision page are checked in
 Russian too. With ``MRM_SCREENSHOTS`` set (``make screenshots``) each page is
-saved at each width as ``<persona>-<page>-<width>.png`` for docs/.
+saved at each width as ``<persona>-<page>-<width>.png`` for docs/: the first screen, as it opens.
 """
 
 from __future__ import annotations
@@ -72,6 +73,22 @@ def _check(page, width: int, persona: str, name: str, primary: str) -> list[str]
     wide = page.evaluate("document.documentElement.scrollWidth")
     if wide > width:
         problems.append(f"{persona} {name} @{width}: page {wide} px wide: {overflow(page, width)}")
+    # the title's badges and the header's buttons never sit on one another (Tabler's title does not wrap)
+    overlapping = page.evaluate(
+        """() => {
+          const boxes = Array.from(document.querySelectorAll('.page-header .badge, .page-header .btn,'
+            + ' .page-header .page-title, .page-header .page-pretitle')).map(e => [e, e.getBoundingClientRect()]);
+          const hits = [];
+          for (const [a, r] of boxes) for (const [b, q] of boxes) {
+            if (a === b || a.contains(b) || b.contains(a)) continue;
+            if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1)
+              hits.push(a.textContent.trim().slice(0, 30) + ' / ' + b.textContent.trim().slice(0, 30));
+          }
+          return hits.slice(0, 3);
+        }"""
+    )
+    if overlapping:
+        problems.append(f"{persona} {name} @{width}: header items overlap: {overlapping}")
     action = page.locator(primary).first
     if action.count() == 0:
         problems.append(f"{persona} {name} @{width}: no primary action {primary!r}")
@@ -109,5 +126,5 @@ def test_each_personas_main_pages_fit_every_width_with_the_primary_action_in_vie
                     page.wait_for_load_state("networkidle")
                 problems += _check(page, width, persona, name, primary)
                 suffix = "" if language == "en" else f"-{language}"
-                screenshot(page, f"{persona}-{name}-{width}{suffix}")
+                screenshot(page, f"{persona}-{name}-{width}{suffix}", full_page=False)  # the first screen
     assert problems == [], "\n".join(problems)
