@@ -21,6 +21,9 @@ from urllib.parse import urlencode
 
 from django import template
 from django.db.models import Model
+from django.utils.html import format_html_join
+
+from mrm.widgets import SELECTED
 
 register = template.Library()
 
@@ -59,3 +62,22 @@ def filter_actions(clear_url, submit=None, css_class="col-12 col-md-auto", **kee
     """``keep``: parameters that are the page's scope rather than a filter (a campaign's materials)."""
     kept = urlencode({name: value for name, value in keep.items() if value not in (None, "")})
     return {"clear_url": f"{clear_url}?{kept}" if kept else clear_url, "submit": submit, "css_class": css_class}
+
+
+@register.simple_tag
+def person_options(people, selected=None):
+    """The ``<option>``s of a one-person filter (Owner): active people, and the chosen one even if they left.
+
+    Built in one join rather than a template loop with filters per person: a department's
+    500 people cost about 1 ms instead of 30 on the campaign list (issue 16).
+    """
+    chosen = "" if selected in (None, "") else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (person.pk, SELECTED if str(person.pk) == chosen else "", person.full_name)
+            for person in people
+            if person.is_active or str(person.pk) == chosen
+        ),
+    )
