@@ -706,7 +706,15 @@ def my_tasks(request):
     return render(
         request,
         "campaigns/my_tasks.html",
-        _common({"page": page, "show_done": show_done, "task_bulk_form": TaskBulkForm() if page.object_list else None}),
+        _common(
+            {
+                "page": page,
+                "show_done": show_done,
+                "task_bulk_form": TaskBulkForm() if page.object_list else None,
+                # The Export menu downloads these tasks (all of them, not the page) through the tasks API.
+                "export_query": f"assignee={request.user.pk}" + ("" if show_done else "&done=false"),
+            }
+        ),
     )
 
 
