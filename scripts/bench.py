@@ -222,7 +222,10 @@ def paths(people: dict) -> list[dict]:
     campaign = Campaign.objects.filter(code__startswith=CAMPAIGN_PREFIX, team__in=marketer.teams.all()).first()
     month = dt.date.today().replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
-    window = f"start={month}&end={next_month}"
+    # One team's month, as a marketer filters it: at scale 1 the whole department's month holds more
+    # events (2 400) than the calendar draws at once, and the API refuses it (400 too_many_events).
+    team = marketer.teams.order_by("pk").first()
+    window = f"start={month}&end={next_month}&team={team.pk}"
     p = [
         {"name": "campaigns API, 50/page", "role": "marketer", "url": "/api/v1/campaigns/?page_size=50",
          "baseline": ("campaigns", {"limit": 50})},
@@ -239,9 +242,9 @@ def paths(people: dict) -> list[dict]:
         {"name": "campaign detail API", "role": "marketer", "url": f"/api/v1/campaigns/{campaign.pk}/"},
         {"name": "campaign detail page", "role": "marketer", "url": f"/campaigns/{campaign.pk}/"},
         {"name": "calendar month API", "role": "marketer", "url": f"/api/v1/calendar/events/?{window}",
-         "baseline": ("calendar", {"start": month, "end": next_month})},
+         "baseline": ("calendar", {"start": month, "end": next_month, "team": team.pk})},
         {"name": "calendar month API", "role": "cmo", "url": f"/api/v1/calendar/events/?{window}",
-         "baseline": ("calendar", {"start": month, "end": next_month})},
+         "baseline": ("calendar", {"start": month, "end": next_month, "team": team.pk})},
         {"name": "calendar page", "role": "marketer", "url": "/calendar/"},
         {"name": "approvals inbox page", "role": "cmo", "url": "/approvals/"},
         {"name": "approvals pending_for_me API", "role": "cmo",
@@ -289,7 +292,7 @@ BASELINES = {
                c.id AS campaign_id, c.code, c.name AS campaign_name, ch.color
         FROM campaigns_activity a JOIN campaigns_campaign c ON c.id = a.campaign_id
         LEFT JOIN campaigns_channel ch ON ch.id = a.channel_id
-        WHERE a.start_date < %(end)s AND a.end_date >= %(start)s
+        WHERE a.start_date < %(end)s AND a.end_date >= %(start)s AND c.team_id = %(team)s
           AND (NOT c.confidential OR c.team_id = ANY(%(teams)s) OR %(sees_all)s)
         ORDER BY a.start_date, a.id""",
     "pending": """
