@@ -21,27 +21,43 @@ document.addEventListener("htmx:afterSwap", function (event) {
     return heading ? heading.textContent.trim() : document.title;
   }
 
+  // A scroller's width also changes without a window resize: a panel loaded below adds the page's
+  // scrollbar and a table that fitted by a few pixels now scrolls. Each scroller is watched.
+  var watcher = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { update(entry.target); });
+  }) : null;
+
   function mark(root) {
     Array.prototype.forEach.call((root || document).querySelectorAll(".table-responsive"), function (scroller) {
-      var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
-      if (scrolls && !scroller.querySelector(FOCUSABLE)) {
-        scroller.setAttribute("tabindex", "0");
-        // A named group, not a region: the card around it is already a landmark of the same name,
-        // and two landmarks of one name are one too many (axe landmark-unique).
-        scroller.setAttribute("role", "group");
-        if (!scroller.hasAttribute("aria-label")) { scroller.setAttribute("aria-label", label(scroller)); }
-        scroller.dataset.mrmScroller = "true";
-      } else if (!scrolls && scroller.dataset.mrmScroller === "true") {
-        scroller.removeAttribute("tabindex");
-        scroller.removeAttribute("role");
-        scroller.removeAttribute("aria-label");
-        delete scroller.dataset.mrmScroller;
+      update(scroller);
+      if (watcher && !scroller.dataset.mrmWatched) {
+        scroller.dataset.mrmWatched = "true";
+        watcher.observe(scroller);
       }
     });
   }
 
+  function update(scroller) {
+    var scrolls = scroller.scrollWidth > scroller.clientWidth + 1;
+    if (scrolls && !scroller.querySelector(FOCUSABLE)) {
+      scroller.setAttribute("tabindex", "0");
+      // A named group, not a region: the card around it is already a landmark of the same name,
+      // and two landmarks of one name are one too many (axe landmark-unique).
+      scroller.setAttribute("role", "group");
+      if (!scroller.hasAttribute("aria-label")) { scroller.setAttribute("aria-label", label(scroller)); }
+      scroller.dataset.mrmScroller = "true";
+    } else if (!scrolls && scroller.dataset.mrmScroller === "true") {
+      scroller.removeAttribute("tabindex");
+      scroller.removeAttribute("role");
+      scroller.removeAttribute("aria-label");
+      delete scroller.dataset.mrmScroller;
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () { mark(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { mark(event.detail.elt.parentNode || document); });
+  // Marked as soon as new content is in (afterSwap), and again once it settled (its final size).
+  document.addEventListener("htmx:afterSwap", function () { mark(document); });
+  document.addEventListener("htmx:afterSettle", function () { mark(document); });
   var pending;
   window.addEventListener("resize", function () {
     window.clearTimeout(pending);
