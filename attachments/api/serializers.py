@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from attachments.models import Attachment
 from attachments.registry import kinds
+from mrm.bounds import MAX_ID
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -15,7 +16,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     """
 
     target_type = serializers.ChoiceField(choices=[])
-    target_id = serializers.IntegerField(min_value=1)
+    target_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     # Not required here: the service says "Choose a file" after checking who may attach (403 before 400).
     file = serializers.FileField(
         write_only=True,

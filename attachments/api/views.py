@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from django_filters.rest_framework import DjangoFilterBackend, FilterSet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -20,19 +19,14 @@ from attachments.models import Attachment
 from attachments.registry import kinds
 from attachments.views import file_response
 from mrm.api import ScopedCreateReadViewSet
+from mrm.filters import BooleanFilter, FilterSet, IdNumberFilter
 from mrm.parsers import JSONParser
-
-
-class WholeNumberFilter(django_filters.NumberFilter):
-    """An id filter: a whole number (``1.5`` is a 400, as the schema's integer says)."""
-
-    field_class = forms.IntegerField
 
 
 class AttachmentFilter(FilterSet):
     target_type = django_filters.ChoiceFilter(choices=lambda: [(kind, kind) for kind in kinds()])
-    target_id = WholeNumberFilter()
-    removed = django_filters.BooleanFilter(
+    target_id = IdNumberFilter()
+    removed = BooleanFilter(
         method="filter_removed", help_text="true: the removed ones (history); false or absent: the present ones."
     )
 

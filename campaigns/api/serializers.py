@@ -15,7 +15,7 @@ from rest_framework import serializers
 from accounts.models import Team, User
 from campaigns.choices import CAMPAIGN_BULK_ACTIONS, TASK_BULK_ACTIONS, BulkAction, CampaignStatus
 from campaigns.models import KPI, Activity, Campaign, CampaignTemplate, Channel, ChecklistItem, Task
-from mrm.bounds import DateSerializerField
+from mrm.bounds import MAX_ID, DateSerializerField
 from mrm.fast_lists import FastListSerializer
 
 
@@ -214,7 +214,7 @@ class BulkSerializer(serializers.Serializer):
     """``POST /api/v1/campaigns/bulk/``: the campaigns, the action and what the action needs."""
 
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, min_length=1, max_length=500
     )
     action = serializers.ChoiceField(choices=[(a, BulkAction(a).label) for a in CAMPAIGN_BULK_ACTIONS])
     status = serializers.ChoiceField(choices=CampaignStatus.choices, required=False, help_text="For status.")
@@ -233,7 +233,7 @@ class TaskBulkSerializer(serializers.Serializer):
     """``POST /api/v1/tasks/bulk/``: the tasks, the action and what the action needs."""
 
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, min_length=1, max_length=500
     )
     action = serializers.ChoiceField(choices=[(a, BulkAction(a).label) for a in TASK_BULK_ACTIONS])
     status = serializers.ChoiceField(choices=["done", "open"], required=False, help_text="For status.")
@@ -244,7 +244,7 @@ class TaskBulkSerializer(serializers.Serializer):
 
 
 class BulkUndoSerializer(serializers.Serializer):
-    batch = serializers.IntegerField(min_value=1)
+    batch = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class BulkOutcomeSerializer(serializers.Serializer):
