@@ -292,7 +292,8 @@ BASELINES = {
                c.id AS campaign_id, c.code, c.name AS campaign_name, ch.color
         FROM campaigns_activity a JOIN campaigns_campaign c ON c.id = a.campaign_id
         LEFT JOIN campaigns_channel ch ON ch.id = a.channel_id
-        WHERE a.start_date < %(end)s AND a.end_date >= %(start)s AND c.team_id = %(team)s
+        WHERE a.start_date < %(end)s AND a.end_date >= %(start)s
+          AND (%(team)s::bigint IS NULL OR c.team_id = %(team)s)
           AND (NOT c.confidential OR c.team_id = ANY(%(teams)s) OR %(sees_all)s)
         ORDER BY a.start_date, a.id""",
     "pending": """
@@ -325,7 +326,14 @@ BASELINES = {
 
 def baseline_params(name: str, given: dict, user) -> dict:
     sees_all = user.is_mrm_admin or bool(user.roles & {"finance", "leadership"})
-    params = {"teams": list(user.team_ids), "sees_all": sees_all, "user": user.pk, "status": None, "search": None}
+    params = {
+        "teams": list(user.team_ids),
+        "sees_all": sees_all,
+        "user": user.pk,
+        "status": None,
+        "search": None,
+        "team": None,
+    }
     params.update(given)
     return params
 

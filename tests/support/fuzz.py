@@ -161,6 +161,8 @@ UNSAYABLE_REFUSALS = (
     "Each column of the mapping is a file header and a key.",
     "The mapping is not valid JSON.",
     "Give the mapping as",
+    # whether a job has a mapping step is its kind's (a state the schema of the endpoint cannot know)
+    "This kind of import has no column mapping.",
     # a NUL or a deep nesting inside keys the schema leaves free (additional properties): the JSON
     # parser (mrm/parsers.py) refuses them anywhere in a body
     "The JSON body contains a NUL character",
