@@ -359,6 +359,13 @@ class CalendarFeedForm(forms.Form):
         help_text=_("Leave empty for both activities and campaigns."),
     )
 
+    FILTERS = ("team", "channel", "type", "status", "kind")
+
+    @classmethod
+    def initial_from(cls, params) -> dict:
+        """The filters a link brought (the calendar's of the moment), to start the new feed from them."""
+        return {name: params.getlist(name) for name in cls.FILTERS if params.getlist(name)}
+
     def filters(self) -> dict:
         data = self.cleaned_data
         return {

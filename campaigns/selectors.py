@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from campaigns.choices import (
     CampaignStatus,
 )
 from campaigns.models import KPI, Activity, Campaign, Channel, Task
-from mrm.bounds import check_dates, clamp_date, day_after, parse_id
+from mrm.bounds import check_dates, clamp_date, date_in_window, day_after, parse_id
 
 MAX_CALENDAR_DAYS = 400
 
@@ -381,6 +382,38 @@ def public_calendar_month(today: dt.date) -> dt.date:
         .first()
     )
     return max(clamp_date(next_start) if next_start else today, today).replace(day=1)
+
+
+#: The calendar's views as its address names them (``?view=``); FullCalendar's names are the script's business.
+CALENDAR_VIEWS = ("month", "week", "list")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PUBLIC_CALENDAR_VIEWS = ("list", "month")
+
+
+@dataclass(frozen=True)
+class CalendarPlace:
+    """Where a calendar opens: a day of the period to show and a view, read from its address.
+
+    ``?date=2027-03-01&view=list`` is kept in the address by the page's script, so a
+    bookmark, a shared link or a reload opens the same month in the same view. A value
+    that is not a date in the accepted window, or not one of ``views``, is dropped
+    quietly (the default: today, the first view), never an error.
+    """
+
+    date: dt.date | None
+    view: str
+
+    @classmethod
+    def from_params(cls, params, *, views=CALENDAR_VIEWS, default_date: dt.date | None = None) -> CalendarPlace:
+        raw = (params.get("date") or "").strip()
+        try:
+            day = dt.date.fromisoformat(raw) if _ISO_DAY.fullmatch(raw) else None
+        except ValueError:
+            day = None
+        if day is not None and not date_in_window(day):
+            day = None
+        view = (params.get("view") or "").strip()
+        return cls(date=day or default_date, view=view if view in views else views[0])
 
 
 def _public_fields(activities) -> list[dict]:

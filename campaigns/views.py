@@ -67,6 +67,8 @@ from campaigns.models import (
 from campaigns.panels import campaign_panels
 from campaigns.rollup import programme_rollup, rollup_statuses
 from campaigns.selectors import (
+    PUBLIC_CALENDAR_VIEWS,
+    CalendarPlace,
     CalendarQuery,
     board_columns,
     campaign_page_data,
@@ -1030,7 +1032,10 @@ def campaign_timeline(request):
 @login_required
 @calendar_styles
 def calendar(request):
-    """Month, week and list views; events come from /api/v1/calendar/events/."""
+    """Month, week and list views; events come from /api/v1/calendar/events/.
+
+    The address keeps the filters and the place (``?date=&view=``): the page opens where it was left.
+    """
     teams = list(Team.objects.filter(is_active=True))
     for team in teams:
         team.colour = team_colour(team.pk)
@@ -1045,6 +1050,7 @@ def calendar(request):
             "kinds": CalendarEventKind.choices,
             "colour_by": CalendarColourBy.choices,
             "events_url": reverse("api:calendar-event-list"),
+            "place": CalendarPlace.from_params(request.GET),
         },
     )
 
@@ -1052,7 +1058,8 @@ def calendar(request):
 @login_required
 def feed_list(request):
     """The user's ICS subscriptions: create one from a filter, copy its URL, revoke it."""
-    form = CalendarFeedForm(request.POST or None)
+    # "Save a filter as a feed" on the calendar links here with the calendar's filters of the moment.
+    form = CalendarFeedForm(request.POST or None, initial=CalendarFeedForm.initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             feed = services.calendar_feed_create(
@@ -1108,14 +1115,17 @@ def feed_ics(request, token):
 def embed(request):
     """The public calendar for an <iframe> on the corporate website (public activities only).
 
-    It opens on the month of the next public activity when this month has none ahead.
+    It opens on the month of the next public activity when this month has none ahead, or where
+    its address says (``?date=2027-03-01&view=month``, for a link to a given month).
     """
+    place = CalendarPlace.from_params(request.GET, views=PUBLIC_CALENDAR_VIEWS)
     return render(
         request,
         "campaigns/embed.html",
         {
             "events_url": absolute_url(reverse("campaigns:embed_events"), request=request),
-            "initial_date": public_calendar_month(timezone.localdate()),
+            "initial_date": place.date or public_calendar_month(timezone.localdate()),
+            "place": place,
         },
     )
 

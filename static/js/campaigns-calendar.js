@@ -76,15 +76,72 @@
     return format.format(event.start) + " – " + format.format(last);
   }
 
+  // The views as the address names them (?view=), FullCalendar's names for them. The server reads the address
+  // (campaigns.selectors.CalendarPlace) and hands a valid place to the page as data-initial-date/-view.
+  var VIEWS = { month: "dayGridMonth", week: "timeGridWeek", list: "listMonth" };
+
+  function viewName(type) {
+    return Object.keys(VIEWS).filter(function (name) { return VIEWS[name] === type; })[0];
+  }
+
+  function isoDay(date) {
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+  }
+
+  function pathWith(url, params) {
+    var query = params.toString();
+    return url.pathname + (query ? "?" + query : "");
+  }
+
+  // The place shown (the first day of the month or week, and the view) goes into the address with
+  // history.replaceState, next to the filters the filter bar keeps there (static/js/filters.js): a reload,
+  // back and forward, a bookmark or a shared link open the same month in the same view. The filter bar's
+  // "Clear all" keeps the place too. On the first drawing the address is left as it came, but for a date or a
+  // view the server refused (they are dropped, not kept to mislead).
+  function keepPlace(element, form, view, first) {
+    var url = new URL(window.location.href);
+    if (first) {
+      if (url.searchParams.has("date") && !element.dataset.initialDate) { url.searchParams.delete("date"); }
+      if (url.searchParams.has("view") && url.searchParams.get("view") !== element.dataset.initialView) {
+        url.searchParams.delete("view");
+      }
+    } else {
+      url.searchParams.set("date", isoDay(view.currentStart));
+      url.searchParams.set("view", viewName(view.type) || "month");
+    }
+    window.history.replaceState(window.history.state, "", pathWith(url, url.searchParams) + url.hash);
+    var clear = form && form.querySelector("[data-filter-clear]");
+    if (clear) {
+      var place = new URLSearchParams();
+      ["date", "view"].forEach(function (name) {
+        if (url.searchParams.has(name)) { place.set(name, url.searchParams.get(name)); }
+      });
+      clear.setAttribute("href", pathWith(url, place));
+    }
+  }
+
+  // "Save a filter as a calendar feed" starts the new feed from the calendar's filters of the moment.
+  function keepFeedFilters(form) {
+    var link = document.querySelector("[data-feeds-link]");
+    if (!link || !form) { return; }
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    var params = filterParams(form);
+    params.delete("color_by");
+    link.setAttribute("href", pathWith(url, params));
+  }
+
   function start(element) {
     var form = document.getElementById(element.dataset.filtersForm || "calendar-filters");
     var errorBox = document.getElementById("calendar-error");
     var isEmbed = element.dataset.embed === "true";
     var lang = (document.documentElement.lang || "en").slice(0, 2);
+    var keepsPlace = element.dataset.keepPlace === "true";
+    var drawn = false;
     var calendar = new FullCalendar.Calendar(element, {
       locale: lang,
-      initialView: isEmbed ? "listMonth" : "dayGridMonth",
-      // The public calendar opens where the next public event is (the server decides).
+      initialView: VIEWS[element.dataset.initialView] || (isEmbed ? "listMonth" : "dayGridMonth"),
+      // Where the address says; the public calendar, by default, where the next public event is (the server decides).
       initialDate: element.dataset.initialDate || undefined,
       firstDay: 1,
       height: "auto",
@@ -141,7 +198,12 @@
             failure(error);
           });
       },
-      datesSet: function () { patchToolbar(element); tidyList(element); },
+      datesSet: function (info) {
+        patchToolbar(element);
+        tidyList(element);
+        if (keepsPlace) { keepPlace(element, form, info.view, !drawn); }
+        drawn = true;
+      },
       dayCellDidMount: function (info) {
         // The cell's visible text is more than the date it was labelled with.
         info.el.removeAttribute("aria-labelledby");
@@ -182,7 +244,8 @@
     element.mrmCalendar = calendar;
     if (form && !isEmbed) {
       showLegend(form);
-      form.addEventListener("change", function () { showLegend(form); calendar.refetchEvents(); });
+      keepFeedFilters(form);
+      form.addEventListener("change", function () { showLegend(form); keepFeedFilters(form); calendar.refetchEvents(); });
       form.addEventListener("submit", function (event) { event.preventDefault(); calendar.refetchEvents(); });
     }
   }

@@ -1,6 +1,7 @@
 """The marketing calendar: events API, ICS feeds, the embeddable public calendar (PRODUCT.md §3)."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -633,3 +634,58 @@ def test_the_embed_feed_explains_a_bad_request_in_the_visitors_language(client):
         response = client.get(reverse("campaigns:embed_events"), {"upcoming": "0"}, HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 400
     assert response.json()["detail"] == ["Можно запросить от 1 до 50 ближайших событий."]
+
+
+# --- the place in the address (?date=&view=) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "date", "view"),
+    [
+        ({"date": "2027-03-01", "view": "list"}, dt.date(2027, 3, 1), "list"),
+        ({"date": "2027-03-17", "view": "week"}, dt.date(2027, 3, 17), "week"),
+        ({}, None, "month"),
+        ({"date": "2027-02-30", "view": "year"}, None, "month"),
+        ({"date": "soon"}, None, "month"),
+        ({"date": "1999-12-01"}, None, "month"),  # outside the accepted window (mrm/bounds.py)
+        ({"date": "2027-W09-1"}, None, "month"),  # an ISO week date: not what the page writes
+        ({"date": "２０２７-03-01"}, None, "month"),
+    ],
+)
+def test_a_calendars_place_is_read_from_its_address_and_a_bad_one_is_dropped(params, date, view):
+    from campaigns.selectors import CalendarPlace
+
+    assert CalendarPlace.from_params(params) == CalendarPlace(date=date, view=view)
+
+
+def test_the_calendar_page_opens_where_its_address_says(client, marketer):
+    client.force_login(marketer)
+    page = client.get(reverse("campaigns:calendar"), {"date": "2027-03-01", "view": "list", "type": "event"})
+    body = page.content.decode()
+    assert 'data-initial-date="2027-03-01" data-initial-view="list"' in body
+    # "Clear all" drops the filters but keeps the place
+    assert 'href="/calendar/?date=2027-03-01&amp;view=list" data-filter-clear' in body
+    # a bad place is no error: today's month view
+    body = client.get(reverse("campaigns:calendar"), {"date": "later", "view": "year"}).content.decode()
+    assert 'data-initial-date="" data-initial-view="month"' in body
+
+
+def test_the_public_calendar_opens_on_a_month_and_view_its_address_names(client):
+    body = client.get(reverse("campaigns:embed"), {"date": "2027-05-01", "view": "month"}).content.decode()
+    assert 'data-initial-date="2027-05-01" data-initial-view="month"' in body
+    # the week view is not offered on the public calendar: its list view instead
+    assert 'data-initial-view="list"' in client.get(reverse("campaigns:embed"), {"view": "week"}).content.decode()
+
+
+def test_a_new_feed_starts_from_the_filters_the_calendar_links_with(client, marketer, team):
+    client.force_login(marketer)
+    page = client.get(
+        reverse("campaigns:feeds"), {"type": ["event", "webinar"], "team": [team.pk, "x"], "kind": "activity"}
+    )
+    form = page.context["form"]
+    assert not form.is_bound
+    body = page.content.decode()
+    assert 'value="event" selected' in body and 'value="webinar" selected' in body
+    assert f'value="{team.pk}" selected' in body
+    assert re.search(r'value="activity"\s+id="id_kind_0" checked', body)
+    assert not re.search(r'value="campaign"\s+id="id_kind_1" checked', body)
