@@ -5,8 +5,9 @@ budgets launch guard); those the guard holds back stay planned, and the seed
 says so, so the demo never breaks the rule it demonstrates.
 
 Activities spread over the current quarter, a few are public (for the
-embeddable calendar), one campaign is confidential. Idempotent: campaigns are
-found by their demo code and left alone when they exist.
+embeddable calendar), one campaign is confidential. One programme: the Brand
+team's annual programme holds three of its campaigns (see ``PROGRAMMES``).
+Idempotent: campaigns are found by their demo code and left alone when they exist.
 """
 
 from __future__ import annotations
@@ -183,6 +184,13 @@ KPI_ACTUALS = {
     "DEMO-15": ("400", "340", "1000000", "910000"),
 }
 
+# Programmes (issue 18): a parent campaign and the demo campaigns under it. The Brand team's annual
+# programme (no planned cost of its own: an umbrella) holds the spring campaign, which has approved,
+# committed and spent money and ROI once the budgets demo ran, the product launch still being planned
+# and the cancelled catalogue run; its page shows the "Programme totals" card, and the campaign status
+# and ROI reports grouped by programme show its row.
+PROGRAMMES = {"DEMO-15": ("DEMO-01", "DEMO-02", "DEMO-13")}
+
 # The path through the lifecycle to each demo status.
 PATHS = {
     CampaignStatus.DRAFT: [],
@@ -255,14 +263,33 @@ def seed(stdout) -> None:
                 held_back.append(f"{code}: {refusal}")
                 break
     actuals = record_kpi_actuals(admin)
+    linked = link_programmes(admin)
     # The former employee left without a handover (deactivated by a directory sync, around MRM).
     User.objects.filter(username="former").update(is_active=False)
     stdout.write(
         f"  campaigns: {created} new demo campaigns ({Campaign.objects.count()} in total), "
-        f"{actuals} KPI actuals recorded"
+        f"{actuals} KPI actuals recorded, {linked} campaigns put under their programme"
     )
     for line in held_back:
         stdout.write(f"    kept back: {line}")
+
+
+def link_programmes(by) -> int:
+    """Put the demo campaigns under their programme (``PROGRAMMES``); how many were put there now.
+
+    Runs on every seed, so a demo database seeded before programmes existed gets
+    its programme too; a campaign that already has a parent (set in the demo by
+    someone, or on an earlier seed) is left where it is.
+    """
+    linked = 0
+    for parent_code, child_codes in PROGRAMMES.items():
+        programme = Campaign.objects.filter(code=parent_code).first()
+        if programme is None:
+            continue
+        for child in Campaign.objects.filter(code__in=child_codes, parent__isnull=True).order_by("code"):
+            services.campaign_update(campaign=child, by=by, parent=programme)
+            linked += 1
+    return linked
 
 
 def record_kpi_actuals(by) -> int:
