@@ -402,9 +402,11 @@ class CalendarPlace:
 
     date: dt.date | None
     view: str
+    #: The view the address named, when valid ("" when the view is the default): what links keep.
+    named_view: str = field(default="", compare=False)
 
     @classmethod
-    def from_params(cls, params, *, views=CALENDAR_VIEWS, default_date: dt.date | None = None) -> CalendarPlace:
+    def from_params(cls, params, *, views=CALENDAR_VIEWS) -> CalendarPlace:
         raw = (params.get("date") or "").strip()
         try:
             day = dt.date.fromisoformat(raw) if _ISO_DAY.fullmatch(raw) else None
@@ -413,7 +415,8 @@ class CalendarPlace:
         if day is not None and not date_in_window(day):
             day = None
         view = (params.get("view") or "").strip()
-        return cls(date=day or default_date, view=view if view in views else views[0])
+        named = view if view in views else ""
+        return cls(date=day, view=named or views[0], named_view=named)
 
 
 def _public_fields(activities) -> list[dict]:

@@ -76,6 +76,12 @@ def test_a_reload_opens_the_month_and_view_left_and_the_filters_stay(page, live_
     expect(calendar.locator(".fc-listMonth-button")).to_have_attribute("aria-pressed", "true")
     expect(calendar.get_by_text("Next month's fair")).to_be_visible()
     assert query(page)["type"] == ["event"]
+    # when another page is opened and the browser goes back, the same month and view are there
+    page.goto(f"{live_server.url}{reverse('campaigns:list')}")
+    page.go_back()
+    expect(calendar.locator(".fc-toolbar-title")).to_have_text(title(NEXT_MONTH))
+    expect(calendar.locator(".fc-listMonth-button")).to_have_attribute("aria-pressed", "true")
+    assert query(page)["date"] == [NEXT_MONTH.isoformat()]
     # when the week view is chosen and the filter cleared, the place stays
     calendar.get_by_role("button", name="Week").click()
     expect(page).to_have_url(re.compile("view=week"))
@@ -117,3 +123,12 @@ def test_a_bad_place_falls_back_to_todays_month_without_an_error(page, live_serv
     assert "date" not in query(page)
     assert query(page).get("view", []) == (["list"] if view == "listMonth" else [])
     assert query(page)["type"] == ["event"]
+
+
+def test_the_public_calendar_opens_on_the_month_and_view_its_link_names(page, live_server):
+    page.goto(f"{live_server.url}{reverse('campaigns:embed')}?date={LATER}&view=month")
+    calendar = page.get_by_test_id("public-calendar")
+    expect(calendar.locator(".fc-toolbar-title")).to_have_text(title(LATER))
+    expect(calendar.locator(".fc-dayGridMonth-button")).to_have_attribute("aria-pressed", "true")
+    # its address is left as it came: inside another site's iframe nobody sees it
+    assert query(page) == {"date": [LATER.isoformat()], "view": ["month"]}

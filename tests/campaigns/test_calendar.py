@@ -668,6 +668,7 @@ def test_the_calendar_page_opens_where_its_address_says(client, marketer):
     # a bad place is no error: today's month view
     body = client.get(reverse("campaigns:calendar"), {"date": "later", "view": "year"}).content.decode()
     assert 'data-initial-date="" data-initial-view="month"' in body
+    assert 'href="/calendar/" data-filter-clear' in body
 
 
 def test_the_public_calendar_opens_on_a_month_and_view_its_address_names(client):
