@@ -89,9 +89,13 @@ class RowWindow:
     offset: int
     limit: int
 
+    #: More rows than any report has: a window starting later holds nothing, and the database is never
+    #: asked for an offset its integers cannot hold (``?page=99999999999999999999``).
+    MAX_OFFSET = 10**9
+
     @classmethod
     def page(cls, number: int, size: int) -> RowWindow:
-        return cls((number - 1) * size, size)
+        return cls(min((number - 1) * size, cls.MAX_OFFSET), size)
 
     def of(self, rows: list) -> list:
         return rows[self.offset : self.offset + self.limit]

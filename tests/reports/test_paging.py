@@ -143,6 +143,7 @@ def test_the_json_refuses_pages_it_cannot_show(wide_world, api_as, finance_user)
     assert client.get("/api/v1/reports/roi/?page=0").status_code == 400
     assert client.get("/api/v1/reports/roi/?page_size=x").status_code == 400
     assert client.get("/api/v1/reports/roi/?page_size=3&page=4").status_code == 404
+    assert client.get("/api/v1/reports/roi/?page=99999999999999999999").status_code == 404
     assert client.get("/api/v1/reports/roi/?sort=sideways").status_code == 400
     # an empty report still has its first page
     empty = client.get("/api/v1/reports/roi/?status=cancelled").json()
@@ -165,3 +166,5 @@ def test_the_page_shows_a_page_and_a_page_past_the_last_shows_the_last(wide_worl
     past = client.get(url, {"sort": "roi", "page": 99}).content.decode()
     assert past.count('data-testid="report-row"') == 1 and "Rows 7–7 of 7" in past
     assert "Campaign P-05" in past and "page=2" in past and "sort=roi" in past
+    huge = client.get(url, {"sort": "roi", "page": "99999999999999999999"}).content.decode()
+    assert "Rows 7–7 of 7" in huge
