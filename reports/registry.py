@@ -296,6 +296,23 @@ class Report:
             window=window,
         )
 
+    def run_up_to(self, user, data: Mapping | None, max_rows: int) -> tuple[ReportResult | None, int]:
+        """The whole report as ``run`` computes it if it has at most ``max_rows`` rows, else ``None``; and its rows.
+
+        A report paged by the database is counted first (its totals and one
+        ``COUNT``, no row computed), so sending an export of 10 000 rows to the
+        background does not compute the 10 000 rows on the way.
+        """
+        form = self.form(data or {}, user)
+        if not form.is_valid():
+            raise ReportParamsInvalid(form)
+        if self.pages_in_sql:
+            counted = self.result(user, form, RowWindow(0, 0)).rows_total
+            if counted > max_rows:
+                return None, counted
+        result = self.result(user, form)
+        return (result if len(result.rows) <= max_rows else None), len(result.rows)
+
     def page(self, user, form: ReportForm, number, per_page: int) -> tuple[ReportResult, Page]:
         """One page of the report's rows, the totals of every row, and the page for its links.
 

@@ -256,8 +256,8 @@ def export(request, slug):
         if request.POST.get("background"):
             run = services.report_run_create(report=slug, params=params, format=fmt, dialect=dialect, by=request.user)
             return HttpResponseRedirect(run.get_absolute_url())
-        result = report.run(request.user, params)
-        if len(result.rows) > services.sync_max_rows():
+        result, _rows = report.run_up_to(request.user, params, services.sync_max_rows())
+        if result is None:
             run = services.report_run_create(report=slug, params=params, format=fmt, dialect=dialect, by=request.user)
             return HttpResponseRedirect(run.get_absolute_url())
     except ReportParamsInvalid as exc:

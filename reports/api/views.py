@@ -162,11 +162,11 @@ class ReportViewSet(ErrorsAsJsonMixin, viewsets.ViewSet):
         params = {k: v for k, v in request.query_params.items() if k not in skip and v}
         if fmt == "json":
             return Response(self._json_page(request, report, params))
-        result = report.run(request.user, params)
-        if len(result.rows) > services.sync_max_rows():
+        result, rows = report.run_up_to(request.user, params, services.sync_max_rows())
+        if result is None:
             raise StateConflict(
                 _("%(rows)s rows are too many to export at once: create a report run (/api/v1/report-runs/).")
-                % {"rows": len(result.rows)}
+                % {"rows": rows}
             )
         response = HttpResponse(exports.render(result, fmt, dialect=dialect), content_type=exports.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{exports.file_name(result, fmt)}"'

@@ -168,3 +168,18 @@ def test_the_page_shows_a_page_and_a_page_past_the_last_shows_the_last(wide_worl
     assert "Campaign P-05" in past and "page=2" in past and "sort=roi" in past
     huge = client.get(url, {"sort": "roi", "page": "99999999999999999999"}).content.decode()
     assert "Rows 7–7 of 7" in huge
+
+
+def test_too_many_rows_for_a_file_are_counted_not_computed(wide_world, api_as, finance_user, settings):
+    # given exports of more than five rows go to the background
+    settings.MRM_REPORT_SYNC_MAX_ROWS = 5
+    client = api_as(finance_user)
+    # when the seven rows of ROI per campaign are asked for as a file
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/reports/roi/?format=csv")
+    # then the answer says to create a run, having counted the rows without computing one
+    assert response.status_code == 409 and "7 rows" in response.content.decode()
+    assert not any('"campaigns_campaign"."description"' in q["sql"] for q in queries.captured_queries)
+    # and a report of fewer rows than the limit is still the file, every row of it
+    settings.MRM_REPORT_SYNC_MAX_ROWS = 7
+    assert client.get("/api/v1/reports/roi/?format=csv").status_code == 200
