@@ -437,13 +437,12 @@ def _kpi_actual(metric):
     )
 
 
-#: How ROI per campaign may be ordered (by code; ROI or actual cost, highest first), as the database
-#: orders and pages it. The campaign's code (unique) breaks ties, so every page has its fixed rows.
-ROI_SORTS = ("campaign", "roi", "cost")
-
-
 def _roi_figures(campaigns, sort: str, *, cost):
-    """``campaigns`` with what ``sort`` orders them by, ordered: ``cost`` is the campaign's actual cost."""
+    """``campaigns`` ordered as ROI per campaign's ``sort`` says: by code, or by ROI or cost, highest first.
+
+    ``cost`` is the campaign's actual cost. The campaign's code (unique) breaks
+    ties, so every page of the report holds its fixed rows.
+    """
     if sort == "campaign":
         return campaigns.order_by("code")
     campaigns = campaigns.annotate(sort_cost=cost)
@@ -459,7 +458,7 @@ def _roi_figures(campaigns, sort: str, *, cost):
 def roi_by_campaign(user, *, sort="campaign", window=None, **filters):
     """Per campaign: actual cost (its expenses), actual revenue and leads (its KPIs), ROI and cost per lead.
 
-    Ordered by ``sort`` (:data:`ROI_SORTS`) in the database. With a
+    Ordered by ``sort`` (``campaign``, ``roi``, ``cost``) in the database. With a
     ``window`` (``offset``, ``limit``) the database picks that window's
     campaigns first (ordered by their code, or by their costs summed in one
     grouped join) and computes the figures of those only: a page of a
