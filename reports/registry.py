@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -81,6 +82,53 @@ class Chart:
         return not self.labels or not any(v for d in self.datasets for v in d.values if v)
 
 
+@dataclass(frozen=True)
+class RowWindow:
+    """``limit`` rows from ``offset``: the rows one page of a report shows (the page, the API's JSON)."""
+
+    offset: int
+    limit: int
+
+    #: More rows than any report has: a window starting later holds nothing, and the database is never
+    #: asked for an offset its integers cannot hold (``?page=99999999999999999999``).
+    MAX_OFFSET = 10**9
+
+    @classmethod
+    def page(cls, number: int, size: int) -> RowWindow:
+        return cls(min((number - 1) * size, cls.MAX_OFFSET), size)
+
+    def of(self, rows: list) -> list:
+        return rows[self.offset : self.offset + self.limit]
+
+
+class WindowRows(list):
+    """The rows of one :class:`RowWindow`, computed by the database, knowing how many rows there are in all.
+
+    What a report whose ``Report.pages_in_sql`` is set returns from its
+    compute function when asked for a window.
+    """
+
+    def __init__(self, rows, total: int):
+        super().__init__(rows)
+        self.total = total
+
+
+class _CountedRows:
+    """A window's rows as Django's paginator sees a list: ``total`` long, the window where it slices."""
+
+    def __init__(self, rows: list, total: int, window: RowWindow):
+        self.rows, self.total, self.window = rows, total, window
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        start = index.start or 0
+        if start != self.window.offset:  # the paginator only ever asks for the window computed
+            raise IndexError(start)
+        return self.rows
+
+
 @dataclass
 class ReportResult:
     report: Report
@@ -93,9 +141,11 @@ class ReportResult:
     chart: Chart | None = None
     notes: list[str] = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
-    # Set when ``rows`` holds only the first of this many rows (a dashboard card);
-    # the totals and the chart still cover every row.
+    # Set when ``rows`` holds only some of this many rows (a page of the report, a dashboard card);
+    # the totals still cover every row.
     rows_total: int | None = None
+    # The rows asked for (a page), or ``None`` when ``rows`` is the whole table (exports, e-mails).
+    window: RowWindow | None = None
 
     @property
     def query_string(self) -> str:
@@ -200,6 +250,11 @@ class Report:
     compute: Callable[..., tuple[list[dict], dict | None, Chart | None, list[str]]]
     available_to: Callable[[Any], bool] = signed_in_with_role
     order: int = 100
+    # The compute function takes ``window=`` and may return only that window's rows (``WindowRows``),
+    # paged by the database: a wide report (ROI of 10 000 campaigns) then computes one page's rows,
+    # its totals by one aggregate and the count by one COUNT. Rows returned as a plain list (every
+    # row) are sliced here, as are those of every other report.
+    pages_in_sql: bool = False
 
     def form(self, data, user) -> ReportForm:
         return self.form_class(data, user=user)
@@ -211,10 +266,19 @@ class Report:
             raise ReportParamsInvalid(form)
         return self.result(user, form)
 
-    def result(self, user, form: ReportForm) -> ReportResult:
+    def result(self, user, form: ReportForm, window: RowWindow | None = None) -> ReportResult:
+        """The report over every row, or only ``window``'s rows (with their count and the totals of all)."""
         cleaned = form.cleaned_data
         with replica_reads():  # a report only reads: the replica serves it when there is one
-            rows, totals, chart, notes = self.compute(user, cleaned)
+            if window is not None and self.pages_in_sql:
+                rows, totals, chart, notes = self.compute(user, cleaned, window=window)
+            else:
+                rows, totals, chart, notes = self.compute(user, cleaned)
+        if isinstance(rows, WindowRows):  # the database computed the window's rows only
+            rows_total, rows = rows.total, list(rows)
+        else:  # a few grouped rows (ROI by channel), or the whole table: sliced here
+            rows_total = len(rows)
+            rows = window.of(rows) if window is not None else rows
         columns = self.columns(cleaned)
         for row in [*rows, totals or {}]:
             _normalise(row, columns)
@@ -228,7 +292,45 @@ class Report:
             scope=viewer_scope(user),
             chart=chart,
             notes=notes,
+            rows_total=rows_total if window is not None else None,
+            window=window,
         )
+
+    def run_up_to(self, user, data: Mapping | None, max_rows: int) -> tuple[ReportResult | None, int]:
+        """The whole report as ``run`` computes it if it has at most ``max_rows`` rows, else ``None``; and its rows.
+
+        A report paged by the database is counted first (its totals and one
+        ``COUNT``, no row computed), so sending an export of 10 000 rows to the
+        background does not compute the 10 000 rows on the way.
+        """
+        form = self.form(data or {}, user)
+        if not form.is_valid():
+            raise ReportParamsInvalid(form)
+        if self.pages_in_sql:
+            counted = self.result(user, form, RowWindow(0, 0)).rows_total
+            if counted > max_rows:
+                return None, counted
+        result = self.result(user, form)
+        return (result if len(result.rows) <= max_rows else None), len(result.rows)
+
+    def page(self, user, form: ReportForm, number, per_page: int) -> tuple[ReportResult, Page]:
+        """One page of the report's rows, the totals of every row, and the page for its links.
+
+        ``number`` is read as Django's paginator reads it: not a number is the
+        first page, past the last is the last. Only a page past the last is
+        computed twice (its number is known wrong once the rows are counted).
+        """
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        result = self.result(user, form, RowWindow.page(number, per_page))
+        last = max(-(-result.rows_total // per_page), 1)
+        if number > last:
+            number = last
+            result = self.result(user, form, RowWindow.page(number, per_page))
+        paginator = Paginator(_CountedRows(result.rows, result.rows_total, result.window), per_page)
+        return result, paginator.page(number)
 
     def query_string(self, params: Mapping[str, str]) -> str:
         """``params`` in the form's field order: one link per view, whatever order they were stored in."""
@@ -306,6 +408,8 @@ __all__ = [
     "ReportForm",
     "ReportParamsInvalid",
     "ReportResult",
+    "RowWindow",
+    "WindowRows",
     "all_reports",
     "get_report",
     "register",

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
     DateField,
     DecimalField,
@@ -34,6 +35,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -435,8 +437,36 @@ def _kpi_actual(metric):
     )
 
 
-def roi_by_campaign(user, **filters):
-    """Per campaign: actual cost (its expenses), actual revenue and leads (its KPIs), ROI and cost per lead."""
+def _roi_figures(campaigns, sort: str, *, cost):
+    """``campaigns`` ordered as ROI per campaign's ``sort`` says: by code, or by ROI or cost, highest first.
+
+    ``cost`` is the campaign's actual cost. The campaign's code (unique) breaks
+    ties, so every page of the report holds its fixed rows.
+    """
+    if sort == "campaign":
+        return campaigns.order_by("code")
+    campaigns = campaigns.annotate(sort_cost=cost)
+    if sort == "cost":
+        return campaigns.order_by(F("sort_cost").desc(), "code")
+    ratio = (F("sort_revenue") - F("sort_cost")) / F("sort_cost")
+    return campaigns.annotate(
+        sort_revenue=_kpi_actual(KPIMetric.REVENUE),
+        sort_roi=Case(When(Q(sort_revenue__isnull=False, sort_cost__gt=0), then=ratio), output_field=DecimalField()),
+    ).order_by(F("sort_roi").desc(nulls_last=True), "code")
+
+
+def roi_by_campaign(user, *, sort="campaign", window=None, **filters):
+    """Per campaign: actual cost (its expenses), actual revenue and leads (its KPIs), ROI and cost per lead.
+
+    Ordered by ``sort`` (``campaign``, ``roi``, ``cost``) in the database. With a
+    ``window`` (``offset``, ``limit``) the database picks that window's
+    campaigns first (ordered by their code, or by their costs summed in one
+    grouped join) and computes the figures of those only: a page of a
+    department's 10 000 campaigns costs what a page costs, wherever it is
+    (issue 16; the figures of every skipped row were computed before). The
+    totals are one aggregate over every campaign either way
+    (:func:`_roi_totals`), and :func:`roi_campaign_count` counts them.
+    """
     campaigns = money_campaigns(user, **filters)
     spent = (
         Expense.objects.filter(campaign=OuterRef("pk"))
@@ -445,15 +475,17 @@ def roi_by_campaign(user, **filters):
         .annotate(s=Sum("amount"))
         .values("s")[:1]
     )
-    rows = list(
-        Campaign.objects.filter(pk__in=campaigns.values("pk"))
-        .select_related("team")
-        .annotate(
-            cost=Coalesce(Subquery(spent, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD)),
-            revenue=_kpi_actual(KPIMetric.REVENUE),
-            leads=_kpi_actual(KPIMetric.LEADS),
-        )
-        .order_by("code")
+    chosen = Campaign.objects.filter(pk__in=campaigns.values("pk"))
+    if window is not None:
+        page = _roi_figures(chosen, sort, cost=Coalesce(Sum("expenses__amount"), Value(ZERO), output_field=MONEY_FIELD))
+        chosen = Campaign.objects.filter(pk__in=page.values("pk")[window.offset : window.offset + window.limit])
+    cost = Coalesce(Subquery(spent, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
+    rows = _roi_figures(
+        chosen.select_related("team").annotate(
+            cost=cost, revenue=_kpi_actual(KPIMetric.REVENUE), leads=_kpi_actual(KPIMetric.LEADS)
+        ),
+        sort,
+        cost=F("cost"),
     )
     result = [
         {
@@ -468,6 +500,11 @@ def roi_by_campaign(user, **filters):
         for c in rows
     ]
     return result, _roi_totals(user, campaigns)
+
+
+def roi_campaign_count(user, **filters) -> int:
+    """How many campaigns ROI per campaign has rows for (one COUNT), when it computes only a page of them."""
+    return money_campaigns(user, **filters).count()
 
 
 def roi_by_channel(user, **filters):

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -189,13 +188,11 @@ def report_detail(request, slug):
     """A report with its filters, chart, table and totals; the URL's query string is the shareable view."""
     report = _report_or_404(slug, request.user)
     form = report.form(_params_of(request.GET), request.user)
-    result = report.result(request.user, form) if form.is_valid() else None
-    status = 200 if result is not None else 400
-    rows_page = None
-    if result is not None:
+    result = rows_page = None
+    if form.is_valid():
         # A wide report (ROI of 10k campaigns) is paged on the page; totals and exports hold every row.
-        rows_page = Paginator(result.rows, REPORT_PAGE_ROWS).get_page(request.GET.get("page"))
-        result = replace(result, rows=list(rows_page.object_list)) if rows_page.has_other_pages() else result
+        result, rows_page = report.page(request.user, form, request.GET.get("page"), REPORT_PAGE_ROWS)
+    status = 200 if result is not None else 400
     share_url = request.build_absolute_uri(reverse("reports:detail", args=[slug]))
     if result is not None and result.query_string:
         share_url += "?" + result.query_string
@@ -259,8 +256,8 @@ def export(request, slug):
         if request.POST.get("background"):
             run = services.report_run_create(report=slug, params=params, format=fmt, dialect=dialect, by=request.user)
             return HttpResponseRedirect(run.get_absolute_url())
-        result = report.run(request.user, params)
-        if len(result.rows) > services.sync_max_rows():
+        result, _rows = report.run_up_to(request.user, params, services.sync_max_rows())
+        if result is None:
             run = services.report_run_create(report=slug, params=params, format=fmt, dialect=dialect, by=request.user)
             return HttpResponseRedirect(run.get_absolute_url())
     except ReportParamsInvalid as exc:

@@ -88,7 +88,12 @@ class ReportDataSerializer(serializers.Serializer):
     params = serializers.DictField(child=serializers.CharField())
     filters = FilterSerializer(many=True)
     columns = ColumnSerializer(many=True)
-    rows = serializers.ListField(child=RowField())
+    rows = serializers.ListField(child=RowField(), help_text="The page's rows (``page``, ``page_size``).")
+    rows_total = serializers.IntegerField(help_text="How many rows the report has in all; the totals cover them all.")
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True, help_text="The next page of rows, or null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page of rows, or null on the first.")
     totals = RowField(allow_null=True)
     chart = ChartSerializer(allow_null=True)
     notes = serializers.ListField(child=serializers.CharField())
@@ -110,10 +115,13 @@ def plain_value(column, value):
     return str(value)
 
 
-def result_data(result) -> dict:
+def result_data(result, *, next_url=None, previous_url=None) -> dict:
+    """The report as JSON: one page of rows (``result.window``) with the totals of every row."""
+
     def row_data(row):
         return {c.key: plain_value(c, row.get(c.key)) for c in result.columns}
 
+    window = result.window
     return {
         "slug": result.report.slug,
         "title": str(result.report.title),
@@ -122,6 +130,11 @@ def result_data(result) -> dict:
         "filters": [{"label": label, "value": value} for label, value in result.filters],
         "columns": [{"key": c.key, "label": str(c.label), "type": str(c.type)} for c in result.columns],
         "rows": [row_data(row) for row in result.rows],
+        "rows_total": result.rows_total if result.rows_total is not None else len(result.rows),
+        "page": window.offset // window.limit + 1 if window else 1,
+        "page_size": window.limit if window else len(result.rows),
+        "next": next_url,
+        "previous": previous_url,
         "totals": row_data(result.totals) if result.totals is not None else None,
         "chart": result.chart.as_json() if result.chart is not None else None,
         "notes": [str(n) for n in result.notes],
