@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Team
 from accounts.scope import viewer_scope
 from approvals.choices import SubjectKind
-from budgets.models import ExpenseCategory, FiscalPeriod
+from budgets.models import ExpenseCategory, FiscalPeriod, FiscalYear
 from campaigns.choices import CampaignStatus
 from campaigns.models import Channel
 from mrm.bounds import DateFormField
@@ -40,6 +40,16 @@ from reports.registry import (
 def team_field():
     return forms.ModelChoiceField(
         Team.objects.none(), required=False, label=gettext_lazy("Team"), empty_label=gettext_lazy("All")
+    )
+
+
+def year_field(label=None, help_text=""):
+    return forms.ModelChoiceField(
+        FiscalYear.objects.none(),
+        required=False,
+        label=label or gettext_lazy("Fiscal year"),
+        empty_label=gettext_lazy("All"),
+        help_text=help_text,
     )
 
 
@@ -83,6 +93,7 @@ class ScopedChoicesMixin:
             teams = teams.filter(pk__in=viewer.team_ids)
         querysets = {
             "team": teams.order_by("name"),
+            "year": FiscalYear.objects.visible_to(user).order_by("start_date"),
             "period": FiscalPeriod.objects.visible_to(user).select_related("year").order_by("start_date", "name"),
             "category": ExpenseCategory.objects.visible_to(user).order_by("code"),
             "channel": Channel.objects.visible_to(user).order_by("name"),
@@ -125,6 +136,10 @@ class CampaignStatusForm(ScopedChoicesMixin, ReportForm):
     )
     date_from = date_field(gettext_lazy("Starting from"))
     date_to = date_field(gettext_lazy("Starting until"))
+    year = year_field(
+        gettext_lazy("Running in fiscal year"),
+        gettext_lazy("The campaigns running at some time between the year's first and last day."),
+    )
 
 
 CAMPAIGN_GROUP_LABELS = {
@@ -155,6 +170,7 @@ def campaign_status_compute(user, params):
         status=params.get("status"),
         start_from=params.get("date_from"),
         start_to=params.get("date_to"),
+        running_in=params.get("year"),
     )
     if group_by == "status":
         order = list(CampaignStatus.values)
@@ -308,6 +324,7 @@ class BudgetForm(ScopedChoicesMixin, ReportForm):
             ("cell", gettext_lazy("Period, team and category")),
         ],
     )
+    year = year_field(help_text=gettext_lazy("The money of the year's periods."))
     period = period_field()
     team = team_field()
     category = category_field()
@@ -339,7 +356,12 @@ def budget_compute(user, params):
     group_by = params.get("group_by") or "team"
     dims = selectors.BUDGET_GROUPINGS[group_by]
     grouped, totals = selectors.budget_vs_actual(
-        user, group_by=group_by, period=params.get("period"), team=params.get("team"), category=params.get("category")
+        user,
+        group_by=group_by,
+        year=params.get("year"),
+        period=params.get("period"),
+        team=params.get("team"),
+        category=params.get("category"),
     )
     rows = []
     for r in grouped:
@@ -443,6 +465,10 @@ class ROIForm(ScopedChoicesMixin, ReportForm):
     )
     team = team_field()
     channel = channel_field()
+    year = year_field(
+        gettext_lazy("Funded in fiscal year"),
+        gettext_lazy("The campaigns that asked for money of the year's periods, with their whole cost and results."),
+    )
     status = forms.ChoiceField(
         required=False,
         label=gettext_lazy("Campaign status"),
@@ -488,7 +514,12 @@ def roi_compute(user, params, window=None):
     The chart shows the rows computed: every row for an export, the page's
     campaigns on a page (10 000 bars helped nobody and weighed most of the answer).
     """
-    filters = {"team": params.get("team"), "channel": params.get("channel"), "status": params.get("status")}
+    filters = {
+        "team": params.get("team"),
+        "channel": params.get("channel"),
+        "status": params.get("status"),
+        "funded_in": params.get("year"),
+    }
     sort = params.get("sort") or "campaign"
     measures = [c.key for c in ROI_MEASURES]
     if params.get("group_by") == "programme":
@@ -549,6 +580,13 @@ def roi_compute(user, params, window=None):
             "scope that asked for money; a campaign in several channels is split equally between them."
         )
     ]
+    if params.get("year"):
+        notes.append(
+            _(
+                "The fiscal year chooses the campaigns that asked for money of its periods; each one's cost, revenue "
+                "and leads are those of its whole life."
+            )
+        )
     if params.get("group_by") == "programme":
         notes.append(programme_note())
     return rows, totals, chart, notes

@@ -87,9 +87,15 @@ def cost_per_lead(cost, leads) -> Decimal | None:
 # --- campaign status ---------------------------------------------------------------------------
 
 
-def campaigns_for(user, *, team=None, channel=None, status=None, start_from=None, start_to=None):
-    """The campaigns a campaign report covers: those of the viewer's scope, filtered."""
+def campaigns_for(user, *, team=None, channel=None, status=None, start_from=None, start_to=None, running_in=None):
+    """The campaigns a campaign report covers: those of the viewer's scope, filtered.
+
+    ``running_in`` (a fiscal year) keeps the campaigns whose dates meet the
+    year's: running on at least one of its days.
+    """
     campaigns = Campaign.objects.in_scope(viewer_scope(user))
+    if running_in is not None:
+        campaigns = campaigns.filter(start_date__lte=running_in.end_date, end_date__gte=running_in.start_date)
     if team is not None:
         campaigns = campaigns.filter(team=team)
     if channel is not None:
@@ -220,13 +226,17 @@ def _grouped(queryset, dims, source: str, **sums) -> dict[tuple, dict]:
     return {tuple(row[p] for p in paths): row for row in rows}
 
 
-def budget_vs_actual(user, *, group_by="cell", period=None, team=None, category=None):
+def budget_vs_actual(user, *, group_by="cell", year=None, period=None, team=None, category=None):
     """Allocated, requested, approved, committed and actual money per period, team, category or cell.
 
     Every source is read over the viewer's one scope (a marketer: their
     teams' allocations, requests and spend; finance and leadership: every
     team's) and summed by the database, one query per source; the grouped
-    rows are merged by key. Remaining = allocated − approved (what can still
+    rows are merged by key, and the totals are those rows added up (every
+    row falls in one group, the one of no team or category included), not
+    a second pass over the same tables. ``year`` keeps the money of that
+    fiscal year's periods, as the budget burn counts it (its last month
+    ends at these totals). Remaining = allocated − approved (what can still
     be requested); variance = allocated − actual (negative: overspent);
     utilisation = actual / allocated.
     """
@@ -236,6 +246,11 @@ def budget_vs_actual(user, *, group_by="cell", period=None, team=None, category=
     requests = FundingRequest.objects.in_scope(scope)
     commitments = Commitment.objects.in_scope(scope)
     expenses = Expense.objects.in_scope(scope)
+    if year is not None:
+        allocations = allocations.filter(period__year=year)
+        requests = requests.filter(period__year=year)
+        commitments = commitments.filter(funding_request__period__year=year)
+        expenses = expenses.filter(funding_request__period__year=year)
     for dim, value in (("period", period), ("team", team), ("category", category)):
         if value is None:
             continue
@@ -244,12 +259,18 @@ def budget_vs_actual(user, *, group_by="cell", period=None, team=None, category=
         requests = requests.filter(**{paths["request"]: value})
         commitments = commitments.filter(**{paths["spend"]: value})
         expenses = expenses.filter(**{paths["spend"]: value})
+    # The requested and the approved money in one pass over the requests.
+    asked = _grouped(
+        requests.filter(status__in=set(REQUESTED_STATUSES) | set(FUNDED_STATUSES)),
+        dims,
+        "request",
+        requested=Sum("amount", filter=Q(status__in=REQUESTED_STATUSES)),
+        approved=Sum("approved_amount", filter=Q(status__in=FUNDED_STATUSES)),
+    )
     sources = {
         "allocated": _grouped(allocations, dims, "allocation", allocated=Sum("amount")),
-        "requested": _grouped(requests.filter(status__in=REQUESTED_STATUSES), dims, "request", requested=Sum("amount")),
-        "approved": _grouped(
-            requests.filter(status__in=FUNDED_STATUSES), dims, "request", approved=Sum("approved_amount")
-        ),
+        "requested": asked,
+        "approved": asked,
         "committed": _grouped(commitments, dims, "spend", committed=Sum("amount")),
         "actual": _grouped(expenses, dims, "spend", actual=Sum("amount")),
     }
@@ -263,13 +284,7 @@ def budget_vs_actual(user, *, group_by="cell", period=None, team=None, category=
         _budget_ratios(row)
         rows.append(row)
     rows.sort(key=lambda r: tuple(_dimension_sort_key(dim, r[dim]) for dim in dims))
-    totals = {
-        "allocated": allocations.aggregate(t=Sum("amount"))["t"] or ZERO,
-        "requested": requests.filter(status__in=REQUESTED_STATUSES).aggregate(t=Sum("amount"))["t"] or ZERO,
-        "approved": requests.filter(status__in=FUNDED_STATUSES).aggregate(t=Sum("approved_amount"))["t"] or ZERO,
-        "committed": commitments.aggregate(t=Sum("amount"))["t"] or ZERO,
-        "actual": expenses.aggregate(t=Sum("amount"))["t"] or ZERO,
-    }
+    totals = {measure: sum((row[measure] for row in rows), ZERO) for measure in sources}
     _budget_ratios(totals)
     return rows, totals
 
@@ -424,10 +439,17 @@ def unmapped_spend(user, *, date_from=None, date_to=None, category=None):
     return found, by_category
 
 
-def money_campaigns(user, *, team=None, channel=None, status=None):
-    """The campaigns of the viewer's scope that asked for money (those with a funding request)."""
+def money_campaigns(user, *, team=None, channel=None, status=None, funded_in=None):
+    """The campaigns of the viewer's scope that asked for money (those with a funding request).
+
+    ``funded_in`` (a fiscal year) keeps those that asked for money of that
+    year's periods, as budget vs actual counts a year's money.
+    """
     campaigns = campaigns_for(user, team=team, channel=channel, status=status)
-    return campaigns.filter(pk__in=FundingRequest.objects.values("campaign"))
+    requests = (
+        FundingRequest.objects.all() if funded_in is None else FundingRequest.objects.filter(period__year=funded_in)
+    )
+    return campaigns.filter(pk__in=requests.values("campaign"))
 
 
 def _kpi_actual(metric):
@@ -508,11 +530,16 @@ def roi_campaign_count(user, **filters) -> int:
 
 
 def roi_by_channel(user, **filters):
-    """Per channel: the same figures, a campaign's money split equally between its channels."""
+    """Per channel: the same figures, a campaign's money split equally between its channels.
+
+    The totals are the per-campaign sums added up: reading every expense of
+    the campaigns a second time for them cost the CMO dashboard a pass over
+    the expenses (issue 16).
+    """
     campaigns = money_campaigns(user, **filters)
     ids = campaigns.values("pk")
-    spent = Expense.objects.filter(campaign__in=ids).order_by().values("campaign").annotate(cost=Sum("amount"))
-    results = (
+    spent = list(Expense.objects.filter(campaign__in=ids).order_by().values("campaign").annotate(cost=Sum("amount")))
+    results = list(
         KPI.objects.filter(campaign__in=ids)
         .order_by()
         .values("campaign")
@@ -548,7 +575,12 @@ def roi_by_channel(user, **filters):
             }
         )
     rows.sort(key=lambda r: str(r["channel"] or "~").lower())
-    return rows, _roi_totals(user, campaigns)
+    totals = _roi_totals_row(
+        sum((row["cost"] for row in spent if row["cost"] is not None), ZERO),
+        _sum_or_none(row["revenue"] for row in results),
+        _sum_or_none(row["leads"] for row in results),
+    )
+    return rows, totals
 
 
 def roi_by_programme(user, **filters):
@@ -593,15 +625,25 @@ def _roi_totals(user, campaigns) -> dict:
         revenue=Sum("actual", filter=Q(metric=KPIMetric.REVENUE)),
         leads=Sum("actual", filter=Q(metric=KPIMetric.LEADS)),
     )
-    cost = cost or ZERO
-    leads = int(kpis["leads"]) if kpis["leads"] is not None else None
+    return _roi_totals_row(cost or ZERO, kpis["revenue"], kpis["leads"])
+
+
+def _roi_totals_row(cost, revenue, leads) -> dict:
+    """A totals row of ROI from its summed cost, revenue and leads (``None``: no KPI recorded)."""
+    leads = int(leads) if leads is not None else None
     return {
         "cost": cost,
-        "revenue": kpis["revenue"],
+        "revenue": revenue,
         "leads": leads,
-        "roi": roi_percent(kpis["revenue"], cost),
+        "roi": roi_percent(revenue, cost),
         "cost_per_lead": cost_per_lead(cost, leads),
     }
+
+
+def _sum_or_none(values):
+    """The sum of the values that are not ``None``; ``None`` when all are (as SQL's ``SUM``)."""
+    found = [value for value in values if value is not None]
+    return sum(found, ZERO) if found else None
 
 
 # --- dashboards ---------------------------------------------------------------------------------

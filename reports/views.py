@@ -7,7 +7,7 @@ through :mod:`reports.services`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -79,27 +80,97 @@ def _widget(user, slug: str, **params):
     return result
 
 
+@dataclass(frozen=True)
+class CardPeriod:
+    """What a dashboard card covers, said on the card, and its report over all time one click away."""
+
+    text: str
+    all_time_url: str
+
+
+def _in_year(slug: str, year) -> dict[str, str]:
+    """The parameters that make a card's report cover the fiscal year the dashboard's pictures show.
+
+    Budget vs actual: the money of the year's periods (as the budget burn counts
+    it); ROI: the campaigns that asked for that money; campaign status: the
+    campaigns running in the year; cost structure: the expenses spent in it.
+    Over all time, these cards read every campaign and expense of a large
+    department's three years for a glance (issue 16).
+    """
+    if slug == "cost-structure":
+        return {"date_from": year.start_date.isoformat(), "date_to": year.end_date.isoformat()}
+    return {"year": str(year.pk)}
+
+
+def _period_text(slug: str, year) -> str:
+    """What a card over the fiscal ``year`` covers, in the words of its report's parameter."""
+    dates = {
+        "year": year.name,
+        "start": date_format(year.start_date, "SHORT_DATE_FORMAT"),
+        "end": date_format(year.end_date, "SHORT_DATE_FORMAT"),
+    }
+    if slug == "budget-vs-actual":
+        return _("%(year)s (%(start)s – %(end)s): the money of its periods") % dates
+    if slug == "roi":
+        return (
+            _(
+                "%(year)s (%(start)s – %(end)s): the campaigns that asked for money of its periods, over their whole life"
+            )
+            % dates
+        )
+    if slug == "campaign-status":
+        return _("%(year)s (%(start)s – %(end)s): the campaigns running in it") % dates
+    return _("%(year)s (%(start)s – %(end)s): the money spent in it") % dates
+
+
+def _year_cards(user, year, cards: dict[str, tuple[str, dict[str, str]]]) -> dict:
+    """Report cards over the fiscal ``year`` (all time when there is none), and what each covers.
+
+    ``cards`` maps a context name to its report and parameters. Each card's
+    "Open the report" opens the report over the same parameters, so the
+    figures match; ``card_periods`` says the period and links the report
+    over all time.
+    """
+    context, periods = {}, {}
+    for name, (slug, params) in cards.items():
+        context[name] = _widget(user, slug, **params, **(_in_year(slug, year) if year else {}))
+        if year is not None and context[name] is not None:
+            query = context[name].report.query_string(params)
+            url = reverse("reports:detail", args=[slug]) + (f"?{query}" if query else "")
+            periods[name] = CardPeriod(_period_text(slug, year), url)
+    return {**context, "card_periods": periods}
+
+
 def _dashboard_context(user, kind: str) -> dict:
     if kind == "cmo":
+        year_pictures = pictures.dashboard_pictures(user)
         return {
-            "campaigns_by_status": _widget(user, "campaign-status", group_by="status"),
             "waiting_on_me": list(selectors.approvals_waiting_on(user)),
             "overdue": list(selectors.overdue_approvals(user)),
-            "spend_vs_budget": _widget(user, "budget-vs-actual", group_by="team"),
-            "roi_by_channel": _widget(user, "roi", group_by="channel"),
-            **pictures.dashboard_pictures(user),
+            **_year_cards(
+                user,
+                year_pictures.get("fiscal_year"),
+                {
+                    "campaigns_by_status": ("campaign-status", {"group_by": "status"}),
+                    "spend_vs_budget": ("budget-vs-actual", {"group_by": "team"}),
+                    "roi_by_channel": ("roi", {"group_by": "channel"}),
+                },
+            ),
+            **year_pictures,
         }
     if kind == "finance":
         year_pictures = pictures.dashboard_pictures(user)
-        year = year_pictures.get("fiscal_year")
-        # The cost structure of the year the pictures show: every expense ever made was a second
-        # full read of the table at a large department's size, for a card (issue 16).
-        in_year = {"date_from": year.start_date.isoformat(), "date_to": year.end_date.isoformat()} if year else {}
         return {
             "to_review": list(selectors.requests_to_review(user)),
             "waiting_on_me": list(selectors.approvals_waiting_on(user)),
-            "spend_by_category": _widget(user, "budget-vs-actual", group_by="category"),
-            "cost_structure": _widget(user, "cost-structure", **in_year),
+            **_year_cards(
+                user,
+                year_pictures.get("fiscal_year"),
+                {
+                    "spend_by_category": ("budget-vs-actual", {"group_by": "category"}),
+                    "cost_structure": ("cost-structure", {}),
+                },
+            ),
             "spend_without_request": _widget(user, "spend-without-request"),
             **year_pictures,
         }

@@ -1,11 +1,14 @@
 """Journeys of reports: the CMO's dashboard, filtering a report and its PDF; finance's XLSX and background export."""
 
+import datetime as dt
 import io
 from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
+
+from campaigns.models import Campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,10 +21,12 @@ def test_the_cmo_opens_the_dashboard_filters_a_report_and_downloads_the_pdf(
     money_world,
     screenshot,
 ):
-    # given the CMO (approver + leadership) signs in
+    # given the report world's campaigns run in FY2027, the year the dashboard pictures (its cards cover it)
+    Campaign.objects.update(start_date=dt.date(2027, 1, 10), end_date=dt.date(2027, 6, 30))
+    # when the CMO (approver + leadership) signs in
     sign_in(page, cmo)
     # then the landing page is the CMO's dashboard, each chart drawn with its table
-    expect(page.get_by_role("heading", name="Campaigns by status")).to_be_visible()
+    expect(page.get_by_role("heading", name="Campaigns by status in FY2027")).to_be_visible()
     expect(page.get_by_role("heading", name="Waiting on my decision")).to_be_visible()
     expect(page.get_by_role("heading", name="Overdue approvals")).to_be_visible()
     chart = page.locator('canvas[data-report-chart="campaigns-by-status"]')
@@ -33,6 +38,10 @@ def test_the_cmo_opens_the_dashboard_filters_a_report_and_downloads_the_pdf(
     # and spend against budget holds the same money finance sees: 120 000 approved, 65 000 spent
     spend = page.get_by_test_id("spend-vs-budget")
     expect(spend.get_by_test_id("card-scope")).to_contain_text("All teams")
+    expect(spend.get_by_test_id("card-period")).to_contain_text("FY2027")
+    expect(spend.get_by_test_id("card-all-time-link")).to_have_attribute(
+        "href", "/reports/budget-vs-actual/?group_by=team"
+    )
     expect(spend.get_by_test_id("report-totals")).to_contain_text("₽120,000.00")
     expect(spend.get_by_test_id("report-totals")).to_contain_text("₽65,000.00")
     screenshot(page, "dashboard-cmo")

@@ -1,11 +1,13 @@
 """Report pages, dashboards, exports from the page, saved views and subscriptions in the browser's HTTP."""
 
+import datetime as dt
 import html
 import json
 
 import pytest
 from django.urls import reverse
 
+from campaigns.models import Campaign
 from reports.models import ReportRun, ReportSubscription, SavedReportView
 from tests.factories import UserFactory
 
@@ -20,7 +22,9 @@ def chart_data(body: str, chart_id: str) -> dict:
 
 
 def test_the_cmo_lands_on_the_overview_dashboard(client, money_world, cmo):
-    # given the CMO (an approver who is also leadership)
+    # given the CMO (an approver who is also leadership), and campaigns running in the fiscal year
+    # the dashboard pictures (its cards cover that year, tests/reports/test_dashboard_year.py)
+    Campaign.objects.update(start_date=dt.date(2027, 1, 10), end_date=dt.date(2027, 6, 30))
     client.force_login(cmo)
     # when they open the landing page
     body = client.get(reverse("dashboard")).content.decode()
