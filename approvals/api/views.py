@@ -26,7 +26,7 @@ from approvals.api.serializers import (
     WorkflowTemplateSerializer,
     WorkflowTemplateWriteSerializer,
 )
-from approvals.models import ApprovalRequest, Decision, Delegation, StageState, WorkflowTemplate
+from approvals.models import ApprovalRequest, Decision, Delegation, StageAssignment, StageState, WorkflowTemplate
 from mrm.api import ListExportMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, exportable_list
 
 
@@ -83,8 +83,12 @@ class WorkflowTemplateViewSet(
 
 def _request_queryset():
     decisions = Decision.objects.select_related("decider", "on_behalf_of", "stage_state")
+    # By id: the model's order (stage state, then id) is the same within a stage, but Django spells
+    # it through the stage state's and the request's own orderings, which joined and sorted every
+    # stage state and request of the database for each page (issue 16).
+    assignments = StageAssignment.objects.order_by("pk")
     states = StageState.objects.order_by("order").prefetch_related(
-        "assignments", Prefetch("decisions", queryset=decisions)
+        Prefetch("assignments", queryset=assignments), Prefetch("decisions", queryset=decisions)
     )
     return ApprovalRequest.objects.with_list_data().prefetch_related(Prefetch("stage_states", queryset=states))
 

@@ -130,6 +130,22 @@ def test_the_request_list_costs_the_same_for_1_and_many_rows(
     assert_constant_queries(lambda: client.get(f"{BASE}?page_size=100"), make_row, rows=20)
 
 
+def test_the_request_list_reads_a_pages_approvers_by_their_stages_only(api_as, open_request, legal):
+    # given a page of requests with their stages' approvers (prefetched per stage state)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # when the list is read
+    with CaptureQueriesContext(connection) as queries:
+        body = api_as(legal).get(BASE).json()
+    # then the approvers come by their stage states' ids, in their order, without the requests table:
+    # the model's ordering (stage state, then id) spelled through the stage states' and the
+    # requests' orderings joined and sorted every stage state and request there is (issue 16)
+    assert body["results"][0]["stages"][0]["approvers"] == [legal.pk]
+    (assignments,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "approvals_stageassignment"."id"')]
+    assert "approvals_approvalrequest" not in assignments and "JOIN" not in assignments
+
+
 def test_the_inbox_page_costs_the_same_for_1_and_many_rows(
     assert_constant_queries, client, subjects, template, marketer, legal
 ):

@@ -129,9 +129,10 @@ def test_every_line_of_a_page_gets_its_own_figures_in_one_pass(
             pk__in=[waiting.pk, theirs.pk, printing.pk, line["b"].pk]
         )
     )
-    # when their contexts are computed at once: a grouped query per figure, whatever the number of
-    # lines (as a subquery per row and figure, each line was summed again for every row; issue 16)
-    with django_assert_num_queries(5):  # allocations, funded, committed, spent, earlier requests
+    # when their contexts are computed at once: one grouped query for the lines' money, whatever the
+    # number of lines (as a subquery per row and figure, each line was summed again for every row;
+    # as a grouped query per figure, the lines were found three times; issue 16)
+    with django_assert_num_queries(3):  # funded, committed and spent; allocations; earlier requests
         contexts = decision_contexts(rows)
     # then each request reads its own line, as when computed alone
     for pk in (waiting.pk, theirs.pk, printing.pk, line["b"].pk):
