@@ -609,18 +609,18 @@ def _line_key(request) -> tuple[int, int, int]:
 
 
 def line_figures(requests) -> dict[tuple[int, int, int], LineFigures]:
-    """The budget lines of ``requests`` (campaign loaded), keyed (period, category, team): two queries.
+    """The budget lines of ``requests`` (campaign loaded), keyed (period, category, team): one query.
 
     One grouped query finds the lines' requests once and sums, per line, the
     funded requests' approved amounts and each request's commitments and
-    expenses (one index probe per request); the second reads the lines'
-    allocations. A page's 50 requests lie on some 50 lines holding about
-    1 000 requests and 5 000 expenses at a large department's size, so the
-    work is in finding them: as three grouped queries each filtering the lines
-    again, Django built the lines' condition three times and PostgreSQL planned
-    it three times (half the approval list's time at scale 1; issue 16). As
-    one correlated subquery per figure and row, PostgreSQL summed a line again
-    for every request on the page. The team is the requests' campaigns' team today.
+    expenses (one index probe per request), with the line's allocation. A
+    page's 50 requests lie on some 50 lines holding about 1 000 requests and
+    5 000 expenses at a large department's size, so the work is in finding
+    them: as four queries each filtering the lines again, Django built the
+    lines' condition four times and PostgreSQL planned it three times (half of
+    the approval list's time at scale 1; issue 16). As one correlated subquery
+    per figure and row, PostgreSQL summed a line again for every request on
+    the page. The team is the requests' campaigns' team today.
     """
     from budgets.choices import FUNDED_STATUSES
     from budgets.models import Commitment, Expense, FundingRequest
@@ -633,34 +633,39 @@ def line_figures(requests) -> dict[tuple[int, int, int], LineFigures]:
         rows = model.objects.filter(funding_request=OuterRef("pk")).order_by().values("funding_request")
         return Subquery(rows.annotate(s=Sum("amount")).values("s"), output_field=MONEY)
 
+    allocation = BudgetAllocation.objects.filter(  # one per line (a unique constraint)
+        period_id=OuterRef("period_id"), category_id=OuterRef("category_id"), team_id=OuterRef("campaign__team_id")
+    ).values("amount")[:1]
     sums = (
         FundingRequest.objects.filter(_on_lines(keys))
         .order_by()
         .values("period_id", "category_id", "campaign__team_id")
         .annotate(
+            allocated=Subquery(allocation, output_field=MONEY),
             funded=Sum("approved_amount", filter=Q(status__in=FUNDED_STATUSES)),
             committed=Sum(per_request(Commitment)),
             spent=Sum(per_request(Expense)),
         )
     )
     found = {(row["period_id"], row["category_id"], row["campaign__team_id"]): row for row in sums}
-    allocated = {
-        (row["period_id"], row["category_id"], row["team_id"]): row["amount"]
+    # A line holds at least the request that named it, unless that request moved or went in the
+    # meantime: such a line has no money on it, only its allocation, read apart.
+    missing = keys - found.keys()
+    if missing:
         for row in BudgetAllocation.objects.filter(
-            reduce(or_, (Q(period_id=p, category_id=c, team_id=t) for p, c, t in keys))
-        ).values("period_id", "category_id", "team_id", "amount")
-    }
+            reduce(or_, (Q(period_id=p, category_id=c, team_id=t) for p, c, t in missing))
+        ).values("period_id", "category_id", "team_id", "amount"):
+            found[(row["period_id"], row["category_id"], row["team_id"])] = {"allocated": row["amount"]}
     zero = Decimal("0.00")
-    figures = {}
-    for key in keys:
-        row = found.get(key, {})
-        figures[key] = LineFigures(
-            allocated=allocated.get(key),
-            funded=row.get("funded") or zero,
-            committed=row.get("committed") or zero,
-            spent=row.get("spent") or zero,
+    return {
+        key: LineFigures(
+            allocated=found.get(key, {}).get("allocated"),
+            funded=found.get(key, {}).get("funded") or zero,
+            committed=found.get(key, {}).get("committed") or zero,
+            spent=found.get(key, {}).get("spent") or zero,
         )
-    return figures
+        for key in keys
+    }
 
 
 def _on_lines(keys) -> Q:

@@ -132,7 +132,7 @@ def test_every_line_of_a_page_gets_its_own_figures_in_one_pass(
     # when their contexts are computed at once: one grouped query for the lines' money, whatever the
     # number of lines (as a subquery per row and figure, each line was summed again for every row;
     # as a grouped query per figure, the lines were found three times; issue 16)
-    with django_assert_num_queries(3):  # funded, committed and spent; allocations; earlier requests
+    with django_assert_num_queries(2):  # the lines (allocated, funded, committed, spent); earlier requests
         contexts = decision_contexts(rows)
     # then each request reads its own line, as when computed alone
     for pk in (waiting.pk, theirs.pk, printing.pk, line["b"].pk):
@@ -142,6 +142,25 @@ def test_every_line_of_a_page_gets_its_own_figures_in_one_pass(
     assert (contexts[theirs.pk].committed, contexts[theirs.pk].spent) == (Decimal("200000.00"), Decimal("150000.00"))
     assert not contexts[printing.pk].has_allocation
     assert contexts[waiting.pk].approved == Decimal("180000.00")
+
+
+def test_a_line_whose_request_moved_meanwhile_still_shows_its_allocation(line, team, category, fiscal_year):
+    # given a request read on Brand's Q3 line, which holds 70 000 and no request, and moved back to
+    # Q1 before its line's figures are read (the row on the page is older than the database)
+    from budgets.models import FundingRequest
+    from budgets.selectors import line_figures
+
+    q3 = FiscalPeriodFactory(
+        year=fiscal_year, name="Q3 2027", start_date=datetime.date(2027, 7, 1), end_date=datetime.date(2027, 9, 30)
+    )
+    BudgetAllocationFactory(period=q3, team=team, category=category, amount=Decimal("70000.00"))
+    read = FundingRequest.objects.select_related("campaign__team").get(pk=line["c"].pk)
+    read.period = q3
+    # when the figures of its line are read
+    figures = line_figures([read])[(q3.pk, category.pk, team.pk)]
+    # then the line shows its allocation and no money on it
+    assert figures.allocated == Decimal("70000.00")
+    assert (figures.funded, figures.committed, figures.spent) == (Decimal("0.00"),) * 3
 
 
 def test_asking_more_than_is_left_shows_over_budget(line, make_request):
