@@ -592,7 +592,13 @@ class Expense(SpendRecord):
             ),
         ]
         # The lists' ordering (newest first): without it the finance expense list sorted 100k rows per page.
-        indexes = [models.Index(fields=["-date", "-id"], name="budgets_expense_newest")]
+        # A request's spend from the index alone: a budget line's figures add up the expenses of every
+        # request on the line, ~1 000 requests for a page of 50 at scale 1 (issue 16), without reading
+        # the table's rows (PostgreSQL; elsewhere an index on the request).
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="budgets_expense_newest"),
+            models.Index(fields=["funding_request"], include=["amount"], name="budgets_expense_request_amount"),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("budgets:request_detail", args=[self.funding_request_id]) + f"#expense-{self.pk}"

@@ -633,9 +633,13 @@ def line_figures(requests) -> dict[tuple[int, int, int], LineFigures]:
         rows = model.objects.filter(funding_request=OuterRef("pk")).order_by().values("funding_request")
         return Subquery(rows.annotate(s=Sum("amount")).values("s"), output_field=MONEY)
 
-    allocation = BudgetAllocation.objects.filter(  # one per line (a unique constraint)
-        period_id=OuterRef("period_id"), category_id=OuterRef("category_id"), team_id=OuterRef("campaign__team_id")
-    ).values("amount")[:1]
+    allocation = (
+        BudgetAllocation.objects.filter(  # one per line (a unique constraint): an index probe
+            period_id=OuterRef("period_id"), category_id=OuterRef("category_id"), team_id=OuterRef("campaign__team_id")
+        )
+        .order_by()
+        .values("amount")[:1]
+    )
     sums = (
         FundingRequest.objects.filter(_on_lines(keys))
         .order_by()
