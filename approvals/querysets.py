@@ -162,13 +162,22 @@ class ApprovalRequestQuerySet(models.QuerySet):
         """
         if not _active(user):
             return self.none().values("object_id")
+        from accounts.models import User
         from approvals.choices import RequestStatus
         from approvals.models import Delegation, StageAssignment
 
-        stand_in_for = Delegation.objects.current().filter(stand_in_id=user.pk).values("approver_id")
-        assigned = StageAssignment.objects.filter(Q(user_id=user.pk) | Q(user_id__in=stand_in_for)).values(
-            "stage_state__request_id"
+        # The user and whom they stand in for as one set, read first: "assigned to me OR to
+        # someone I stand in for" as an OR on the assignee could use no index, and PostgreSQL
+        # went through every open request of the kind instead (3 000 open funding requests at
+        # scale 1: 2-50 ms of every marketer's campaign list, for the none they approve; issue 16).
+        principals = (
+            Delegation.objects.current()
+            .filter(stand_in_id=user.pk)
+            .order_by()
+            .values("approver_id")
+            .union(User.objects.filter(pk=user.pk).order_by().values("pk"), all=True)
         )
+        assigned = StageAssignment.objects.filter(user_id__in=principals).values("stage_state__request_id")
         return self.filter(subject_kind=kind, status=RequestStatus.IN_PROGRESS, pk__in=assigned).values("object_id")
 
     def for_subject(self, subject):

@@ -151,6 +151,29 @@ def test_approvers_of_an_open_launch_request_see_the_confidential_campaign(
     assert not Campaign.objects.visible_to(fresh).filter(pk=campaign.pk).exists()
 
 
+def test_a_stand_in_of_the_launch_approver_sees_the_confidential_campaign_while_standing_in(
+    other_team_confidential_campaign, other_team_marketer, launch_workflow, launch_approver
+):
+    import datetime as dt
+
+    from approvals.services import delegation_create
+
+    campaign = other_team_confidential_campaign
+    campaign.planned_cost = Decimal("0")
+    campaign.save()
+    deputy = UserFactory(username="deputy", roles=["approver"])
+    campaign_transition(campaign=campaign, to_status=CampaignStatus.ACTIVE, by=other_team_marketer)
+    # given: the deputy stands in for no one yet
+    assert not Campaign.objects.visible_to(deputy).filter(pk=campaign.pk).exists()
+    # when the launch approver hands over for a few days
+    today = dt.date.today()
+    delegation_create(by=launch_approver, stand_in=deputy, starts_on=today, ends_on=today + dt.timedelta(days=3))
+    # then the deputy sees what the approver sees (the approver and whom one stands in for: one set, §2)
+    fresh = type(deputy).objects.get(pk=deputy.pk)
+    assert Campaign.objects.visible_to(fresh).filter(pk=campaign.pk).exists()
+    assert Campaign.objects.visible_to(launch_approver).filter(pk=campaign.pk).exists()
+
+
 def test_a_launch_guard_objecting_at_approval_time_refuses_the_approval_with_its_reason(
     free_campaign, marketer, launch_workflow, launch_approver
 ):
