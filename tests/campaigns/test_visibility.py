@@ -195,6 +195,7 @@ def test_the_condition_is_built_once_per_user_and_still_follows_grants_made_afte
     it holds subqueries, so a grant given or taken back afterwards counts at once."""
     from campaigns import querysets
 
+    querysets.forget_shared_conditions()
     built = []
     original = querysets._campaign_visibility_q
     monkeypatch.setattr(
@@ -211,3 +212,36 @@ def test_the_condition_is_built_once_per_user_and_still_follows_grants_made_afte
     campaign_unshare(campaign=other_team_confidential_campaign, user=marketer, by=admin_user)
     assert not Campaign.objects.visible_to(marketer).filter(pk=other_team_confidential_campaign.pk).exists()
     assert built == ["", "campaign__"]
+
+
+def test_each_request_reuses_the_persons_compiled_condition_and_it_still_follows_grants(
+    marketer, admin_user, other_team, other_team_confidential_campaign, monkeypatch
+):
+    """Every request loads a new user object: the condition is built and compiled once per process for the
+    same person, teams, role and day (issue 16), and still holds subqueries, never a list of ids."""
+    from accounts.models import Membership, User
+    from campaigns import querysets
+
+    querysets.forget_shared_conditions()
+    built = []
+    original = querysets._campaign_visibility_q
+    monkeypatch.setattr(
+        querysets, "_campaign_visibility_q", lambda user, prefix: built.append(prefix) or original(user, prefix)
+    )
+
+    def fresh():  # as the next request loads its user
+        return User.objects.get(pk=marketer.pk)
+
+    # given the condition built for one request
+    assert not Campaign.objects.visible_to(fresh()).filter(pk=other_team_confidential_campaign.pk).exists()
+    # when the next requests come, with a grant given and then taken back between them
+    campaign_share(campaign=other_team_confidential_campaign, user=marketer, by=admin_user)
+    assert Campaign.objects.visible_to(fresh()).filter(pk=other_team_confidential_campaign.pk).exists()
+    campaign_unshare(campaign=other_team_confidential_campaign, user=marketer, by=admin_user)
+    assert not Campaign.objects.visible_to(fresh()).filter(pk=other_team_confidential_campaign.pk).exists()
+    # then it was built once, and the answers followed the grant
+    assert built == [""]
+    # and joining the campaign's team is another condition, built anew
+    Membership.objects.create(user=marketer, team=other_team)
+    assert Campaign.objects.visible_to(fresh()).filter(pk=other_team_confidential_campaign.pk).exists()
+    assert built == ["", ""]
