@@ -337,6 +337,54 @@ def crawl(context, live_server, world: World, visits: list[Visit]) -> tuple[list
     return problems, timings
 
 
+#: What opens over any page: (where, as whom, [(part, the clicks that open it)]), each closed again with Escape
+#: (the menu toggler by a second click). Hidden, they are not audited with the page.
+OPEN_PARTS = [
+    (
+        "approvals:inbox",
+        "approver",
+        [
+            ("main menu, folded", [".navbar-toggler"]),
+            ("user menu", ["#user-menu-button"]),
+            ("help menu", ["#help-menu-button"]),
+            ("ask a question dialog", ["#help-menu-button", "a[data-help-ask]"]),
+            ("keyboard shortcuts dialog", ["[data-shortcuts-help]"]),
+        ],
+    ),
+    ("campaigns:list", "marketer", [("export menu", ["main [data-bs-toggle=dropdown]"])]),
+]
+
+
+def audit_open_parts(context, live_server, world: World) -> list[str]:
+    """Menus and dialogs opened over a page, at each width, every impact."""
+    page = context.new_page()
+    problems, opened = [], set()
+    for name, role, parts in OPEN_PARTS:
+        sign_in(context, live_server, world, role)
+        page.set_viewport_size({"width": WIDTHS[0], "height": 860})
+        page.goto(f"{live_server.url}{reverse(name)}")
+        page.wait_for_load_state("networkidle")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 860})
+            for part, clicks in parts:
+                if not page.locator(clicks[0]).is_visible():  # the folded menu's toggler shows below 1200 px
+                    continue
+                for selector in clicks:
+                    page.locator(selector).first.click()
+                page.wait_for_load_state("networkidle")
+                page.evaluate(SETTLED)
+                problems += [f"{name} {part} @{width}: {v}" for v in audit(page, impacts=EVERY_IMPACT)]
+                opened.add(part)
+                if clicks[0] == ".navbar-toggler":
+                    page.locator(clicks[0]).click()
+                    page.locator("#main-navigation").wait_for(state="hidden")
+                else:
+                    page.keyboard.press("Escape")
+    page.close()
+    never = [part for _name, _role, parts in OPEN_PARTS for part, _clicks in parts if part not in opened]
+    return problems + [f"{part}: never opened (its button is gone?)" for part in never]
+
+
 def _serve(visit: Visit):
     def fulfill(route):
         route.fulfill(status=visit.status, content_type="text/html", body=visit.body)
