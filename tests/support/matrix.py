@@ -394,7 +394,7 @@ def stale_rows(tables: Mapping[str, Iterable[Resource]], *, urlconf: str | None 
 # --- calling a route as a role ---------------------------------------------------------
 
 
-def _resolve_args(value, world, obj):
+def resolve_args(value, world, obj):
     if value is None:
         return {}
     return dict(value(world, obj) if callable(value) else value)
@@ -403,7 +403,7 @@ def _resolve_args(value, world, obj):
 def build_url(key: RouteKey, row: Route, world: World, obj, *, urlconf: str | None = None) -> str:
     from django.urls import reverse
 
-    kwargs = _resolve_args(row.kwargs, world, obj)
+    kwargs = resolve_args(row.kwargs, world, obj)
     if key.is_api:
 
         def fill(match):
@@ -512,7 +512,7 @@ def check_route(client, world: World, resource: Resource, key: RouteKey, row: Ro
     problems = []
     obj = lazy_object(world, resource.obj)
     url = build_url(key, row, world, obj, urlconf=urlconf)
-    body = _resolve_args(row.data, world, obj)
+    body = resolve_args(row.data, world, obj)
     for role in ROLES:
         expected = row.expect.for_role(role, api=key.is_api)
         response, error = call_safely(client, key, url, role, world, body)
@@ -560,7 +560,7 @@ def check_confidential(client, world, resource, key, row, *, urlconf=None) -> li
         expected = row.expect.for_role("other_team", api=key.is_api)
         if expected != NOT_ALLOWED:
             expected = NOT_FOUND
-        response, error = call_safely(client, key, url, "other_team", world, _resolve_args(row.data, world, secret))
+        response, error = call_safely(client, key, url, "other_team", world, resolve_args(row.data, world, secret))
         actual = error or classify(response, api=key.is_api)
         if actual != expected:
             problems.append(f"confidential: {Result('other_team', expected, actual, url, None)}")
