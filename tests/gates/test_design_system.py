@@ -38,7 +38,9 @@ def status_maps():
 def test_every_status_map_uses_a_badge_tone():
     maps = dict(status_maps())
     assert "campaigns.choices.STATUS_BADGE" in maps and "imports.choices.JOB_STATUS_BADGE" in maps
-    strays = {f"{where}[{key}]": css for where, mapping in maps.items() for key, css in mapping.items() if css not in CLASSES}
+    strays = {
+        f"{where}[{key}]": css for where, mapping in maps.items() for key, css in mapping.items() if css not in CLASSES
+    }
     assert strays == {}, "add the tone to mrm/badges.py (with its meaning) or use one of its classes"
 
 
@@ -53,12 +55,15 @@ def test_the_badge_tag_draws_a_tone_by_meaning_or_by_its_class_and_escapes_the_t
     assert render("{% badge text tone %}", text="<b>Draft</b>", tone="bg-secondary-lt") == (
         '<span class="badge bg-secondary-lt">&lt;b&gt;Draft&lt;/b&gt;</span>'
     )
-    assert render(
-        '{% badgeblock "closed" href="?outcome="|add:value data_outcome=value %}{{ label }}: {{ n }}{% endbadgeblock %}',
-        value="new",
-        label="New & fresh",
-        n=3,
-    ) == '<a class="badge bg-dark-lt" data-outcome="new" href="?outcome=new">New &amp; fresh: 3</a>'
+    assert (
+        render(
+            '{% badgeblock "closed" href="?outcome="|add:value data_outcome=value %}{{ label }}: {{ n }}{% endbadgeblock %}',
+            value="new",
+            label="New & fresh",
+            n=3,
+        )
+        == '<a class="badge bg-dark-lt" data-outcome="new" href="?outcome=new">New &amp; fresh: 3</a>'
+    )
     assert badge_class("bg-hotpink-lt") == TONES["neutral"]  # an unknown tone is plain, never passed through
 
 
@@ -82,6 +87,10 @@ PLANTED = """\
 <div data-x="1" class="bg-white" title="rgb(1, 2, 3)">x</div>
 <td>{{ amount|money }}</td>
 <td class="text-nowrap"><span>{{ row.total|money }}</span></td>
+{% for row in rows %}<tr><td>{{ row }}</td></tr>{% empty %}<tr><td colspan="3">Nothing yet.</td></tr>{% endfor %}
+{% for item in items %}<li>{{ item }}</li>{% empty %}
+  <li class="list-group-item fw-bold">Nothing here.</li>{% endfor %}
+<select name="owner" class="form-select"><option value="">Anyone</option>{% person_options people %}</select>
 """
 
 RIGHT = """\
@@ -93,6 +102,10 @@ RIGHT = """\
 <svg fill="none" stroke="currentColor"><path d="M1 1"></path></svg>
 <td class="text-end text-nowrap">{{ amount|money }}</td>
 <td>{% blocktranslate with amount=x|money %}only above {{ amount }}{% endblocktranslate %}</td>
+{% for row in rows %}<tr><td>{{ row }}</td></tr>{% empty %}<tr><td colspan="3" class="text-secondary">Nothing yet.</td></tr>{% endfor %}
+{% for item in items %}<li>{{ item }}</li>{% empty %}<li class="list-group-item text-secondary">Nothing here.</li>{% endfor %}
+{% for item in items %}{{ item }}{% empty %}—{% endfor %}
+<select name="owner" class="form-select"{% searchable %}><option value="">Anyone</option>{% person_options people %}</select>
 """
 
 
@@ -114,6 +127,9 @@ def test_the_gate_names_every_planted_one_off_style(tmp_path):
         "templates/page.html:7: colour literal 'rgb(' (colours live in static/css/)",
         "templates/page.html:8: money cell <td> without text-end (amounts line up right)",
         "templates/page.html:9: money cell <td> without text-end (amounts line up right)",
+        "templates/page.html:10: empty state <td> without text-secondary (docs/DESIGN.md, empty state)",
+        "templates/page.html:12: empty state <li> without text-secondary (docs/DESIGN.md, empty state)",
+        "templates/page.html:13: select of people without {% searchable %}",
     ]
 
 
