@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django import template
 from django.forms.utils import flatatt
+from django.template.base import render_value_in_context
 from django.utils.html import format_html
 
 from mrm.badges import badge_class
@@ -27,8 +28,13 @@ register = template.Library()
 PLAIN_ATTRIBUTES = ("title", "role", "href")
 
 
-@register.simple_tag
-def badge(text, tone="neutral", *, css="", testid="", **attributes) -> str:
+@register.simple_tag(takes_context=True)
+def badge(context, text, tone="neutral", *, css="", testid="", **attributes) -> str:
+    # As {{ text }} would print it: a count with the reader's thousands separator, escaped.
+    return _badge(render_value_in_context(text, context), tone, css=css, testid=testid, **attributes)
+
+
+def _badge(text, tone, *, css="", testid="", **attributes) -> str:
     unknown = {name for name in attributes if name not in PLAIN_ATTRIBUTES and not name.startswith("data_")}
     if unknown:
         raise template.TemplateSyntaxError(f"{{% badge %}} does not take {', '.join(sorted(unknown))}")
@@ -42,4 +48,4 @@ def badge(text, tone="neutral", *, css="", testid="", **attributes) -> str:
 
 @register.simple_block_tag
 def badgeblock(content, tone="neutral", **attributes) -> str:
-    return badge(content, tone, **attributes)
+    return _badge(content, tone, **attributes)

@@ -64,6 +64,13 @@ def test_the_badge_tag_draws_a_tone_by_meaning_or_by_its_class_and_escapes_the_t
         )
         == '<a class="badge bg-dark-lt" data-outcome="new" href="?outcome=new">New &amp; fresh: 3</a>'
     )
+    # a count reads as {{ count }} would print it, with the reader's thousands separator
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert (
+            render('{% badge n "count" %}', n=1234) == '<span class="badge bg-red text-red-fg badge-pill">1,234</span>'
+        )
     assert badge_class("bg-hotpink-lt") == TONES["neutral"]  # an unknown tone is plain, never passed through
 
 
