@@ -53,6 +53,12 @@ EDITABLE_STATUSES = (FundingRequestStatus.DRAFT, FundingRequestStatus.WITHDRAWN)
 # Requested money: asked for and not turned down.
 REQUESTED_STATUSES = (FundingRequestStatus.SUBMITTED, *FUNDED_STATUSES)
 
+ACTUAL_LINE_STATUS_BADGE = {
+    ActualLineStatus.UNMAPPED: "bg-orange-lt",
+    ActualLineStatus.MAPPED: "bg-green-lt",
+    ActualLineStatus.IGNORED: "bg-secondary-lt",
+}
+
 FUNDING_STATUS_BADGE = {
     FundingRequestStatus.DRAFT: "bg-secondary-lt",
     FundingRequestStatus.SUBMITTED: "bg-blue-lt",

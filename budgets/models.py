@@ -24,7 +24,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from budgets.choices import FUNDING_STATUS_BADGE, ActualLineStatus, FundingRequestStatus, ImportKind, PeriodKind
+from budgets.choices import (
+    ACTUAL_LINE_STATUS_BADGE,
+    FUNDING_STATUS_BADGE,
+    ActualLineStatus,
+    FundingRequestStatus,
+    ImportKind,
+    PeriodKind,
+)
 from budgets.querysets import (
     ActualLineQuerySet,
     BudgetAllocationQuerySet,
@@ -377,6 +384,10 @@ class ActualLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.document_number} {self.amount}"
+
+    @property
+    def status_badge(self) -> str:
+        return ACTUAL_LINE_STATUS_BADGE.get(self.status, "bg-secondary-lt")
 
 
 class FundingRequestSequence(models.Model):

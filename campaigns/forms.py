@@ -66,6 +66,7 @@ class CampaignForm(forms.ModelForm):
             "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "objective": forms.Textarea(attrs={"rows": 2}),
+            "team": QuickSelect(),
             "owner": QuickSelect(),
             "sponsor": QuickSelect(),
         }
@@ -162,6 +163,9 @@ class BulkForm(forms.Form):
     filters = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
+        # Its own ids: the list's filter bar has an Owner, a Status and a Team too (a label, a searchable
+        # select's combobox, finds its field by id).
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         people = User.objects.filter(is_active=True).order_by("display_name", "username")
         teams = Team.objects.filter(is_active=True)

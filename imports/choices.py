@@ -33,3 +33,24 @@ class RowOutcome(models.TextChoices):
     UNCHANGED = "unchanged", _("No change")
     DUPLICATE = "duplicate", _("Already imported")
     ERROR = "error", _("Error")
+
+
+# One way to show a status or an outcome: a badge tone (docs/DESIGN.md, mrm/badges.py).
+JOB_STATUS_BADGE = {
+    JobStatus.QUEUED: "bg-blue-lt",
+    JobStatus.MAPPING: "bg-yellow-lt",
+    JobStatus.PARSING: "bg-blue-lt",
+    JobStatus.READY: "bg-yellow-lt",
+    JobStatus.APPLYING: "bg-blue-lt",
+    JobStatus.APPLIED: "bg-green-lt",
+    JobStatus.FAILED: "bg-red-lt",
+    JobStatus.UNDONE: "bg-secondary-lt",
+}
+
+OUTCOME_BADGE = {
+    RowOutcome.NEW: "bg-blue-lt",
+    RowOutcome.CHANGED: "bg-purple-lt",
+    RowOutcome.UNCHANGED: "bg-secondary-lt",
+    RowOutcome.DUPLICATE: "bg-secondary-lt",
+    RowOutcome.ERROR: "bg-red-lt",
+}

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from imports.choices import JobStatus, RowOutcome
+from imports.choices import JOB_STATUS_BADGE, OUTCOME_BADGE, JobStatus, RowOutcome
 from imports.registry import get_importer, kinds_for
 
 
@@ -94,6 +94,10 @@ class ImportJob(models.Model):
         return f"{self.kind}: {self.file_name}"
 
     @property
+    def status_badge(self) -> str:
+        return JOB_STATUS_BADGE.get(self.status, "bg-secondary-lt")
+
+    @property
     def kind_label(self) -> str:
         importer = get_importer(self.kind)
         return capfirst(str(importer.title)) if importer else self.kind
@@ -148,6 +152,10 @@ class ImportRow(models.Model):
     @property
     def is_error(self) -> bool:
         return self.outcome == RowOutcome.ERROR
+
+    @property
+    def outcome_badge(self) -> str:
+        return OUTCOME_BADGE.get(self.outcome, "bg-secondary-lt")
 
 
 def header_fingerprint(header) -> str:

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from webhooks.choices import EventType, MessageState
+from webhooks.choices import STATE_BADGE, EventType, MessageState
 from webhooks.querysets import WebhookDeliveryQuerySet, WebhookMessageQuerySet, WebhookQuerySet
 
 
@@ -90,6 +90,10 @@ class WebhookMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} · {self.event_type}"
+
+    @property
+    def state_badge(self) -> str:
+        return STATE_BADGE.get(self.state, "bg-secondary-lt")
 
 
 class WebhookDelivery(models.Model):

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from mrm.exceptions import StateConflict
 from mrm.htmx import is_fragment_request, page_or_fragment
 from webhooks import services
-from webhooks.choices import STATE_BADGE
 from webhooks.forms import WebhookForm
 from webhooks.models import Webhook, WebhookDelivery
 from webhooks.permissions import available_actions, can_manage_webhooks
@@ -80,7 +79,6 @@ def webhook_detail(request, pk):
             "page": page,
             "form": form,
             "actions": available_actions(webhook, request.user),
-            "state_badge": STATE_BADGE,
         },
     )
 
@@ -105,7 +103,6 @@ def webhook_edit(request, pk):
         "page": page,
         "form": form,
         "actions": available_actions(webhook, request.user),
-        "state_badge": STATE_BADGE,
     }
     return render(request, "webhooks/detail.html", context, status=400)
 

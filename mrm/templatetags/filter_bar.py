@@ -10,6 +10,11 @@ A filter bar is a GET form marked ``data-filter-bar``. Its parts:
     field's ``value``, or nothing when the page's script restores them from the
     URL, as the calendar's does).
 
+``<select … {% searchable %}>``
+    A single select of many choices (Owner, Team) made searchable, like the
+    people selects of forms (``mrm.widgets.QuickSelect``): docs/DESIGN.md,
+    "Searchable select".
+
 ``{% filter_actions clear_url %}``
     The submit button (``submit=""`` for none), the "Clear all" link (to the page
     without filters; ``name=value`` keyword arguments stay in it), and the bar's
@@ -21,9 +26,10 @@ from urllib.parse import urlencode
 
 from django import template
 from django.db.models import Model
+from django.forms.utils import flatatt
 from django.utils.html import format_html_join
 
-from mrm.widgets import SELECTED
+from mrm.widgets import SELECTED, search_select_attrs
 
 register = template.Library()
 
@@ -81,3 +87,9 @@ def person_options(people, selected=None):
             if person.is_active or str(person.pk) == chosen
         ),
     )
+
+
+@register.simple_tag
+def searchable():
+    """The attributes that make a single ``<select>`` searchable (``static/js/search-select.js``)."""
+    return flatatt(search_select_attrs())

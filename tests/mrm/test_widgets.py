@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from mrm.widgets import QuickSelect
 
@@ -43,3 +44,18 @@ def test_a_multiple_select_keeps_every_chosen_value():
     html = widget.render("people", ["1", "2"])
     assert "multiple" in html
     assert [selected for _, selected, _ in _options(html)] == [False, True, True]
+
+
+def test_a_single_select_is_searchable_in_the_readers_language_and_keeps_its_empty_choice():
+    """docs/DESIGN.md, "Searchable select": static/js/search-select.js enhances what carries data-search-select."""
+    widget = QuickSelect(choices=[("", "---------"), (7, "Anna Karenina")])
+    with translation.override("ru"):
+        html = widget.render("sponsor", 7, attrs={"id": "id_sponsor"})
+    assert html.startswith(
+        '<select name="sponsor" data-no-results="Ничего не найдено" data-search-select="" id="id_sponsor">'
+    )
+    assert '<option value=""></option>' not in html and '<option value="">---------</option>' in html
+    assert '<option value="7" selected>Anna Karenina</option>' in html
+    multiple = QuickSelect(choices=[(7, "Anna")])
+    multiple.allow_multiple_selected = True
+    assert "data-search-select" not in multiple.render("people", [7])  # a multi-select is the filter bar's

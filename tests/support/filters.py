@@ -53,3 +53,23 @@ def pick(page: Page, label: str, *choices: str, typed: int = 3) -> None:
 def unpick(page: Page, label: str, choice: str) -> None:
     """Remove the chip ``choice`` of the filter labelled ``label`` with its remove button."""
     chips(page, label).filter(has_text=choice).get_by_role("button").click()
+
+
+def search_box(page: Page, label: str, scope=None):
+    """The searchable single select labelled ``label`` (``static/js/search-select.js``): a combobox."""
+    return (scope or page).get_by_role("combobox", name=label, exact=True)
+
+
+def choose(page: Page, label: str, choice: str, *, typed: int = 3, scope=None) -> None:
+    """Choose ``choice`` in the searchable single select labelled ``label``: type its first letters, press Enter."""
+    box = search_box(page, label, scope)
+    box.click()
+    if typed:
+        box.press_sequentially(str(choice)[:typed])
+    listbox = page.get_by_role("listbox", name=label, exact=True)
+    option = listbox.get_by_role("option", name=str(choice), exact=True)
+    expect(option).to_be_visible()
+    option.click()
+    expect(box.locator("xpath=ancestor::div[contains(@class,'ts-wrapper')][1]").locator(".item")).to_have_text(
+        str(choice)
+    )
