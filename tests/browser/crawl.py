@@ -34,6 +34,7 @@ from django.urls import reverse
 
 from tests.support.axe import EVERY_IMPACT, audit
 from tests.support.csp import CSPWatcher
+from tests.support.layout import overflow, page_width
 from tests.support.matrix import (
     OK,
     Route,
@@ -299,12 +300,18 @@ SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimatio
 
 
 def audit_at_every_width(page, label: str) -> list[str]:
-    """axe, every impact, at each width of :data:`WIDTHS`, on the page as loaded."""
+    """axe, every impact, at each width of :data:`WIDTHS`, on the page as loaded; and nothing wider than it.
+
+    A table may scroll inside its own container; the page itself never
+    scrolls sideways (issue 19 item 1).
+    """
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 860})
         page.evaluate(SETTLED)
         found += [f"{label} @{width}: {v}" for v in audit(page, impacts=EVERY_IMPACT)]
+        if page_width(page) > width:
+            found.append(f"{label} @{width}: the page is {page_width(page)} px wide: {overflow(page, width)}")
     return found
 
 

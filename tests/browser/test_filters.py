@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 
 from campaigns.choices import ActivityType, CampaignStatus
 from tests.browser.test_accessibility import sign_in_by_cookie
-from tests.browser.test_layouts import overflow
 from tests.campaigns.factories import ActivityFactory, CampaignFactory
 from tests.support.axe import assert_accessible
 from tests.support.filters import chips, filter_box, open_filter, pick, unpick
+from tests.support.layout import overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

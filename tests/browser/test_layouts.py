@@ -15,6 +15,7 @@ from accounts.models import User
 from budgets.models import FundingRequest
 from campaigns.models import Campaign
 from tests.browser.test_accessibility import sign_in_by_cookie
+from tests.support.layout import overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,16 +42,6 @@ def demo(live_server):
         "cmo": ["/", reverse("approvals:inbox"), reverse("reports:index")],
         "finance": ["/", reverse("budgets:review_queue"), reverse("budgets:utilisation")],
     }
-
-
-def overflow(page, width: int) -> list[str]:
-    """What sticks out past the screen's right edge outside a table's own scroller."""
-    return page.evaluate(
-        """(width) => Array.from(document.querySelectorAll('body *'))
-            .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-responsive'))
-            .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + String(e.className).slice(0, 40))""",
-        width,
-    )
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

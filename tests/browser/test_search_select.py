@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Task
 from tests.browser.test_accessibility import sign_in_by_cookie
-from tests.browser.test_layouts import overflow
 from tests.campaigns.factories import CampaignFactory
 from tests.factories import UserFactory
 from tests.support.axe import EVERY_IMPACT, audit
 from tests.support.filters import choose, search_box
+from tests.support.layout import overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

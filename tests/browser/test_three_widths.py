@@ -21,8 +21,8 @@ from approvals.models import ApprovalRequest
 from budgets.models import FundingRequest
 from campaigns.models import Campaign
 from tests.browser.test_accessibility import sign_in_by_cookie
-from tests.browser.test_layouts import overflow
 from tests.support.axe import every_violation
+from tests.support.layout import overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
