@@ -227,6 +227,11 @@ class ListExportMixin(ErrorsAsJsonMixin):
             raise exceptions.ValidationError({"dialect": [str(exc)]}) from exc
         if fmt not in exports.EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)
+        if self.paginator is not None:
+            # The file holds every row, not a page, but a malformed page or page size is still the 400
+            # the schema promises (``?format=xlsx&page=-4`` made a file).
+            self.paginator.get_page_size(request)
+            self.paginator.get_page_number(request, None)
         queryset = self.filter_queryset(self.get_export_queryset())
         export = exports.ListExport(
             spec=self.export_spec,
