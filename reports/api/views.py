@@ -162,6 +162,10 @@ class ReportViewSet(ErrorsAsJsonMixin, viewsets.ViewSet):
         params = {k: v for k, v in request.query_params.items() if k not in skip and v}
         if fmt == "json":
             return Response(self._json_page(request, report, params))
+        # A file holds every row, but a malformed page or page size is still the 400 the schema promises.
+        paginator = self.pagination_class()
+        paginator.get_page_size(request)
+        paginator.get_page_number(request, None)
         result, rows = report.run_up_to(request.user, params, services.sync_max_rows())
         if result is None:
             raise StateConflict(

@@ -156,6 +156,13 @@ def test_the_files_hold_every_row(wide_world, api_as, finance_user):
     assert sum(1 for line in lines if line and line[0].startswith("P-")) == 7
 
 
+@pytest.mark.parametrize("query", ["page=-16187036181769482", "page=0", "page_size=x"])
+def test_a_file_refuses_a_malformed_page_as_the_json_does(wide_world, api_as, finance_user, query):
+    response = api_as(finance_user).get(f"/api/v1/reports/roi/?format=xlsx&{query}")
+    assert response.status_code == 400
+    assert set(response.json()) <= {"page", "page_size"}
+
+
 def test_the_page_shows_a_page_and_a_page_past_the_last_shows_the_last(wide_world, client, finance_user, monkeypatch):
     monkeypatch.setattr(views, "REPORT_PAGE_ROWS", 3)
     client.force_login(finance_user)
