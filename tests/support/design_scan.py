@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from tests.support import template_scan
 from tests.support.template_scan import COMMENT, TAG, Finding, _blank
 
 CLASS_ATTR = re.compile(r"""(?:^|\s)class\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
@@ -102,8 +103,4 @@ def _empty_states(text: str, path: Path) -> Iterator[Finding]:
 
 
 def scan_templates(paths: Iterable[Path], base_dir: Path | None = None) -> list[Finding]:
-    findings = []
-    for path in paths:
-        shown = path.relative_to(base_dir) if base_dir else path
-        findings += scan_text(path.read_text(encoding="utf-8"), shown)
-    return findings
+    return template_scan.scan_templates(paths, base_dir, scan=scan_text)

@@ -74,9 +74,11 @@ def template_files(base_dir: Path) -> list[Path]:
     return sorted(set(files))
 
 
-def scan_templates(paths: Iterable[Path], base_dir: Path | None = None) -> list[Finding]:
+def scan_templates(paths: Iterable[Path], base_dir: Path | None = None, *, scan=None) -> list[Finding]:
+    """Every finding of ``scan`` (default :func:`scan_text`) over the files, named relative to ``base_dir``."""
+    scan = scan or scan_text
     findings = []
     for path in paths:
         shown = path.relative_to(base_dir) if base_dir else path
-        findings += scan_text(path.read_text(encoding="utf-8"), shown)
+        findings += scan(path.read_text(encoding="utf-8"), shown)
     return findings
