@@ -268,6 +268,13 @@ class StageState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "order"], name="approvals_stagestate_unique_order"),
         ]
+        indexes = [
+            # The running stages, a tenth of them: what an approver's inbox joins their open
+            # assignments to (issue 16: a scan of every stage otherwise).
+            models.Index(
+                fields=["id"], condition=models.Q(status=StageStatus.IN_PROGRESS), name="approvals_stage_running"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
@@ -297,6 +304,13 @@ class StageAssignment(models.Model):
         verbose_name_plural = _("stage approvers")
         constraints = [
             models.UniqueConstraint(fields=["stage_state", "user"], name="approvals_assignment_unique_user"),
+        ]
+        indexes = [
+            # An approver's undecided assignments, the start of "pending for me" (an inbox and its
+            # count): a few among the thousands a long-serving approver has decided (issue 16).
+            models.Index(
+                fields=["user", "stage_state"], condition=models.Q(decided=False), name="approvals_assignment_open"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -131,8 +131,9 @@ def test_every_line_of_a_page_gets_its_own_figures_in_one_pass(
     )
     # when their contexts are computed at once: one grouped query for the lines' money, whatever the
     # number of lines (as a subquery per row and figure, each line was summed again for every row;
-    # as a grouped query per figure, the lines were found three times; issue 16)
-    with django_assert_num_queries(2):  # the lines (allocated, funded, committed, spent); earlier requests
+    # as a grouped query per figure, the lines were found three times; issue 16), and one for their
+    # allocations (as a subquery of the sums, PostgreSQL probed it once per request of the lines)
+    with django_assert_num_queries(3):  # the lines (funded, committed, spent); allocations; earlier requests
         contexts = decision_contexts(rows)
     # then each request reads its own line, as when computed alone
     for pk in (waiting.pk, theirs.pk, printing.pk, line["b"].pk):
@@ -161,6 +162,31 @@ def test_a_line_whose_request_moved_meanwhile_still_shows_its_allocation(line, t
     # then the line shows its allocation and no money on it
     assert figures.allocated == Decimal("70000.00")
     assert (figures.funded, figures.committed, figures.spent) == (Decimal("0.00"),) * 3
+
+
+def test_lines_whose_ids_share_a_code_keep_their_own_money(line, team, category, q1):
+    # given a team whose id differs from Brand's by 1 024 (the budget line's code, ids taken modulo
+    # 1 024, is then the same as Brand's Q1 line's) with its own money in Q1 and the same category
+    from budgets.models import FundingRequest
+    from budgets.selectors import _line_code, line_figures
+    from tests.factories import TeamFactory
+
+    twin = TeamFactory(pk=team.pk + 1024, name="Twin", slug="twin")
+    assert _line_code(q1.pk, category.pk, twin.pk) == _line_code(q1.pk, category.pk, team.pk)
+    BudgetAllocationFactory(period=q1, team=twin, category=category, amount=Decimal("1000.00"))
+    theirs = funded(CampaignFactory(team=twin, **SPRING), category, q1, "700.00")
+    ExpenseFactory(funding_request=theirs, campaign=theirs.campaign, amount=Decimal("300.00"))
+    ours = FundingRequest.objects.select_related("campaign").get(pk=line["c"].pk)
+    # when Brand's line is read, then the twin's line on its own
+    brand = line_figures([ours])
+    twin_only = line_figures([FundingRequest.objects.select_related("campaign").get(pk=theirs.pk)])
+    # then each line has its own money only: Brand's as in the line above, the twin's its 1 000 and 700
+    assert list(brand) == [(q1.pk, category.pk, team.pk)]
+    assert brand[(q1.pk, category.pk, team.pk)].allocated == Decimal("500000.00")
+    assert brand[(q1.pk, category.pk, team.pk)].funded == Decimal("180000.00")
+    assert brand[(q1.pk, category.pk, team.pk)].spent == Decimal("50000.00")
+    twins = twin_only[(q1.pk, category.pk, twin.pk)]
+    assert (twins.allocated, twins.funded, twins.spent) == (Decimal("1000.00"), Decimal("700.00"), Decimal("300.00"))
 
 
 def test_asking_more_than_is_left_shows_over_budget(line, make_request):
