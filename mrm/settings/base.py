@@ -147,6 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, scheduler) share the file: wait for locks
     # instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A covering index's INCLUDE columns (budgets_expense_request_amount) serve
+    # PostgreSQL; SQLite keeps the index on its key alone, which is all it needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication ---------------------------------------------------------
