@@ -61,3 +61,22 @@ def test_unknown_role_is_refused_and_changes_nothing():
 def test_inactive_user_has_no_role():
     user = UserFactory(roles=["finance"], is_active=False)
     assert not user.has_role(Role.FINANCE)
+
+
+def test_a_migrate_syncs_the_groups_once_after_the_last_apps_permissions(monkeypatch):
+    # given a role group that lost its permissions, and a count of the syncs that do the work
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from accounts import roles
+
+    Group.objects.get(name="marketer").permissions.clear()
+    calls = []
+    declared = roles.declared_role_permissions
+    monkeypatch.setattr(roles, "declared_role_permissions", lambda: calls.append(1) or declared())
+    # when migrate's post_migrate signal is sent (once per app)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    # then the groups were synced once, and the marketer holds its permissions again
+    assert len(calls) == 1
+    assert {"view_team", "view_user"} <= set(
+        Group.objects.get(name="marketer").permissions.values_list("codename", flat=True)
+    )
