@@ -17,10 +17,10 @@ scenarios of 8 steps per writing role; no shrinking.
 import pytest
 
 from tests.support.fuzz import (
-    InProcessWSGI,
     anonymous_examples,
     examples_per_operation,
     fuzz_operation,
+    in_process_app,
     openapi_document,
     probe_methods,
     run_stateful,
@@ -64,7 +64,7 @@ def budget(path: str, method: str, role: str) -> int:
 
 @pytest.fixture
 def app():
-    return InProcessWSGI()
+    return in_process_app()
 
 
 def known_objects(world, path: str, method: str) -> dict:
