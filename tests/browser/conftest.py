@@ -8,6 +8,7 @@ import pytest
 from tests.reports.conftest import burn_world, evt, funnel_world, money_world, q1, sea  # noqa: F401 - the money world of the report journeys
 from tests.support.axe import PageAuditor
 from tests.support.csp import CSPWatcher
+from tests.support.network import watch
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -49,7 +50,9 @@ def page(page):
     A serious or critical accessibility violation on any page the test visited
     fails the test, listing each (docs/TESTING.md, "Accessibility"); so does
     anything the Content-Security-Policy blocked (an inline script, a style).
+    Its requests are watched, so ``settle(page)`` knows when it has loaded.
     """
+    watch(page)
     auditor = PageAuditor()
     csp = CSPWatcher()
     page.on("load", auditor.on_load)

@@ -46,6 +46,7 @@ from tests.support.matrix import (
     load_matrix,
     resolve_args,
 )
+from tests.support.network import SETTLED, settle, watch
 
 WIDTHS = (1280, 768, 390)
 
@@ -296,9 +297,6 @@ def sign_in(context, live_server, world: World, role: str) -> None:
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
 
-SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
-
-
 def audit_at_every_width(page, label: str) -> list[str]:
     """axe, every impact, at each width of :data:`WIDTHS`, on the page as loaded; and nothing wider than it.
 
@@ -318,13 +316,13 @@ def audit_at_every_width(page, label: str) -> list[str]:
 @dataclass(frozen=True)
 class Timing:
     page: str
-    load: float  # seconds to load, until the network was idle
+    load: float  # seconds to load, until no request was in flight (tests/support/network.py)
     audits: float  # seconds of the three resizes and axe runs
 
 
 def crawl(context, live_server, world: World, visits: list[Visit]) -> tuple[list[str], list[Timing]]:
     """Open every visit and audit it; the violations and how long each page took."""
-    page = context.new_page()
+    page = watch(context.new_page())
     csp = CSPWatcher()
     page.on("console", csp.on_console)
     problems, timings, signed_in_as = [], [], None
@@ -338,7 +336,7 @@ def crawl(context, live_server, world: World, visits: list[Visit]) -> tuple[list
         if visit.body:
             page.route(url, _serve(visit))
         response = page.goto(url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         if visit.body:
             page.unroute(url)
         if response is None or response.status != visit.status:
@@ -375,13 +373,13 @@ OPEN_PARTS = [
 
 def audit_open_parts(context, live_server, world: World) -> list[str]:
     """Menus and dialogs opened over a page, at each width, every impact."""
-    page = context.new_page()
+    page = watch(context.new_page())
     problems, opened = [], set()
     for name, role, parts in OPEN_PARTS:
         sign_in(context, live_server, world, role)
         page.set_viewport_size({"width": WIDTHS[0], "height": 860})
         page.goto(f"{live_server.url}{reverse(name)}")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 860})
             for part, clicks in parts:
@@ -389,8 +387,7 @@ def audit_open_parts(context, live_server, world: World) -> list[str]:
                     continue
                 for selector in clicks:
                     page.locator(selector).first.click()
-                page.wait_for_load_state("networkidle")
-                page.evaluate(SETTLED)
+                settle(page)
                 problems += [f"{name} {part} @{width}: {v}" for v in audit(page, impacts=EVERY_IMPACT)]
                 opened.add(part)
                 if clicks[0] == ".navbar-toggler":

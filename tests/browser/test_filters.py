@@ -18,6 +18,7 @@ from tests.campaigns.factories import ActivityFactory, CampaignFactory
 from tests.support.axe import assert_accessible
 from tests.support.filters import chips, filter_box, open_filter, pick, unpick
 from tests.support.layout import overflow
+from tests.support.network import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,7 +183,7 @@ def test_every_filter_bar_fits_the_screen_and_passes_axe_with_a_list_open(
     page.set_viewport_size({"width": width, "height": 844})
     for name, params, label in FILTERED_PAGES:
         page.goto(f"{live_server.url}{reverse(name)}{params.format(team=team.pk, channel=channel.pk)}")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         expect(chips(page, label).first).to_be_visible()  # the URL's filters are chips
         assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, overflow(page, width))
         # the widget with its list open is accessible too

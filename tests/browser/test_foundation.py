@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from accounts.choices import Role
 from accounts.demo import DEMO_PASSWORD, demo_logins
 from accounts.models import User
+from tests.support.network import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,7 +142,7 @@ def test_the_top_menu_keeps_to_one_line_at_1280_and_folds_below_without_widening
     for width in (1280, 768, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.reload()  # opened at that width (charts size themselves at load)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         toggler = page.get_by_role(
             "button", name="Toggle navigation" if language == "en" else "Показать или скрыть меню"

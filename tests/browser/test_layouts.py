@@ -16,6 +16,7 @@ from budgets.models import FundingRequest
 from campaigns.models import Campaign
 from tests.browser.test_accessibility import sign_in_by_cookie
 from tests.support.layout import overflow
+from tests.support.network import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +62,7 @@ def test_main_pages_fit_a_phone_and_a_tablet_and_their_scrolling_tables_take_the
             page.set_viewport_size({"width": width, "height": 844})
             for path in paths:
                 page.goto(f"{live_server.url}{path}")
-                page.wait_for_load_state("networkidle")
+                settle(page)
                 wide = page.evaluate("document.documentElement.scrollWidth")
                 if wide > width:
                     too_wide.append((username, width, path, wide, overflow(page, width)))

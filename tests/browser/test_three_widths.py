@@ -23,6 +23,7 @@ from campaigns.models import Campaign
 from tests.browser.test_accessibility import sign_in_by_cookie
 from tests.support.axe import every_violation
 from tests.support.layout import overflow
+from tests.support.network import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,10 +121,10 @@ def test_each_personas_main_pages_fit_every_width_with_the_primary_action_in_vie
             for name, path, primary in pages:
                 path, _, view = path.partition("#")
                 page.goto(f"{live_server.url}{path}")
-                page.wait_for_load_state("networkidle")
+                settle(page)
                 if view == "list":
                     page.locator(".fc-listMonth-button").click()
-                    page.wait_for_load_state("networkidle")
+                    settle(page)
                 problems += _check(page, width, persona, name, primary)
                 suffix = "" if language == "en" else f"-{language}"
                 screenshot(page, f"{persona}-{name}-{width}{suffix}", full_page=False)  # the first screen
