@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 #: Two animation frames: what a script starts on load has started, what the layout changes is drawn.
 SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
+
 class _InFlight:
     """The requests of one page that have started and not yet finished or failed."""
 
