@@ -3,8 +3,6 @@
 import datetime as dt
 import http.server
 import re
-import socket
-import threading
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +12,7 @@ from campaigns.models import Activity, Campaign
 from tests.campaigns.factories import ActivityFactory, CampaignFactory
 from tests.factories import UserFactory
 from tests.support.filters import choose, pick
+from tests.support.servers import http_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,15 +183,8 @@ def other_origin(live_server):
         def log_message(self, *args):
             pass
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}", pages
-    server.shutdown()
-    server.server_close()
+    with http_server(Handler) as url:
+        yield url, pages
 
 
 def host_page(src: str) -> str:

@@ -1,12 +1,12 @@
 """``settle`` (tests/support/network.py), which the browser tests wait with, waits for what a page loads late."""
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from tests.support.network import settle, watch
+from tests.support.servers import http_server
 
 PROBE = (
     b"<!doctype html><html lang='en'><head><title>Probe</title></head><body><main><h1>Probe</h1>"
@@ -33,10 +33,8 @@ class LateContent(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def late_content_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), LateContent)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with http_server(LateContent) as url:
+        yield f"{url}/"
 
 
 def test_settle_waits_for_a_request_the_page_starts_after_its_load_event(context, late_content_url):

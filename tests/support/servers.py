@@ -1,4 +1,4 @@
-"""Real processes for the broken-broker and killed-worker tests: a Redis server, Celery workers, the relay.
+"""Real servers for tests: a Redis server, Celery workers, the relay; and an HTTP server in a thread.
 
 Each test starts its own Redis on a free port (never the machine's shared
 one), so it can stop and restart it at will. Workers and the relay run as
@@ -16,8 +16,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import redis
@@ -34,6 +36,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` answering on a free loopback port, from threads of this process; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def wait_until(condition: Callable[[], object], *, timeout: float = 60, interval: float = 0.2, what: str = ""):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.contrib.auth.models import Permission
 
 from campaigns.services import channels_ensure_defaults
 from tests.factories import UserFactory
+from tests.support.servers import http_server
 from webhooks import targets
 from webhooks.models import Webhook
 from webhooks.signing import new_secret
@@ -58,7 +58,7 @@ def make_webhook(owner, *, url="https://hooks.example.com/mrm", events=("campaig
 
 
 class Receiver:
-    """A real HTTP server on 127.0.0.1 that records what it receives and answers ``status``."""
+    """What a real HTTP server (served on 127.0.0.1 by the ``receiver`` fixture) received; it answers ``status``."""
 
     def __init__(self):
         self.requests: list[dict] = []
@@ -83,22 +83,16 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.handler = Handler
+        self.url = ""  # set once it serves (the ``receiver`` fixture)
 
     def json(self, index=-1) -> dict:
         return json.loads(self.requests[index]["body"])
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
 def receiver():
     server = Receiver()
-    yield server
-    server.close()
+    with http_server(server.handler) as url:
+        server.url = f"{url}/hook"
+        yield server
