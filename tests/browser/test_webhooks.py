@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def receiver():
-    server = Receiver()
-    yield server
-    server.close()
+    with Receiver().serving() as server:
+        yield server
 
 
 def test_a_webhook_is_created_and_its_delivery_shown(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -58,7 +60,7 @@ def make_webhook(owner, *, url="https://hooks.example.com/mrm", events=("campaig
 
 
 class Receiver:
-    """What a real HTTP server (served on 127.0.0.1 by the ``receiver`` fixture) received; it answers ``status``."""
+    """What a real HTTP server on 127.0.0.1 (``serving()``) received; it answers ``status``."""
 
     def __init__(self):
         self.requests: list[dict] = []
@@ -84,7 +86,14 @@ class Receiver:
                 pass
 
         self.handler = Handler
-        self.url = ""  # set once it serves (the ``receiver`` fixture)
+        self.url = ""  # set while it serves
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[Receiver]:
+        """This receiver answering on a free loopback port; ``url`` is its hook address meanwhile."""
+        with http_server(self.handler) as base:
+            self.url = f"{base}/hook"
+            yield self
 
     def json(self, index=-1) -> dict:
         return json.loads(self.requests[index]["body"])
@@ -92,7 +101,5 @@ class Receiver:
 
 @pytest.fixture
 def receiver():
-    server = Receiver()
-    with http_server(server.handler) as url:
-        server.url = f"{url}/hook"
+    with Receiver().serving() as server:
         yield server
