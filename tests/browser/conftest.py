@@ -9,6 +9,7 @@ from tests.reports.conftest import burn_world, evt, funnel_world, money_world, q
 from tests.support.axe import PageAuditor
 from tests.support.csp import CSPWatcher
 from tests.support.network import watch
+from tests.webhooks.conftest import receiver  # noqa: F401 - the webhook journey's receiving server
 
 CHROMIUM_ARGS = [
     "--headless",

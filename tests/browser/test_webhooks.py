@@ -7,15 +7,8 @@ from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook as ReferenceVerifier
 
 from campaigns.services import campaign_create, channels_ensure_defaults
-from tests.webhooks.conftest import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def receiver():
-    with Receiver().serving() as server:
-        yield server
 
 
 def test_a_webhook_is_created_and_its_delivery_shown(
