@@ -19,7 +19,11 @@ SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimatio
 
 
 class _InFlight:
-    """The requests of one page that have started and not yet finished or failed."""
+    """The requests of one page that have started and not yet finished or failed.
+
+    Methods, not a bare set: Playwright marks each handler it is given, which a
+    builtin such as ``set.add`` does not allow.
+    """
 
     def __init__(self):
         self.requests: set = set()
